@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "r53hook",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "r53hook", targets: ["r53hook"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries, linked from the system (Debian: libcurl4-openssl-dev, libxml2-dev).
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .yum(["libcurl-devel"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .yum(["libxml2-devel"])]
+        ),
+
+        // Pure AWS Signature Version 4 signer: no I/O, time passed in.
+        .target(
+            name: "SigV4",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Hardened XML reading (libxml2, no DTDs, no entities) and an escaping writer.
+        .target(name: "XMLLite", dependencies: ["CLibXML2"]),
+        // HTTP over libcurl, credentials, IMDSv2, retries, AWS error decoding, request sending.
+        .target(
+            name: "AWSKit",
+            dependencies: [
+                "CCurl", "SigV4", "XMLLite",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The domain: Route 53 weighted records, joining, leaving, draining, status.
+        .target(
+            name: "R53HookKit",
+            dependencies: [
+                "AWSKit", "XMLLite",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The thin executable: command line, configuration sources, logging, exit codes.
+        .executableTarget(
+            name: "r53hook",
+            dependencies: [
+                "R53HookKit", "AWSKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
+        .testTarget(name: "XMLLiteTests", dependencies: ["XMLLite"]),
+        .testTarget(name: "AWSKitTests", dependencies: ["AWSKit", "SigV4", "XMLLite"]),
+        .testTarget(name: "R53HookKitTests", dependencies: ["R53HookKit", "AWSKit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
