@@ -1,0 +1,88 @@
+/// Credentials from the container credentials endpoint (ECS, EKS Pod Identity, Greengrass):
+/// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` (on 169.254.170.2) or `AWS_CONTAINER_CREDENTIALS_FULL_URI`,
+/// authorized by `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` or `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
+public struct ContainerCredentialProvider: CredentialProvider {
+    private let environment: ProcessEnvironment
+    private let http: any HTTPClient
+    private let files: any FileReading
+    private let time: any TimeSource
+
+    /// Creates the provider.
+    public init(environment: ProcessEnvironment, http: any HTTPClient, time: any TimeSource,
+                files: any FileReading = LocalFileReader()) {
+        self.environment = environment
+        self.http = http
+        self.files = files
+        self.time = time
+    }
+
+    /// "container credentials endpoint".
+    public var description: String { "container credentials endpoint" }
+
+    /// The credentials, or nil when neither URI variable is set.
+    public func resolve() async throws -> AWSCredentials? {
+        let url: String
+        if let relative = environment["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] {
+            url = "http://169.254.170.2" + (relative.hasPrefix("/") ? relative : "/" + relative)
+        } else if let full = environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] {
+            let endpoint = try Endpoint(parsing: full)
+            guard endpoint.scheme == "https" || Self.allowedPlainHosts(endpoint.host) else {
+                throw HookError(.configuration,
+                                "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http on a loopback or ECS/EKS link-local address; got \(endpoint.host)")
+            }
+            url = full
+        } else {
+            return nil
+        }
+
+        var headers: [HTTPHeader] = []
+        if let token = try authorizationToken() {
+            headers.append(HTTPHeader("Authorization", token))
+        }
+        let request = HTTPRequest(method: "GET", url: url, headers: headers, bypassesProxy: true)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let failure: String
+            do {
+                let response = try await http.send(request, timeouts: HTTPTimeouts(connect: .seconds(2), total: .seconds(5)))
+                switch response.status {
+                case 200:
+                    return try CredentialDocument.credentials(from: response.text, source: description)
+                case 400...499:
+                    throw HookError(.accessDenied, "the container credentials endpoint refused the request (HTTP \(response.status)); check the task or pod role and AWS_CONTAINER_AUTHORIZATION_TOKEN")
+                default:
+                    failure = "HTTP \(response.status)"
+                }
+            } catch let error as HTTPTransportError where error.isRetryable {
+                failure = error.detail
+            }
+            guard attempt < 3 else {
+                throw HookError(.unreachable, "the container credentials endpoint did not answer (\(failure), \(attempt) tries)")
+            }
+            try await time.sleep(for: .milliseconds(200 << attempt))
+        }
+    }
+
+    private func authorizationToken() throws(HookError) -> String? {
+        var token: String?
+        if let path = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] {
+            guard let text = files.read(path: path) else {
+                throw HookError(.configuration, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE names \(path), which cannot be read")
+            }
+            token = text.trimmingWhitespace
+        } else {
+            token = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
+        }
+        if let token, token.contains(where: { $0 == "\r" || $0 == "\n" }) {
+            throw HookError(.configuration, "the container authorization token contains a line break")
+        }
+        return token
+    }
+
+    /// The SDKs allow plain http only to loopback and the ECS/EKS credential addresses.
+    static func allowedPlainHosts(_ host: String) -> Bool {
+        host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "169.254.170.2"
+            || host == "169.254.170.23" || host.lowercased() == "fd00:ec2::23"
+    }
+}

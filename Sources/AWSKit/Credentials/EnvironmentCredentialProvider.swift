@@ -1,0 +1,28 @@
+/// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`.
+public struct EnvironmentCredentialProvider: CredentialProvider {
+    private let environment: ProcessEnvironment
+
+    /// Creates the provider over an environment.
+    public init(environment: ProcessEnvironment) {
+        self.environment = environment
+    }
+
+    /// "environment variables".
+    public var description: String { "environment variables" }
+
+    /// The credentials when both key variables are set; an error when only one of them is.
+    public func resolve() async throws -> AWSCredentials? {
+        let keyId = environment["AWS_ACCESS_KEY_ID"]
+        let secret = environment["AWS_SECRET_ACCESS_KEY"]
+        switch (keyId, secret) {
+        case (nil, nil):
+            return nil
+        case (let keyId?, let secret?):
+            return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret,
+                                  sessionToken: environment["AWS_SESSION_TOKEN"], source: description)
+        default:
+            throw HookError(.configuration,
+                            "only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set: set both, or neither to use another credential source")
+        }
+    }
+}

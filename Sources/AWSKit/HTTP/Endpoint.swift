@@ -1,0 +1,88 @@
+/// An HTTP(S) endpoint: scheme, host, optional port and a base path, parsed without Foundation.
+public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
+    /// `http` or `https`.
+    public let scheme: String
+    /// The host name or IP address; IPv6 literals without brackets.
+    public let host: String
+    /// The port, when the URL names one.
+    public let port: Int?
+    /// A path prefix without a trailing slash (usually empty).
+    public let basePath: String
+
+    /// Parses `scheme://host[:port][/path]`. Only http and https are accepted.
+    public init(parsing text: String) throws(HookError) {
+        let trimmed = text.trimmingWhitespace
+        guard let schemeEnd = trimmed.firstRange(of: "://") else {
+            throw HookError(.configuration, "endpoint '\(text)' is not a URL: it needs http:// or https://")
+        }
+        let scheme = trimmed[..<schemeEnd.lowerBound].lowercased()
+        guard scheme == "http" || scheme == "https" else {
+            throw HookError(.configuration, "endpoint '\(text)' uses \(scheme)://; only http:// and https:// are supported")
+        }
+        let rest = trimmed[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        var path = String(rest[authorityEnd...].prefix { $0 != "?" && $0 != "#" })
+        while path.hasSuffix("/") { path.removeLast() }
+
+        guard !authority.contains("@") else {
+            throw HookError(.configuration, "endpoint '\(text)' contains user information, which is not supported")
+        }
+        var host: Substring
+        var portText: Substring?
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else {
+                throw HookError(.configuration, "endpoint '\(text)' has an unterminated IPv6 address")
+            }
+            host = authority[authority.index(after: authority.startIndex)..<close]
+            let after = authority[authority.index(after: close)...]
+            if after.hasPrefix(":") { portText = after.dropFirst() } else if !after.isEmpty {
+                throw HookError(.configuration, "endpoint '\(text)' has text after the IPv6 address")
+            }
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = authority[..<colon]
+            portText = authority[authority.index(after: colon)...]
+        } else {
+            host = authority
+        }
+        guard !host.isEmpty else { throw HookError(.configuration, "endpoint '\(text)' has no host") }
+        var port: Int?
+        if let portText {
+            guard let value = Int(portText), (1...65535).contains(value) else {
+                throw HookError(.configuration, "endpoint '\(text)' has an invalid port '\(portText)'")
+            }
+            port = value
+        }
+        self.scheme = scheme
+        self.host = String(host)
+        self.port = port
+        self.basePath = path
+    }
+
+    /// The value of the Host header: the host, with the port when it is not the scheme's default.
+    public var hostHeader: String {
+        let bracketed = host.contains(":") ? "[\(host)]" : host
+        guard let port, port != (scheme == "https" ? 443 : 80) else { return bracketed }
+        return "\(bracketed):\(port)"
+    }
+
+    /// The full URL for an already-encoded path and query string.
+    public func url(encodedPath: String, encodedQuery: String = "") -> String {
+        let path = basePath + (encodedPath.hasPrefix("/") ? encodedPath : "/" + encodedPath)
+        return "\(scheme)://\(hostHeader)\(path)" + (encodedQuery.isEmpty ? "" : "?\(encodedQuery)")
+    }
+
+    /// The URL of the endpoint itself.
+    public var description: String { "\(scheme)://\(hostHeader)\(basePath)" }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces, tabs and line breaks.
+    public var trimmingWhitespace: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
+    }
+}

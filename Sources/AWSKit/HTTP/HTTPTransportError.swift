@@ -1,0 +1,42 @@
+/// Why no complete HTTP response arrived.
+public struct HTTPTransportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The broad reason, which decides whether a retry can help.
+    public enum Reason: Sendable, Equatable {
+        /// The host name did not resolve.
+        case unresolvedHost
+        /// The connection was refused or could not be made.
+        case couldNotConnect
+        /// The connect or total timeout passed.
+        case timedOut
+        /// The connection broke, or closed before a whole response arrived.
+        case connectionLost
+        /// The response was larger than r53hook accepts.
+        case responseTooLarge
+        /// TLS failed, including certificate verification; never retried.
+        case tls
+        /// The request itself could not be made (a bad URL, for instance); never retried.
+        case invalidRequest
+    }
+
+    /// The broad reason.
+    public let reason: Reason
+    /// The detail, from libcurl or the fake.
+    public let detail: String
+
+    /// Creates an error.
+    public init(_ reason: Reason, _ detail: String) {
+        self.reason = reason
+        self.detail = detail
+    }
+
+    /// Whether sending the request again could succeed.
+    public var isRetryable: Bool {
+        switch reason {
+        case .unresolvedHost, .couldNotConnect, .timedOut, .connectionLost: return true
+        case .responseTooLarge, .tls, .invalidRequest: return false
+        }
+    }
+
+    /// The detail.
+    public var description: String { detail }
+}

@@ -1,0 +1,44 @@
+/// How to reach the instance metadata service, from the SDK environment variables and flags.
+public struct IMDSConfiguration: Sendable {
+    /// The service's base URL: `AWS_EC2_METADATA_SERVICE_ENDPOINT`, or the link-local default.
+    public var endpoint: Endpoint
+    /// Whether falling back to IMDSv1 (no token) is allowed; only with `--imds-v1`, and never
+    /// when `AWS_EC2_METADATA_V1_DISABLED` is true.
+    public var allowsV1: Bool
+    /// `AWS_EC2_METADATA_DISABLED`: every metadata read fails at once.
+    public var isDisabled: Bool
+    /// The lifetime requested for session tokens, in seconds (1 to 21600).
+    public var tokenLifetimeSeconds: Int
+    /// Attempts for one read when IMDS answers 503 or not at all.
+    public var attempts: Int
+    /// Limits on each attempt. IMDS is local: when it does not answer in a second or two, it
+    /// will not (a hop limit of 1 drops the answers to a container, for example).
+    public var timeouts: HTTPTimeouts
+
+    /// Creates a configuration.
+    public init(endpoint: Endpoint, allowsV1: Bool = false, isDisabled: Bool = false, tokenLifetimeSeconds: Int = 21_600,
+                attempts: Int = 3, timeouts: HTTPTimeouts = HTTPTimeouts(connect: .seconds(1), total: .seconds(2))) {
+        self.endpoint = endpoint
+        self.allowsV1 = allowsV1
+        self.isDisabled = isDisabled
+        self.tokenLifetimeSeconds = tokenLifetimeSeconds
+        self.attempts = attempts
+        self.timeouts = timeouts
+    }
+
+    /// The configuration the AWS SDKs would use in this environment.
+    public static func from(environment: ProcessEnvironment, allowV1: Bool) throws(HookError) -> IMDSConfiguration {
+        let defaultEndpoint = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"]?.lowercased() == "ipv6"
+            ? "http://[fd00:ec2::254]" : "http://169.254.169.254"
+        let text = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] ?? defaultEndpoint
+        let endpoint: Endpoint
+        do {
+            endpoint = try Endpoint(parsing: text)
+        } catch {
+            throw HookError(.configuration, "AWS_EC2_METADATA_SERVICE_ENDPOINT: \(error.message)")
+        }
+        return IMDSConfiguration(endpoint: endpoint,
+                                 allowsV1: allowV1 && !environment.flag("AWS_EC2_METADATA_V1_DISABLED"),
+                                 isDisabled: environment.flag("AWS_EC2_METADATA_DISABLED"))
+    }
+}

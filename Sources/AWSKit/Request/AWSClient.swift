@@ -1,0 +1,153 @@
+import Logging
+import SigV4
+import XMLLite
+
+/// Sends AWS API calls: signs each attempt with fresh credentials, sends it, retries throttling,
+/// 5xx and connection failures with backoff until the command's deadline, and decodes errors.
+///
+/// It throws `HookError` for what ends a command (access denied, deadline passed, unreadable
+/// answers) and `AWSServiceError` for service errors the caller may handle (InvalidChangeBatch,
+/// NoSuchHostedZone, ...).
+public struct AWSClient: Sendable {
+    private let http: any HTTPClient
+    private let credentials: RefreshingCredentials
+    private let time: any TimeSource
+    private let retryPolicy: RetryPolicy
+    private let logger: Logger
+
+    /// The overall limit on every call made through this client.
+    public let deadline: Deadline
+
+    /// Creates a client.
+    public init(http: any HTTPClient, credentials: RefreshingCredentials, time: any TimeSource,
+                retryPolicy: RetryPolicy = RetryPolicy(), deadline: Deadline, logger: Logger) {
+        self.http = http
+        self.credentials = credentials
+        self.time = time
+        self.retryPolicy = retryPolicy
+        self.deadline = deadline
+        self.logger = logger
+    }
+
+    /// Makes the call and returns the parsed XML of a successful answer.
+    public func send(_ operation: AWSOperation, to service: AWSService) async throws -> XMLElement {
+        var retry = 0
+        var renewedExpiredCredentials = false
+        while true {
+            let remaining = deadline.remaining(time)
+            let failure: Failure
+            do {
+                guard remaining > .zero else { throw DeadlinePassed() }
+                let response = try await attempt(operation, to: service, remaining: remaining)
+                if (200...299).contains(response.status) {
+                    do {
+                        return try XMLDocumentParser.parse(response.body.isEmpty ? Array("<Empty/>".utf8) : response.body)
+                    } catch {
+                        throw HookError(.unreachable,
+                                        "\(service.displayName) answered \(operation.name) with HTTP \(response.status) but \(error); is \(service.endpoint) really \(service.displayName)?",
+                                        underlying: error)
+                    }
+                }
+                let error = AWSServiceError(status: response.status, body: response.body,
+                                            requestIdHeader: response.header("x-amzn-RequestId") ?? response.header("x-amz-request-id"))
+                if error.isExpiredCredentials && !renewedExpiredCredentials {
+                    renewedExpiredCredentials = true
+                    await credentials.invalidate()
+                    continue
+                }
+                if error.isAccessDenied {
+                    throw await accessDenied(error, operation: operation, service: service)
+                }
+                guard error.isThrottling || error.isTransient else { throw error }
+                failure = Failure(text: error.description, throttled: error.isThrottling)
+            } catch let error as HTTPTransportError where error.isRetryable {
+                failure = Failure(text: error.detail, throttled: false)
+            } catch let error as HTTPTransportError {
+                throw HookError(error.reason == .tls ? .unreachable : .configuration,
+                                "cannot send \(operation.name) to \(service.displayName) at \(service.endpoint): \(error.detail)",
+                                underlying: error)
+            } catch is DeadlinePassed {
+                throw HookError(.unreachable,
+                                "no time left for \(operation.name) to \(service.displayName): the \(Int(deadline.budget.seconds)) s deadline has passed (raise --deadline)")
+            }
+
+            retry += 1
+            let delay = retryPolicy.delay(beforeRetry: retry)
+            let left = deadline.remaining(time)
+            if delay >= left {
+                throw exhausted(failure, operation: operation, service: service, attempts: retry)
+            }
+            logger.notice("\(service.displayName) \(operation.name): \(failure.text); retrying in \(Self.format(delay)) (retry \(retry), \(Int(left.seconds)) s of the deadline left)")
+            try await time.sleep(for: delay)
+        }
+    }
+
+    private struct DeadlinePassed: Error {}
+
+    private struct Failure {
+        let text: String
+        let throttled: Bool
+    }
+
+    private func attempt(_ operation: AWSOperation, to service: AWSService, remaining: Duration) async throws -> HTTPResponse {
+        let signingCredentials = try await credentials.current()
+        var headers = [SigV4Header(name: "host", value: service.endpoint.hostHeader)]
+        if let contentType = operation.contentType {
+            headers.append(SigV4Header(name: "content-type", value: contentType))
+        }
+        let path = service.endpoint.basePath + operation.path
+        let signable = SigV4Request(method: operation.method, path: path, query: operation.query,
+                                    headers: headers, body: operation.body)
+        let signer = SigV4Signer(service: service.signingName, region: service.region)
+        let date = SigV4Date(secondsSince1970: Int64(time.wallClock.seconds.rounded(.down)))
+        headers += signer.signatureHeaders(for: signable, credentials: signingCredentials.signing, date: date)
+
+        let url = "\(service.endpoint.scheme)://\(service.endpoint.hostHeader)" + SigV4Encoding.encodedPath(path)
+            + (operation.query.isEmpty ? "" : "?" + SigV4Encoding.canonicalQueryString(operation.query))
+        let request = HTTPRequest(method: operation.method, url: url,
+                                  headers: headers.map { HTTPHeader($0.name, $0.value) }, body: operation.body)
+        if logger.logLevel <= .debug {
+            logger.debug("-> \(operation.method) \(url) (\(operation.name))\n\(Redaction.headers(request.headers))\(Redaction.body(operation.body))")
+        }
+        let timeouts = HTTPTimeouts(connect: min(.seconds(5), remaining), total: min(.seconds(30), remaining))
+        let response = try await http.send(request, timeouts: timeouts)
+        if logger.logLevel <= .debug {
+            logger.debug("<- HTTP \(response.status) for \(operation.name)\(Redaction.body(response.body))")
+        }
+        return response
+    }
+
+    private func accessDenied(_ error: AWSServiceError, operation: AWSOperation, service: AWSService) async -> HookError {
+        let who = (try? await credentials.current()).map { "the credentials (\($0))" } ?? "the credentials"
+        if error.isClockSkew {
+            return HookError(.accessDenied,
+                             "\(service.displayName) refused \(operation.name) because this machine's clock is off (\(error)); fix the time (chrony/NTP) and try again",
+                             underlying: error)
+        }
+        if error.isMissingPermission {
+            let action = "\(service.iamPrefix):\(operation.name)"
+            let resource = operation.resourceARN.map { " on \($0)" } ?? ""
+            return HookError(.accessDenied,
+                             "\(service.displayName) denied \(operation.name): \(who) lack the IAM permission \(action)\(resource). Add it to the role or user policy (etc/iam-policy.json has the full least-privilege policy). AWS said: \(error.message)",
+                             underlying: error)
+        }
+        return HookError(.accessDenied,
+                         "\(service.displayName) rejected \(who) for \(operation.name) (\(error)); check the access key and secret, or the source they come from",
+                         underlying: error)
+    }
+
+    private func exhausted(_ failure: Failure, operation: AWSOperation, service: AWSService, attempts: Int) -> HookError {
+        let budget = Int(deadline.budget.seconds)
+        if failure.throttled {
+            return HookError(.temporary,
+                             "\(service.displayName) kept throttling \(operation.name) (\(failure.text)) until the \(budget) s deadline, over \(attempts) tries. The account-wide limit is shared by the whole fleet: raise --deadline or stagger the instances")
+        }
+        return HookError(.unreachable,
+                         "could not complete \(operation.name) with \(service.displayName) at \(service.endpoint) within the \(budget) s deadline, over \(attempts) tries (last: \(failure.text)). Check the network, proxy settings and AWS_ENDPOINT_URL*")
+    }
+
+    static func format(_ duration: Duration) -> String {
+        let milliseconds = duration.wholeMilliseconds
+        return milliseconds < 1000 ? "\(milliseconds) ms" : "\(Double(milliseconds / 100) / 10) s"
+    }
+}

@@ -1,0 +1,32 @@
+import SigV4
+
+/// One API call to make: the operation's name (for logs, errors and the IAM action), the
+/// method, the un-encoded path and query, and the body.
+public struct AWSOperation: Sendable {
+    /// The API operation, e.g. `ChangeResourceRecordSets`.
+    public var name: String
+    /// The HTTP method.
+    public var method: String
+    /// The path, not yet percent-encoded.
+    public var path: String
+    /// The query items, not yet percent-encoded.
+    public var query: [SigV4QueryItem]
+    /// The body.
+    public var body: [UInt8]
+    /// The body's content type, when there is a body.
+    public var contentType: String?
+    /// The resource ARN the call acts on, for access-denied messages.
+    public var resourceARN: String?
+
+    /// Creates an operation.
+    public init(name: String, method: String, path: String, query: [SigV4QueryItem] = [], body: [UInt8] = [],
+                contentType: String? = nil, resourceARN: String? = nil) {
+        self.name = name
+        self.method = method
+        self.path = path
+        self.query = query
+        self.body = body
+        self.contentType = contentType
+        self.resourceARN = resourceARN
+    }
+}

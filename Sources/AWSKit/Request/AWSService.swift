@@ -1,0 +1,45 @@
+/// An AWS service as r53hook talks to it: where, and how requests are signed.
+public struct AWSService: Sendable {
+    /// The name in messages ("Route 53").
+    public let displayName: String
+    /// The SigV4 service name ("route53").
+    public let signingName: String
+    /// The prefix of its IAM actions ("route53"), for access-denied messages.
+    public let iamPrefix: String
+    /// The SigV4 region.
+    public let region: String
+    /// Where requests go.
+    public let endpoint: Endpoint
+
+    /// Creates a service description.
+    public init(displayName: String, signingName: String, iamPrefix: String, region: String, endpoint: Endpoint) {
+        self.displayName = displayName
+        self.signingName = signingName
+        self.iamPrefix = iamPrefix
+        self.region = region
+        self.endpoint = endpoint
+    }
+
+    /// Route 53: a global service signed for us-east-1, at `AWS_ENDPOINT_URL_ROUTE_53`, else
+    /// `AWS_ENDPOINT_URL`, else `https://route53.amazonaws.com` (the SDKs' endpoint convention).
+    public static func route53(environment: ProcessEnvironment) throws(HookError) -> AWSService {
+        AWSService(displayName: "Route 53", signingName: "route53", iamPrefix: "route53", region: "us-east-1",
+                   endpoint: try endpoint(environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ROUTE_53",
+                                          default: "https://route53.amazonaws.com"))
+    }
+
+    /// The endpoint for a service by the SDK convention; `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
+    /// turns the overrides off.
+    public static func endpoint(environment: ProcessEnvironment, serviceVariable: String,
+                                default defaultURL: String) throws(HookError) -> Endpoint {
+        let ignoreOverrides = environment.flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        let variable = ignoreOverrides ? nil
+            : (environment[serviceVariable] != nil ? serviceVariable : (environment["AWS_ENDPOINT_URL"] != nil ? "AWS_ENDPOINT_URL" : nil))
+        let text = variable.flatMap { environment[$0] } ?? defaultURL
+        do {
+            return try Endpoint(parsing: text)
+        } catch {
+            throw HookError(.configuration, "\(variable ?? "endpoint"): \(error.message)")
+        }
+    }
+}

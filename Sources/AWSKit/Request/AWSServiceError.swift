@@ -1,0 +1,93 @@
+import XMLLite
+
+/// An error answer from an AWS service, decoded from any of the XML shapes AWS uses:
+/// `<ErrorResponse><Error><Code/><Message/></Error><RequestId/></ErrorResponse>` (Route 53, ELB),
+/// `<Response><Errors><Error>…</Error></Errors><RequestID/></Response>` (EC2), and Route 53's
+/// `<InvalidChangeBatch><Messages><Message/>…</Messages></InvalidChangeBatch>`.
+public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The HTTP status.
+    public let status: Int
+    /// The error code (`Throttling`, `InvalidChangeBatch`, ...); `HTTP<status>` when the body had none.
+    public let code: String
+    /// The message; for InvalidChangeBatch, every message joined.
+    public let message: String
+    /// Each message of an InvalidChangeBatch; otherwise the single message.
+    public let messages: [String]
+    /// The request id, for AWS support.
+    public let requestId: String?
+
+    /// Creates an error.
+    public init(status: Int, code: String, message: String, messages: [String]? = nil, requestId: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.messages = messages ?? [message]
+        self.requestId = requestId
+    }
+
+    /// Decodes an error answer; a body that is not AWS XML still gives an error, never a crash.
+    public init(status: Int, body: [UInt8], requestIdHeader: String? = nil) {
+        guard !body.isEmpty, let root = try? XMLDocumentParser.parse(body) else {
+            let what = body.isEmpty ? "an empty body" : "a body that is not AWS XML (\(body.count) bytes)"
+            self.init(status: status, code: "HTTP\(status)", message: "HTTP \(status) with \(what)", requestId: requestIdHeader)
+            return
+        }
+        let requestId = root.childText("RequestId") ?? root.childText("RequestID") ?? requestIdHeader
+        if root.name == "InvalidChangeBatch" {
+            let messages = root.child("Messages")?.children(named: "Message").map(\.trimmedText) ?? []
+            let all = messages.isEmpty ? [root.childText("Message") ?? "invalid change batch"] : messages
+            self.init(status: status, code: "InvalidChangeBatch", message: all.joined(separator: "; "), messages: all,
+                      requestId: requestId)
+            return
+        }
+        let error = root.child("Error") ?? root.element(at: "Errors", "Error")
+        let code = error?.childText("Code") ?? ""
+        let message = error?.childText("Message") ?? ""
+        self.init(status: status, code: code.isEmpty ? "HTTP\(status)" : code,
+                  message: message.isEmpty ? "HTTP \(status)" : message, requestId: requestId)
+    }
+
+    /// `Code: message`.
+    public var description: String { "\(code): \(message)" }
+
+    /// Throttling and prior-request-not-complete: retry with backoff.
+    public var isThrottling: Bool {
+        status == 429 || [
+            "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "RequestThrottled",
+            "TooManyRequestsException", "RequestLimitExceeded", "PriorRequestNotComplete", "SlowDown",
+            "BandwidthLimitExceeded", "EC2ThrottledException",
+        ].contains(code)
+    }
+
+    /// Service-side failures worth retrying.
+    public var isTransient: Bool {
+        status >= 500 || ["InternalFailure", "InternalError", "ServiceUnavailable", "RequestTimeout",
+                          "RequestTimeoutException"].contains(code)
+    }
+
+    /// Expired temporary credentials: fetch new ones and try once more.
+    public var isExpiredCredentials: Bool {
+        ["ExpiredToken", "ExpiredTokenException"].contains(code)
+    }
+
+    /// The request's signing time was too far from AWS's clock (the machine's clock is wrong).
+    public var isClockSkew: Bool {
+        ["RequestExpired", "RequestTimeTooSkewed"].contains(code)
+            || (["SignatureDoesNotMatch", "InvalidSignatureException"].contains(code) && message.contains("Signature expired"))
+    }
+
+    /// The credentials or the permissions were refused.
+    public var isAccessDenied: Bool {
+        (status == 403 && code.hasPrefix("HTTP")) || [
+            "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "InvalidClientTokenId",
+            "SignatureDoesNotMatch", "IncompleteSignature", "MissingAuthenticationToken", "AuthFailure",
+            "UnrecognizedClientException", "InvalidAccessKeyId", "InvalidSignatureException", "ExpiredToken",
+            "ExpiredTokenException", "RequestExpired", "RequestTimeTooSkewed", "OptInRequired",
+        ].contains(code)
+    }
+
+    /// Whether the refusal is about permissions (an IAM policy) rather than the credentials.
+    public var isMissingPermission: Bool {
+        ["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"].contains(code) || (status == 403 && code.hasPrefix("HTTP"))
+    }
+}

@@ -1,0 +1,26 @@
+/// Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff and
+/// Jitter"): before retry n, sleep a uniformly random time between 0 and min(cap, base × 2ⁿ).
+/// There is no attempt limit: the command's deadline bounds the retries.
+public struct RetryPolicy: Sendable {
+    /// The first retry's upper bound.
+    public var baseDelay: Duration
+    /// No single sleep is longer than this.
+    public var maximumDelay: Duration
+    /// A number in [0, 1); injectable so tests are deterministic.
+    public var random: @Sendable () -> Double
+
+    /// Creates a policy; the defaults suit Route 53's 5 requests/s account limit.
+    public init(baseDelay: Duration = .milliseconds(250), maximumDelay: Duration = .seconds(20),
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+        self.baseDelay = baseDelay
+        self.maximumDelay = maximumDelay
+        self.random = random
+    }
+
+    /// The sleep before retry number `retry` (1 for the first retry).
+    public func delay(beforeRetry retry: Int) -> Duration {
+        let exponent = min(max(retry - 1, 0), 30)
+        let ceiling = min(maximumDelay.seconds, baseDelay.seconds * Double(1 << exponent))
+        return .milliseconds(Int64((ceiling * random() * 1000).rounded(.down)))
+    }
+}
