@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# install.sh [DESTDIR]: build the release binary and install r53hook.
+#
+# DESTDIR (default: empty, i.e. the running system) is prepended to every
+# path, so "scripts/install.sh /tmp/stage" works as a normal user and stages
+# a tree for a package or an AMI build. Running it again is safe: program
+# files are replaced, an existing configuration is never touched.
+#
+# Installs:
+#   usr/local/bin/r53hook                        0755  the binary
+#   etc/systemd/system/r53hook.service           0644  the systemd unit
+#   etc/init.d/r53hook                           0755  the SysV init script
+#   etc/r53hook/                                 0755  per-application configs (--config)
+#   etc/default/r53hook.example (Debian-like, i.e. /etc/debian_version exists)
+#   or etc/sysconfig/r53hook.example (others)    0644  the commented sample
+#   etc/{default,sysconfig}/r53hook              0600  a copy of the sample, only when absent
+#   usr/local/share/r53hook/iam-policy.json      0644  least-privilege IAM policy
+#   usr/local/share/r53hook/systemd-examples/    0644  app drop-in examples
+#
+# Environment:
+#   R53HOOK_BINARY=PATH     install this binary; no build
+#   R53HOOK_SKIP_BUILD=1    no build; install .build/release/r53hook, which must exist
+#   R53HOOK_CONFDIR=DIR     etc/default or etc/sysconfig, to override the detection
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+destdir=${1:-}
+destdir=${destdir%/}
+
+die() {
+    echo "install.sh: $*" >&2
+    exit 1
+}
+
+if [ -z "$destdir" ] && [ "$(id -u)" -ne 0 ]; then
+    die "installing into / needs root; run with sudo, or give a DESTDIR to stage into"
+fi
+
+# --- the binary ---------------------------------------------------------------
+if [ -n "${R53HOOK_BINARY:-}" ]; then
+    binary=$R53HOOK_BINARY
+elif [ "${R53HOOK_SKIP_BUILD:-0}" = 1 ]; then
+    binary=$root/.build/release/r53hook
+else
+    command -v swift >/dev/null 2>&1 ||
+        die "swift is not installed (https://www.swift.org/install/); or build elsewhere and set R53HOOK_BINARY"
+    echo "Building the release binary (swift build -c release --static-swift-stdlib)..."
+    # --static-swift-stdlib: the binary runs on instances without a Swift runtime.
+    (cd "$root" && swift build -c release --static-swift-stdlib)
+    binary=$(cd "$root" && swift build -c release --static-swift-stdlib --show-bin-path)/r53hook
+fi
+if [ ! -f "$binary" ] || [ ! -x "$binary" ]; then
+    die "no executable binary at $binary (build it, or set R53HOOK_BINARY)"
+fi
+
+# --- where the config lives -----------------------------------------------------
+confdir=${R53HOOK_CONFDIR:-}
+if [ -z "$confdir" ]; then
+    if [ -f /etc/debian_version ]; then confdir=etc/default; else confdir=etc/sysconfig; fi
+fi
+confdir=${confdir#/}
+case $confdir in
+    etc/default | etc/sysconfig) ;;
+    *) die "R53HOOK_CONFDIR must be etc/default or etc/sysconfig, not $confdir" ;;
+esac
+
+# --- install --------------------------------------------------------------------
+installed=()
+put() { # put MODE SOURCE DEST: install a file, creating its directory
+    local mode=$1 src=$2 dest=$destdir/$3
+    install -d -m 0755 "$(dirname "$dest")"
+    install -m "$mode" "$src" "$dest"
+    installed+=("$(printf '%s  /%s' "$mode" "$3")")
+}
+
+put 0755 "$binary" usr/local/bin/r53hook
+put 0644 "$root/systemd/r53hook.service" etc/systemd/system/r53hook.service
+put 0755 "$root/init.d/r53hook" etc/init.d/r53hook
+install -d -m 0755 "$destdir/etc/r53hook"
+installed+=("0755  /etc/r53hook/")
+put 0644 "$root/etc/r53hook.conf.example" "$confdir/r53hook.example"
+put 0644 "$root/etc/iam-policy.json" usr/local/share/r53hook/iam-policy.json
+while IFS= read -r f; do
+    put 0644 "$root/systemd/examples/$f" "usr/local/share/r53hook/systemd-examples/$f"
+done < <(cd "$root/systemd/examples" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
+if [ -f "$root/README.md" ]; then
+    put 0644 "$root/README.md" usr/local/share/r53hook/README.md
+fi
+
+config=$confdir/r53hook
+if [ -e "$destdir/$config" ] || [ -L "$destdir/$config" ]; then
+    kept="kept the existing /$config"
+else
+    # 0600: it may hold AWS keys or endpoints; only root reads it.
+    install -m 0600 "$root/etc/r53hook.conf.example" "$destdir/$config"
+    installed+=("0600  /$config (from the sample; edit it)")
+    kept=""
+fi
+
+echo "Installed into ${destdir:-/}:"
+printf '  %s\n' "${installed[@]}"
+[ -z "$kept" ] || echo "  ($kept untouched)"
+
+# A running systemd must re-read the unit it may already know.
+if [ -z "$destdir" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    systemctl daemon-reload && echo "Ran systemctl daemon-reload."
+fi
+
+cat <<EOF
+
+Next steps:
+  1. Edit /$config: the zone (R53HOOK_ZONE_ID or R53HOOK_ZONE_NAME) and
+     R53HOOK_NAME at least. Check it: r53hook start --config /$config --dry-run
+  2. Give the instance role the policy in /usr/local/share/r53hook/iam-policy.json
+     (replace ZONEID_PLACEHOLDER and RECORD_NAME_PLACEHOLDER).
+  3. Enable it:
+       systemd:         systemctl enable --now r53hook
+       chkconfig/SysV:  chkconfig --add r53hook && service r53hook start
+       Debian SysV:     update-rc.d r53hook defaults && service r53hook start
+     Or tie the record to an application instead:
+       /usr/local/share/r53hook/systemd-examples/
+EOF
