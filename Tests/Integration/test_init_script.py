@@ -545,6 +545,38 @@ def test_install_keeps_existing_config_and_is_idempotent(tmp_path: Path):
     assert sorted(str(p.relative_to(dest)) for p in dest.rglob("*")) == files
 
 
+def _world_traversable(path: Path) -> bool:
+    return all(p.stat().st_mode & stat.S_IXOTH for p in [path, *path.parents])
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("setpriv") or not _world_traversable(ROOT),
+    reason="needs root (to drop to an unprivileged user) and setpriv",
+)
+def test_install_into_destdir_as_unprivileged_user():
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="r53hook-install-"))
+    try:
+        base.chmod(0o777)
+        fake = base / "fake-r53hook"
+        fake.write_text("#!/bin/sh\n")
+        fake.chmod(0o755)
+        proc = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+             "bash", str(INSTALL), str(base / "root")],
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "R53HOOK_BINARY": str(fake),
+                 "R53HOOK_CONFDIR": "etc/sysconfig"},
+            capture_output=True, text=True, timeout=60,
+        )
+        assert proc.returncode == 0, proc.stderr
+        for rel, want in EXPECTED_FILES.items():
+            assert mode(base / "root" / rel) == want, rel
+            assert (base / "root" / rel).stat().st_uid == 65534
+    finally:
+        shutil.rmtree(base)
+
+
 def test_install_fails_clearly_without_a_binary(tmp_path: Path):
     env = dict(os.environ, R53HOOK_BINARY=str(tmp_path / "none"))
     proc = subprocess.run(
