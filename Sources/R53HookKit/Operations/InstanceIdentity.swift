@@ -1,0 +1,58 @@
+import AWSKit
+
+/// Who this instance is for Route 53: the set identifier and, for start, the address. Read from
+/// IMDS only when the settings do not give them, so off EC2 nothing asks IMDS.
+public struct InstanceIdentity: Sendable {
+    private let metadata: any InstanceMetadata
+
+    /// Creates a resolver over IMDS.
+    public init(metadata: any InstanceMetadata) {
+        self.metadata = metadata
+    }
+
+    /// The configured set identifier, or the instance id.
+    public func setIdentifier(_ settings: HookSettings) async throws -> String {
+        if let configured = settings.setIdentifier { return configured }
+        return try await instanceId()
+    }
+
+    /// The instance id from IMDS.
+    public func instanceId() async throws -> String {
+        guard let id = try await metadata.value(at: "instance-id")?.trimmingWhitespace, !id.isEmpty else {
+            throw HookError(.unreachable, "IMDS has no instance-id; give --set-identifier explicitly")
+        }
+        return id
+    }
+
+    /// The address for the record.
+    public func address(_ source: AddressSource) async throws -> IPAddress {
+        let path: String
+        switch source {
+        case .literal(let address): return address
+        case .publicIPv4: path = "public-ipv4"
+        case .localIPv4: path = "local-ipv4"
+        case .ipv6: path = "ipv6"
+        }
+        var text = try await metadata.value(at: path)
+        if text == nil, source == .ipv6 {
+            // Older instance types list IPv6 addresses only per network interface.
+            if let mac = try await metadata.value(at: "mac")?.trimmingWhitespace {
+                text = try await metadata.value(at: "network/interfaces/macs/\(mac)/ipv6s")?
+                    .split(whereSeparator: { $0 == "\n" }).first.map(String.init)
+            }
+        }
+        guard let text else {
+            let hint: String
+            switch source {
+            case .publicIPv4: hint = "this instance has no public IPv4 address: use --address local-ipv4 (a private zone defaults to it) or give the address"
+            case .ipv6: hint = "this instance has no IPv6 address: assign one to its network interface, or use an A record"
+            default: hint = "give --address explicitly"
+            }
+            throw HookError(.configuration, "IMDS has no \(path) (HTTP 404): \(hint)")
+        }
+        guard let address = IPAddress(text) else {
+            throw HookError(.unreachable, "IMDS answered \(path) with '\(text.prefix(64))', which is not an IP address")
+        }
+        return address
+    }
+}

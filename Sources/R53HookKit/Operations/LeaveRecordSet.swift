@@ -1,0 +1,90 @@
+import AWSKit
+import Logging
+
+/// `stop`: read this instance's record, DELETE exactly it, wait until the deletion is INSYNC,
+/// then wait out the deleted record's TTL plus the drain margin, so resolvers that cached the
+/// address let it expire while the service still answers.
+public struct LeaveRecordSet: Sendable {
+    /// What `stop` did.
+    public enum Outcome: Sendable, Equatable {
+        /// There was no record for this instance; nothing to drain.
+        case notFound
+        /// The record was deleted and drained.
+        case deleted(ResourceRecordSet, change: ChangeInfo?, drained: Duration)
+        /// `--dry-run`: what would be done.
+        case planned(WeightedRecordPlan)
+    }
+
+    private let route53: Route53Client
+    private let identity: InstanceIdentity
+    private let waiter: ChangeWaiter
+    private let drainTimer: DrainTimer
+    private let logger: Logger
+
+    /// Creates the use case.
+    public init(route53: Route53Client, identity: InstanceIdentity, waiter: ChangeWaiter, drainTimer: DrainTimer, logger: Logger) {
+        self.route53 = route53
+        self.identity = identity
+        self.waiter = waiter
+        self.drainTimer = drainTimer
+        self.logger = logger
+    }
+
+    /// Runs `stop`.
+    public func run(_ settings: HookSettings) async throws -> Outcome {
+        let zone = try await ZoneResolver(route53: route53).resolve(settings.zone, recordName: settings.recordName)
+        let setIdentifier = try await identity.setIdentifier(settings)
+        let type = settings.recordType.rawValue
+
+        // The record can change between reading and deleting (a start racing this stop); DELETE
+        // then fails with "values do not match" and nothing changes, so read again and retry.
+        for _ in 1...3 {
+            guard let current = try await route53.recordSet(zoneId: zone.id, name: settings.recordName, type: type,
+                                                            setIdentifier: setIdentifier) else {
+                logger.info("no \(type) record \(settings.recordName) with set identifier \(setIdentifier) in \(zone.name) (\(zone.id)); nothing to delete or drain")
+                return .notFound
+            }
+            guard current.isPlainWeighted else {
+                throw HookError(.configuration,
+                                "\(current.summary) is not a plain weighted record; r53hook only deletes records it could have made, so it leaves this one alone")
+            }
+            let ttl = Duration.seconds(current.ttl ?? 0)
+            let changes = [RecordChange(.delete, current)]
+            if settings.dryRun {
+                return .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: [
+                    "wait until Route 53 reports the change INSYNC (up to the \(Int(settings.deadline.seconds)) s deadline)",
+                    "drain \(Int((ttl + settings.drainExtra).seconds)) s (the record's TTL \(current.ttl ?? 0) s + \(Int(settings.drainExtra.seconds)) s extra)",
+                ]))
+            }
+
+            let change: ChangeInfo
+            do {
+                change = try await route53.change(zoneId: zone.id, changes, comment: "r53hook stop \(setIdentifier)")
+            } catch let error as AWSServiceError where error.code == "InvalidChangeBatch" && error.message.contains("values provided do not match") {
+                logger.notice("the record changed while stopping; reading it again")
+                continue
+            } catch let error as AWSServiceError where error.code == "InvalidChangeBatch" && error.message.contains("not found") {
+                // Someone deleted it between our read and our delete; clients may still hold it.
+                logger.info("\(current.summary) was deleted by someone else just now; draining anyway")
+                try await drainTimer.drain(ttl: ttl, extra: settings.drainExtra)
+                return .deleted(current, change: nil, drained: ttl + settings.drainExtra)
+            } catch let error as AWSServiceError {
+                throw Route53Refusal.explain(error, action: "delete \(current.summary)", zone: zone)
+            }
+            logger.info("deleted \(current.summary) from \(zone.name) (change \(change.id), \(change.status.rawValue))")
+
+            var syncFailure: HookError?
+            do {
+                try await waiter.waitUntilInSync(change)
+            } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
+                // The record is gone either way; drain before reporting, so the service still answers.
+                logger.warning("\(error.message); draining anyway")
+                syncFailure = error
+            }
+            try await drainTimer.drain(ttl: ttl, extra: settings.drainExtra)
+            if let syncFailure { throw syncFailure }
+            return .deleted(current, change: change, drained: ttl + settings.drainExtra)
+        }
+        throw HookError(.temporary, "the record kept changing while stopping (3 tries); is another r53hook start running for \(setIdentifier)?")
+    }
+}

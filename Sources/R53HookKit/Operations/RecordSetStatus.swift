@@ -1,0 +1,50 @@
+import AWSKit
+import Logging
+
+/// `status`: this instance's identity and record, and every record of the weighted set.
+public struct RecordSetStatus: Sendable {
+    /// What `status` found.
+    public struct Report: Sendable, Equatable {
+        /// The hosted zone.
+        public let zone: HostedZone
+        /// The record name.
+        public let name: String
+        /// The record type.
+        public let type: String
+        /// The instance id, when IMDS could tell it.
+        public let instanceId: String?
+        /// The set identifier this instance uses, when known.
+        public let setIdentifier: String?
+        /// This instance's record, when it has one.
+        public let ownRecord: ResourceRecordSet?
+        /// Every record of the name and type.
+        public let records: [ResourceRecordSet]
+    }
+
+    private let route53: Route53Client
+    private let identity: InstanceIdentity
+    private let logger: Logger
+
+    /// Creates the use case.
+    public init(route53: Route53Client, identity: InstanceIdentity, logger: Logger) {
+        self.route53 = route53
+        self.identity = identity
+        self.logger = logger
+    }
+
+    /// Runs `status`. Off EC2 without --set-identifier it still lists the set.
+    public func run(_ settings: HookSettings) async throws -> Report {
+        let zone = try await ZoneResolver(route53: route53).resolve(settings.zone, recordName: settings.recordName)
+        var instanceId: String?
+        do {
+            instanceId = try await identity.instanceId()
+        } catch let error as HookError where settings.setIdentifier != nil || error.kind == .unreachable || error.kind == .configuration {
+            logger.debug("instance id unknown: \(error.message)")
+        }
+        let setIdentifier = settings.setIdentifier ?? instanceId
+        let records = try await route53.recordSets(zoneId: zone.id, name: settings.recordName, type: settings.recordType.rawValue)
+        return Report(zone: zone, name: settings.recordName, type: settings.recordType.rawValue, instanceId: instanceId,
+                      setIdentifier: setIdentifier, ownRecord: records.first { $0.setIdentifier != nil && $0.setIdentifier == setIdentifier },
+                      records: records)
+    }
+}

@@ -1,0 +1,45 @@
+import AWSKit
+
+/// Finds the hosted zone the settings name, and checks the record belongs in it.
+public struct ZoneResolver: Sendable {
+    private let route53: Route53Client
+
+    /// Creates a resolver.
+    public init(route53: Route53Client) {
+        self.route53 = route53
+    }
+
+    /// The zone, by id or by name; a name shared by a public and a private zone needs a choice.
+    public func resolve(_ selector: HookSettings.ZoneSelector, recordName: String) async throws -> HostedZone {
+        let zone: HostedZone
+        switch selector {
+        case .id(let id):
+            do {
+                zone = try await route53.hostedZone(id: id)
+            } catch let error as AWSServiceError where error.code == "NoSuchHostedZone" {
+                throw HookError(.configuration, "hosted zone \(id) does not exist in this account (\(error.message)); check --zone-id")
+            }
+        case .name(let name, let isPrivate):
+            let all = try await route53.hostedZones(named: name)
+            let candidates = all.filter { isPrivate == nil || $0.isPrivate == isPrivate }
+            switch candidates.count {
+            case 1:
+                zone = candidates[0]
+            case 0:
+                let which = isPrivate.map { $0 ? "private " : "public " } ?? ""
+                let others = all.isEmpty ? "" : " (there is a \(all.map(\.visibility).joined(separator: " and ")) one: drop --\(isPrivate == true ? "private" : "public")-zone)"
+                throw HookError(.configuration, "no \(which)hosted zone named \(name) in this account\(others)")
+            default:
+                let listing = candidates.map { "\($0.visibility) \($0.id)" }.joined(separator: ", ")
+                let hint = Set(candidates.map(\.isPrivate)).count > 1
+                    ? "choose with --private-zone or --public-zone, or give --zone-id"
+                    : "give --zone-id to choose"
+                throw HookError(.configuration, "\(candidates.count) hosted zones are named \(name) (\(listing)): \(hint)")
+            }
+        }
+        guard zone.contains(recordName) else {
+            throw HookError(.configuration, "the record \(recordName) is not in the zone \(zone.name) (\(zone.id)); the name must end with the zone's name")
+        }
+        return zone
+    }
+}

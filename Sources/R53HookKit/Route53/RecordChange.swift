@@ -1,0 +1,23 @@
+/// One change of a change batch.
+public struct RecordChange: Sendable, Equatable {
+    /// What to do with the record set.
+    public enum Action: String, Sendable, Equatable {
+        /// Create; fails when it exists (the compare-and-swap primitive).
+        case create = "CREATE"
+        /// Delete; every value must match the current record exactly.
+        case delete = "DELETE"
+        /// Create or replace.
+        case upsert = "UPSERT"
+    }
+
+    /// The action.
+    public let action: Action
+    /// The record set, exactly as it must be.
+    public let recordSet: ResourceRecordSet
+
+    /// Creates a change.
+    public init(_ action: Action, _ recordSet: ResourceRecordSet) {
+        self.action = action
+        self.recordSet = recordSet
+    }
+}

@@ -1,0 +1,55 @@
+/// A resource record set as Route 53 holds it. Only the parts r53hook writes are modelled; any
+/// other routing feature found on a record is listed in `otherFeatures`, and r53hook then leaves
+/// that record alone, since it cannot repeat it exactly in a DELETE and did not create it.
+public struct ResourceRecordSet: Sendable, Equatable {
+    /// The name, normalized.
+    public var name: String
+    /// The record type (`A`, `AAAA`, `TXT`, ...).
+    public var type: String
+    /// The set identifier of a weighted (or other routed) record.
+    public var setIdentifier: String?
+    /// The weight of a weighted record.
+    public var weight: Int?
+    /// The time to live in seconds (absent for alias records).
+    public var ttl: Int?
+    /// The values.
+    public var values: [String]
+    /// The health check the record is tied to.
+    public var healthCheckId: String?
+    /// Names of other elements found on the record (AliasTarget, Region, Failover, ...).
+    public var otherFeatures: [String]
+
+    /// Creates a record set.
+    public init(name: String, type: String, setIdentifier: String? = nil, weight: Int? = nil, ttl: Int? = nil,
+                values: [String] = [], healthCheckId: String? = nil, otherFeatures: [String] = []) {
+        self.name = DNSName.normalized(name)
+        self.type = type
+        self.setIdentifier = setIdentifier
+        self.weight = weight
+        self.ttl = ttl
+        self.values = values
+        self.healthCheckId = healthCheckId
+        self.otherFeatures = otherFeatures
+    }
+
+    /// Whether this is a plain weighted record that r53hook can repeat exactly.
+    public var isPlainWeighted: Bool {
+        setIdentifier != nil && weight != nil && ttl != nil && otherFeatures.isEmpty
+    }
+
+    /// Whether the record has the same name, type and set identifier.
+    public func hasSameKey(as other: ResourceRecordSet) -> Bool {
+        name == other.name && type == other.type && setIdentifier == other.setIdentifier
+    }
+
+    /// `app.example.com. A set i-0abc weight 10 TTL 60 → 203.0.113.7`.
+    public var summary: String {
+        var parts = ["\(name) \(type)"]
+        if let setIdentifier { parts.append("set \(setIdentifier)") }
+        if let weight { parts.append("weight \(weight)") }
+        if let ttl { parts.append("TTL \(ttl)") }
+        if let healthCheckId { parts.append("health check \(healthCheckId)") }
+        if !otherFeatures.isEmpty { parts.append("with \(otherFeatures.joined(separator: ", "))") }
+        return parts.joined(separator: " ") + " -> " + (values.isEmpty ? "(no values)" : values.joined(separator: ", "))
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import AWSKit
+import R53HookKit
+
+/// What every subcommand does around its work: build the runtime, run, and turn a `HookError`
+/// into its message on stderr and its exit code.
+protocol HookCommand: AsyncParsableCommand {
+    var options: RecordOptions { get }
+}
+
+extension HookCommand {
+    func withRuntime(extraFlags: [SettingKey: String] = [:], _ body: (HookRuntime) async throws -> Void) async throws {
+        do {
+            let runtime = try HookRuntime.make(options: options, extraFlags: extraFlags)
+            try await body(runtime)
+        } catch let error as HookError {
+            StandardError.line("r53hook: error: \(error.message)")
+            throw ExitCode(ExitStatus.code(for: error.kind))
+        } catch let error as AWSServiceError {
+            StandardError.line("r53hook: error: AWS answered \(error)")
+            throw ExitCode(ExitStatus.unavailable)
+        } catch is CancellationError {
+            StandardError.line("r53hook: error: interrupted")
+            throw ExitCode(ExitStatus.temporary)
+        }
+    }
+}
+

@@ -1,0 +1,51 @@
+import AWSKit
+import Logging
+import R53HookKit
+
+/// Everything one command run needs, built from the options, the environment and the config
+/// file. Nothing here talks to AWS until a use case asks.
+struct HookRuntime {
+    let settings: HookSettings
+    let logger: Logger
+    let route53: Route53Client
+    let identity: InstanceIdentity
+    let waiter: ChangeWaiter
+    let drainTimer: DrainTimer
+
+    /// Reads and validates the configuration, then wires the layers together.
+    static func make(options: RecordOptions, extraFlags: [SettingKey: String] = [:]) throws(HookError) -> HookRuntime {
+        var environment = ProcessEnvironment.current()
+        var file: ConfigFile?
+        if let path = options.configFile ?? environment["R53HOOK_CONFIG"] {
+            guard let text = LocalFileReader().read(path: path) else {
+                throw HookError(.configuration, "cannot read the config file \(path); check the path and its permissions")
+            }
+            let parsed = try ConfigFile(path: path, text: text)
+            environment = environment.addingDefaults(parsed.environment)
+            file = parsed
+        }
+        let resolver = SettingsResolver(flags: options.given.merging(extraFlags) { _, extra in extra },
+                                        environment: environment, file: file)
+        let logger = bootstrapLogging(debug: resolver.debugRequested())
+        let settings = try resolver.resolve()
+
+        let time = SystemTimeSource()
+        let deadline = Deadline(budget: settings.deadline, time: time)
+        let http = CurlHTTPClient(userAgent: "r53hook/\(R53HookVersion.current)")
+        let metadata = IMDSClient(configuration: try IMDSConfiguration.from(environment: environment, allowV1: settings.allowsIMDSv1),
+                                  http: http, time: time, logger: logger)
+        let chain = CredentialProviderChain.standard(environment: environment, http: http, metadata: metadata, time: time)
+        let credentials = RefreshingCredentials(provider: chain, time: time, logger: logger)
+        let aws = AWSClient(http: http, credentials: credentials, time: time, deadline: deadline, logger: logger)
+        let route53 = Route53Client(aws: aws, service: try AWSService.route53(environment: environment))
+        return HookRuntime(settings: settings, logger: logger, route53: route53,
+                           identity: InstanceIdentity(metadata: metadata),
+                           waiter: ChangeWaiter(route53: route53, time: time, deadline: deadline, logger: logger),
+                           drainTimer: DrainTimer(time: time, logger: logger))
+    }
+
+    private static func bootstrapLogging(debug: Bool) -> Logger {
+        LoggingSystem.bootstrap { _ in StderrLogHandler(logLevel: debug ? .debug : .info) }
+        return Logger(label: "r53hook")
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import R53HookKit
+
+/// The root command: configuration only; the work is in the subcommands.
+@main
+struct R53HookCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "r53hook",
+        abstract: "Join and leave Route 53 weighted DNS safely from an EC2 instance's init system.",
+        discussion: """
+            Run `r53hook start` when the service is ready and `r53hook stop` before it
+            stops (systemd ExecStart/ExecStop, or the init.d script). Each instance owns
+            one weighted record NAME TYPE whose SetIdentifier is its instance id.
+
+            CONFIGURATION
+              Every option can also come from an environment variable (named in each
+              option's help, e.g. R53HOOK_NAME) or from a config file (--config FILE or
+              R53HOOK_CONFIG) of KEY=VALUE lines with the same keys, so one file serves
+              r53hook, the init script and systemd's EnvironmentFile.
+              Precedence: flag, then environment, then file, then default.
+              AWS_* lines in the file (AWS_REGION, AWS_ENDPOINT_URL, ...) apply unless
+              the environment sets them.
+
+            AWS
+              Credentials: the SDK chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,
+              AWS_PROFILE with ~/.aws/credentials and ~/.aws/config, container
+              credentials, then the instance role from IMDS).
+              Endpoints: AWS_ENDPOINT_URL_ROUTE_53, else AWS_ENDPOINT_URL.
+              IMDS: IMDSv2 at AWS_EC2_METADATA_SERVICE_ENDPOINT (default
+              http://169.254.169.254), never through a proxy.
+
+            \(ExitStatusHelp.table)
+            """,
+        version: R53HookVersion.current,
+        subcommands: [StartCommand.self, StopCommand.self, StatusCommand.self])
+}
+
+/// Keeps the exit code table next to the codes themselves.
+enum ExitStatusHelp {
+    static var table: String { ExitStatus.table }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import R53HookKit
+
+/// Whether to use the public or the private zone when both have the name.
+enum ZoneVisibilityFlag: String, EnumerableFlag {
+    case privateZone
+    case publicZone
+
+    static func name(for value: ZoneVisibilityFlag) -> NameSpecification {
+        value == .privateZone ? .customLong("private-zone") : .customLong("public-zone")
+    }
+
+    static func help(for value: ZoneVisibilityFlag) -> ArgumentHelp? {
+        value == .privateZone
+            ? "With --zone-name: use the private zone of that name. (R53HOOK_PRIVATE_ZONE=true)"
+            : "With --zone-name: use the public zone of that name. (R53HOOK_PRIVATE_ZONE=false)"
+    }
+}
+
+/// The options every command shares. Each is optional here: a missing flag falls back to the
+/// environment, then the config file, then the default (see SettingsResolver).
+struct RecordOptions: ParsableArguments {
+    @Option(name: .customLong("config"), help: ArgumentHelp(
+        "Read settings from FILE: KEY=VALUE lines with the R53HOOK_* keys (and AWS_* variables). (R53HOOK_CONFIG)",
+        valueName: "file"))
+    var configFile: String?
+
+    @Option(help: ArgumentHelp("The hosted zone's id. (R53HOOK_ZONE_ID)", valueName: "id"))
+    var zoneId: String?
+
+    @Option(help: ArgumentHelp("The hosted zone's name, instead of its id. (R53HOOK_ZONE_NAME)", valueName: "name"))
+    var zoneName: String?
+
+    @Flag(exclusivity: .exclusive)
+    var zoneVisibility: ZoneVisibilityFlag?
+
+    @Option(help: ArgumentHelp("The record's fully qualified name, e.g. app.example.com. (R53HOOK_NAME)", valueName: "fqdn"))
+    var name: String?
+
+    @Option(help: ArgumentHelp("A or AAAA. (R53HOOK_TYPE, default A)", valueName: "type"))
+    var type: String?
+
+    @Option(help: ArgumentHelp("Seconds resolvers may cache the record; stop drains this long. (R53HOOK_TTL, default 60)", valueName: "seconds"))
+    var ttl: String?
+
+    @Option(help: ArgumentHelp("Weighted-routing weight, 0-255; 0 takes no traffic while others have weight. (R53HOOK_WEIGHT, default 10)", valueName: "weight"))
+    var weight: String?
+
+    @Option(help: ArgumentHelp("The record's SetIdentifier. (R53HOOK_SET_IDENTIFIER, default: the instance id)", valueName: "id"))
+    var setIdentifier: String?
+
+    @Option(help: ArgumentHelp(
+        "public-ipv4, local-ipv4, ipv6 or an IP address. (R53HOOK_ADDRESS, default: public-ipv4 in a public zone, local-ipv4 in a private one, ipv6 for AAAA)",
+        valueName: "source"))
+    var address: String?
+
+    @Option(help: ArgumentHelp("Tie the record to this Route 53 health check. (R53HOOK_HEALTH_CHECK_ID)", valueName: "id"))
+    var healthCheckId: String?
+
+    @Option(help: ArgumentHelp("Give up on AWS retries and waits after this many seconds. (R53HOOK_DEADLINE, default 300)", valueName: "seconds"))
+    var deadline: String?
+
+    @Flag(help: "Print the change batch and the waits; change nothing. (R53HOOK_DRY_RUN)")
+    var dryRun = false
+
+    @Flag(help: "Allow IMDSv1 when IMDSv2 tokens are refused. (R53HOOK_IMDS_V1)")
+    var imdsV1 = false
+
+    @Flag(help: "Log every AWS request and response, with secrets redacted. (R53HOOK_DEBUG)")
+    var debug = false
+
+    /// The flags that were given, keyed like the environment.
+    var given: [SettingKey: String] {
+        var values: [SettingKey: String] = [:]
+        values[.zoneId] = zoneId
+        values[.zoneName] = zoneName
+        values[.privateZone] = zoneVisibility.map { $0 == .privateZone ? "true" : "false" }
+        values[.name] = name
+        values[.type] = type
+        values[.ttl] = ttl
+        values[.weight] = weight
+        values[.setIdentifier] = setIdentifier
+        values[.address] = address
+        values[.healthCheckId] = healthCheckId
+        values[.deadline] = deadline
+        if dryRun { values[.dryRun] = "true" }
+        if imdsV1 { values[.imdsV1] = "true" }
+        if debug { values[.debug] = "true" }
+        return values
+    }
+}
