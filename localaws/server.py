@@ -265,7 +265,7 @@ class LocalAWS:
             region_name=region,
             aws_access_key_id=self.admin["access_key_id"],
             aws_secret_access_key=self.admin["secret_access_key"],
-            config=Config(retries={"max_attempts": 1}),
+            config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
         )
         token = self.internal_token
 

@@ -65,7 +65,7 @@ class LocalAWS:
             aws_access_key_id=key or self.admin["access_key_id"],
             aws_secret_access_key=secret or self.admin["secret_access_key"],
             aws_session_token=token,
-            config=Config(retries={"max_attempts": retries, "mode": "standard"}, **config),
+            config=Config(retries={"total_max_attempts": retries, "mode": "standard"}, **config),
         )
 
     def control(self, method: str, path: str, body: Any = None) -> Any:
