@@ -58,10 +58,14 @@ let package = Package(
             ]
         ),
 
+        // Fakes behind the seams, shared by the unit tests.
+        .target(name: "TestSupport", dependencies: ["AWSKit", "XMLLite", .product(name: "Logging", package: "swift-log")],
+                path: "Tests/TestSupport"),
+
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], exclude: ["Vectors"]),
         .testTarget(name: "XMLLiteTests", dependencies: ["XMLLite"]),
-        .testTarget(name: "AWSKitTests", dependencies: ["AWSKit", "SigV4", "XMLLite"]),
-        .testTarget(name: "R53HookKitTests", dependencies: ["R53HookKit", "AWSKit"]),
+        .testTarget(name: "AWSKitTests", dependencies: ["AWSKit", "SigV4", "XMLLite", "TestSupport"]),
+        .testTarget(name: "R53HookKitTests", dependencies: ["R53HookKit", "AWSKit", "XMLLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

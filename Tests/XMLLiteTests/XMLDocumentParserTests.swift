@@ -81,7 +81,7 @@ import Testing
 @Suite struct XMLWriterTests {
     @Test func escapesTextAndAttributesAndRoundTrips() throws {
         var writer = XMLWriter()
-        writer.element("Root", attributes: [(name: "xmlns", value: "urn:\"x\"")]) { root in
+        writer.element("Root", attributes: [(name: "note", value: "urn:\"x\"")]) { root in
             root.element("Value", "\"a<b>&'c'\"")
             root.element("Nested") { $0.element("Inner", "plain") }
         }
@@ -90,7 +90,7 @@ import Testing
         let parsed = try XMLDocumentParser.parse(Array(text.utf8))
         #expect(parsed.childText("Value") == "\"a<b>&'c'\"")
         #expect(parsed.element(at: "Nested", "Inner")?.text == "plain")
-        #expect(parsed.attributes["xmlns"] == "urn:\"x\"")
+        #expect(parsed.attributes["note"] == "urn:\"x\"")
     }
 
     @Test func dropsControlCharactersThatXMLCannotHold() {

@@ -10,7 +10,7 @@ public struct INIFile: Sendable {
     public init(text: String) {
         var sections: [String: [String: String]] = [:]
         var current: String?
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             if let first = rawLine.first, first == " " || first == "\t", current != nil {
                 continue  // a nested sub-section such as "s3 =\n  max_concurrent_requests = 10"
             }

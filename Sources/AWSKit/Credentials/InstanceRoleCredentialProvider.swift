@@ -13,7 +13,7 @@ public struct InstanceRoleCredentialProvider: CredentialProvider {
     /// The role's current temporary credentials; nil when the instance has no role attached.
     public func resolve() async throws -> AWSCredentials? {
         guard let listing = try await metadata.value(at: "iam/security-credentials/") else { return nil }
-        guard let role = listing.split(whereSeparator: { $0 == "\n" }).first.map({ $0.trimmingWhitespace }), !role.isEmpty else {
+        guard let role = listing.split(whereSeparator: \.isNewline).first.map({ $0.trimmingWhitespace }), !role.isEmpty else {
             return nil
         }
         guard let document = try await metadata.value(at: "iam/security-credentials/\(role)") else {

@@ -175,6 +175,9 @@ public struct JSONParser {
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
         let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
         guard index < bytes.count, digits.contains(bytes[index]) else { throw failure("unexpected character") }
+        if bytes[index] == UInt8(ascii: "0"), index + 1 < bytes.count, digits.contains(bytes[index + 1]) {
+            throw failure("leading zero")
+        }
         while index < bytes.count, digits.contains(bytes[index]) { index += 1 }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1

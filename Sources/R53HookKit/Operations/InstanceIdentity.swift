@@ -38,7 +38,7 @@ public struct InstanceIdentity: Sendable {
             // Older instance types list IPv6 addresses only per network interface.
             if let mac = try await metadata.value(at: "mac")?.trimmingWhitespace {
                 text = try await metadata.value(at: "network/interfaces/macs/\(mac)/ipv6s")?
-                    .split(whereSeparator: { $0 == "\n" }).first.map(String.init)
+                    .split(whereSeparator: \.isNewline).first.map(String.init)
             }
         }
         guard let text else {

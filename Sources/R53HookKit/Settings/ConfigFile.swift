@@ -19,7 +19,7 @@ public struct ConfigFile: Sendable {
     public init(path: String, text: String) throws(HookError) {
         var settings: [SettingKey: String] = [:]
         var environment: [String: String] = [:]
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (offset, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let place = "\(path):\(offset + 1)"
             var line = rawLine.trimmingWhitespace
             if line.isEmpty || line.hasPrefix("#") { continue }
