@@ -1,8 +1,9 @@
 """Run the real r53hook binary against the project's local AWS (localaws/).
 
-One local AWS process serves the whole session (signature checking on); every test
-that asks for `aws` gets it reset, with a fresh EC2 instance (and its strict IMDSv2
-emulator) and an empty public hosted zone example.com.
+One local AWS process serves the whole session (signature checking on), reset once;
+every test that asks for `aws` gets it cleaned (all hosted zones deleted, faults off,
+stats zeroed, IMDS of every instance back up) with an EC2 instance of the session's
+pool (each with its strict IMDSv2 emulator) and an empty public hosted zone example.com.
 
 The binary runs from an EMPTY environment plus PATH and HOME=tmp_path, so the
 developer's ~/.aws, AWS_* variables or proxies never leak in. By default it finds
@@ -166,11 +167,47 @@ class Run:
 # --------------------------------------------------------------------- the per-test world
 
 
-class World:
-    """A reset local AWS with one instance and the public zone example.com."""
+class InstancePool:
+    """Simulated EC2 instances shared by the tests of a session.
 
-    def __init__(self, server: LocalAWSProcess, binary: Path, tmp_path: Path):
+    Creating an instance in localaws costs 2-3 s (its create_instance lists all
+    1,177 of moto's Amazon AMIs), so instead of a reset and a fresh instance per
+    test, the session resets once and hands out instances by kind; every test
+    still gets a clean Route 53 (zones deleted), no faults, zeroed stats, and
+    instances whose IMDS is back to normal.
+    """
+
+    def __init__(self, server: LocalAWSProcess):
         self.server = server
+        self.instances: dict[str, dict[str, Any]] = {}
+        requests.post(server.control_url + "/reset", timeout=60).raise_for_status()
+
+    def get(self, kind: str, **body: Any) -> dict[str, Any]:
+        if kind not in self.instances:
+            r = requests.post(self.server.control_url + "/instances", json=body, timeout=60)
+            assert r.status_code == 200, f"creating instance {kind}: {r.status_code} {r.text}"
+            self.instances[kind] = r.json()
+        return self.instances[kind]
+
+    def restore(self) -> None:
+        for inst in self.instances.values():
+            r = requests.patch(f"{self.server.control_url}/instances/{inst['instance_id']}",
+                               json={"imds": "up", "imds_503_count": 0, "imds_slow_ms": 1000}, timeout=30)
+            assert r.status_code == 200, r.text
+
+
+@pytest.fixture(scope="session")
+def pool(localaws: LocalAWSProcess) -> InstancePool:
+    return InstancePool(localaws)
+
+
+class World:
+    """A clean local AWS: no zones but an empty public example.com, no faults,
+    default INSYNC delay, zero stats, and this test's instance."""
+
+    def __init__(self, server: LocalAWSProcess, pool: InstancePool, binary: Path, tmp_path: Path):
+        self.server = server
+        self.pool = pool
         self.binary = binary
         self.tmp = tmp_path
         self.home = tmp_path / "home"
@@ -179,11 +216,24 @@ class World:
         self.admin = server.admin
         self.runs: list[Run] = []
         self.log_offset = server.log_size()
-        self.control("POST", "/reset")
+        self.clear_faults()
+        self.insync_delay(DEFAULT_INSYNC)
+        pool.restore()
         self.r53 = self.client("route53")
         self.ec2 = self.client("ec2")
-        self.instance = self.create_instance()
+        self.delete_all_zones()
+        self.instance = pool.get("default")
         self.zone_id = self.create_zone()
+        self.clear_stats()
+
+    def delete_all_zones(self) -> None:
+        for page in self.r53.get_paginator("list_hosted_zones").paginate():
+            for zone in page["HostedZones"]:
+                zone_id = zone["Id"].split("/")[-1]
+                mine = self.records(zone_id)
+                if mine:
+                    self.change(*({"Action": "DELETE", "ResourceRecordSet": r} for r in mine), zone_id=zone_id)
+                self.r53.delete_hosted_zone(Id=zone_id)
 
     # ---- control API and AWS clients
     def control(self, method: str, path: str, body: Any = None) -> Any:
@@ -202,8 +252,9 @@ class World:
             config=Config(retries={"total_max_attempts": 10, "mode": "standard"}),
         )
 
-    def create_instance(self, **body: Any) -> dict[str, Any]:
-        return self.control("POST", "/instances", body)
+    def create_instance(self, kind: str, **body: Any) -> dict[str, Any]:
+        """An instance of the session's pool, created on first use: `kind` names its settings."""
+        return self.pool.get(kind, **body)
 
     def patch_instance(self, instance_id: str | None = None, **body: Any) -> dict[str, Any]:
         return self.control("PATCH", f"/instances/{instance_id or self.instance['instance_id']}", body)
@@ -235,8 +286,9 @@ class World:
         return zone_id.split("/")[-1]
 
     def create_private_zone(self, name: str = ZONE) -> str:
-        vpc = self.ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
-        return self.create_zone(name, vpc_id=vpc)
+        """A private zone of the instances' (default) VPC."""
+        [vpc] = self.ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+        return self.create_zone(name, vpc_id=vpc["VpcId"])
 
     def create_health_check(self) -> str:
         hc = self.r53.create_health_check(
@@ -340,7 +392,8 @@ class World:
 
 
 @pytest.fixture()
-def aws(request: pytest.FixtureRequest, localaws: LocalAWSProcess, binary: Path, tmp_path: Path) -> World:
-    world = World(localaws, binary, tmp_path)
+def aws(request: pytest.FixtureRequest, localaws: LocalAWSProcess, pool: InstancePool, binary: Path,
+        tmp_path: Path) -> World:
+    world = World(localaws, pool, binary, tmp_path)
     request.node._r53hook_world = world
     return world
