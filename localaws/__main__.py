@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
+from pathlib import Path
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -41,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.verbose:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
+    # moto builds ~1200 AMIs (and a volume for each) every time an EC2 region starts,
+    # which is after every reset: a few known AMIs keep reset and instance creation fast.
+    os.environ.setdefault("MOTO_AMIS_PATH", str(Path(__file__).with_name("amis.json")))
+
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     from .server import LocalAWS
@@ -72,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     info = app.control.describe()
     sys.stdout.write(json.dumps(info) + "\n")
     sys.stdout.flush()
+    # stdout carries that one line only; anything printed later (moto prints) goes to stderr.
+    sys.stdout = sys.stderr
     while not stop.wait(0.5):
         pass
     app.control.stop_all()

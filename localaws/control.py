@@ -14,6 +14,7 @@ from .auth import ACCOUNT_ID, FULL_ACCESS
 from .imds import IMDS
 
 ADMIN_USER = "localaws-admin"
+DEFAULT_AMI = "ami-12c6146b"  # one of localaws/amis.json (an Amazon Linux AMI moto knows)
 DEFAULT_ROLE_POLICY = {
     "Version": "2012-10-17",
     "Statement": [
@@ -253,7 +254,7 @@ class Control:
         if not subnets:
             raise BadRequest(f"no default subnet in {az}")
         subnet = subnets[0]
-        image_id = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+        image_id = DEFAULT_AMI
         nic = {"DeviceIndex": 0, "SubnetId": subnet["SubnetId"], "AssociatePublicIpAddress": public}
         run = ec2.run_instances(
             ImageId=image_id, MinCount=1, MaxCount=1, InstanceType="t3.micro",

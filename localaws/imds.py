@@ -96,7 +96,9 @@ class IMDS:
 
         self.server = _Server((self.host, self.port), Handler)
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, name=f"imds-{self.port}", daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"imds-{self.port}", daemon=True
+        )
         self.thread.start()
 
     def _stop_server(self) -> None:

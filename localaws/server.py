@@ -14,7 +14,7 @@ import time
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl
 
-from .auth import ACCOUNT_ID, AWSError, authenticate, authorize, parse_authorization
+from .auth import ACCOUNT_ID, AWSError, authenticate, authorize, parse_authorization, service_of
 from .errors import InvalidChangeBatch, render_error, render_invalid_change_batch
 from .faults import Faults
 from .route53 import BYNAME_RE, CHANGE_RE, RRSET_RE, Route53
@@ -93,6 +93,12 @@ class LocalAWS:
                     pass
             # werkzeug treats this as the client going away and writes nothing.
             raise ConnectionResetError("localaws: connection dropped on purpose") from None
+        except Exception as exc:  # a moto crash must still look like an AWS error
+            log.exception("internal error on %s %s", environ.get("REQUEST_METHOD"), path)
+            name = "route53" if path.startswith("/2013-04-01/") else (service_of(environ) or "unknown")
+            status, headers, body = render_error(
+                name, AWSError(500, "InternalFailure", f"localaws internal error: {type(exc).__name__}: {exc}", sender=False)
+            )
         headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
         headers.append(("Content-Length", str(len(body))))
         start_response(f"{status} {STATUS_TEXT.get(status, 'Status')}", headers)
