@@ -397,3 +397,20 @@ def aws(request: pytest.FixtureRequest, localaws: LocalAWSProcess, pool: Instanc
     world = World(localaws, pool, binary, tmp_path)
     request.node._r53hook_world = world
     return world
+
+
+# --------------------------------------------------------------------- measurements
+
+MEASUREMENTS: dict[str, str] = {}
+
+
+def measure(name: str, value: str) -> None:
+    """Record a figure to show in the terminal summary (e.g. stop's own overhead)."""
+    MEASUREMENTS[name] = value
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if MEASUREMENTS:
+        terminalreporter.section("r53hook measurements")
+        for name, value in MEASUREMENTS.items():
+            terminalreporter.write_line(f"{name}: {value}")

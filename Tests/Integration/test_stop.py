@@ -1,0 +1,106 @@
+"""`r53hook stop`: delete exactly this instance's record, wait INSYNC, then drain
+for the deleted record's TTL plus --drain-extra, adding at most a second of its own."""
+
+from __future__ import annotations
+
+from conftest import NAME, World, measure
+
+INSYNC = 1.0
+TTL = 3
+EXTRA = 1
+
+
+def test_stop_removes_the_record_and_waits_insync_then_ttl_then_extra(aws: World):
+    aws.insync_delay(INSYNC)
+    assert aws.run("start", "--ttl", str(TTL)).code == 0
+    assert aws.records() == [aws.expected(ttl=TTL)]
+    aws.clear_stats()
+    # No --ttl: the drain must use the TTL of the record actually deleted (3), not the default (60).
+    run = aws.run("stop", "--drain-extra", str(EXTRA))
+    assert run.code == 0, run.describe()
+    assert aws.records() == []
+    floor = INSYNC + TTL + EXTRA
+    overhead = run.elapsed - floor
+    measure("stop wall time", f"{run.elapsed:.2f} s for INSYNC {INSYNC:g} s + TTL {TTL} s + extra {EXTRA} s "
+                              f"= {floor:g} s: overhead {overhead:+.2f} s")
+    assert run.elapsed >= floor, run.describe()
+    assert run.elapsed <= floor + 1.0, f"stop added {overhead:.2f} s of its own\n{run.describe()}"
+    # The drain ran after the deletion was INSYNC: the process outlived the DELETE by
+    # at least the INSYNC delay plus the drain.
+    stats = aws.stats()
+    [deleted_at] = [e[0] for e in stats["timeline"] if e[1:3] == ["route53", "ChangeResourceRecordSets"]]
+    assert run.ended - deleted_at >= floor - 0.05
+    assert stats["requests"]["route53"]["GetChange"] >= 1
+    # Progress on stderr: the countdown announces TTL + extra, and its end.
+    assert f"draining for {TTL + EXTRA} s (TTL {TTL} s + {EXTRA} s extra)" in run.stderr, run.stderr
+    assert "drain complete" in run.stderr
+    assert run.stderr.index("INSYNC") < run.stderr.index("draining for")
+
+
+def test_stop_without_a_record_says_so_and_succeeds_at_once(aws: World):
+    run = aws.run("stop")
+    assert run.code == 0, run.describe()
+    assert "nothing to delete" in run.stderr
+    assert aws.instance["instance_id"] in run.stderr
+    assert "ChangeResourceRecordSets" not in aws.route53_calls()
+    assert run.elapsed < 2.0  # no drain: there was nothing to drain
+
+
+def test_stop_deletes_only_its_own_record(aws: World):
+    me = aws.instance["instance_id"]
+    aws.change(
+        # Other instances of the same weighted set.
+        {"Action": "CREATE", "ResourceRecordSet": aws.expected(set_id="i-0aaaaaaaaaaaaaaaa", value="198.51.100.1", ttl=1)},
+        {"Action": "CREATE", "ResourceRecordSet": aws.expected(set_id="i-0bbbbbbbbbbbbbbbb", value="198.51.100.2", ttl=1)},
+        # Same set identifier, other type; same set identifier, other name.
+        {"Action": "CREATE", "ResourceRecordSet": aws.expected(rtype="AAAA", value="2001:db8::1", ttl=1)},
+        {"Action": "CREATE", "ResourceRecordSet": aws.expected(name="other.example.com", value="198.51.100.3")},
+        # A plain record elsewhere in the zone.
+        {"Action": "CREATE", "ResourceRecordSet": {"Name": "api.example.com.", "Type": "A", "TTL": 300,
+                                                   "ResourceRecords": [{"Value": "198.51.100.4"}]}},
+    )
+    assert aws.run("start", "--ttl", "1", "--no-wait").code == 0
+    before = aws.records()
+    mine = aws.expected(ttl=1)
+    assert mine in before and len(before) == 6
+    run = aws.run("stop", "--drain-extra", "0")
+    assert run.code == 0, run.describe()
+    assert aws.records() == [r for r in before if r != mine]
+    assert me in run.stderr
+
+
+def test_stop_deletes_the_record_as_it_is_now_and_drains_its_ttl(aws: World):
+    assert aws.run("start", "--no-wait").code == 0
+    # Changed by hand since: stop must repeat the current values, not its own settings.
+    aws.change({"Action": "UPSERT", "ResourceRecordSet": aws.expected(weight=50, ttl=2, value="198.51.100.7")})
+    run = aws.run("stop", "--drain-extra", "0")
+    assert run.code == 0, run.describe()
+    assert aws.records() == []
+    assert "draining for 2 s (TTL 2 s + 0 s extra)" in run.stderr
+    assert run.elapsed >= 2.0
+
+
+def test_stop_dry_run_prints_the_delete_and_changes_nothing(aws: World):
+    assert aws.run("start", "--ttl", "7", "--no-wait").code == 0
+    aws.clear_stats()
+    run = aws.run("stop", "--dry-run", "--drain-extra", "2")
+    assert run.code == 0, run.describe()
+    assert "DELETE" in run.stdout and aws.instance["instance_id"] in run.stdout
+    assert "drain 9 s" in run.stdout, run.stdout
+    assert "ChangeResourceRecordSets" not in aws.route53_calls()
+    assert aws.records() == [aws.expected(ttl=7)]
+    assert run.elapsed < 2.0
+
+
+def test_stop_finds_its_record_among_many(aws: World):
+    # Over one page of ListResourceRecordSets (300) in the same weighted name is
+    # impossible (100 per set), so spread 320 records over names sorting before ours.
+    changes = [{"Action": "CREATE", "ResourceRecordSet": {
+        "Name": f"a{i:03d}.example.com.", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "198.51.100.9"}]}}
+        for i in range(320)]
+    aws.change(*changes)
+    assert aws.run("start", "--ttl", "1", "--no-wait").code == 0
+    run = aws.run("stop", "--drain-extra", "0")
+    assert run.code == 0, run.describe()
+    assert aws.expected(ttl=1) not in aws.records()
+    assert len(aws.records()) == 320
