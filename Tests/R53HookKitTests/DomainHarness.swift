@@ -1,0 +1,50 @@
+import AWSKit
+import R53HookKit
+import TestSupport
+
+/// The domain wired to the in-memory Route 53 and a virtual clock.
+struct DomainHarness {
+    let time = ManualTime()
+    let logs = LogCapture()
+    let fake: FakeRoute53
+    let route53: Route53Client
+    let waiter: ChangeWaiter
+    let identity: InstanceIdentity
+
+    static let publicZone = FakeRoute53.Zone(id: "ZPUBLIC", name: "example.com.")
+    static let privateZone = FakeRoute53.Zone(id: "ZPRIVATE", name: "example.com.", isPrivate: true)
+    static let metadata = ["instance-id": "i-0123456789abcdef0", "public-ipv4": "203.0.113.7", "local-ipv4": "10.0.0.7",
+                           "ipv6": "2001:db8::7"]
+
+    init(zones: [FakeRoute53.Zone] = [publicZone], pollsUntilInSync: Int = 3, deadline: Duration = .seconds(300),
+         metadata: [String: String] = metadata) throws {
+        fake = FakeRoute53(zones: zones, pollsUntilInSync: pollsUntilInSync)
+        let logger = logs.logger()
+        let credentials = RefreshingCredentials(
+            provider: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "s", source: "test")),
+            time: time, logger: logger)
+        let deadline = Deadline(budget: deadline, time: time)
+        let aws = AWSClient(http: fake, credentials: credentials, time: time, retryPolicy: RetryPolicy(random: { 0.5 }),
+                            deadline: deadline, logger: logger)
+        route53 = Route53Client(aws: aws, service: try AWSService.route53(environment: ProcessEnvironment([:])))
+        waiter = ChangeWaiter(route53: route53, time: time, deadline: deadline, logger: logger)
+        identity = InstanceIdentity(metadata: FakeMetadata(metadata))
+    }
+
+    var join: JoinRecordSet { JoinRecordSet(route53: route53, identity: identity, waiter: waiter, logger: logs.logger()) }
+
+    var leave: LeaveRecordSet {
+        LeaveRecordSet(route53: route53, identity: identity, waiter: waiter, drainTimer: DrainTimer(time: time, logger: logs.logger()),
+                       logger: logs.logger())
+    }
+
+    static func settings(_ configure: (inout HookSettings) -> Void = { _ in }) -> HookSettings {
+        var settings = HookSettings(zone: .name("example.com.", isPrivate: nil), recordName: "app.example.com")
+        configure(&settings)
+        return settings
+    }
+
+    static func record(_ id: String, _ value: String, weight: Int = 10, ttl: Int = 60) -> FakeRoute53.Record {
+        FakeRoute53.Record(name: "app.example.com.", type: "A", setIdentifier: id, weight: weight, ttl: ttl, values: [value])
+    }
+}

@@ -1,0 +1,152 @@
+import AWSKit
+import Testing
+import TestSupport
+@testable import R53HookKit
+
+@Suite struct JoinRecordSetTests {
+    @Test func upsertsTheWeightedRecordAndWaitsUntilInSync() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 3)
+        let (record, outcome) = try await harness.join.run(DomainHarness.settings())
+        #expect(record == ResourceRecordSet(name: "app.example.com.", type: "A", setIdentifier: "i-0123456789abcdef0", weight: 10,
+                                            ttl: 60, values: ["203.0.113.7"]))
+        #expect(harness.fake.records(in: "ZPUBLIC") == [DomainHarness.record("i-0123456789abcdef0", "203.0.113.7")])
+        guard case .upserted(let change, let waited?) = outcome else { Issue.record("expected a waited upsert"); return }
+        #expect(change.status == .pending)
+        #expect(waited == .milliseconds(1500))  // three polls, half a second apart
+        #expect(harness.fake.operations.filter { $0 == "GetChange" }.count == 3)
+    }
+
+    @Test func anIdenticalRecordCostsNoChange() async throws {
+        let harness = try DomainHarness()
+        harness.fake.insert(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7"), in: "ZPUBLIC")
+        let (_, outcome) = try await harness.join.run(DomainHarness.settings())
+        #expect(outcome == .unchanged)
+        #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
+    }
+
+    @Test func aStaleRecordAfterACrashIsRepaired() async throws {
+        let harness = try DomainHarness()
+        harness.fake.insert(DomainHarness.record("i-0123456789abcdef0", "198.51.100.1", weight: 3), in: "ZPUBLIC")
+        harness.fake.insert(DomainHarness.record("i-other", "198.51.100.2"), in: "ZPUBLIC")
+        _ = try await harness.join.run(DomainHarness.settings())
+        #expect(harness.fake.records(in: "ZPUBLIC").contains(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7")))
+        #expect(harness.fake.records(in: "ZPUBLIC").contains(DomainHarness.record("i-other", "198.51.100.2")))
+        #expect(harness.fake.records(in: "ZPUBLIC").count == 2)
+    }
+
+    @Test func noWaitReturnsWithoutPolling() async throws {
+        let harness = try DomainHarness()
+        let (_, outcome) = try await harness.join.run(DomainHarness.settings { $0.waitsForSync = false })
+        guard case .upserted(_, nil) = outcome else { Issue.record("expected no wait"); return }
+        #expect(!harness.fake.operations.contains("GetChange"))
+    }
+
+    @Test func dryRunPrintsTheBatchAndChangesNothing() async throws {
+        let harness = try DomainHarness()
+        let (_, outcome) = try await harness.join.run(DomainHarness.settings { $0.dryRun = true })
+        guard case .planned(let plan) = outcome else { Issue.record("expected a plan"); return }
+        #expect(plan.text.contains("<Action>UPSERT</Action>"))
+        #expect(plan.text.contains("<Value>203.0.113.7</Value>"))
+        #expect(plan.text.contains("then: wait until Route 53 reports the change INSYNC"))
+        #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
+        #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
+    }
+
+    @Test func addressDefaultsFollowTheZoneAndType() async throws {
+        let privateHarness = try DomainHarness(zones: [DomainHarness.privateZone])
+        let (privateRecord, _) = try await privateHarness.join.run(DomainHarness.settings())
+        #expect(privateRecord.values == ["10.0.0.7"])
+
+        let ipv6Harness = try DomainHarness()
+        let (ipv6Record, _) = try await ipv6Harness.join.run(DomainHarness.settings { $0.recordType = .aaaa })
+        #expect(ipv6Record.type == "AAAA")
+        #expect(ipv6Record.values == ["2001:db8::7"])
+
+        let literal = try DomainHarness()
+        let (literalRecord, _) = try await literal.join.run(DomainHarness.settings {
+            $0.address = IPAddress("192.0.2.10").map(AddressSource.literal)
+            $0.setIdentifier = "web-1"
+        })
+        #expect(literalRecord.values == ["192.0.2.10"])
+        #expect(literalRecord.setIdentifier == "web-1")
+    }
+
+    @Test func aPublicAndPrivateZonePairNeedsAChoice() async throws {
+        let harness = try DomainHarness(zones: [DomainHarness.publicZone, DomainHarness.privateZone])
+        do {
+            _ = try await harness.join.run(DomainHarness.settings())
+            Issue.record("expected an ambiguity error")
+        } catch let error as HookError {
+            #expect(error.kind == .configuration)
+            #expect(error.message.contains("--private-zone or --public-zone"))
+            #expect(error.message.contains("ZPUBLIC") && error.message.contains("ZPRIVATE"))
+        }
+        let (record, _) = try await harness.join.run(DomainHarness.settings { $0.zone = .name("example.com.", isPrivate: true) })
+        #expect(record.values == ["10.0.0.7"])
+        #expect(harness.fake.records(in: "ZPRIVATE").count == 1)
+        #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
+    }
+
+    @Test func noPublicAddressExplainsWhatToDo() async throws {
+        var metadata = DomainHarness.metadata
+        metadata["public-ipv4"] = nil
+        let harness = try DomainHarness(metadata: metadata)
+        do {
+            _ = try await harness.join.run(DomainHarness.settings())
+            Issue.record("expected an error")
+        } catch let error as HookError {
+            #expect(error.kind == .configuration)
+            #expect(error.message.contains("--address local-ipv4"))
+        }
+    }
+
+    @Test func refusesToOverwriteWhatItCouldNotHaveMade() async throws {
+        let harness = try DomainHarness()
+        var latency = DomainHarness.record("i-0123456789abcdef0", "198.51.100.1")
+        latency.weight = nil
+        latency.extraXML = "<Region>us-east-1</Region>"
+        harness.fake.insert(latency, in: "ZPUBLIC")
+        await #expect(throws: HookError.self) { try await harness.join.run(DomainHarness.settings()) }
+        #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
+    }
+
+    @Test func explainsRoute53LimitsBeforeRoute53Refuses() async throws {
+        let simple = try DomainHarness()
+        simple.fake.insert(FakeRoute53.Record(name: "app.example.com.", type: "A", values: ["192.0.2.1"]), in: "ZPUBLIC")
+        do {
+            _ = try await simple.join.run(DomainHarness.settings())
+            Issue.record("expected a refusal")
+        } catch let error as HookError {
+            #expect(error.message.contains("simple (non-weighted) record"))
+        }
+
+        let full = try DomainHarness()
+        for index in 0..<100 { full.fake.insert(DomainHarness.record("i-\(1000 + index)", "192.0.2.1"), in: "ZPUBLIC") }
+        do {
+            _ = try await full.join.run(DomainHarness.settings())
+            Issue.record("expected the 100-record limit")
+        } catch let error as HookError {
+            #expect(error.message.contains("maximum of 100"))
+        }
+        #expect(!full.fake.operations.contains("ChangeResourceRecordSets"))
+    }
+
+    @Test func warnsWhenTheSetsTTLWillChange() async throws {
+        let harness = try DomainHarness()
+        harness.fake.insert(DomainHarness.record("i-other", "192.0.2.2", ttl: 300), in: "ZPUBLIC")
+        _ = try await harness.join.run(DomainHarness.settings())
+        #expect(harness.logs.messages.contains { $0.hasPrefix("warning:") && $0.contains("TTL 300") })
+    }
+
+    @Test func aDeadlineThatPassesWhilePendingIsTemporary() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 1000, deadline: .seconds(20))
+        do {
+            _ = try await harness.join.run(DomainHarness.settings())
+            Issue.record("expected the deadline")
+        } catch let error as HookError {
+            #expect(error.kind == .temporary)
+            #expect(error.message.contains("still PENDING"))
+        }
+        #expect(harness.time.monotonicNow - .seconds(1000) <= .seconds(20))
+    }
+}

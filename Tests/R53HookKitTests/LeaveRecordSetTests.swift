@@ -1,0 +1,128 @@
+import AWSKit
+import Testing
+import TestSupport
+@testable import R53HookKit
+
+@Suite struct LeaveRecordSetTests {
+    @Test func deletesExactlyItsRecordThenWaitsInSyncThenDrainsTheRecordsTTL() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 4)
+        let own = DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", weight: 7, ttl: 30)
+        let other = DomainHarness.record("i-other", "198.51.100.2", weight: 7, ttl: 30)
+        harness.fake.insert(own, in: "ZPUBLIC")
+        harness.fake.insert(other, in: "ZPUBLIC")
+        harness.fake.insert(FakeRoute53.Record(name: "db.example.com.", type: "A", values: ["10.0.0.1"]), in: "ZPUBLIC")
+
+        let started = harness.time.monotonicNow
+        // The settings' TTL (60) must not matter: the drain uses the deleted record's own TTL.
+        let outcome = try await harness.leave.run(DomainHarness.settings { $0.drainExtra = .seconds(5) })
+        guard case .deleted(let deleted, let change?, let drained) = outcome else { Issue.record("expected a deletion"); return }
+        #expect(deleted.values == ["203.0.113.7"])
+        #expect(change.id == "C1")
+        #expect(drained == .seconds(35))
+        #expect(harness.fake.records(in: "ZPUBLIC").count == 2)
+        #expect(!harness.fake.records(in: "ZPUBLIC").contains(own))
+        // Four polls half a second apart, then exactly TTL + extra: nothing of r53hook's own.
+        #expect(harness.time.monotonicNow - started == .milliseconds(2000) + .seconds(35))
+        let messages = harness.logs.messages
+        #expect(messages.contains { $0.contains("is INSYNC after 2.0 s") })
+        #expect(messages.contains { $0.contains("draining for 35 s (TTL 30 s + 5 s extra)") })
+        #expect(messages.filter { $0.contains("draining:") && $0.contains("left") }.count == 3)
+        #expect(messages.last?.contains("drain complete") == true)
+        let insync = try #require(messages.firstIndex { $0.contains("INSYNC after") })
+        let drain = try #require(messages.firstIndex { $0.contains("draining for") })
+        #expect(insync < drain)
+    }
+
+    @Test func nothingToDeleteIsSuccessWithoutAChangeOrADrain() async throws {
+        let harness = try DomainHarness()
+        harness.fake.insert(DomainHarness.record("i-other", "198.51.100.2"), in: "ZPUBLIC")
+        #expect(try await harness.leave.run(DomainHarness.settings()) == .notFound)
+        #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
+        #expect(harness.time.sleeps.isEmpty)
+    }
+
+    @Test func aRecordChangedUnderneathIsReadAgain() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 1)
+        harness.fake.insert(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", ttl: 10), in: "ZPUBLIC")
+        harness.fake.inject("ChangeResourceRecordSets", [HTTPResponse(status: 400, body: Array(
+            "<InvalidChangeBatch><Messages><Message>Tried to delete resource record set [name='app.example.com.', type='A', set-identifier='i-0123456789abcdef0'] but the values provided do not match the current values</Message></Messages></InvalidChangeBatch>".utf8))])
+        guard case .deleted = try await harness.leave.run(DomainHarness.settings()) else { Issue.record("expected a deletion"); return }
+        #expect(harness.fake.operations.filter { $0 == "ListResourceRecordSets" }.count == 2)
+        #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
+    }
+
+    @Test func aSyncTimeoutStillDrainsBeforeFailing() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 10_000, deadline: .seconds(10))
+        harness.fake.insert(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", ttl: 20), in: "ZPUBLIC")
+        do {
+            _ = try await harness.leave.run(DomainHarness.settings())
+            Issue.record("expected the deadline to be reported")
+        } catch let error as HookError {
+            #expect(error.kind == .temporary)
+        }
+        #expect(harness.logs.messages.contains { $0.contains("drain complete") })
+        #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
+    }
+
+    @Test func leavesAloneRecordsItCouldNotHaveMade() async throws {
+        let harness = try DomainHarness()
+        var failover = DomainHarness.record("i-0123456789abcdef0", "203.0.113.7")
+        failover.weight = nil
+        failover.extraXML = "<Failover>PRIMARY</Failover>"
+        harness.fake.insert(failover, in: "ZPUBLIC")
+        await #expect(throws: HookError.self) { try await harness.leave.run(DomainHarness.settings()) }
+        #expect(harness.fake.records(in: "ZPUBLIC").count == 1)
+        #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
+    }
+
+    @Test func dryRunShowsTheExactDeleteAndTheWaits() async throws {
+        let harness = try DomainHarness()
+        harness.fake.insert(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", weight: 9, ttl: 45), in: "ZPUBLIC")
+        guard case .planned(let plan) = try await harness.leave.run(DomainHarness.settings { $0.dryRun = true }) else {
+            Issue.record("expected a plan"); return
+        }
+        #expect(plan.text.contains("<Action>DELETE</Action>"))
+        #expect(plan.text.contains("<Weight>9</Weight><TTL>45</TTL>"))
+        #expect(plan.text.contains("then: drain 50 s"))
+        #expect(harness.fake.records(in: "ZPUBLIC").count == 1)
+    }
+}
+
+@Suite struct DrainTimerTests {
+    @Test func sleepsExactlyTheTotalAndReportsOnTheTens() async throws {
+        let time = ManualTime()
+        let logs = LogCapture()
+        try await DrainTimer(time: time, logger: logs.logger()).drain(ttl: .seconds(60), extra: .seconds(5))
+        #expect(time.sleeps.reduce(.zero, +) == .seconds(65))
+        #expect(time.sleeps.first == .seconds(5))
+        #expect(logs.messages.filter { $0.contains("left") }.map { $0.replacingOccurrences(of: "info: draining: ", with: "") }
+                == ["60 s left", "50 s left", "40 s left", "30 s left", "20 s left", "10 s left"])
+    }
+
+    @Test func aZeroDrainReturnsAtOnce() async throws {
+        let time = ManualTime()
+        try await DrainTimer(time: time, logger: LogCapture().logger()).drain(ttl: .zero, extra: .zero)
+        #expect(time.sleeps.isEmpty)
+    }
+}
+
+@Suite struct ChangeWaiterTests {
+    @Test func pollsQuicklyFirstThenBacksOff() {
+        #expect(ChangeWaiter.interval(beforePoll: 1) == .milliseconds(500))
+        #expect(ChangeWaiter.interval(beforePoll: 11) == .seconds(1))
+        #expect(ChangeWaiter.interval(beforePoll: 31) == .seconds(2))
+        #expect(ChangeWaiter.interval(beforePoll: 51) == .seconds(5))
+        // A minute of waiting costs 10 + 20 + 17 = 47 polls: under 1 request/s on average.
+        var elapsed = Duration.zero
+        var polls = 0
+        while elapsed < .seconds(60) { polls += 1; elapsed += ChangeWaiter.interval(beforePoll: polls) }
+        #expect(polls < 50)
+    }
+}
+
+private extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard let range = firstRange(of: target) else { return self }
+        return String(self[..<range.lowerBound]) + replacement + self[range.upperBound...]
+    }
+}
