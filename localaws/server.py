@@ -225,7 +225,7 @@ class LocalAWS:
             except InvalidChangeBatch as exc:
                 return render_invalid_change_batch(exc, self.route53.invalid_change_batch_shape)
         if service in ("elb", "elbv2"):
-            answer = self.elb.intercept(service, action, body)
+            answer = self.elb.intercept(service, action, body, environ)
             if answer is not None:
                 return answer
         status, headers, out = self.call_moto(environ)
@@ -235,7 +235,7 @@ class LocalAWS:
             with self.lock:
                 out = self.route53.rewrite_change_info(out.decode()).encode()
         if service in ("elb", "elbv2") and status < 300:
-            out = self.elb.after(service, action, body, out)
+            out = self.elb.after(service, action, body, out, environ)
         return status, headers, out
 
     def call_moto(self, environ: dict[str, Any]) -> Response:
