@@ -105,8 +105,9 @@ def test_stale_ec2_request_is_request_expired(aws: LocalAWS) -> None:
 def test_route53_must_be_signed_for_us_east_1(aws: LocalAWS, zone: str) -> None:
     r = aws.signed("GET", f"/2013-04-01/hostedzone/{zone}/rrset", "route53", region="eu-west-1")
     assert r.status_code == 403
-    assert "Credential should be scoped to a valid region, not &#x27;eu-west-1&#x27;" in r.text or \
-        "Credential should be scoped to a valid region, not 'eu-west-1'" in r.text
+    m = ERROR_RESPONSE.fullmatch(r.text)
+    assert m and m["code"] == "SignatureDoesNotMatch"
+    assert m["message"] == "Credential should be scoped to a valid region, not 'eu-west-1'. "
 
 
 def test_missing_authorization_is_refused(aws: LocalAWS, zone: str) -> None:
