@@ -23,6 +23,13 @@ import TestSupport
         #expect(!error.isThrottling && !error.isTransient && !error.isAccessDenied)
     }
 
+    @Test func decodesInvalidChangeBatchInTheErrorResponseShapeToo() {
+        // Route 53 also answers InvalidChangeBatch as an ErrorResponse with the messages in brackets.
+        let error = AWSServiceError(status: 400, body: Array("<ErrorResponse><Error><Type>Sender</Type><Code>InvalidChangeBatch</Code><Message>[Tried to delete resource record set [name='a.example.com.', type='A', set-identifier='i-1'] but it was not found]</Message></Error><RequestId>r</RequestId></ErrorResponse>".utf8))
+        #expect(error.code == "InvalidChangeBatch")
+        #expect(error.message.contains("but it was not found"))
+    }
+
     @Test func decodesTheEC2Shape() {
         let error = AWSServiceError(status: 403, body: Array("<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>no</Message></Error></Errors><RequestID>x</RequestID></Response>".utf8))
         #expect(error.code == "UnauthorizedOperation")

@@ -126,3 +126,16 @@ private extension String {
         return String(self[..<range.lowerBound]) + replacement + self[range.upperBound...]
     }
 }
+
+@Suite struct LeaveRecordSetErrorShapeTests {
+    @Test func aRecordDeletedByOthersInTheErrorResponseShapeIsStillDone() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 1)
+        harness.fake.insert(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", ttl: 10), in: "ZPUBLIC")
+        harness.fake.inject("ChangeResourceRecordSets", [FakeRoute53.error(400, "InvalidChangeBatch",
+            "[Tried to delete resource record set [name='app.example.com.', type='A', set-identifier='i-0123456789abcdef0'] but it was not found]")])
+        guard case .deleted(_, nil, let drained) = try await harness.leave.run(DomainHarness.settings()) else {
+            Issue.record("expected success after someone else's delete"); return
+        }
+        #expect(drained == .seconds(15))
+    }
+}
