@@ -655,3 +655,59 @@ def test_check_static_fails_on_a_shellcheck_finding_and_a_unit_warning(tmp_path:
     assert "FAIL  systemd-analyze verify systemd/r53hook.service" in proc.stdout
     # r53hook.service is verified twice: alone, and beside the examples.
     assert re.search(r"check-static: \d+ passed, [1-9]\d* failed$", proc.stdout.strip())
+
+
+# --- the real binary against the local AWS ------------------------------------------
+
+
+def test_init_script_runs_the_real_binary_against_the_local_aws(aws, tmp_path: Path):
+    """start, status and stop through the init script, with the real r53hook and only
+    the config file (R53HOOK_* and AWS_* endpoints) telling it where to go."""
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for tool in BASIC_TOOLS:
+        (tools / tool).symlink_to(shutil.which(tool))
+    config = tmp_path / "sysconfig-r53hook"
+    config.write_text(
+        "# written by the test, sourced by the init script\n"
+        f"R53HOOK_ZONE_ID={aws.zone_id}\n"
+        "R53HOOK_NAME=www.example.com\n"
+        "R53HOOK_TTL=1\n"
+        "R53HOOK_DRAIN_EXTRA=0\n"
+        f"AWS_ENDPOINT_URL={aws.endpoint}\n"
+        f"AWS_EC2_METADATA_SERVICE_ENDPOINT={aws.instance['imds_endpoint']}\n"
+    )
+    lockdir = tmp_path / "lock"
+    env = {
+        "PATH": str(tools),  # no logger: output goes to stderr
+        "HOME": str(aws.home),
+        "R53HOOK_BIN": str(aws.binary),
+        "R53HOOK_SYSCONFIG": str(config),
+        "R53HOOK_LOCKDIR": str(lockdir),
+    }
+
+    def init(action: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["/bin/sh", str(INIT), action], env=env, capture_output=True, text=True,
+                              timeout=60, cwd=tmp_path)
+
+    started = init("start")
+    assert started.returncode == 0, started.stdout + started.stderr
+    assert aws.records() == [aws.expected(ttl=1)]
+    assert (lockdir / "r53hook").exists()
+    assert "start: done" in started.stderr
+
+    status = init("status")
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert aws.instance["instance_id"] in status.stdout
+    assert aws.instance["public_ipv4"] in status.stdout
+    assert "started on this host" in status.stdout
+
+    stopped = init("stop")
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    assert aws.records() == []
+    assert not (lockdir / "r53hook").exists()
+    assert "draining for 1 s" in stopped.stderr and "stop: done" in stopped.stderr
+
+    after = init("status")
+    assert after.returncode == 3, after.stdout + after.stderr
+    assert "not registered" in after.stdout
