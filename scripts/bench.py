@@ -1,0 +1,447 @@
+#!/usr/bin/env python3
+"""Benchmark `r53hook start` against one `aws route53 change-resource-record-sets` call.
+
+Run through scripts/bench, which documents the options. Both tools run, alternating, against the
+same local AWS (started here with --insync-delay 0); each run is one whole process, timed with
+time.monotonic() around it, its peak RSS read from os.wait4()'s rusage (ru_maxrss, KiB on Linux).
+
+Targets (issue 2): r53hook's median wall time at most a tenth of the CLI's, and its peak RSS at
+most 20 MiB (checked against the largest peak of all runs). Missing a target is reported, not an
+error: the exit status is 0 unless the measurement itself could not be made or was not valid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import select
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+WALL_RATIO_TARGET = 0.10
+RSS_TARGET_MIB = 20.0
+ZONE = "bench.example."
+NAME = "www.bench.example."
+TTL = 60
+SWIFT_FALLBACK = "/opt/swift/usr/bin"
+
+
+class BenchError(Exception):
+    pass
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+# ----------------------------------------------------------------------------- environment
+def machine_info() -> dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except (OSError, ValueError):
+        pass
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count() or 0
+    return {
+        "nproc": usable,
+        "cpu": cpu,
+        "memory": mem,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "loadavg": os.getloadavg(),
+    }
+
+
+def find_swift() -> str:
+    swift = shutil.which("swift")
+    if swift:
+        return swift
+    fallback = Path(SWIFT_FALLBACK) / "swift"
+    if fallback.exists():
+        return str(fallback)
+    raise BenchError("swift is not installed (see scripts/setup), or set R53HOOK_BENCH_BINARY to a built r53hook")
+
+
+def build_release() -> Path:
+    swift = find_swift()
+    cmd = [swift, "build", "-c", "release", "--static-swift-stdlib"]
+    say(f"Building the release binary as shipped: {' '.join(['swift'] + cmd[1:])}")
+    say("  (the first release build on 2 cores takes several minutes; later ones only relink what changed)")
+    started = time.monotonic()
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode != 0:
+        sys.stdout.write(proc.stdout[-6000:])
+        raise BenchError(f"the release build failed (exit {proc.returncode})")
+    say(f"  built in {time.monotonic() - started:.1f} s")
+    bin_path = subprocess.run(cmd + ["--show-bin-path"], cwd=ROOT, check=True, stdout=subprocess.PIPE,
+                              text=True).stdout.strip()
+    return Path(bin_path) / "r53hook"
+
+
+def find_aws() -> str:
+    """The aws CLI's own entry script: skip a version manager's shim (pyenv), which would add a few
+    hundred milliseconds of shell to every CLI run and flatter r53hook."""
+    scripts = Path(sysconfig.get_path("scripts")) / "aws"
+    if scripts.is_file() and os.access(scripts, os.X_OK):
+        return str(scripts)
+    found = shutil.which("aws")
+    if not found:
+        raise BenchError("the AWS CLI (aws) is not installed: run scripts/setup")
+    return found
+
+
+def binary_facts(binary: Path) -> dict[str, Any]:
+    size = binary.stat().st_size
+    try:
+        out = subprocess.run(["ldd", str(binary)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True).stdout
+    except FileNotFoundError:
+        out = "ldd not found"
+    libs = []
+    for line in out.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        libs.append(line.split()[0])
+    swift_libs = [lib for lib in libs if lib.startswith(("libswift", "libFoundation", "libdispatch",
+                                                          "libBlocksRuntime", "lib_FoundationICU"))]
+    return {"size": size, "ldd": out.strip(), "libs": libs, "swift_libs": swift_libs}
+
+
+# ----------------------------------------------------------------------------- local AWS
+# Python's HTTP servers (http.server for IMDS, werkzeug for the rest) write a response's headers
+# and body with separate send() calls. With Nagle's algorithm on, the body waits for the ACK of
+# the headers, and a client that keeps the connection alive (r53hook: one connection to IMDS, one
+# to Route 53) delays that ACK by 40 ms: most of its requests then stall for ~40 ms in the
+# emulator's TCP stack. A client that makes one request per connection (the CLI here) does not
+# see it. AWS's endpoints do not behave like that, so by default the local AWS is started with
+# Nagle off on every accepted socket (socketserver's own switch); --keep-nagle measures it as is.
+NODELAY_LAUNCHER = (
+    "import runpy, socketserver, sys\n"
+    "socketserver.StreamRequestHandler.disable_nagle_algorithm = True\n"
+    "sys.argv = ['localaws'] + sys.argv[1:]\n"
+    "runpy.run_module('localaws', run_name='__main__', alter_sys=True)\n"
+)
+
+
+class LocalAWS:
+    def __init__(self, nodelay: bool = True) -> None:
+        self.log = tempfile.NamedTemporaryFile(prefix="bench-localaws-", suffix=".log", delete=False)
+        launch = ["-c", NODELAY_LAUNCHER] if nodelay else ["-m", "localaws"]
+        self.proc = subprocess.Popen(
+            [sys.executable, *launch, "--port", "0", "--insync-delay", "0"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL, text=True,
+        )
+        assert self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], 60)
+        line = self.proc.stdout.readline() if ready else ""
+        if not line:
+            self.stop()
+            raise BenchError(f"the local AWS did not start (log: {self.log.name})")
+        info = json.loads(line)
+        self.endpoint: str = info["endpoint"]
+        self.control: str = info["control"]
+        self.admin: dict[str, str] = info["admin"]
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.control + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with self._opener.open(req, timeout=60) as resp:
+            return json.loads(resp.read())
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        try:
+            os.unlink(self.log.name)
+        except OSError:
+            pass
+
+
+# ----------------------------------------------------------------------------- measuring
+def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int, str]:
+    """Run cmd once: (wall seconds, peak RSS KiB, exit code, output)."""
+    with tempfile.TemporaryFile() as out:
+        started = time.monotonic()
+        proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.monotonic() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keep Popen from waiting again
+        out.seek(0)
+        text = out.read().decode(errors="replace")
+    return wall, usage.ru_maxrss, proc.returncode, text
+
+
+def base_env() -> dict[str, str]:
+    """This environment less anything that would point either tool at other credentials,
+    endpoints or settings."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AWS_", "R53HOOK_")) and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
+    env["AWS_CONFIG_FILE"] = os.devnull
+    env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    env["NO_PROXY"] = "127.0.0.1,localhost"
+    return env
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))  # nearest rank
+    return ordered[rank - 1]
+
+
+def summarize(walls: list[float], rss: list[int]) -> dict[str, float]:
+    return {
+        "runs": len(walls),
+        "median_ms": statistics.median(walls) * 1000,
+        "p90_ms": percentile(walls, 90) * 1000,
+        "min_ms": min(walls) * 1000,
+        "median_rss_mib": statistics.median(rss) / 1024,
+        "max_rss_mib": max(rss) / 1024,
+    }
+
+
+def route53_counts(stats: dict[str, Any]) -> dict[str, int]:
+    counts = dict(stats["requests"].get("route53", {}))
+    counts["IMDS"] = stats["requests"].get("imds", 0)
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.split("\n\n")[0])
+    p.add_argument("--runs", type=int, default=15, help="measured runs of each tool (default 15)")
+    p.add_argument("--warmup", type=int, default=1, help="unmeasured runs of each tool first (default 1)")
+    p.add_argument("--json", metavar="FILE", help="also write the figures to FILE as JSON")
+    p.add_argument("--keep-nagle", action="store_true",
+                   help="run the local AWS with Nagle's algorithm on, as it starts by default "
+                        "(adds ~40 ms stalls to keep-alive clients)")
+    args = p.parse_args(argv)
+    if args.runs < 1 or args.warmup < 0:
+        p.error("--runs must be >= 1 and --warmup >= 0")
+    if args.runs + args.warmup > 240:
+        p.error("--runs + --warmup must be <= 240 (each run needs a different weight, 1-255)")
+
+    machine = machine_info()
+    say("r53hook bench: `r53hook start` (IMDS, credentials, change, INSYNC) vs one "
+        "`aws route53 change-resource-record-sets`")
+    say(f"machine: {machine['nproc']} CPUs ({machine['cpu']}), {machine['memory']} memory, "
+        f"Linux {machine['kernel']}, load {machine['loadavg'][0]:.2f}")
+
+    given = os.environ.get("R53HOOK_BENCH_BINARY")
+    if given:
+        binary = Path(given).resolve()
+        if not (binary.is_file() and os.access(binary, os.X_OK)):
+            raise BenchError(f"R53HOOK_BENCH_BINARY={given} is not an executable file")
+        say(f"binary: {binary} (R53HOOK_BENCH_BINARY; not built here)")
+    else:
+        binary = build_release()
+    aws = find_aws()
+    r53_version = subprocess.run([str(binary), "--version"], stdout=subprocess.PIPE, text=True).stdout.strip()
+    aws_version = subprocess.run([aws, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 text=True).stdout.strip()
+    facts = binary_facts(binary)
+    say(f"r53hook: {r53_version} at {binary}")
+    say(f"aws:     {aws_version} at {aws}")
+    say(f"binary size: {facts['size']} bytes ({facts['size'] / 1024 / 1024:.2f} MiB)")
+    say(f"ldd: {len(facts['libs'])} entries: {', '.join(facts['libs'])}")
+    if facts["swift_libs"]:
+        say(f"ldd: NOT self-contained: needs {', '.join(facts['swift_libs'])} (build with --static-swift-stdlib)")
+    else:
+        say("ldd: no libswift*.so / Foundation / libdispatch dependency: runs on a machine without Swift")
+
+    local = LocalAWS(nodelay=not args.keep_nagle)
+    try:
+        return run(args, local, binary, aws, machine, facts, r53_version, aws_version)
+    finally:
+        local.stop()
+
+
+def run(args: argparse.Namespace, local: LocalAWS, binary: Path, aws: str, machine: dict[str, Any],
+        facts: dict[str, Any], r53_version: str, aws_version: str) -> int:
+    say(f"local AWS: {local.endpoint}, started with --insync-delay 0: every change is INSYNC at once, so the")
+    say("  figures measure the two tools, not the emulator's delay (on real Route 53 the INSYNC wait")
+    say("  that start does, and the CLI call does not, adds seconds)")
+    if args.keep_nagle:
+        say("  Nagle's algorithm left on in the local AWS (--keep-nagle): r53hook's keep-alive requests")
+        say("  stall ~40 ms each on delayed ACKs there, which AWS's endpoints do not do")
+    else:
+        say("  and with Nagle's algorithm off on its sockets (TCP_NODELAY, as AWS's endpoints behave): its")
+        say("  Python servers send headers and body separately, which with Nagle on stalls keep-alive")
+        say("  clients like r53hook ~40 ms a request on delayed ACKs (--keep-nagle to measure that)")
+    instance = local.call("POST", "/instances", {})
+    env = base_env()
+    admin_env = dict(env, AWS_ACCESS_KEY_ID=local.admin["access_key_id"],
+                     AWS_SECRET_ACCESS_KEY=local.admin["secret_access_key"], AWS_DEFAULT_REGION="us-east-1",
+                     AWS_PAGER="")
+    created = subprocess.run(
+        [aws, "--endpoint-url", local.endpoint, "route53", "create-hosted-zone", "--name", ZONE,
+         "--caller-reference", f"bench-{os.getpid()}-{time.time()}", "--query", "HostedZone.Id", "--output", "text"],
+        env=admin_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if created.returncode != 0:
+        raise BenchError(f"could not create the hosted zone: {created.stdout.strip()}")
+    zone_id = created.stdout.strip().rsplit("/", 1)[-1]
+    hook_env = dict(env, AWS_EC2_METADATA_SERVICE_ENDPOINT=instance["imds_endpoint"],
+                    AWS_ENDPOINT_URL=local.endpoint)
+    say(f"instance {instance['instance_id']} (public {instance['public_ipv4']}), zone {ZONE} {zone_id}, record {NAME} A")
+    say(f"each tool: {args.warmup} warm-up run(s), then {args.runs} measured, alternating; every run UPSERTs a")
+    say("  different weight, so each really changes the record (r53hook: its own set, credentials from the")
+    say("  instance role; aws: set 'bench-cli', admin keys in the environment)")
+    batch_file = tempfile.NamedTemporaryFile("w", prefix="bench-batch-", suffix=".json", delete=False)
+    batch_file.close()
+
+    walls: dict[str, list[float]] = {"r53hook": [], "aws": [], "floor": []}
+    rss: dict[str, list[int]] = {"r53hook": [], "aws": [], "floor": []}
+    hook_counts: list[dict[str, int]] = []
+    invalid: list[str] = []
+    try:
+        total = args.warmup + args.runs
+        for i in range(total):
+            weight = 1 + i  # a new weight every run: a real change every time
+            measured = i >= args.warmup
+            label = f"run {i - args.warmup + 1:>3}/{args.runs}" if measured else f"warm-up {i + 1}"
+
+            local.call("DELETE", "/stats")
+            cmd = [str(binary), "start", "--zone-id", zone_id, "--name", NAME, "--ttl", str(TTL),
+                   "--weight", str(weight)]
+            h_wall, h_rss, h_code, h_out = measure(cmd, hook_env)
+            counts = route53_counts(local.call("GET", "/stats"))
+            if h_code != 0:
+                raise BenchError(f"r53hook start exited {h_code}:\n{h_out}")
+            if counts.get("ChangeResourceRecordSets", 0) != 1:
+                invalid.append(f"{label}: r53hook made {counts.get('ChangeResourceRecordSets', 0)} "
+                               "ChangeResourceRecordSets, not 1")
+
+            with open(batch_file.name, "w", encoding="utf-8") as f:
+                json.dump({"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {
+                    "Name": NAME, "Type": "A", "SetIdentifier": "bench-cli", "Weight": weight, "TTL": TTL,
+                    "ResourceRecords": [{"Value": instance["public_ipv4"]}]}}]}, f)
+            local.call("DELETE", "/stats")
+            cmd = [aws, "--endpoint-url", local.endpoint, "route53", "change-resource-record-sets",
+                   "--hosted-zone-id", zone_id, "--change-batch", f"file://{batch_file.name}"]
+            a_wall, a_rss, a_code, a_out = measure(cmd, admin_env)
+            a_counts = route53_counts(local.call("GET", "/stats"))
+            if a_code != 0:
+                raise BenchError(f"aws route53 change-resource-record-sets exited {a_code}:\n{a_out}")
+            if a_counts.get("ChangeResourceRecordSets", 0) != 1:
+                invalid.append(f"{label}: aws made {a_counts.get('ChangeResourceRecordSets', 0)} "
+                               "ChangeResourceRecordSets, not 1")
+
+            # The floor: the same binary starting and exiting, no AWS work.
+            f_wall, f_rss, f_code, f_out = measure([str(binary), "--version"], hook_env)
+            if f_code != 0:
+                raise BenchError(f"r53hook --version exited {f_code}:\n{f_out}")
+
+            say(f"  {label}  r53hook {h_wall * 1000:7.1f} ms {h_rss / 1024:5.1f} MiB    "
+                f"aws {a_wall * 1000:7.1f} ms {a_rss / 1024:5.1f} MiB")
+            if measured:
+                walls["r53hook"].append(h_wall)
+                rss["r53hook"].append(h_rss)
+                walls["aws"].append(a_wall)
+                rss["aws"].append(a_rss)
+                walls["floor"].append(f_wall)
+                rss["floor"].append(f_rss)
+                hook_counts.append(counts)
+    finally:
+        os.unlink(batch_file.name)
+
+    hook = summarize(walls["r53hook"], rss["r53hook"])
+    cli = summarize(walls["aws"], rss["aws"])
+    floor = summarize(walls["floor"], rss["floor"])
+    wall_ratio = hook["median_ms"] / cli["median_ms"]
+    rss_ratio = hook["median_rss_mib"] / cli["median_rss_mib"]
+    wall_pass = wall_ratio <= WALL_RATIO_TARGET
+    rss_pass = hook["max_rss_mib"] <= RSS_TARGET_MIB
+
+    say()
+    say(f"{'tool':<44} {'runs':>4} {'median ms':>10} {'p90 ms':>8} {'min ms':>8} {'median RSS MiB':>15} {'max RSS MiB':>12}")
+    for name, s in (("r53hook start (IMDS+creds+change+INSYNC)", hook),
+                    ("aws route53 change-resource-record-sets", cli)):
+        say(f"{name:<44} {s['runs']:>4} {s['median_ms']:>10.1f} {s['p90_ms']:>8.1f} {s['min_ms']:>8.1f} "
+            f"{s['median_rss_mib']:>15.1f} {s['max_rss_mib']:>12.1f}")
+    say(f"{'ratio r53hook / aws':<44} {'':>4} {wall_ratio:>10.3f} {'':>8} {'':>8} {rss_ratio:>15.3f}")
+    s = floor
+    say(f"{'(floor, not a target) r53hook --version':<44} {s['runs']:>4} {s['median_ms']:>10.1f} {s['p90_ms']:>8.1f} "
+        f"{s['min_ms']:>8.1f} {s['median_rss_mib']:>15.1f} {s['max_rss_mib']:>12.1f}")
+    say()
+
+    # What one r53hook run asked of AWS: the same on every run, or the spread.
+    keys = sorted({k for c in hook_counts for k in c})
+    parts = []
+    for k in keys:
+        values = sorted({c.get(k, 0) for c in hook_counts})
+        parts.append(f"{k} {values[0]}" if len(values) == 1 else f"{k} {values[0]}-{values[-1]}")
+    say("requests per r53hook run: " + ", ".join(parts))
+    if all(c.get("GetChange", 0) == 0 for c in hook_counts):
+        say("  (no GetChange: with --insync-delay 0 the change's own answer already says INSYNC, so start's")
+        say("  wait ends there; on real Route 53 it polls GetChange until INSYNC)")
+    if invalid:
+        say("INVALID: " + "; ".join(invalid))
+    else:
+        say(f"verified: every r53hook and every aws run made exactly one ChangeResourceRecordSets ({args.runs + args.warmup} each)")
+    say()
+    say(f"target wall time: r53hook median <= {WALL_RATIO_TARGET:.2f} x aws median: "
+        f"{hook['median_ms']:.1f} ms vs {cli['median_ms'] * WALL_RATIO_TARGET:.1f} ms allowed "
+        f"(ratio {wall_ratio:.3f}) -> {'PASS' if wall_pass else 'FAIL'}")
+    say(f"target peak RSS:  r53hook max peak RSS <= {RSS_TARGET_MIB:.0f} MiB: {hook['max_rss_mib']:.1f} MiB "
+        f"-> {'PASS' if rss_pass else 'FAIL'}")
+    load_end = os.getloadavg()
+    say(f"load average at the end: {load_end[0]:.2f} (other work on the machine inflates both tools' times)")
+
+    if args.json:
+        Path(args.json).write_text(json.dumps({
+            "machine": machine, "load_end": load_end, "r53hook_version": r53_version, "aws_version": aws_version,
+            "binary": {"path": str(binary), "size": facts["size"], "libs": facts["libs"],
+                       "swift_libs": facts["swift_libs"]},
+            "insync_delay": 0, "runs": args.runs, "warmup": args.warmup,
+            "nagle_off_in_local_aws": not args.keep_nagle,
+            "r53hook": hook, "aws": cli, "r53hook_version_floor": floor, "wall_ratio": wall_ratio, "rss_ratio": rss_ratio,
+            "wall_target_pass": wall_pass, "rss_target_pass": rss_pass,
+            "r53hook_requests_per_run": hook_counts, "invalid": invalid,
+            "raw": {"wall_s": walls, "rss_kib": rss},
+        }, indent=2) + "\n")
+        say(f"figures written to {args.json}")
+    return 1 if invalid else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print("bench: interrupted", file=sys.stderr)
+        sys.exit(130)
