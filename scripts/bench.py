@@ -92,7 +92,7 @@ def build_release() -> Path:
     swift = find_swift()
     cmd = [swift, "build", "-c", "release", "--static-swift-stdlib"]
     say(f"Building the release binary as shipped: {' '.join(['swift'] + cmd[1:])}")
-    say("  (the first release build on 2 cores takes several minutes; later ones only relink what changed)")
+    say("  (a first release build takes about 3 minutes on 2 cores; later ones only rebuild what changed)")
     started = time.monotonic()
     proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if proc.returncode != 0:
