@@ -362,10 +362,14 @@ class World:
         try:
             proc = subprocess.run(argv, env=run_env, capture_output=True, text=True, timeout=timeout,
                                   stdin=subprocess.DEVNULL, cwd=self.tmp)
-        except subprocess.TimeoutExpired as exc:
-            out = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
-            err = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else (exc.stderr or "")
-            pytest.fail(f"{argv} did not exit within {timeout} s\nstdout:\n{out}\nstderr:\n{err}")
+        except subprocess.TimeoutExpired as exc:  # run() has killed it
+            timed_out = exc
+        else:
+            timed_out = None
+        if timed_out is not None:
+            out, err = (x.decode(errors="replace") if isinstance(x, bytes) else (x or "")
+                        for x in (timed_out.stdout, timed_out.stderr))
+            pytest.fail(f"{argv} did not exit within {timeout} s\nstdout:\n{out}\nstderr:\n{err}", pytrace=False)
         run = Run(argv, proc.returncode, proc.stdout, proc.stderr, started, time.time(),
                   time.monotonic() - t0, run_env)
         self.runs.append(run)

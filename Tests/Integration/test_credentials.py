@@ -93,3 +93,18 @@ def test_no_credentials_anywhere_with_imds_unreachable(aws: World):
     for source in ("credentials", "environment", "shared credentials", "container", "IMDS"):
         assert source in run.stderr, source
     assert aws.route53_calls() == {}
+
+
+def test_short_lived_role_credentials_are_refreshed_during_the_insync_wait(aws: World):
+    # Keys valid for 3 s; INSYNC after 4 s: the GetChange polls after the first
+    # keys expired must be signed with new ones (localaws refuses expired tokens).
+    inst = aws.create_instance("short-credentials", credentials_ttl=3)
+    aws.insync_delay(4.0)
+    run = aws.run("start", instance=inst)
+    assert run.code == 0, run.describe()
+    assert aws.records() == [aws.expected(set_id=inst["instance_id"], value=inst["public_ipv4"])]
+    timeline = aws.stats()["timeline"]
+    statuses = [e[3] for e in timeline if e[1] == "route53"]
+    assert 403 not in statuses, statuses
+    role_path = f"/latest/meta-data/iam/security-credentials/{inst['role_name']}"
+    assert sum(1 for e in timeline if e[1:3] == ["imds", role_path]) >= 2, "never refreshed"

@@ -194,3 +194,45 @@ def test_private_zone_choice_from_environment(aws: World):
     run = aws.run("start", "--no-wait", zone=False, R53HOOK_ZONE_NAME="example.com", R53HOOK_PRIVATE_ZONE="true")
     assert run.code == 0, run.describe()
     assert aws.records(private) == [aws.expected(value=aws.instance["private_ipv4"])]
+
+
+def test_set_identifier_with_xml_special_characters(aws: World):
+    odd = 'blue & "green" <1>'
+    run = aws.run("start", "--set-identifier", odd, "--no-wait")
+    assert run.code == 0, run.describe()
+    assert aws.records() == [aws.expected(set_id=odd)]
+    aws.clear_stats()
+    assert aws.run("start", "--set-identifier", odd, "--no-wait").code == 0
+    assert "ChangeResourceRecordSets" not in aws.route53_calls()
+
+
+def test_simple_record_of_the_same_name_is_a_configuration_error(aws: World):
+    simple = {"Name": "www.example.com.", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "198.51.100.3"}]}
+    aws.change({"Action": "CREATE", "ResourceRecordSet": simple})
+    run = aws.run("start", "--no-wait")
+    assert run.code == 78, run.describe()
+    assert "simple" in run.stderr and "www.example.com" in run.stderr
+    assert aws.records() == [simple]
+
+
+def others(n: int, aws: World) -> list[dict]:
+    return [{"Action": "CREATE", "ResourceRecordSet": aws.expected(set_id=f"i-{i:017d}", value="198.51.100.9")}
+            for i in range(n)]
+
+
+def test_a_full_weighted_set_is_refused_clearly(aws: World):
+    aws.change(*others(100, aws))
+    run = aws.run("start", "--no-wait")
+    assert run.code == 78, run.describe()
+    assert "100" in run.stderr
+    assert len(aws.records()) == 100
+    assert aws.expected() not in aws.records()
+
+
+def test_own_record_in_a_full_set_is_still_repaired(aws: World):
+    # 99 others plus this instance's own (wrong) record: an UPSERT of it adds nothing.
+    aws.change(*others(99, aws), {"Action": "CREATE", "ResourceRecordSet": aws.expected(weight=99)})
+    run = aws.run("start", "--no-wait")
+    assert run.code == 0, run.describe()
+    records = aws.records()
+    assert len(records) == 100 and aws.expected() in records

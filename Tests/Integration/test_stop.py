@@ -104,3 +104,29 @@ def test_stop_finds_its_record_among_many(aws: World):
     assert run.code == 0, run.describe()
     assert aws.expected(ttl=1) not in aws.records()
     assert len(aws.records()) == 320
+
+
+def test_stop_repeats_every_value_of_a_multi_value_record(aws: World):
+    values = [{"Value": "198.51.100.1"}, {"Value": "198.51.100.2"}]
+    aws.change({"Action": "CREATE", "ResourceRecordSet": dict(aws.expected(ttl=1), ResourceRecords=values)})
+    run = aws.run("stop", "--drain-extra", "0")
+    assert run.code == 0, run.describe()
+    assert aws.records() == []
+
+
+def test_stop_repeats_the_health_check_id(aws: World):
+    hc = aws.create_health_check()
+    assert aws.run("start", "--health-check-id", hc, "--ttl", "1", "--no-wait").code == 0
+    assert aws.records() == [aws.expected(ttl=1, health_check=hc)]
+    # No --health-check-id at stop: the record as it is must be deleted anyway.
+    run = aws.run("stop", "--drain-extra", "0")
+    assert run.code == 0, run.describe()
+    assert aws.records() == []
+
+
+def test_stop_of_an_aaaa_record(aws: World):
+    assert aws.run("start", "--type", "AAAA", "--address", "2001:db8::7", "--ttl", "1", "--no-wait").code == 0
+    assert aws.run("start", "--ttl", "1", "--no-wait").code == 0  # the A record stays
+    run = aws.run("stop", "--type", "AAAA", "--drain-extra", "0")
+    assert run.code == 0, run.describe()
+    assert aws.records() == [aws.expected(ttl=1)]
