@@ -236,3 +236,23 @@ def test_own_record_in_a_full_set_is_still_repaired(aws: World):
     assert run.code == 0, run.describe()
     records = aws.records()
     assert len(records) == 100 and aws.expected() in records
+
+
+def test_insync_not_reached_by_the_deadline_is_temporary(aws: World):
+    aws.insync_delay(10.0)
+    run = aws.run("start", "--deadline", "2")
+    assert run.code == 75, run.describe()
+    assert run.elapsed <= 2 + 1.0
+    assert "PENDING" in run.stderr and "--deadline" in run.stderr
+    assert aws.records() == [aws.expected()]  # the UPSERT itself went through
+
+
+def test_a_non_weighted_record_with_our_set_identifier_is_left_alone(aws: World):
+    latency = {"Name": "www.example.com.", "Type": "A", "SetIdentifier": aws.instance["instance_id"],
+               "Region": "us-east-1", "TTL": 60, "ResourceRecords": [{"Value": "198.51.100.5"}]}
+    aws.change({"Action": "CREATE", "ResourceRecordSet": latency})
+    for command in ("start", "stop"):
+        run = aws.run(command, "--no-wait" if command == "start" else "--drain-extra=0")
+        assert run.code == 78, run.describe()
+        assert "not a plain weighted record" in run.stderr
+    assert aws.records() == [latency]

@@ -130,3 +130,22 @@ def test_stop_of_an_aaaa_record(aws: World):
     run = aws.run("stop", "--type", "AAAA", "--drain-extra", "0")
     assert run.code == 0, run.describe()
     assert aws.records() == [aws.expected(ttl=1)]
+
+
+def test_stop_drains_even_when_insync_is_not_reached_by_the_deadline(aws: World):
+    assert aws.run("start", "--ttl", "1", "--no-wait").code == 0
+    aws.insync_delay(10.0)
+    run = aws.run("stop", "--deadline", "2", "--drain-extra", "0")
+    assert run.code == 75, run.describe()
+    assert aws.records() == []
+    assert "draining anyway" in run.stderr and "drain complete" in run.stderr
+    assert run.elapsed <= 2 + 1 + 1.0
+
+
+def test_stop_with_a_set_identifier_that_needs_escaping(aws: World):
+    # Exercises the query string of ListResourceRecordSets (identifier=...) under SigV4.
+    odd = 'blue & "green" <1>'
+    assert aws.run("start", "--set-identifier", odd, "--ttl", "1", "--no-wait").code == 0
+    run = aws.run("stop", "--set-identifier", odd, "--drain-extra", "0")
+    assert run.code == 0, run.describe()
+    assert aws.records() == []
