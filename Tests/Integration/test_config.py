@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NAME, World
+from harness import NAME, World
 
 
 def write(aws: World, text: str, name: str = "r53hook.conf") -> Path:

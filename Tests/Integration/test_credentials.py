@@ -3,7 +3,7 @@ nothing changed, a message that says what to fix)."""
 
 from __future__ import annotations
 
-from conftest import World
+from harness import World
 
 READ_ONLY = {
     "Version": "2012-10-17",

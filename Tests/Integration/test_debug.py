@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
-from conftest import World
+from harness import World
 
 URLSAFE_56 = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{56}(?![A-Za-z0-9_-])")  # IMDS tokens here
 

@@ -3,7 +3,7 @@ unreachable or overloaded, and IMDSv1 only when asked for."""
 
 from __future__ import annotations
 
-from conftest import World
+from harness import World
 
 TOKEN_PATH = "/latest/api/token"
 

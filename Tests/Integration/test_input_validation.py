@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import World
+from harness import World
 
 LONG_ID = "x" * 129
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import NAME, World
+from harness import World
 
 
 def test_start_creates_exactly_the_expected_record_and_waits_for_insync(aws: World):

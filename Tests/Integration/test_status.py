@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import NAME, World
+from harness import NAME, World
 
 
 def as_status(rec: dict) -> dict:

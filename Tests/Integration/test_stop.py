@@ -3,7 +3,7 @@ for the deleted record's TTL plus --drain-extra, adding at most a second of its 
 
 from __future__ import annotations
 
-from conftest import NAME, World, measure
+from harness import World, measure
 
 INSYNC = 1.0
 TTL = 3

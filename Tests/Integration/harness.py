@@ -1,0 +1,366 @@
+"""Helpers to run the real r53hook binary against the project's local AWS (localaws/).
+
+The fixtures built on them are in conftest.py; tests import names from here.
+
+One local AWS process serves the whole session (signature checking on), reset once;
+every test that asks for `aws` gets it cleaned (all hosted zones deleted, faults off,
+stats zeroed, IMDS of every instance back up) with an EC2 instance of the session's
+pool (each with its strict IMDSv2 emulator) and an empty public hosted zone example.com.
+
+The binary runs from an EMPTY environment plus PATH and HOME=tmp_path, so the
+developer's ~/.aws, AWS_* variables or proxies never leak in. By default it finds
+its credentials as on EC2: the instance role through IMDS.
+
+Binary: $R53HOOK_TEST_BINARY, default .build/debug/r53hook (build it first:
+`swift build`). A missing binary fails every test that needs it, on purpose: CI
+builds before it tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from botocore.config import Config
+
+REPO = Path(__file__).resolve().parents[2]
+BINARY = Path(os.environ.get("R53HOOK_TEST_BINARY") or REPO / ".build" / "debug" / "r53hook")
+if not BINARY.is_absolute():
+    BINARY = REPO / BINARY
+
+# Short enough to keep the suite fast, long enough that "waited for INSYNC" is
+# measurable. Tests that time things set their own delay.
+DEFAULT_INSYNC = 0.5
+ZONE = "example.com"
+NAME = "www.example.com"
+PATH_ENV = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+
+
+# --------------------------------------------------------------------- local AWS process
+
+
+class LocalAWSProcess:
+    """The `python3 -m localaws` subprocess: its endpoints and its stderr log."""
+
+    def __init__(self) -> None:
+        self.log = Path(tempfile.mkstemp(prefix="localaws-", suffix=".log")[1])
+        self._log_fh = self.log.open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "localaws", "--port", "0", "--insync-delay", str(DEFAULT_INSYNC), "--verbose"],
+            cwd=REPO,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=self._log_fh,
+        )
+        line = self._first_line(timeout=60)
+        if not line:
+            self.stop()
+            pytest.fail(f"localaws did not start (exit {self.proc.poll()}); its stderr:\n{self.log_text()}", pytrace=False)
+        try:
+            self.info = json.loads(line)
+        except ValueError:
+            self.stop()
+            pytest.fail(f"localaws printed {line!r} instead of a JSON line; stderr:\n{self.log_text()}", pytrace=False)
+        self.endpoint: str = self.info["endpoint"]
+        self.control_url: str = self.info["control"]
+        self.admin: dict[str, str] = self.info["admin"]
+
+    def _first_line(self, timeout: float) -> str:
+        out: list[bytes] = []
+        assert self.proc.stdout is not None
+        reader = threading.Thread(target=lambda: out.append(self.proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        return out[0].decode().strip() if out else ""
+
+    def log_size(self) -> int:
+        self._log_fh.flush()
+        return self.log.stat().st_size
+
+    def log_text(self, since: int = 0) -> str:
+        self._log_fh.flush()
+        with self.log.open("rb") as fh:
+            fh.seek(since)
+            return fh.read().decode(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log_fh.close()
+
+
+# --------------------------------------------------------------------- running the binary
+
+
+@dataclass
+class Run:
+    argv: list[str]
+    code: int
+    stdout: str
+    stderr: str
+    started: float  # time.time() when the process was started
+    ended: float  # time.time() when it exited
+    elapsed: float  # monotonic wall time
+    env: dict[str, str] = field(repr=False, default_factory=dict)
+
+    def describe(self) -> str:
+        shown = {k: v for k, v in self.env.items() if "SECRET" not in k and "TOKEN" not in k}
+        return (f"argv: {self.argv}\nenv: {shown}\nexit: {self.code} after {self.elapsed:.2f} s\n"
+                f"--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}")
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+# --------------------------------------------------------------------- the per-test world
+
+
+class InstancePool:
+    """Simulated EC2 instances shared by the tests of a session.
+
+    Creating an instance in localaws costs 2-3 s (its create_instance lists all
+    1,177 of moto's Amazon AMIs), so instead of a reset and a fresh instance per
+    test, the session resets once and hands out instances by kind; every test
+    still gets a clean Route 53 (zones deleted), no faults, zeroed stats, and
+    instances whose IMDS is back to normal.
+    """
+
+    def __init__(self, server: LocalAWSProcess):
+        self.server = server
+        self.instances: dict[str, dict[str, Any]] = {}
+        requests.post(server.control_url + "/reset", timeout=60).raise_for_status()
+
+    def get(self, kind: str, **body: Any) -> dict[str, Any]:
+        if kind not in self.instances:
+            r = requests.post(self.server.control_url + "/instances", json=body, timeout=60)
+            assert r.status_code == 200, f"creating instance {kind}: {r.status_code} {r.text}"
+            self.instances[kind] = r.json()
+        return self.instances[kind]
+
+    def restore(self) -> None:
+        for inst in self.instances.values():
+            r = requests.patch(f"{self.server.control_url}/instances/{inst['instance_id']}",
+                               json={"imds": "up", "imds_503_count": 0, "imds_slow_ms": 1000}, timeout=30)
+            assert r.status_code == 200, r.text
+
+
+class World:
+    """A clean local AWS: no zones but an empty public example.com, no faults,
+    default INSYNC delay, zero stats, and this test's instance."""
+
+    def __init__(self, server: LocalAWSProcess, pool: InstancePool, binary: Path, tmp_path: Path):
+        self.server = server
+        self.pool = pool
+        self.binary = binary
+        self.tmp = tmp_path
+        self.home = tmp_path / "home"
+        self.home.mkdir()
+        self.endpoint = server.endpoint
+        self.admin = server.admin
+        self.runs: list[Run] = []
+        self.log_offset = server.log_size()
+        self.clear_faults()
+        self.insync_delay(DEFAULT_INSYNC)
+        pool.restore()
+        self.r53 = self.client("route53")
+        self.ec2 = self.client("ec2")
+        self.delete_all_zones()
+        self.instance = pool.get("default")
+        self.zone_id = self.create_zone()
+        self.clear_stats()
+
+    def delete_all_zones(self) -> None:
+        for page in self.r53.get_paginator("list_hosted_zones").paginate():
+            for zone in page["HostedZones"]:
+                zone_id = zone["Id"].split("/")[-1]
+                mine = self.records(zone_id)
+                if mine:
+                    self.change(*({"Action": "DELETE", "ResourceRecordSet": r} for r in mine), zone_id=zone_id)
+                self.r53.delete_hosted_zone(Id=zone_id)
+
+    # ---- control API and AWS clients
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        r = requests.request(method, self.server.control_url + path, json=body, timeout=30)
+        assert r.status_code == 200, f"control {method} {path}: {r.status_code} {r.text}"
+        return r.json()
+
+    def client(self, service: str, key: str | None = None, secret: str | None = None) -> Any:
+        # Retries on: the inspecting client must get through throttling like any client.
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=key or self.admin["access_key_id"],
+            aws_secret_access_key=secret or self.admin["secret_access_key"],
+            config=Config(retries={"total_max_attempts": 10, "mode": "standard"}),
+        )
+
+    def create_instance(self, kind: str, **body: Any) -> dict[str, Any]:
+        """An instance of the session's pool, created on first use: `kind` names its settings."""
+        return self.pool.get(kind, **body)
+
+    def patch_instance(self, instance_id: str | None = None, **body: Any) -> dict[str, Any]:
+        return self.control("PATCH", f"/instances/{instance_id or self.instance['instance_id']}", body)
+
+    def faults(self, **body: Any) -> dict[str, Any]:
+        return self.control("POST", "/faults", body)
+
+    def clear_faults(self) -> None:
+        self.control("DELETE", "/faults")
+
+    def insync_delay(self, seconds: float) -> None:
+        self.control("POST", "/route53", {"insync_delay": seconds})
+
+    def stats(self) -> dict[str, Any]:
+        return self.control("GET", "/stats")
+
+    def clear_stats(self) -> None:
+        self.control("DELETE", "/stats")
+
+    def route53_calls(self) -> dict[str, int]:
+        return dict(self.stats()["requests"].get("route53", {}))
+
+    def create_zone(self, name: str = ZONE, vpc_id: str | None = None) -> str:
+        kwargs: dict[str, Any] = {"Name": name, "CallerReference": str(uuid.uuid4())}
+        if vpc_id:
+            kwargs["HostedZoneConfig"] = {"PrivateZone": True, "Comment": "private"}
+            kwargs["VPC"] = {"VPCRegion": "us-east-1", "VPCId": vpc_id}
+        zone_id: str = self.r53.create_hosted_zone(**kwargs)["HostedZone"]["Id"]
+        return zone_id.split("/")[-1]
+
+    def create_private_zone(self, name: str = ZONE) -> str:
+        """A private zone of the instances' (default) VPC."""
+        [vpc] = self.ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+        return self.create_zone(name, vpc_id=vpc["VpcId"])
+
+    def create_health_check(self) -> str:
+        hc = self.r53.create_health_check(
+            CallerReference=str(uuid.uuid4()),
+            HealthCheckConfig={"IPAddress": "192.0.2.1", "Port": 80, "Type": "HTTP", "ResourcePath": "/"},
+        )
+        return hc["HealthCheck"]["Id"]
+
+    # ---- Route 53 state
+    def records(self, zone_id: str | None = None) -> list[dict[str, Any]]:
+        """Every record of the zone except the apex NS and SOA, in Route 53's order."""
+        out: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {"HostedZoneId": zone_id or self.zone_id}
+        while True:
+            page = self.r53.list_resource_record_sets(**kwargs)
+            out += page["ResourceRecordSets"]
+            if not page["IsTruncated"]:
+                break
+            kwargs.update(StartRecordName=page["NextRecordName"], StartRecordType=page["NextRecordType"])
+            if "NextRecordIdentifier" in page:
+                kwargs["StartRecordIdentifier"] = page["NextRecordIdentifier"]
+        return [r for r in out if r["Type"] not in ("NS", "SOA")]
+
+    def change(self, *changes: dict[str, Any], zone_id: str | None = None) -> None:
+        self.r53.change_resource_record_sets(HostedZoneId=zone_id or self.zone_id, ChangeBatch={"Changes": list(changes)})
+
+    def expected(self, *, name: str = NAME, rtype: str = "A", set_id: str | None = None, weight: int = 10,
+                 ttl: int = 60, value: str | None = None, health_check: str | None = None) -> dict[str, Any]:
+        rec: dict[str, Any] = {
+            "Name": name.lower().rstrip(".") + ".",
+            "Type": rtype,
+            "SetIdentifier": set_id or self.instance["instance_id"],
+            "Weight": weight,
+            "TTL": ttl,
+            "ResourceRecords": [{"Value": value or self.instance["public_ipv4"]}],
+        }
+        if health_check:
+            rec["HealthCheckId"] = health_check
+        return rec
+
+    # ---- running r53hook
+    def env(self, instance: dict[str, Any] | None = None, **extra: str | None) -> dict[str, str]:
+        """The controlled environment: nothing of the caller's but PATH."""
+        inst = instance or self.instance
+        env = {
+            "PATH": PATH_ENV,
+            "HOME": str(self.home),
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT": inst["imds_endpoint"],
+        }
+        for k, v in extra.items():
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
+        return env
+
+    def run(self, command: str, *args: str, env: dict[str, str] | None = None, zone: bool = True,
+            name: bool = True, timeout: float = 60, instance: dict[str, Any] | None = None,
+            **extra_env: str | None) -> Run:
+        """r53hook COMMAND --zone-id ZONE --name www.example.com ARGS (zone/name optional)."""
+        argv = [str(self.binary), command]
+        if zone:
+            argv += ["--zone-id", self.zone_id]
+        if name:
+            argv += ["--name", NAME]
+        argv += list(args)
+        run_env = env if env is not None else self.env(instance, **extra_env)
+        started = time.time()
+        t0 = time.monotonic()
+        try:
+            proc = subprocess.run(argv, env=run_env, capture_output=True, text=True, timeout=timeout,
+                                  stdin=subprocess.DEVNULL, cwd=self.tmp)
+        except subprocess.TimeoutExpired as exc:  # run() has killed it
+            timed_out = exc
+        else:
+            timed_out = None
+        if timed_out is not None:
+            out, err = (x.decode(errors="replace") if isinstance(x, bytes) else (x or "")
+                        for x in (timed_out.stdout, timed_out.stderr))
+            pytest.fail(f"{argv} did not exit within {timeout} s\nstdout:\n{out}\nstderr:\n{err}", pytrace=False)
+        run = Run(argv, proc.returncode, proc.stdout, proc.stderr, started, time.time(),
+                  time.monotonic() - t0, run_env)
+        self.runs.append(run)
+        return run
+
+    def popen(self, command: str, *args: str, instance: dict[str, Any] | None = None,
+              **extra_env: str | None) -> subprocess.Popen[str]:
+        argv = [str(self.binary), command, "--zone-id", self.zone_id, "--name", NAME, *args]
+        return subprocess.Popen(argv, env=self.env(instance, **extra_env), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, cwd=self.tmp)
+
+    # ---- IMDS, as a client on the instance would see it
+    def imds_get(self, path: str, instance: dict[str, Any] | None = None) -> str:
+        base = (instance or self.instance)["imds_endpoint"]
+        token = requests.put(base + "/latest/api/token",
+                             headers={"X-aws-ec2-metadata-token-ttl-seconds": "60"}, timeout=10).text
+        r = requests.get(base + "/latest/meta-data/" + path, headers={"X-aws-ec2-metadata-token": token}, timeout=10)
+        r.raise_for_status()
+        return r.text
+
+    def role_credentials(self, instance: dict[str, Any] | None = None) -> dict[str, str]:
+        inst = instance or self.instance
+        return json.loads(self.imds_get("iam/security-credentials/" + inst["role_name"], inst))
+
+
+# --------------------------------------------------------------------- measurements
+
+MEASUREMENTS: dict[str, str] = {}
+
+
+def measure(name: str, value: str) -> None:
+    """Record a figure to show in the terminal summary (e.g. stop's own overhead)."""
+    MEASUREMENTS[name] = value
