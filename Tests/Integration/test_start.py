@@ -256,3 +256,22 @@ def test_a_non_weighted_record_with_our_set_identifier_is_left_alone(aws: World)
         assert run.code == 78, run.describe()
         assert "not a plain weighted record" in run.stderr
     assert aws.records() == [latency]
+
+
+@pytest.mark.parametrize("shape", ["messages", "error_response"])
+def test_route53_refusal_in_either_error_shape_is_explained(aws: World, shape: str):
+    # Route 53 answers InvalidChangeBatch in two body shapes; both must be decoded.
+    aws.control("POST", "/route53", {"invalid_change_batch_shape": shape})
+    cname = {"Name": "www.example.com.", "Type": "CNAME", "TTL": 60, "ResourceRecords": [{"Value": "elsewhere.example.net"}]}
+    aws.change({"Action": "CREATE", "ResourceRecordSet": cname})
+    run = aws.run("start", "--no-wait")
+    assert run.code == 78, run.describe()
+    assert "conflicts with other records" in run.stderr
+    assert aws.records() == [cname]
+
+
+def test_unknown_health_check_is_a_configuration_error(aws: World):
+    run = aws.run("start", "--health-check-id", "abcdef11-2222-3333-4444-555555fedcba", "--no-wait")
+    assert run.code == 78, run.describe()
+    assert "abcdef11-2222-3333-4444-555555fedcba" in run.stderr and "--health-check-id" in run.stderr
+    assert aws.records() == []
