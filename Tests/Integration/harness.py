@@ -178,7 +178,8 @@ class World:
         self.runs: list[Run] = []
         self.log_offset = server.log_size()
         self.clear_faults()
-        self.insync_delay(DEFAULT_INSYNC)
+        # What a reset would restore (Route53.reset in localaws/route53.py).
+        self.control("POST", "/route53", {"insync_delay": DEFAULT_INSYNC, "invalid_change_batch_shape": "messages"})
         pool.restore()
         self.r53 = self.client("route53")
         self.ec2 = self.client("ec2")
