@@ -1,5 +1,5 @@
 """Fixtures for the integration tests: one local AWS for the session, a clean world
-per test (see harness.py for what "clean" means), and the r53hook binary."""
+per test (reset, with a fresh instance and zone: see harness.py), and the r53hook binary."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from harness import BINARY, MEASUREMENTS, InstancePool, LocalAWSProcess, World
+from harness import BINARY, MEASUREMENTS, LocalAWSProcess, World
 
 
 @pytest.fixture(scope="session")
@@ -48,15 +48,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
             report.sections.append(("last r53hook run", last.describe()))
 
 
-@pytest.fixture(scope="session")
-def pool(localaws: LocalAWSProcess) -> InstancePool:
-    return InstancePool(localaws)
-
-
 @pytest.fixture()
-def aws(request: pytest.FixtureRequest, binary: Path, localaws: LocalAWSProcess, pool: InstancePool,
-        tmp_path: Path) -> World:
-    world = World(localaws, pool, binary, tmp_path)
+def aws(request: pytest.FixtureRequest, binary: Path, localaws: LocalAWSProcess, tmp_path: Path) -> World:
+    world = World(localaws, binary, tmp_path)
     request.node._r53hook_world = world
     return world
 

@@ -2,10 +2,9 @@
 
 The fixtures built on them are in conftest.py; tests import names from here.
 
-One local AWS process serves the whole session (signature checking on), reset once;
-every test that asks for `aws` gets it cleaned (all hosted zones deleted, faults off,
-stats zeroed, IMDS of every instance back up) with an EC2 instance of the session's
-pool (each with its strict IMDSv2 emulator) and an empty public hosted zone example.com.
+One local AWS process serves the whole session (signature checking on); every test
+that asks for `aws` gets it reset, with a fresh EC2 instance (and its strict IMDSv2
+emulator) and an empty public hosted zone example.com.
 
 The binary runs from an EMPTY environment plus PATH and HOME=tmp_path, so the
 developer's ~/.aws, AWS_* variables or proxies never leak in. By default it finds
@@ -133,42 +132,12 @@ class Run:
 # --------------------------------------------------------------------- the per-test world
 
 
-class InstancePool:
-    """Simulated EC2 instances shared by the tests of a session.
-
-    Creating an instance in localaws costs 2-3 s (its create_instance lists all
-    1,177 of moto's Amazon AMIs), so instead of a reset and a fresh instance per
-    test, the session resets once and hands out instances by kind; every test
-    still gets a clean Route 53 (zones deleted), no faults, zeroed stats, and
-    instances whose IMDS is back to normal.
-    """
-
-    def __init__(self, server: LocalAWSProcess):
-        self.server = server
-        self.instances: dict[str, dict[str, Any]] = {}
-        requests.post(server.control_url + "/reset", timeout=60).raise_for_status()
-
-    def get(self, kind: str, **body: Any) -> dict[str, Any]:
-        if kind not in self.instances:
-            r = requests.post(self.server.control_url + "/instances", json=body, timeout=60)
-            assert r.status_code == 200, f"creating instance {kind}: {r.status_code} {r.text}"
-            self.instances[kind] = r.json()
-        return self.instances[kind]
-
-    def restore(self) -> None:
-        for inst in self.instances.values():
-            r = requests.patch(f"{self.server.control_url}/instances/{inst['instance_id']}",
-                               json={"imds": "up", "imds_503_count": 0, "imds_slow_ms": 1000}, timeout=30)
-            assert r.status_code == 200, r.text
-
-
 class World:
-    """A clean local AWS: no zones but an empty public example.com, no faults,
-    default INSYNC delay, zero stats, and this test's instance."""
+    """A freshly reset local AWS: one new instance, an empty public zone example.com,
+    no faults, the default INSYNC delay, zero stats."""
 
-    def __init__(self, server: LocalAWSProcess, pool: InstancePool, binary: Path, tmp_path: Path):
+    def __init__(self, server: LocalAWSProcess, binary: Path, tmp_path: Path):
         self.server = server
-        self.pool = pool
         self.binary = binary
         self.tmp = tmp_path
         self.home = tmp_path / "home"
@@ -177,25 +146,13 @@ class World:
         self.admin = server.admin
         self.runs: list[Run] = []
         self.log_offset = server.log_size()
-        self.clear_faults()
-        # What a reset would restore (Route53.reset in localaws/route53.py).
-        self.control("POST", "/route53", {"insync_delay": DEFAULT_INSYNC, "invalid_change_batch_shape": "messages"})
-        pool.restore()
+        # Zones, records, instances, faults, stats, the INSYNC delay: all back to the start.
+        self.control("POST", "/reset")
         self.r53 = self.client("route53")
         self.ec2 = self.client("ec2")
-        self.delete_all_zones()
-        self.instance = pool.get("default")
+        self.instance = self.create_instance()
         self.zone_id = self.create_zone()
         self.clear_stats()
-
-    def delete_all_zones(self) -> None:
-        for page in self.r53.get_paginator("list_hosted_zones").paginate():
-            for zone in page["HostedZones"]:
-                zone_id = zone["Id"].split("/")[-1]
-                mine = self.records(zone_id)
-                if mine:
-                    self.change(*({"Action": "DELETE", "ResourceRecordSet": r} for r in mine), zone_id=zone_id)
-                self.r53.delete_hosted_zone(Id=zone_id)
 
     # ---- control API and AWS clients
     def control(self, method: str, path: str, body: Any = None) -> Any:
@@ -214,9 +171,9 @@ class World:
             config=Config(retries={"total_max_attempts": 10, "mode": "standard"}),
         )
 
-    def create_instance(self, kind: str, **body: Any) -> dict[str, Any]:
-        """An instance of the session's pool, created on first use: `kind` names its settings."""
-        return self.pool.get(kind, **body)
+    def create_instance(self, **body: Any) -> dict[str, Any]:
+        """A new EC2 instance with its own IMDS (body: public_ipv4, ipv6, tokens, ...)."""
+        return self.control("POST", "/instances", body)
 
     def patch_instance(self, instance_id: str | None = None, **body: Any) -> dict[str, Any]:
         return self.control("PATCH", f"/instances/{instance_id or self.instance['instance_id']}", body)

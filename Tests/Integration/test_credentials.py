@@ -98,7 +98,7 @@ def test_no_credentials_anywhere_with_imds_unreachable(aws: World):
 def test_short_lived_role_credentials_are_refreshed_during_the_insync_wait(aws: World):
     # Keys valid for 3 s; INSYNC after 4 s: the GetChange polls after the first
     # keys expired must be signed with new ones (localaws refuses expired tokens).
-    inst = aws.create_instance("short-credentials", credentials_ttl=3)
+    inst = aws.create_instance(credentials_ttl=3)
     aws.insync_delay(4.0)
     run = aws.run("start", instance=inst)
     assert run.code == 0, run.describe()

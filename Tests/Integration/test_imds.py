@@ -27,7 +27,7 @@ def test_tokens_required_works_with_a_token_first_and_no_401(aws: World):
 
 
 def test_tokens_optional_with_imds_v1_allowed(aws: World):
-    inst = aws.create_instance("tokens-optional", tokens="optional")
+    inst = aws.create_instance(tokens="optional")
     run = aws.run("start", "--imds-v1", instance=inst)
     assert run.code == 0, run.describe()
     assert aws.records() == [aws.expected(set_id=inst["instance_id"], value=inst["public_ipv4"])]

@@ -71,7 +71,7 @@ def test_zone_id_with_hostedzone_prefix(aws: World):
 
 
 def test_aaaa_record_from_the_instance_ipv6(aws: World):
-    inst = aws.create_instance("ipv6", ipv6=True)
+    inst = aws.create_instance(ipv6=True)
     assert inst["ipv6"]
     run = aws.run("start", "--type", "AAAA", instance=inst)
     assert run.code == 0, run.describe()
@@ -87,7 +87,7 @@ def test_aaaa_on_an_instance_without_ipv6_is_refused_and_changes_nothing(aws: Wo
 
 
 def test_public_address_missing_is_refused_with_advice(aws: World):
-    inst = aws.create_instance("no-public-ip", public_ipv4=False)
+    inst = aws.create_instance(public_ipv4=False)
     run = aws.run("start", instance=inst)
     assert run.code == 78, run.describe()
     assert "public-ipv4" in run.stderr and "--address" in run.stderr
