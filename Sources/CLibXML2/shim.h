@@ -1,6 +1,12 @@
 #ifndef R53HOOK_CLIBXML2_SHIM_H
 #define R53HOOK_CLIBXML2_SHIM_H
 
+/* Debian builds libxml2 with ICU, and its headers would then pull in ICU's own headers, whose
+   types (UErrorCode, ...) clash with the copy inside Foundation's module. r53hook uses no ICU
+   feature of libxml2, so the headers are read as if it had none. */
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
+
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
