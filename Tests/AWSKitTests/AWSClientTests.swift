@@ -134,8 +134,10 @@ import TestSupport
 
     @Test func throttlingPastTheDeadlineIsTemporary() async throws {
         let http = ScriptedHTTPClient(sequence: [Self.throttled])
+        let time = ManualTime()
+        let started = time.monotonicNow
         do {
-            _ = try await client(http, deadline: .seconds(10)).send(Self.operation, to: try Self.service())
+            _ = try await client(http, time: time, deadline: .seconds(10)).send(Self.operation, to: try Self.service())
             Issue.record("expected the deadline to pass")
         } catch let error as HookError {
             #expect(error.kind == .temporary)
@@ -143,6 +145,8 @@ import TestSupport
             #expect(error.message.contains("10 s deadline"))
         }
         #expect(http.requests.count > 3)
+        // It kept trying until the deadline itself, cutting the last backoff short.
+        #expect(time.monotonicNow - started == .seconds(10))
     }
 
     @Test func unreachableAfterTheDeadlineIsUnavailable() async throws {

@@ -91,11 +91,6 @@ def test_route53_down_is_unreachable_at_the_deadline(aws: World):
     assert aws.records() == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "AWSClient.send gives up as soon as one backoff delay drawn is >= the time left "
-    "(Sources/AWSKit/Request/AWSClient.swift: `if delay >= left { throw exhausted(...) }`), "
-    "so with Route 53 down it exits 69 on average about 1.5 s before a 4 s deadline while saying "
-    "'within the 4 s deadline'; it should sleep min(delay, time left) and try until the deadline"))
 def test_route53_down_keeps_trying_until_the_deadline(aws: World):
     aws.faults(route53_down=True)
     # Four at once (no extra wall time): the backoff is random, so one run proves little.

@@ -33,11 +33,16 @@ public struct AWSClient: Sendable {
     public func send(_ operation: AWSOperation, to service: AWSService) async throws -> XMLElement {
         var retry = 0
         var renewedExpiredCredentials = false
+        var lastFailure: Failure?
         while true {
             let remaining = deadline.remaining(time)
+            guard remaining > .zero else {
+                if let lastFailure { throw exhausted(lastFailure, operation: operation, service: service, attempts: retry) }
+                throw HookError(.unreachable,
+                                "no time left for \(operation.name) to \(service.displayName): the \(Int(deadline.budget.seconds)) s deadline has passed (raise --deadline)")
+            }
             let failure: Failure
             do {
-                guard remaining > .zero else { throw DeadlinePassed() }
                 let response = try await attempt(operation, to: service, remaining: remaining)
                 if (200...299).contains(response.status) {
                     do {
@@ -66,23 +71,17 @@ public struct AWSClient: Sendable {
                 throw HookError(error.reason == .tls ? .unreachable : .configuration,
                                 "cannot send \(operation.name) to \(service.displayName) at \(service.endpoint): \(error.detail)",
                                 underlying: error)
-            } catch is DeadlinePassed {
-                throw HookError(.unreachable,
-                                "no time left for \(operation.name) to \(service.displayName): the \(Int(deadline.budget.seconds)) s deadline has passed (raise --deadline)")
             }
 
+            lastFailure = failure
             retry += 1
-            let delay = retryPolicy.delay(beforeRetry: retry)
+            // Keep trying until the deadline itself: a long random backoff is cut to the time left.
             let left = deadline.remaining(time)
-            if delay >= left {
-                throw exhausted(failure, operation: operation, service: service, attempts: retry)
-            }
+            let delay = min(retryPolicy.delay(beforeRetry: retry), left)
             logger.notice("\(service.displayName) \(operation.name): \(failure.text); retrying in \(Self.format(delay)) (retry \(retry), \(Int(left.seconds)) s of the deadline left)")
             try await time.sleep(for: delay)
         }
     }
-
-    private struct DeadlinePassed: Error {}
 
     private struct Failure {
         let text: String

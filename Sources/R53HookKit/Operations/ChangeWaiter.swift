@@ -37,12 +37,12 @@ public struct ChangeWaiter: Sendable {
         var lastReport = started
         while status != .inSync {
             poll += 1
-            let pause = Self.interval(beforePoll: poll)
-            guard pause < deadline.remaining(time) else {
+            // The last pause is cut to the deadline, and a poll needs time left to be sent.
+            try await time.sleep(for: min(Self.interval(beforePoll: poll), deadline.remaining(time)))
+            guard deadline.remaining(time) > .zero else {
                 throw HookError(.temporary,
                                 "change \(change.id) is still \(status.rawValue) after \(Int((time.monotonicNow - started).seconds)) s and the \(Int(deadline.budget.seconds)) s deadline is up; Route 53 normally applies changes within 60 s (raise --deadline)")
             }
-            try await time.sleep(for: pause)
             status = try await route53.change(id: change.id).status
             if time.monotonicNow - lastReport >= .seconds(10), status != .inSync {
                 lastReport = time.monotonicNow
