@@ -40,10 +40,10 @@ struct RecordOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A or AAAA. (R53HOOK_TYPE, default A)", valueName: "type"))
     var type: String?
 
-    @Option(help: ArgumentHelp("Seconds resolvers may cache the record; stop drains this long. (R53HOOK_TTL, default 60)", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds resolvers may cache the record; stop drains this long. (R53HOOK_TTL, default 60)", valueName: "seconds"))
     var ttl: String?
 
-    @Option(help: ArgumentHelp("Weighted-routing weight, 0-255; 0 takes no traffic while others have weight. (R53HOOK_WEIGHT, default 10)", valueName: "weight"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Weighted-routing weight, 0-255; 0 takes no traffic while others have weight. (R53HOOK_WEIGHT, default 10)", valueName: "weight"))
     var weight: String?
 
     @Option(help: ArgumentHelp("The record's SetIdentifier. (R53HOOK_SET_IDENTIFIER, default: the instance id)", valueName: "id"))
@@ -57,7 +57,7 @@ struct RecordOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Tie the record to this Route 53 health check. (R53HOOK_HEALTH_CHECK_ID)", valueName: "id"))
     var healthCheckId: String?
 
-    @Option(help: ArgumentHelp("Give up on AWS retries and waits after this many seconds. (R53HOOK_DEADLINE, default 300)", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Give up on AWS retries and waits after this many seconds. (R53HOOK_DEADLINE, default 300)", valueName: "seconds"))
     var deadline: String?
 
     @Flag(help: "Print the change batch and the waits; change nothing. (R53HOOK_DRY_RUN)")

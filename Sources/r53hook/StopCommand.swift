@@ -17,7 +17,7 @@ struct StopCommand: HookCommand {
 
     @OptionGroup var options: RecordOptions
 
-    @Option(help: ArgumentHelp("Seconds to drain beyond the record's TTL. (R53HOOK_DRAIN_EXTRA, default 5)", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds to drain beyond the record's TTL. (R53HOOK_DRAIN_EXTRA, default 5)", valueName: "seconds"))
     var drainExtra: String?
 
     func run() async throws {

@@ -110,10 +110,6 @@ def test_help_lists_the_exit_codes(binary):
         assert f"  {code}" in out.stdout, code
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "swift-argument-parser reads '-1' after --ttl as a flag and says \"Missing value for '--ttl <seconds>'\": "
-    "the user gave a value, and the message should name it and the allowed range (as --ttl=-1 does); "
-    "RecordOptions' numeric @Options need parsing: .unconditional"))
 @pytest.mark.parametrize("flag", ["--ttl", "--weight"])
 def test_negative_number_after_a_space_is_named_in_the_message(aws: World, flag: str):
     run = aws.run("start", flag, "-1")
