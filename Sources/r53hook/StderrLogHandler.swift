@@ -11,16 +11,14 @@ struct StderrLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    // swiftlint:disable:next function_parameter_count
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
+    func log(event: LogEvent) {
         let prefix: String
-        switch level {
+        switch event.level {
         case .trace, .debug: prefix = "debug: "
         case .info, .notice: prefix = ""
         case .warning: prefix = "warning: "
         case .error, .critical: prefix = "error: "
         }
-        StandardError.line("r53hook: \(prefix)\(message)")
+        StandardError.line("r53hook: \(prefix)\(event.message)")
     }
 }
