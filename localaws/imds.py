@@ -73,6 +73,7 @@ class IMDS:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # see __main__.py: no 40 ms stalls for keep-alive clients
             server_version = "EC2ws"
             sys_version = ""
 

@@ -3,7 +3,7 @@
 
 Run through scripts/bench, which documents the options. Both tools run, alternating, against the
 same local AWS (started here with --insync-delay 0); each run is one whole process, timed with
-time.monotonic() around it, its peak RSS read from os.wait4()'s rusage (ru_maxrss, KiB on Linux).
+time.monotonic() around it, its peak RSS from GNU time's %M (KiB), see measure().
 
 Targets (issue 2): r53hook's median wall time at most a tenth of the CLI's, and its peak RSS at
 most 20 MiB (checked against the largest peak of all runs). Missing a target is reported, not an
@@ -135,27 +135,11 @@ def binary_facts(binary: Path) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------- local AWS
-# Python's HTTP servers (http.server for IMDS, werkzeug for the rest) write a response's headers
-# and body with separate send() calls. With Nagle's algorithm on, the body waits for the ACK of
-# the headers, and a client that keeps the connection alive (r53hook: one connection to IMDS, one
-# to Route 53) delays that ACK by 40 ms: most of its requests then stall for ~40 ms in the
-# emulator's TCP stack. A client that makes one request per connection (the CLI here) does not
-# see it. AWS's endpoints do not behave like that, so by default the local AWS is started with
-# Nagle off on every accepted socket (socketserver's own switch); --keep-nagle measures it as is.
-NODELAY_LAUNCHER = (
-    "import runpy, socketserver, sys\n"
-    "socketserver.StreamRequestHandler.disable_nagle_algorithm = True\n"
-    "sys.argv = ['localaws'] + sys.argv[1:]\n"
-    "runpy.run_module('localaws', run_name='__main__', alter_sys=True)\n"
-)
-
-
 class LocalAWS:
-    def __init__(self, nodelay: bool = True) -> None:
+    def __init__(self) -> None:
         self.log = tempfile.NamedTemporaryFile(prefix="bench-localaws-", suffix=".log", delete=False)
-        launch = ["-c", NODELAY_LAUNCHER] if nodelay else ["-m", "localaws"]
         self.proc = subprocess.Popen(
-            [sys.executable, *launch, "--port", "0", "--insync-delay", "0"],
+            [sys.executable, "-m", "localaws", "--port", "0", "--insync-delay", "0"],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL, text=True,
         )
         assert self.proc.stdout is not None
@@ -193,17 +177,25 @@ class LocalAWS:
 
 
 # ----------------------------------------------------------------------------- measuring
+# Peak RSS comes from GNU time, not from os.wait4() here: Linux carries the exec'ing process's old
+# high-water RSS into the child's ru_maxrss, and a child spawned from this Python process starts
+# on Python's memory, so wait4 would report at least this script's own RSS for every tool. GNU
+# time forks from its own small process, so its %M is the measured program's alone.
+GNU_TIME = "/usr/bin/time"
+
+
 def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int, str]:
     """Run cmd once: (wall seconds, peak RSS KiB, exit code, output)."""
-    with tempfile.TemporaryFile() as out:
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile(mode="r", suffix=".rss") as rss:
         started = time.monotonic()
-        proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run([GNU_TIME, "-f", "%M", "-o", rss.name, *cmd], env=env,
+                              stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, check=False)
         wall = time.monotonic() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keep Popen from waiting again
+        lines = rss.read().split()
+        peak = int(lines[-1]) if lines and lines[-1].isdigit() else 0
         out.seek(0)
         text = out.read().decode(errors="replace")
-    return wall, usage.ru_maxrss, proc.returncode, text
+    return wall, peak, proc.returncode, text
 
 
 def base_env() -> dict[str, str]:
@@ -245,9 +237,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=15, help="measured runs of each tool (default 15)")
     p.add_argument("--warmup", type=int, default=1, help="unmeasured runs of each tool first (default 1)")
     p.add_argument("--json", metavar="FILE", help="also write the figures to FILE as JSON")
-    p.add_argument("--keep-nagle", action="store_true",
-                   help="run the local AWS with Nagle's algorithm on, as it starts by default "
-                        "(adds ~40 ms stalls to keep-alive clients)")
     args = p.parse_args(argv)
     if args.runs < 1 or args.warmup < 0:
         p.error("--runs must be >= 1 and --warmup >= 0")
@@ -282,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         say("ldd: no libswift*.so / Foundation / libdispatch dependency: runs on a machine without Swift")
 
-    local = LocalAWS(nodelay=not args.keep_nagle)
+    local = LocalAWS()
     try:
         return run(args, local, binary, aws, machine, facts, r53_version, aws_version)
     finally:
@@ -294,13 +283,6 @@ def run(args: argparse.Namespace, local: LocalAWS, binary: Path, aws: str, machi
     say(f"local AWS: {local.endpoint}, started with --insync-delay 0: every change is INSYNC at once, so the")
     say("  figures measure the two tools, not the emulator's delay (on real Route 53 the INSYNC wait")
     say("  that start does, and the CLI call does not, adds seconds)")
-    if args.keep_nagle:
-        say("  Nagle's algorithm left on in the local AWS (--keep-nagle): r53hook's keep-alive requests")
-        say("  stall ~40 ms each on delayed ACKs there, which AWS's endpoints do not do")
-    else:
-        say("  and with Nagle's algorithm off on its sockets (TCP_NODELAY, as AWS's endpoints behave): its")
-        say("  Python servers send headers and body separately, which with Nagle on stalls keep-alive")
-        say("  clients like r53hook ~40 ms a request on delayed ACKs (--keep-nagle to measure that)")
     instance = local.call("POST", "/instances", {})
     env = base_env()
     admin_env = dict(env, AWS_ACCESS_KEY_ID=local.admin["access_key_id"],
@@ -426,7 +408,6 @@ def run(args: argparse.Namespace, local: LocalAWS, binary: Path, aws: str, machi
             "binary": {"path": str(binary), "size": facts["size"], "libs": facts["libs"],
                        "swift_libs": facts["swift_libs"]},
             "insync_delay": 0, "runs": args.runs, "warmup": args.warmup,
-            "nagle_off_in_local_aws": not args.keep_nagle,
             "r53hook": hook, "aws": cli, "r53hook_version_floor": floor, "wall_ratio": wall_ratio, "rss_ratio": rss_ratio,
             "wall_target_pass": wall_pass, "rss_target_pass": rss_pass,
             "r53hook_requests_per_run": hook_counts, "invalid": invalid,
