@@ -11,6 +11,10 @@ struct HookRuntime {
     let identity: InstanceIdentity
     let waiter: ChangeWaiter
     let drainTimer: DrainTimer
+    private let aws: AWSClient
+    private let environment: ProcessEnvironment
+    private let metadata: IMDSClient
+    private let time: SystemTimeSource
 
     /// Reads and validates the configuration, then wires the layers together.
     static func make(options: RecordOptions, extraFlags: [SettingKey: String] = [:]) throws(HookError) -> HookRuntime {
@@ -41,7 +45,27 @@ struct HookRuntime {
         return HookRuntime(settings: settings, logger: logger, route53: route53,
                            identity: InstanceIdentity(metadata: metadata),
                            waiter: ChangeWaiter(route53: route53, time: time, deadline: deadline, logger: logger),
-                           drainTimer: DrainTimer(time: time, logger: logger))
+                           drainTimer: DrainTimer(time: time, logger: logger),
+                           aws: aws, environment: environment, metadata: metadata, time: time)
+    }
+
+    /// The fleet context; the load balancer client needs the region, which may come from IMDS.
+    func fleetContext() async throws -> FleetContext {
+        var loadBalancer: (any LoadBalancerMembership)?
+        if let target = settings.loadBalancer {
+            let region = try await RegionResolver(environment: environment, metadata: metadata).region()
+            switch target {
+            case .classic(let name):
+                loadBalancer = ClassicLoadBalancer(aws: aws, service: try AWSService.classicLoadBalancing(region: region, environment: environment),
+                                                   name: name)
+            case .targetGroup(let arn, let port):
+                loadBalancer = TargetGroup(aws: aws, service: try AWSService.loadBalancingV2(region: region, environment: environment),
+                                           arn: arn, port: port)
+            }
+        }
+        return FleetContext(route53: route53, loadBalancer: loadBalancer, identity: identity, changeWaiter: waiter,
+                            drainTimer: drainTimer, loadBalancerWaiter: LoadBalancerWaiter(time: time, logger: logger),
+                            time: time, logger: logger)
     }
 
     private static func bootstrapLogging(debug: Bool) -> Logger {

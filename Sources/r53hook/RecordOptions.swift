@@ -60,6 +60,40 @@ struct RecordOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Give up on AWS retries and waits after this many seconds. (R53HOOK_DEADLINE, default 300)", valueName: "seconds"))
     var deadline: String?
 
+    @Option(help: ArgumentHelp("Also join this classic ELB. (R53HOOK_ELB)", valueName: "name"))
+    var elb: String?
+
+    @Option(help: ArgumentHelp("Also join this ELBv2 target group. (R53HOOK_TARGET_GROUP)", valueName: "arn"))
+    var targetGroup: String?
+
+    @Option(help: ArgumentHelp("The port to register in the target group. (R53HOOK_TARGET_PORT, default: the group's)", valueName: "port"))
+    var targetPort: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "How long start waits for the load balancer to report the instance healthy. (R53HOOK_HEALTHY_TIMEOUT, default 300)",
+        valueName: "seconds"))
+    var healthyTimeout: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Leave only if at least N healthy members remain. (R53HOOK_MIN_HEALTHY)", valueName: "n"))
+    var minHealthy: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Leave only if at least this share of the members (rounded up) remains healthy, e.g. 0.67. (R53HOOK_QUORUM)",
+        valueName: "fraction"))
+    var quorum: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Pause between quorum checks. (R53HOOK_QUORUM_INTERVAL, default 5)", valueName: "seconds"))
+    var quorumInterval: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "How long to wait for the quorum. (R53HOOK_QUORUM_TIMEOUT, default 60)", valueName: "seconds"))
+    var quorumTimeout: String?
+
+    @Option(help: ArgumentHelp(
+        "While this file exists, start and cycle do not join. (R53HOOK_HOLD_FILE, default /etc/r53hook/hold)", valueName: "path"))
+    var holdFile: String?
+
     @Flag(help: "Print the change batch and the waits; change nothing. (R53HOOK_DRY_RUN)")
     var dryRun = false
 
@@ -83,6 +117,15 @@ struct RecordOptions: ParsableArguments {
         values[.address] = address
         values[.healthCheckId] = healthCheckId
         values[.deadline] = deadline
+        values[.elb] = elb
+        values[.targetGroup] = targetGroup
+        values[.targetPort] = targetPort
+        values[.healthyTimeout] = healthyTimeout
+        values[.minHealthy] = minHealthy
+        values[.quorum] = quorum
+        values[.quorumInterval] = quorumInterval
+        values[.quorumTimeout] = quorumTimeout
+        values[.holdFile] = holdFile
         if dryRun { values[.dryRun] = "true" }
         if imdsV1 { values[.imdsV1] = "true" }
         if debug { values[.debug] = "true" }

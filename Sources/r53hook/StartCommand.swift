@@ -5,13 +5,17 @@ import R53HookKit
 struct StartCommand: HookCommand {
     static let configuration = CommandConfiguration(
         commandName: "start",
-        abstract: "Register this instance: UPSERT its weighted record and wait until Route 53 has applied it.",
+        abstract: "Join: UPSERT this instance's weighted record and/or register it with a load balancer, and wait.",
         discussion: """
             Reads the instance id and address from IMDSv2 (unless --set-identifier and an IP \
             --address are given), then UPSERTs the weighted record NAME TYPE with SetIdentifier = \
             the instance id. Running start again is safe: an identical record is left as it is, a \
             different one (after a crash, a new address) is repaired. Unless --no-wait, waits until \
             the change is INSYNC on every Route 53 name server, bounded by --deadline.
+
+            With --elb or --target-group it first registers the instance and, unless --no-wait, \
+            waits until the load balancer reports it healthy (--healthy-timeout; exit 75 after it, \
+            still registered). While the --hold-file exists, start joins nothing and says why.
             """)
 
     @OptionGroup var options: RecordOptions
@@ -21,10 +25,9 @@ struct StartCommand: HookCommand {
 
     func run() async throws {
         try await withRuntime(extraFlags: noWait ? [.noWait: "true"] : [:]) { runtime in
-            let join = JoinRecordSet(route53: runtime.route53, identity: runtime.identity, waiter: runtime.waiter,
-                                     logger: runtime.logger)
-            let (_, outcome) = try await join.run(runtime.settings)
-            if case .planned(let plan) = outcome {
+            let outcome = try await JoinFleet(context: try await runtime.fleetContext()).run(runtime.settings)
+            for step in outcome.plan { print("then: \(step)") }
+            if case .planned(let plan) = outcome.record {
                 print(plan.text)
             }
         }

@@ -34,7 +34,34 @@ enum StatusFormatter {
         return lines.joined(separator: "\n")
     }
 
+    static func text(loadBalancer: String, instanceId: String?, members: [FleetMember]) -> String {
+        let own = members.first { $0.id == instanceId }
+        var lines = ["load balancer: \(loadBalancer)",
+                     "this instance: \(own.map { "\($0.health.rawValue) (\($0.detail))" } ?? "not registered")", ""]
+        let width = max(8, members.map(\.id.count).max() ?? 0)
+        lines.append("   " + "INSTANCE".padding(width) + "  STATE      DETAIL")
+        for member in members {
+            lines.append((member.id == instanceId ? "*  " : "   ") + member.id.padding(width) + "  "
+                         + member.health.rawValue.padding(9) + "  " + member.detail)
+        }
+        lines.append("\(members.filter(\.isHealthy).count) of \(members.count) healthy")
+        return lines.joined(separator: "\n")
+    }
+
+    static func jsonNode(loadBalancer: String, instanceId: String?, members: [FleetMember]) -> JSONWriter.Node {
+        .object([
+            ("name", .string(loadBalancer)), ("instanceId", .optional(instanceId)),
+            ("registered", .bool(members.contains { $0.id == instanceId })),
+            ("members", .array(members.map { .object([("id", .string($0.id)), ("state", .string($0.health.rawValue)),
+                                                      ("healthy", .bool($0.isHealthy)), ("detail", .string($0.detail))]) })),
+        ])
+    }
+
     static func json(_ report: RecordSetStatus.Report) -> String {
+        JSONWriter.write(jsonNode(report))
+    }
+
+    static func jsonNode(_ report: RecordSetStatus.Report) -> JSONWriter.Node {
         func record(_ set: ResourceRecordSet) -> JSONWriter.Node {
             .object([
                 ("name", .string(set.name)), ("type", .string(set.type)),
@@ -43,7 +70,7 @@ enum StatusFormatter {
                 ("healthCheckId", .optional(set.healthCheckId)),
             ])
         }
-        return JSONWriter.write(.object([
+        return .object([
             ("zone", .object([("id", .string(report.zone.id)), ("name", .string(report.zone.name)),
                               ("private", .bool(report.zone.isPrivate))])),
             ("name", .string(report.name)), ("type", .string(report.type)),
@@ -51,6 +78,12 @@ enum StatusFormatter {
             ("registered", .bool(report.ownRecord != nil)),
             ("record", report.ownRecord.map(record) ?? .null),
             ("records", .array(report.records.map(record))),
-        ]))
+        ])
+    }
+}
+
+private extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

@@ -5,7 +5,7 @@ import R53HookKit
 struct StopCommand: HookCommand {
     static let configuration = CommandConfiguration(
         commandName: "stop",
-        abstract: "Deregister this instance: delete exactly its record, wait INSYNC, then drain for the record's TTL.",
+        abstract: "Leave: delete exactly this instance's record (wait INSYNC, drain the TTL) and/or deregister it from a load balancer.",
         discussion: """
             Reads this instance's record (NAME TYPE with its SetIdentifier) and deletes exactly it, \
             repeating every value as Route 53 requires; a record that is not there is reported and \
@@ -13,6 +13,12 @@ struct StopCommand: HookCommand {
             server and, after that, for the deleted record's TTL plus --drain-extra seconds, so \
             resolvers that cached the address stop using it while the service still answers. \
             Progress goes to stderr.
+
+            With --elb or --target-group it also deregisters the instance, at the same time, and \
+            waits while the load balancer drains it (bounded by the load balancer's own draining \
+            time plus 15 s). With --min-healthy and/or --quorum it first checks that enough healthy \
+            members remain without this one, re-checking every --quorum-interval up to \
+            --quorum-timeout; then --on-no-quorum decides.
             """)
 
     @OptionGroup var options: RecordOptions
@@ -20,11 +26,19 @@ struct StopCommand: HookCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Seconds to drain beyond the record's TTL. (R53HOOK_DRAIN_EXTRA, default 5)", valueName: "seconds"))
     var drainExtra: String?
 
+    @Option(help: ArgumentHelp(
+        "Without the quorum after --quorum-timeout: proceed (leave anyway, loudly) or fail (exit 75, change nothing). (R53HOOK_ON_NO_QUORUM, default proceed)",
+        valueName: "action"))
+    var onNoQuorum: String?
+
     func run() async throws {
-        try await withRuntime(extraFlags: drainExtra.map { [.drainExtra: $0] } ?? [:]) { runtime in
-            let leave = LeaveRecordSet(route53: runtime.route53, identity: runtime.identity, waiter: runtime.waiter,
-                                       drainTimer: runtime.drainTimer, logger: runtime.logger)
-            if case .planned(let plan) = try await leave.run(runtime.settings) {
+        var extra: [SettingKey: String] = [:]
+        extra[.drainExtra] = drainExtra
+        extra[.onNoQuorum] = onNoQuorum
+        try await withRuntime(extraFlags: extra) { runtime in
+            let outcome = try await LeaveFleet(context: try await runtime.fleetContext()).run(runtime.settings, strictQuorum: false)
+            for step in outcome.plan { print("then: \(step)") }
+            if case .planned(let plan) = outcome.record {
                 print(plan.text)
             }
         }

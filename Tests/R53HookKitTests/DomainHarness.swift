@@ -39,7 +39,8 @@ struct DomainHarness {
     }
 
     static func settings(_ configure: (inout HookSettings) -> Void = { _ in }) -> HookSettings {
-        var settings = HookSettings(zone: .name("example.com.", isPrivate: nil), recordName: "app.example.com")
+        var settings = HookSettings(record: RecordSettings(zone: .name("example.com.", isPrivate: nil), recordName: "app.example.com"),
+                                    holdFile: "/nonexistent/r53hook-test-hold")
         configure(&settings)
         return settings
     }

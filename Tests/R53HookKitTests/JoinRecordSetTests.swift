@@ -58,13 +58,13 @@ import TestSupport
         #expect(privateRecord.values == ["10.0.0.7"])
 
         let ipv6Harness = try DomainHarness()
-        let (ipv6Record, _) = try await ipv6Harness.join.run(DomainHarness.settings { $0.recordType = .aaaa })
+        let (ipv6Record, _) = try await ipv6Harness.join.run(DomainHarness.settings { $0.record?.recordType = .aaaa })
         #expect(ipv6Record.type == "AAAA")
         #expect(ipv6Record.values == ["2001:db8::7"])
 
         let literal = try DomainHarness()
         let (literalRecord, _) = try await literal.join.run(DomainHarness.settings {
-            $0.address = IPAddress("192.0.2.10").map(AddressSource.literal)
+            $0.record?.address = IPAddress("192.0.2.10").map(AddressSource.literal)
             $0.setIdentifier = "web-1"
         })
         #expect(literalRecord.values == ["192.0.2.10"])
@@ -81,7 +81,7 @@ import TestSupport
             #expect(error.message.contains("--private-zone or --public-zone"))
             #expect(error.message.contains("ZPUBLIC") && error.message.contains("ZPRIVATE"))
         }
-        let (record, _) = try await harness.join.run(DomainHarness.settings { $0.zone = .name("example.com.", isPrivate: true) })
+        let (record, _) = try await harness.join.run(DomainHarness.settings { $0.record?.zone = .name("example.com.", isPrivate: true) })
         #expect(record.values == ["10.0.0.7"])
         #expect(harness.fake.records(in: "ZPRIVATE").count == 1)
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)

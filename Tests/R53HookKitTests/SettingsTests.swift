@@ -23,15 +23,18 @@ import Testing
 
     @Test func appliesTheDocumentedDefaults() throws {
         let settings = try resolve(flags: minimal)
-        #expect(settings == HookSettings(zone: .name("example.com.", isPrivate: nil), recordName: "app.example.com.", recordType: .a,
-                                         ttl: 60, weight: 10, deadline: .seconds(300), drainExtra: .seconds(5), waitsForSync: true))
+        #expect(settings == HookSettings(record: RecordSettings(zone: .name("example.com.", isPrivate: nil), recordName: "app.example.com.",
+                                                                recordType: .a, ttl: 60, weight: 10),
+                                         quorumInterval: .seconds(5), quorumTimeout: .seconds(60), onNoQuorum: .proceed,
+                                         healthyTimeout: .seconds(300), holdFile: "/etc/r53hook/hold",
+                                         deadline: .seconds(300), drainExtra: .seconds(5), waitsForSync: true))
     }
 
     @Test func flagBeatsEnvironmentBeatsFileBeatsDefault() throws {
         let file = "R53HOOK_ZONE_NAME=example.com\nR53HOOK_NAME=app.example.com\nR53HOOK_WEIGHT=1\nR53HOOK_TTL=11\nR53HOOK_DRAIN_EXTRA=9\n"
         let settings = try resolve(flags: [.weight: "3"], env: ["R53HOOK_WEIGHT": "2", "R53HOOK_TTL": "22"], file: file)
-        #expect(settings.weight == 3)
-        #expect(settings.ttl == 22)
+        #expect(settings.record?.weight == 3)
+        #expect(settings.record?.ttl == 22)
         #expect(settings.drainExtra == .seconds(9))
         #expect(settings.deadline == .seconds(300))
     }
@@ -78,15 +81,15 @@ import Testing
 
     @Test func normalizesZoneIdsNamesAndAddresses() throws {
         let settings = try resolve(flags: [.zoneId: "/hostedzone/Z0ABC", .name: "App.Example.COM", .address: "2001:DB8:0:0::1", .type: "aaaa"])
-        #expect(settings.zone == .id("Z0ABC"))
-        #expect(settings.recordName == "app.example.com.")
-        #expect(settings.recordType == .aaaa)
-        #expect(settings.address == .literal(IPAddress("2001:db8::1") ?? IPAddress("::")!))
+        #expect(settings.record?.zone == .id("Z0ABC"))
+        #expect(settings.record?.recordName == "app.example.com.")
+        #expect(settings.record?.recordType == .aaaa)
+        #expect(settings.record?.address == .literal(IPAddress("2001:db8::1") ?? IPAddress("::")!))
     }
 
     @Test func booleansAcceptTheUsualSpellings() throws {
         #expect(try resolve(flags: minimal, env: ["R53HOOK_NO_WAIT": "yes", "R53HOOK_DRY_RUN": "1", "R53HOOK_PRIVATE_ZONE": "TRUE"]).waitsForSync == false)
-        #expect(try resolve(flags: minimal, env: ["R53HOOK_PRIVATE_ZONE": "off"]).zone == .name("example.com.", isPrivate: false))
+        #expect(try resolve(flags: minimal, env: ["R53HOOK_PRIVATE_ZONE": "off"]).record?.zone == .name("example.com.", isPrivate: false))
     }
 
     @Test func readsDebugBeforeTheRestSoLoggingCanStart() {

@@ -28,6 +28,24 @@ public struct AWSService: Sendable {
                                           default: "https://route53.amazonaws.com"))
     }
 
+    /// Classic Elastic Load Balancing (Query API 2012-06-01) in a region, at
+    /// `AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING`, else `AWS_ENDPOINT_URL`.
+    public static func classicLoadBalancing(region: String, environment: ProcessEnvironment) throws(HookError) -> AWSService {
+        AWSService(displayName: "Elastic Load Balancing", signingName: "elasticloadbalancing", iamPrefix: "elasticloadbalancing",
+                   region: region,
+                   endpoint: try endpoint(environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING",
+                                          default: "https://elasticloadbalancing.\(region).amazonaws.com"))
+    }
+
+    /// Elastic Load Balancing v2 (Query API 2015-12-01) in a region, at
+    /// `AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2`, else `AWS_ENDPOINT_URL`.
+    public static func loadBalancingV2(region: String, environment: ProcessEnvironment) throws(HookError) -> AWSService {
+        AWSService(displayName: "Elastic Load Balancing", signingName: "elasticloadbalancing", iamPrefix: "elasticloadbalancing",
+                   region: region,
+                   endpoint: try endpoint(environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2",
+                                          default: "https://elasticloadbalancing.\(region).amazonaws.com"))
+    }
+
     /// The endpoint for a service by the SDK convention; `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
     /// turns the overrides off.
     public static func endpoint(environment: ProcessEnvironment, serviceVariable: String,

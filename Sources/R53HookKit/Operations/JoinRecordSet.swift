@@ -33,16 +33,17 @@ public struct JoinRecordSet: Sendable {
 
     /// The record this instance should have in a zone.
     public func desiredRecord(_ settings: HookSettings, in zone: HostedZone) async throws -> ResourceRecordSet {
+        let dns = try settings.requireRecord()
         let setIdentifier = try await identity.setIdentifier(settings)
-        let address = try await identity.address(settings.addressSource(in: zone))
-        return ResourceRecordSet(name: settings.recordName, type: settings.recordType.rawValue, setIdentifier: setIdentifier,
-                                 weight: settings.weight, ttl: settings.ttl, values: [address.text],
-                                 healthCheckId: settings.healthCheckId)
+        let address = try await identity.address(dns.addressSource(in: zone))
+        return ResourceRecordSet(name: dns.recordName, type: dns.recordType.rawValue, setIdentifier: setIdentifier,
+                                 weight: dns.weight, ttl: dns.ttl, values: [address.text], healthCheckId: dns.healthCheckId)
     }
 
     /// Runs `start`.
     public func run(_ settings: HookSettings) async throws -> (record: ResourceRecordSet, outcome: Outcome) {
-        let zone = try await ZoneResolver(route53: route53).resolve(settings.zone, recordName: settings.recordName)
+        let dns = try settings.requireRecord()
+        let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         let record = try await desiredRecord(settings, in: zone)
         let siblings = try await route53.recordSets(zoneId: zone.id, name: record.name, type: record.type)
         let current = siblings.first { $0.hasSameKey(as: record) }

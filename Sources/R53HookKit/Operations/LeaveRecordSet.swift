@@ -32,16 +32,17 @@ public struct LeaveRecordSet: Sendable {
 
     /// Runs `stop`.
     public func run(_ settings: HookSettings) async throws -> Outcome {
-        let zone = try await ZoneResolver(route53: route53).resolve(settings.zone, recordName: settings.recordName)
+        let dns = try settings.requireRecord()
+        let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         let setIdentifier = try await identity.setIdentifier(settings)
-        let type = settings.recordType.rawValue
+        let type = dns.recordType.rawValue
 
         // The record can change between reading and deleting (a start racing this stop); DELETE
         // then fails with "values do not match" and nothing changes, so read again and retry.
         for _ in 1...3 {
-            guard let current = try await route53.recordSet(zoneId: zone.id, name: settings.recordName, type: type,
+            guard let current = try await route53.recordSet(zoneId: zone.id, name: dns.recordName, type: type,
                                                             setIdentifier: setIdentifier) else {
-                logger.info("no \(type) record \(settings.recordName) with set identifier \(setIdentifier) in \(zone.name) (\(zone.id)); nothing to delete or drain")
+                logger.info("no \(type) record \(dns.recordName) with set identifier \(setIdentifier) in \(zone.name) (\(zone.id)); nothing to delete or drain")
                 return .notFound
             }
             guard current.isPlainWeighted else {

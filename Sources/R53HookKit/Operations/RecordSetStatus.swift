@@ -34,7 +34,8 @@ public struct RecordSetStatus: Sendable {
 
     /// Runs `status`. Off EC2 without --set-identifier it still lists the set.
     public func run(_ settings: HookSettings) async throws -> Report {
-        let zone = try await ZoneResolver(route53: route53).resolve(settings.zone, recordName: settings.recordName)
+        let dns = try settings.requireRecord()
+        let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         var instanceId: String?
         do {
             instanceId = try await identity.instanceId()
@@ -42,8 +43,8 @@ public struct RecordSetStatus: Sendable {
             logger.debug("instance id unknown: \(error.message)")
         }
         let setIdentifier = settings.setIdentifier ?? instanceId
-        let records = try await route53.recordSets(zoneId: zone.id, name: settings.recordName, type: settings.recordType.rawValue)
-        return Report(zone: zone, name: settings.recordName, type: settings.recordType.rawValue, instanceId: instanceId,
+        let records = try await route53.recordSets(zoneId: zone.id, name: dns.recordName, type: dns.recordType.rawValue)
+        return Report(zone: zone, name: dns.recordName, type: dns.recordType.rawValue, instanceId: instanceId,
                       setIdentifier: setIdentifier, ownRecord: records.first { $0.setIdentifier != nil && $0.setIdentifier == setIdentifier },
                       records: records)
     }

@@ -101,6 +101,19 @@ public struct Route53Client: Sendable {
         return try Route53XML.changeInfo(from: root)
     }
 
+    /// Whether Route 53 considers a health check healthy: more than 18% of its checkers report
+    /// success (GetHealthCheckStatus).
+    public func healthCheckIsHealthy(id: String) async throws -> Bool {
+        let root = try await send(AWSOperation(name: "GetHealthCheckStatus", method: "GET",
+                                               path: "\(Self.version)/healthcheck/\(id)/status",
+                                               resourceARN: "arn:aws:route53:::healthcheck/\(id)"))
+        let statuses = root.child("HealthCheckObservations")?.children(named: "HealthCheckObservation")
+            .compactMap { $0.element(at: "StatusReport", "Status")?.trimmedText } ?? []
+        guard !statuses.isEmpty else { return false }
+        let succeeding = statuses.filter { $0.hasPrefix("Success") }.count
+        return Double(succeeding) / Double(statuses.count) > 0.18
+    }
+
     private func listRecordSets(zoneId: String, query: [SigV4QueryItem]) async throws -> XMLElement {
         try await send(AWSOperation(name: "ListResourceRecordSets", method: "GET",
                                     path: "\(Self.version)/hostedzone/\(zoneId)/rrset", query: query,

@@ -1,6 +1,7 @@
 import AWSKit
 
 /// Validated settings for one run: every value checked, defaults applied, nothing left to parse.
+/// An instance joins a weighted DNS record, a load balancer, or both.
 public struct HookSettings: Sendable, Equatable {
     /// How the hosted zone is chosen.
     public enum ZoneSelector: Sendable, Equatable {
@@ -18,29 +19,41 @@ public struct HookSettings: Sendable, Equatable {
         case aaaa = "AAAA"
     }
 
-    /// The hosted zone.
-    public var zone: ZoneSelector
-    /// The record's name, normalized (lower-case, trailing dot).
-    public var recordName: String
-    /// A or AAAA.
-    public var recordType: RecordType
-    /// Seconds clients may cache the record; also the drain time at stop.
-    public var ttl: Int
-    /// The weighted-routing weight, 0 to 255.
-    public var weight: Int
+    /// What `stop` does when the quorum is not there by `--quorum-timeout`.
+    public enum NoQuorumAction: String, Sendable, Equatable, CaseIterable {
+        /// Leave anyway, with a loud warning: the machine is going down either way.
+        case proceed
+        /// Exit 75 and change nothing.
+        case fail
+    }
+
+    /// The weighted DNS record, when DNS is used.
+    public var record: RecordSettings?
+    /// The load balancer, when one is used.
+    public var loadBalancer: LoadBalancerTarget?
+    /// The quorum to keep when leaving, when one is configured.
+    public var quorum: QuorumRule?
+    /// Pause between quorum checks.
+    public var quorumInterval: Duration
+    /// How long to wait for the quorum before `onNoQuorum` applies.
+    public var quorumTimeout: Duration
+    /// What stop does without a quorum (cycle always fails).
+    public var onNoQuorum: NoQuorumAction
+    /// How long start waits for the load balancer to report the instance healthy.
+    public var healthyTimeout: Duration
+    /// While this file exists, start and cycle do not join.
+    public var holdFile: String
+    /// Whether cycle rejoins after the command failed.
+    public var rejoinsOnFailure: Bool
     /// The set identifier; nil means this instance's id.
     public var setIdentifier: String?
-    /// The address source; nil means the default for the zone and type.
-    public var address: AddressSource?
-    /// A Route 53 health check to tie the record to.
-    public var healthCheckId: String?
     /// The limit on all AWS waits and retries of the command.
     public var deadline: Duration
     /// Seconds added to the TTL when draining at stop.
     public var drainExtra: Duration
-    /// Whether start waits until the change is INSYNC.
+    /// Whether start waits until the change is INSYNC and the instance healthy.
     public var waitsForSync: Bool
-    /// Print the change batch and the waits; change nothing.
+    /// Print the changes and the waits; change nothing.
     public var dryRun: Bool
     /// Log every request and response (redacted).
     public var debug: Bool
@@ -48,18 +61,22 @@ public struct HookSettings: Sendable, Equatable {
     public var allowsIMDSv1: Bool
 
     /// Creates settings; `SettingsResolver` is the usual way.
-    public init(zone: ZoneSelector, recordName: String, recordType: RecordType = .a, ttl: Int = 60, weight: Int = 10,
-                setIdentifier: String? = nil, address: AddressSource? = nil, healthCheckId: String? = nil,
+    public init(record: RecordSettings? = nil, loadBalancer: LoadBalancerTarget? = nil, quorum: QuorumRule? = nil,
+                quorumInterval: Duration = .seconds(5), quorumTimeout: Duration = .seconds(60),
+                onNoQuorum: NoQuorumAction = .proceed, healthyTimeout: Duration = .seconds(300),
+                holdFile: String = "/etc/r53hook/hold", rejoinsOnFailure: Bool = false, setIdentifier: String? = nil,
                 deadline: Duration = .seconds(300), drainExtra: Duration = .seconds(5), waitsForSync: Bool = true,
                 dryRun: Bool = false, debug: Bool = false, allowsIMDSv1: Bool = false) {
-        self.zone = zone
-        self.recordName = DNSName.normalized(recordName)
-        self.recordType = recordType
-        self.ttl = ttl
-        self.weight = weight
+        self.record = record
+        self.loadBalancer = loadBalancer
+        self.quorum = quorum
+        self.quorumInterval = quorumInterval
+        self.quorumTimeout = quorumTimeout
+        self.onNoQuorum = onNoQuorum
+        self.healthyTimeout = healthyTimeout
+        self.holdFile = holdFile
+        self.rejoinsOnFailure = rejoinsOnFailure
         self.setIdentifier = setIdentifier
-        self.address = address
-        self.healthCheckId = healthCheckId
         self.deadline = deadline
         self.drainExtra = drainExtra
         self.waitsForSync = waitsForSync
@@ -68,11 +85,11 @@ public struct HookSettings: Sendable, Equatable {
         self.allowsIMDSv1 = allowsIMDSv1
     }
 
-    /// The address source to use in a zone: the one configured, or public-ipv4 in a public zone,
-    /// local-ipv4 in a private one, ipv6 for AAAA.
-    public func addressSource(in zone: HostedZone) -> AddressSource {
-        if let address { return address }
-        if recordType == .aaaa { return .ipv6 }
-        return zone.isPrivate ? .localIPv4 : .publicIPv4
+    /// The record settings, or an error for a command that needs DNS.
+    public func requireRecord() throws(HookError) -> RecordSettings {
+        guard let record else {
+            throw HookError(.usage, "this needs a DNS record: give --zone-id or --zone-name, and --name")
+        }
+        return record
     }
 }

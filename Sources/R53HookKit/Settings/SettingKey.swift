@@ -16,6 +16,17 @@ public enum SettingKey: String, Sendable, CaseIterable, Hashable {
     case dryRun = "R53HOOK_DRY_RUN"
     case debug = "R53HOOK_DEBUG"
     case imdsV1 = "R53HOOK_IMDS_V1"
+    case elb = "R53HOOK_ELB"
+    case targetGroup = "R53HOOK_TARGET_GROUP"
+    case targetPort = "R53HOOK_TARGET_PORT"
+    case healthyTimeout = "R53HOOK_HEALTHY_TIMEOUT"
+    case minHealthy = "R53HOOK_MIN_HEALTHY"
+    case quorum = "R53HOOK_QUORUM"
+    case quorumInterval = "R53HOOK_QUORUM_INTERVAL"
+    case quorumTimeout = "R53HOOK_QUORUM_TIMEOUT"
+    case onNoQuorum = "R53HOOK_ON_NO_QUORUM"
+    case holdFile = "R53HOOK_HOLD_FILE"
+    case rejoinOnFailure = "R53HOOK_REJOIN_ON_FAILURE"
 
     /// The command-line flag that sets it.
     public var flag: String {
@@ -36,6 +47,17 @@ public enum SettingKey: String, Sendable, CaseIterable, Hashable {
         case .dryRun: return "--dry-run"
         case .debug: return "--debug"
         case .imdsV1: return "--imds-v1"
+        case .elb: return "--elb"
+        case .targetGroup: return "--target-group"
+        case .targetPort: return "--target-port"
+        case .healthyTimeout: return "--healthy-timeout"
+        case .minHealthy: return "--min-healthy"
+        case .quorum: return "--quorum"
+        case .quorumInterval: return "--quorum-interval"
+        case .quorumTimeout: return "--quorum-timeout"
+        case .onNoQuorum: return "--on-no-quorum"
+        case .holdFile: return "--hold-file"
+        case .rejoinOnFailure: return "--rejoin-on-failure"
         }
     }
 

@@ -23,13 +23,91 @@ public struct SettingsResolver: Sendable {
 
     /// The resolved, validated settings.
     public func resolve() throws(HookError) -> HookSettings {
+        let loadBalancer = try resolveLoadBalancer()
+        let record = try resolveRecord(required: loadBalancer == nil)
+
+        let setIdentifier = try text(.setIdentifier)
+        if let setIdentifier, setIdentifier.utf8.count > 128 {
+            throw invalid(.setIdentifier, setIdentifier, "a set identifier has 1 to 128 characters")
+        }
+        let deadline = try integer(.deadline, default: 300, range: 1...86_400)
+        let drainExtra = try integer(.drainExtra, default: 5, range: 0...3600)
+
+        var quorum: QuorumRule?
+        let minHealthy = try integer(.minHealthy, default: 0, range: 0...100_000)
+        var fraction: Double?
+        if let raw = try text(.quorum) {
+            guard let value = Double(raw), value > 0, value <= 1 else {
+                throw invalid(.quorum, raw, "a fraction of the fleet, above 0 and at most 1 (e.g. 0.67)")
+            }
+            fraction = value
+        }
+        if lookup(.minHealthy) != nil || fraction != nil {
+            quorum = QuorumRule(minimumHealthy: minHealthy, fraction: fraction)
+        }
+        let onNoQuorumText = try text(.onNoQuorum) ?? "proceed"
+        guard let onNoQuorum = HookSettings.NoQuorumAction(rawValue: onNoQuorumText.lowercased()) else {
+            throw invalid(.onNoQuorum, onNoQuorumText, "use proceed or fail")
+        }
+
+        return HookSettings(
+            record: record, loadBalancer: loadBalancer, quorum: quorum,
+            quorumInterval: .seconds(try integer(.quorumInterval, default: 5, range: 1...3600)),
+            quorumTimeout: .seconds(try integer(.quorumTimeout, default: 60, range: 0...86_400)),
+            onNoQuorum: onNoQuorum,
+            healthyTimeout: .seconds(try integer(.healthyTimeout, default: 300, range: 1...86_400)),
+            holdFile: try text(.holdFile) ?? "/etc/r53hook/hold",
+            rejoinsOnFailure: try bool(.rejoinOnFailure) ?? false,
+            setIdentifier: setIdentifier, deadline: .seconds(deadline), drainExtra: .seconds(drainExtra),
+            waitsForSync: !(try bool(.noWait) ?? false), dryRun: try bool(.dryRun) ?? false,
+            debug: try bool(.debug) ?? false, allowsIMDSv1: try bool(.imdsV1) ?? false)
+    }
+
+    private func resolveLoadBalancer() throws(HookError) -> LoadBalancerTarget? {
+        let name = try text(.elb)
+        let arn = try text(.targetGroup)
+        let portText = try text(.targetPort)
+        switch (name, arn) {
+        case (nil, nil):
+            if let portText { throw invalid(.targetPort, portText, "--target-port goes with --target-group") }
+            return nil
+        case (let name?, nil):
+            guard name.count <= 32, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+                throw invalid(.elb, name, "a classic load balancer name has up to 32 letters, digits and hyphens")
+            }
+            if let portText { throw invalid(.targetPort, portText, "--target-port goes with --target-group, not --elb") }
+            return .classic(name: name)
+        case (nil, let arn?):
+            guard arn.hasPrefix("arn:aws"), arn.contains(":targetgroup/") else {
+                throw invalid(.targetGroup, arn, "a target group ARN looks like arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID")
+            }
+            var port: Int?
+            if let portText {
+                guard let value = Int(portText), (1...65535).contains(value) else {
+                    throw invalid(.targetPort, portText, "a port from 1 to 65535")
+                }
+                port = value
+            }
+            return .targetGroup(arn: arn, port: port)
+        case (.some, .some):
+            throw HookError(origin(.elb).isFlag && origin(.targetGroup).isFlag ? .usage : .configuration,
+                            "both a classic ELB (\(describe(.elb))) and a target group (\(describe(.targetGroup))) are set: keep one")
+        }
+    }
+
+    private func resolveRecord(required: Bool) throws(HookError) -> RecordSettings? {
         let zoneId = try text(.zoneId)
         let zoneName = try text(.zoneName)
+        let name = try text(.name)
+        if !required && zoneId == nil && zoneName == nil && name == nil { return nil }
+
         let isPrivate = try bool(.privateZone)
         let zone: HookSettings.ZoneSelector
         switch (zoneId, zoneName) {
         case (nil, nil):
-            throw HookError(.usage, "no hosted zone: give --zone-id ID or --zone-name NAME (or R53HOOK_ZONE_ID / R53HOOK_ZONE_NAME)")
+            throw HookError(.usage, required
+                ? "nothing to join: give --zone-id ID or --zone-name NAME with --name (or R53HOOK_ZONE_ID / R53HOOK_ZONE_NAME and R53HOOK_NAME), and/or --elb NAME or --target-group ARN"
+                : "no hosted zone for --name: give --zone-id ID or --zone-name NAME (or R53HOOK_ZONE_ID / R53HOOK_ZONE_NAME)")
         case (let id?, nil):
             let bare = Route53XML.stripPrefix(id, "/hostedzone/")
             guard !bare.isEmpty, bare.count <= 32, bare.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) else {
@@ -49,7 +127,7 @@ public struct SettingsResolver: Sendable {
                             "both a zone id (\(describe(.zoneId))) and a zone name (\(describe(.zoneName))) are set: keep one")
         }
 
-        guard let name = try text(.name) else {
+        guard let name else {
             throw HookError(.usage, "no record name: give --name FQDN (or R53HOOK_NAME), e.g. --name app.example.com")
         }
         if let problem = DNSName.problem(with: name) { throw invalid(.name, name, problem) }
@@ -67,11 +145,6 @@ public struct SettingsResolver: Sendable {
         }
         let ttl = try integer(.ttl, default: 60, range: 0...2_147_483_647)
         let weight = try integer(.weight, default: 10, range: 0...255)
-
-        let setIdentifier = try text(.setIdentifier)
-        if let setIdentifier, setIdentifier.utf8.count > 128 {
-            throw invalid(.setIdentifier, setIdentifier, "a set identifier has 1 to 128 characters")
-        }
 
         var address: AddressSource?
         if let addressText = try text(.address) {
@@ -95,14 +168,8 @@ public struct SettingsResolver: Sendable {
         if let healthCheckId, healthCheckId.utf8.count > 64 || !healthCheckId.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
             throw invalid(.healthCheckId, healthCheckId, "a health check id looks like abcdef11-2222-3333-4444-555555fedcba")
         }
-        let deadline = try integer(.deadline, default: 300, range: 1...86_400)
-        let drainExtra = try integer(.drainExtra, default: 5, range: 0...3600)
-
-        return HookSettings(zone: zone, recordName: recordName, recordType: type, ttl: ttl, weight: weight,
-                            setIdentifier: setIdentifier, address: address, healthCheckId: healthCheckId,
-                            deadline: .seconds(deadline), drainExtra: .seconds(drainExtra),
-                            waitsForSync: !(try bool(.noWait) ?? false), dryRun: try bool(.dryRun) ?? false,
-                            debug: try bool(.debug) ?? false, allowsIMDSv1: try bool(.imdsV1) ?? false)
+        return RecordSettings(zone: zone, recordName: recordName, recordType: type, ttl: ttl, weight: weight,
+                              address: address, healthCheckId: healthCheckId)
     }
 
     /// Whether `--debug` is on, readable before the rest so logging can start first.

@@ -1,0 +1,7 @@
+/// Runs an operator's command; a seam so `cycle` (and later `lock`) can be tested without processes.
+public protocol CommandRunner: Sendable {
+    /// Runs the command with this process's standard input, output and error, forwarding
+    /// SIGINT, SIGTERM and SIGHUP to it, and returns its exit status (128 + N when signal N
+    /// ended it, 127 when it could not be started).
+    func run(_ arguments: [String]) async throws -> Int32
+}

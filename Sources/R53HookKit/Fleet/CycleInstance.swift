@@ -1,0 +1,46 @@
+import AWSKit
+import Logging
+
+/// `cycle`: elb-quorum's restart flow as one command. Check the quorum (and change nothing
+/// without it), leave and drain, run the command, then rejoin and wait until healthy. A failed
+/// command leaves the instance out, since it is probably broken, unless rejoining on failure is
+/// asked for; while the hold file exists it stays out either way.
+public struct CycleInstance: Sendable {
+    private let context: FleetContext
+    private let runner: any CommandRunner
+
+    /// Creates the use case.
+    public init(context: FleetContext, runner: any CommandRunner) {
+        self.context = context
+        self.runner = runner
+    }
+
+    /// Runs the cycle and returns the command's exit status.
+    public func run(_ settings: HookSettings, command: [String]) async throws -> Int32 {
+        guard !command.isEmpty else {
+            throw HookError(.usage, "cycle needs a command after --, e.g. r53hook cycle ... -- systemctl restart myapp")
+        }
+        let leaving = try await LeaveFleet(context: context).run(settings, strictQuorum: true)
+        if settings.dryRun {
+            var steps = leaving.plan
+            if case .planned(let plan) = leaving.record { steps.append(plan.text) }
+            steps.append("run \(command.joined(separator: " ")), then rejoin when it succeeds")
+            for step in steps { context.logger.info("dry run: \(step)") }
+            return 0
+        }
+        context.logger.info("out of the fleet; running: \(command.joined(separator: " "))")
+        let status = try await runner.run(command)
+        guard status == 0 || settings.rejoinsOnFailure else {
+            context.logger.error("the command failed (exit \(status)); staying out of the fleet, as the instance looks broken. Fix it and run r53hook start, or use --rejoin-on-failure")
+            return status
+        }
+        if status != 0 {
+            context.logger.warning("the command failed (exit \(status)); rejoining anyway (--rejoin-on-failure)")
+        }
+        let joined = try await JoinFleet(context: context).run(settings)
+        if joined.heldBecause == nil {
+            context.logger.info("back in the fleet")
+        }
+        return status
+    }
+}

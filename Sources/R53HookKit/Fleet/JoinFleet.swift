@@ -1,0 +1,56 @@
+import AWSKit
+import Logging
+
+/// `start`: join the load balancer (and wait until it reports the instance healthy), then the
+/// weighted DNS record; or nothing, with a message, while the hold file exists.
+public struct JoinFleet: Sendable {
+    /// What `start` did.
+    public struct Outcome: Sendable {
+        /// The hold file kept the instance out; its reason.
+        public var heldBecause: String?
+        /// What happened with the DNS record, when DNS is configured.
+        public var record: JoinRecordSet.Outcome?
+        /// How long the load balancer took to report the instance healthy, when one is configured
+        /// and start waited.
+        public var healthyAfter: Duration?
+        /// `--dry-run`: what would be done, in words.
+        public var plan: [String] = []
+    }
+
+    private let context: FleetContext
+
+    /// Creates the use case.
+    public init(context: FleetContext) {
+        self.context = context
+    }
+
+    /// Runs `start`.
+    public func run(_ settings: HookSettings) async throws -> Outcome {
+        var outcome = Outcome()
+        if let reason = HoldFile(path: settings.holdFile).holdReason() {
+            context.logger.notice("not joining: \(reason). Remove the file to let this instance join.")
+            outcome.heldBecause = reason
+            return outcome
+        }
+        if let loadBalancer = context.loadBalancer {
+            let instanceId = try await context.identity.instanceId()
+            if settings.dryRun {
+                outcome.plan.append("register \(instanceId) with \(loadBalancer)")
+                if settings.waitsForSync {
+                    outcome.plan.append("wait until \(loadBalancer) reports it healthy (up to \(Int(settings.healthyTimeout.seconds)) s)")
+                }
+            } else {
+                try await loadBalancer.register(instanceId: instanceId)
+                context.logger.info("registered \(instanceId) with \(loadBalancer)")
+                if settings.waitsForSync {
+                    outcome.healthyAfter = try await context.loadBalancerWaiter.waitHealthy(
+                        loadBalancer, instanceId: instanceId, timeout: settings.healthyTimeout)
+                }
+            }
+        }
+        if settings.record != nil {
+            outcome.record = try await context.joinRecordSet.run(settings).outcome
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,91 @@
+import AWSKit
+import XMLLite
+
+/// An ELBv2 target group through the Query API (version 2015-12-01).
+public struct TargetGroup: LoadBalancerMembership {
+    private let aws: AWSClient
+    private let service: AWSService
+    private let arn: String
+    private let port: Int?
+    private static let version = "2015-12-01"
+
+    /// Creates the client for one target group; `port` is the port to register (nil: the group's).
+    public init(aws: AWSClient, service: AWSService, arn: String, port: Int?) {
+        self.aws = aws
+        self.service = service
+        self.arn = arn
+        self.port = port
+    }
+
+    /// "target group NAME".
+    public var description: String {
+        let name = arn.split(separator: "/").dropFirst().first.map(String.init) ?? arn
+        return "target group \(name)"
+    }
+
+    public func register(instanceId: String) async throws {
+        _ = try await call("RegisterTargets", [("TargetGroupArn", arn)] + target(instanceId))
+    }
+
+    public func deregister(instanceId: String) async throws {
+        _ = try await call("DeregisterTargets", [("TargetGroupArn", arn)] + target(instanceId))
+    }
+
+    public func members() async throws -> [FleetMember] {
+        let root = try await call("DescribeTargetHealth", [("TargetGroupArn", arn)])
+        return descriptions(root).compactMap { Self.member(from: $0) }.filter { $0.health != .unused }
+    }
+
+    public func member(instanceId: String) async throws -> FleetMember? {
+        let root = try await call("DescribeTargetHealth", [("TargetGroupArn", arn)] + target(instanceId))
+        let member = descriptions(root).compactMap { Self.member(from: $0) }.first { $0.id == instanceId }
+        return member?.health == .unused && member?.detail.contains("NotRegistered") == true ? nil : member
+    }
+
+    public func drainTimeout() async throws -> Duration {
+        let root = try await call("DescribeTargetGroupAttributes", [("TargetGroupArn", arn)])
+        let attributes = root.element(at: "DescribeTargetGroupAttributesResult", "Attributes")?.children(named: "member") ?? []
+        let delay = attributes.first { $0.childText("Key") == "deregistration_delay.timeout_seconds" }?.childText("Value")
+        return .seconds(Int(delay ?? "") ?? 300)
+    }
+
+    /// ELBv2 states: initial, healthy, unhealthy, unhealthy.draining, draining, unused, unavailable.
+    static func member(from element: XMLElement) -> FleetMember? {
+        guard let id = element.element(at: "Target", "Id")?.trimmedText,
+              let state = element.element(at: "TargetHealth", "State")?.trimmedText else { return nil }
+        let reason = element.element(at: "TargetHealth", "Reason")?.trimmedText ?? ""
+        let health: FleetMember.Health
+        switch state {
+        case "healthy": health = .healthy
+        case "initial": health = .starting
+        case "draining", "unhealthy.draining": health = .draining
+        case "unused": health = .unused
+        default: health = .unhealthy
+        }
+        return FleetMember(id: id, health: health, detail: reason.isEmpty ? state : "\(state) (\(reason))")
+    }
+
+    private func target(_ instanceId: String) -> [(String, String)] {
+        [("Targets.member.1.Id", instanceId)] + (port.map { [("Targets.member.1.Port", String($0))] } ?? [])
+    }
+
+    private func descriptions(_ root: XMLElement) -> [XMLElement] {
+        root.element(at: "DescribeTargetHealthResult", "TargetHealthDescriptions")?.children(named: "member") ?? []
+    }
+
+    private func call(_ action: String, _ parameters: [(String, String)]) async throws -> XMLElement {
+        do {
+            return try await aws.send(.query(action: action, version: Self.version, parameters: parameters, resourceARN: arn),
+                                      to: service)
+        } catch let error as AWSServiceError {
+            switch error.code {
+            case "TargetGroupNotFound":
+                throw HookError(.configuration, "there is no target group \(arn) (\(error.message)); check --target-group and AWS_REGION", underlying: error)
+            case "InvalidTarget":
+                throw HookError(.configuration, "\(description) refused the instance: \(error.message)", underlying: error)
+            default:
+                throw HookError(.unreachable, "\(description): \(action) failed: \(error)", underlying: error)
+            }
+        }
+    }
+}

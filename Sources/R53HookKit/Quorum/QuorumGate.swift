@@ -1,0 +1,58 @@
+import AWSKit
+import Logging
+
+/// Checks the quorum before leaving, and re-checks every interval until the timeout, saying
+/// each time what it sees.
+public struct QuorumGate: Sendable {
+    /// One source of members to check (a load balancer, the weighted record set).
+    public struct Check: Sendable {
+        /// What it is, for messages.
+        public let name: String
+        /// This instance's id among the members (instance id, or set identifier for DNS).
+        public let leaving: String
+        /// Reads the members now.
+        public let members: @Sendable () async throws -> [FleetMember]
+
+        /// Creates a check.
+        public init(name: String, leaving: String, members: @escaping @Sendable () async throws -> [FleetMember]) {
+            self.name = name
+            self.leaving = leaving
+            self.members = members
+        }
+    }
+
+    private let rule: QuorumRule
+    private let time: any TimeSource
+    private let logger: Logger
+
+    /// Creates a gate for a rule.
+    public init(rule: QuorumRule, time: any TimeSource, logger: Logger) {
+        self.rule = rule
+        self.time = time
+        self.logger = logger
+    }
+
+    /// True once every check allows this instance to leave; false when `timeout` passes first.
+    public func waitForQuorum(_ checks: [Check], interval: Duration, timeout: Duration) async throws -> Bool {
+        let started = time.monotonicNow
+        while true {
+            var blocked: [String] = []
+            for check in checks {
+                let verdict = rule.evaluate(try await check.members(), leaving: check.leaving)
+                if verdict.allowsLeaving {
+                    logger.info("quorum \(check.name): \(verdict): \(check.leaving) may leave")
+                } else {
+                    blocked.append("\(check.name): \(verdict)")
+                }
+            }
+            if blocked.isEmpty { return true }
+            let waited = time.monotonicNow - started
+            guard waited + interval <= timeout else {
+                logger.warning("no quorum after \(Int(waited.seconds)) s: \(blocked.joined(separator: "; "))")
+                return false
+            }
+            logger.notice("no quorum yet (\(blocked.joined(separator: "; "))); checking again in \(Int(interval.seconds)) s (\(Int(waited.seconds)) of \(Int(timeout.seconds)) s)")
+            try await time.sleep(for: interval)
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import AWSKit
+
+/// The members of a weighted record set, for the quorum: a record with weight above zero is
+/// healthy, unless it carries a health check that Route 53 reports unhealthy.
+public struct WeightedSetMembers: Sendable {
+    private let route53: Route53Client
+
+    /// Creates the reader.
+    public init(route53: Route53Client) {
+        self.route53 = route53
+    }
+
+    /// Every record of the set as a member, keyed by set identifier.
+    public func members(zone: HostedZone, name: String, type: String) async throws -> [FleetMember] {
+        var members: [FleetMember] = []
+        for record in try await route53.recordSets(zoneId: zone.id, name: name, type: type) {
+            guard let id = record.setIdentifier else { continue }
+            guard let weight = record.weight, weight > 0 else {
+                members.append(FleetMember(id: id, health: .unused, detail: "weight 0"))
+                continue
+            }
+            if let check = record.healthCheckId, try await !route53.healthCheckIsHealthy(id: check) {
+                members.append(FleetMember(id: id, health: .unhealthy, detail: "health check \(check) failing"))
+            } else {
+                members.append(FleetMember(id: id, health: .healthy, detail: "weight \(weight)"))
+            }
+        }
+        return members
+    }
+}
