@@ -49,6 +49,8 @@ public final class FakeRoute53: HTTPClient, Sendable {
         var nextChange = 1
         /// Answers to give before the real one, per operation name.
         var injected: [String: [HTTPResponse]] = [:]
+        /// Health checks Route 53 reports failing.
+        var failingHealthChecks: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -70,6 +72,13 @@ public final class FakeRoute53: HTTPClient, Sendable {
     /// The operations called, in order (`ChangeResourceRecordSets`, `GetChange`, ...).
     public var operations: [String] { state.withLock { $0.operations } }
 
+    /// Makes Route 53 report a health check failing (or passing again).
+    public func setHealthCheck(_ id: String, failing: Bool) {
+        state.withLock { state in
+            if failing { state.failingHealthChecks.insert(id) } else { state.failingHealthChecks.remove(id) }
+        }
+    }
+
     /// Makes the next calls of an operation answer these responses first.
     public func inject(_ operation: String, _ responses: [HTTPResponse]) {
         state.withLock { $0.injected[operation, default: []] += responses }
@@ -83,6 +92,7 @@ public final class FakeRoute53: HTTPClient, Sendable {
         case ("GET", 2) where parts[1] == "hostedzonesbyname": operation = "ListHostedZonesByName"
         case ("GET", 3) where parts[1] == "hostedzone": operation = "GetHostedZone"
         case ("GET", 3) where parts[1] == "change": operation = "GetChange"
+        case ("GET", 4) where parts[1] == "healthcheck": operation = "GetHealthCheckStatus"
         case ("GET", 4): operation = "ListResourceRecordSets"
         case ("POST", 4): operation = "ChangeResourceRecordSets"
         default: return Self.error(400, "InvalidInput", "unknown call \(request.method) \(path)")
@@ -104,6 +114,15 @@ public final class FakeRoute53: HTTPClient, Sendable {
                     return Self.error(404, "NoSuchHostedZone", "No hosted zone found with ID: \(parts[2])")
                 }
                 return Self.ok("<GetHostedZoneResponse>\(Self.zoneXML(zone))</GetHostedZoneResponse>")
+            case "GetHealthCheckStatus":
+                let failing = state.failingHealthChecks.contains(parts[2])
+                let observation = { (status: String) in
+                    "<HealthCheckObservation><Region>us-east-1</Region><StatusReport><Status>\(status)</Status></StatusReport></HealthCheckObservation>"
+                }
+                let statuses = (0..<8).map { index in
+                    failing || index >= 2 ? "Failure: Connection timed out." : "Success: HTTP Status Code 200, OK"
+                }
+                return Self.ok("<GetHealthCheckStatusResponse><HealthCheckObservations>\(statuses.map(observation).joined())</HealthCheckObservations></GetHealthCheckStatusResponse>")
             case "GetChange":
                 guard let polls = state.changes[parts[2]] else { return Self.error(404, "NoSuchChange", "no change") }
                 state.changes[parts[2]] = polls + 1

@@ -1,12 +1,23 @@
 import Dispatch
 import Logging
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
+/// The process signals are forwarded to, read by the signal handler: an atomic load and
+/// `kill` are all it does, both safe in a signal handler.
+private let forwardingTarget = Atomic<Int32>(0)
+
+private let forwardSignal: @convention(c) (Int32) -> Void = { number in
+    let target = forwardingTarget.load(ordering: .acquiring)
+    if target > 0 { kill(target, number) }
+}
+
 /// Runs commands with posix_spawn. While the command runs, SIGINT, SIGTERM and SIGHUP sent to
 /// r53hook are passed on to it instead of ending r53hook, so r53hook outlives it and can still
 /// tidy up (rejoin, release a lock); the command starts with default dispositions for them.
+/// (A real handler, not a Dispatch signal source: on Linux those only see blocked signals.)
 public struct ProcessCommandRunner: CommandRunner {
     private let logger: Logger
     private static let forwarded: [Int32] = [SIGINT, SIGTERM, SIGHUP]
@@ -30,10 +41,6 @@ public struct ProcessCommandRunner: CommandRunner {
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
-        // Ignore the signals here first, so that from now on they reach the sources below.
-        let previous = Self.forwarded.map { signal($0, SIG_IGN) }
-        defer { for (index, handler) in previous.enumerated() { signal(Self.forwarded[index], handler) } }
-
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid = pid_t()
@@ -44,14 +51,24 @@ public struct ProcessCommandRunner: CommandRunner {
         }
 
         let child = pid
-        let queue = DispatchQueue(label: "r53hook.signals")
-        let sources = Self.forwarded.map { number -> any DispatchSourceSignal in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { kill(child, number) }
-            source.resume()
-            return source
+        forwardingTarget.store(child, ordering: .releasing)
+        var previous: [sigaction] = []
+        for number in Self.forwarded {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = forwardSignal
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = SA_RESTART
+            var old = sigaction()
+            sigaction(number, &action, &old)
+            previous.append(old)
         }
-        defer { sources.forEach { $0.cancel() } }
+        defer {
+            for (index, number) in Self.forwarded.enumerated() {
+                var old = previous[index]
+                sigaction(number, &old, nil)
+            }
+            forwardingTarget.store(0, ordering: .releasing)
+        }
 
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {

@@ -1,0 +1,244 @@
+import AWSKit
+import Testing
+import TestSupport
+@testable import R53HookKit
+
+private let me = "i-0123456789abcdef0"
+
+@Suite struct JoinFleetTests {
+    @Test func registersWaitsHealthyThenJoinsDNS() async throws {
+        let harness = try DomainHarness()
+        let balancer = FakeLoadBalancer(time: harness.time, healthyAfter: .seconds(5))
+        var settings = DomainHarness.settings()
+        settings.loadBalancer = .classic(name: "web")
+        let outcome = try await JoinFleet(context: harness.fleet(balancer)).run(settings)
+        #expect(balancer.events == ["register \(me)"])
+        #expect(outcome.healthyAfter == .seconds(6))  // polled every 2 s: healthy at the first poll after 5 s
+        #expect(harness.fake.records(in: "ZPUBLIC").count == 1)
+        // DNS joined only after the load balancer reported the instance healthy.
+        #expect(harness.logs.messages.firstIndex { $0.contains("reports \(me) healthy") } ?? 99
+                < harness.logs.messages.firstIndex { $0.contains("registered app.example.com.") } ?? 0)
+    }
+
+    @Test func neverHealthyIsTemporaryAndStaysRegistered() async throws {
+        let harness = try DomainHarness()
+        let balancer = FakeLoadBalancer(time: harness.time)
+        var settings = DomainHarness.settings()
+        settings.record = nil
+        settings.loadBalancer = .classic(name: "web")
+        settings.healthyTimeout = .seconds(20)
+        let context = harness.fleet(balancer)
+        balancer.add(me, forced: .unhealthy)
+        do {
+            _ = try await JoinFleet(context: context).run(settings)
+            Issue.record("expected a timeout")
+        } catch let error as HookError {
+            #expect(error.kind == .temporary)
+            #expect(error.message.contains("stays registered"))
+        }
+        #expect(try await balancer.member(instanceId: me) != nil)
+        #expect(harness.time.monotonicNow - .seconds(1000) <= .seconds(20))
+    }
+
+    @Test func theHoldFileKeepsTheInstanceOutAndSaysWhy() async throws {
+        let harness = try DomainHarness()
+        let balancer = FakeLoadBalancer(time: harness.time)
+        let hold = "/tmp/r53hook-test-hold-\(UInt32.random(in: 0...UInt32.max))"
+        try writeFile(hold, "kernel upgrade, ask ops\n")
+        defer { removeFile(hold) }
+        var settings = DomainHarness.settings()
+        settings.loadBalancer = .classic(name: "web")
+        settings.holdFile = hold
+        let outcome = try await JoinFleet(context: harness.fleet(balancer)).run(settings)
+        #expect(outcome.heldBecause == "\(hold) exists: kernel upgrade, ask ops")
+        #expect(balancer.events.isEmpty)
+        #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
+    }
+}
+
+@Suite struct LeaveFleetTests {
+    private func settings(_ rule: QuorumRule?, onNoQuorum: HookSettings.NoQuorumAction = .proceed) -> HookSettings {
+        var settings = DomainHarness.settings()
+        settings.record = nil
+        settings.loadBalancer = .classic(name: "web")
+        settings.quorum = rule
+        settings.quorumInterval = .seconds(5)
+        settings.quorumTimeout = .seconds(30)
+        settings.onNoQuorum = onNoQuorum
+        return settings
+    }
+
+    private func fleetOfThree(_ harness: DomainHarness) -> FakeLoadBalancer {
+        let balancer = FakeLoadBalancer(time: harness.time, drainFor: .seconds(6))
+        for id in [me, "i-b", "i-c"] { balancer.add(id) }
+        return balancer
+    }
+
+    @Test func leavesWhenTheQuorumHoldsAndWaitsForTheDrain() async throws {
+        let harness = try DomainHarness()
+        let balancer = fleetOfThree(harness)
+        let outcome = try await LeaveFleet(context: harness.fleet(balancer)).run(settings(QuorumRule(minimumHealthy: 2)), strictQuorum: false)
+        #expect(balancer.events == ["deregister \(me)"])
+        #expect(outcome.loadBalancerDrained == .seconds(6))
+        #expect(!outcome.leftWithoutQuorum)
+    }
+
+    @Test func waitsForAMemberToRecoverBeforeLeaving() async throws {
+        let harness = try DomainHarness()
+        let balancer = fleetOfThree(harness)
+        balancer.force("i-b", .unhealthy)
+        let time = harness.time
+        let recovery = Task {
+            // Recover once the virtual clock passed 12 s of quorum waiting.
+            while time.monotonicNow < .seconds(1012) { await Task.yield() }
+            balancer.force("i-b", nil)
+        }
+        defer { recovery.cancel() }
+        _ = try await LeaveFleet(context: harness.fleet(balancer)).run(settings(QuorumRule(minimumHealthy: 2)), strictQuorum: false)
+        #expect(balancer.events == ["deregister \(me)"])
+        #expect(harness.logs.messages.contains { $0.contains("no quorum yet") && $0.contains("2 of 3 members healthy; 1 would remain") })
+    }
+
+    @Test func withoutQuorumFailModeChangesNothing() async throws {
+        let harness = try DomainHarness()
+        let balancer = fleetOfThree(harness)
+        balancer.force("i-b", .unhealthy)
+        do {
+            _ = try await LeaveFleet(context: harness.fleet(balancer)).run(settings(QuorumRule(minimumHealthy: 2), onNoQuorum: .fail),
+                                                                          strictQuorum: false)
+            Issue.record("expected no quorum")
+        } catch let error as HookError {
+            #expect(error.kind == .temporary)
+            #expect(error.message.contains("nothing was changed"))
+        }
+        #expect(balancer.events.isEmpty)
+        #expect(harness.time.monotonicNow - .seconds(1000) == .seconds(30))
+    }
+
+    @Test func withoutQuorumProceedModeLeavesLoudly() async throws {
+        let harness = try DomainHarness()
+        let balancer = fleetOfThree(harness)
+        balancer.force("i-b", .unhealthy)
+        let outcome = try await LeaveFleet(context: harness.fleet(balancer)).run(settings(QuorumRule(minimumHealthy: 2)), strictQuorum: false)
+        #expect(outcome.leftWithoutQuorum)
+        #expect(balancer.events == ["deregister \(me)"])
+        #expect(harness.logs.messages.contains { $0.hasPrefix("warning:") && $0.contains("LEAVING WITHOUT QUORUM") })
+    }
+
+    @Test func dnsAndLoadBalancerDrainAtTheSameTime() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 1)
+        harness.fake.insert(DomainHarness.record(me, "203.0.113.7", ttl: 20), in: "ZPUBLIC")
+        let balancer = FakeLoadBalancer(time: harness.time, drainFor: .seconds(10))
+        balancer.add(me)
+        var settings = DomainHarness.settings()
+        settings.loadBalancer = .classic(name: "web")
+        settings.drainExtra = .seconds(5)
+        let outcome = try await LeaveFleet(context: harness.fleet(balancer)).run(settings, strictQuorum: false)
+        #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
+        #expect(try await balancer.member(instanceId: me) == nil)
+        #expect((outcome.loadBalancerDrained ?? .zero) >= .seconds(10))
+        guard case .deleted(_, _, let drained)? = outcome.record else { Issue.record("expected a DNS deletion"); return }
+        #expect(drained == .seconds(25))
+        // The load balancer was told before the DNS drain ended: the two ran side by side.
+        let messages = harness.logs.messages
+        #expect(messages.firstIndex { $0.contains("deregistered \(me) from fake load balancer") } ?? 99
+                < messages.firstIndex { $0.contains("drain complete") } ?? 0)
+    }
+}
+
+@Suite struct CycleInstanceTests {
+    private func settings() -> HookSettings {
+        var settings = DomainHarness.settings()
+        settings.loadBalancer = .classic(name: "web")
+        settings.quorum = QuorumRule(minimumHealthy: 1)
+        settings.quorumTimeout = .seconds(10)
+        return settings
+    }
+
+    @Test func leavesRunsTheCommandThenRejoins() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 1)
+        harness.fake.insert(DomainHarness.record(me, "203.0.113.7", ttl: 10), in: "ZPUBLIC")
+        harness.fake.insert(DomainHarness.record("i-b", "203.0.113.8", ttl: 10), in: "ZPUBLIC")
+        let balancer = FakeLoadBalancer(time: harness.time, drainFor: .seconds(3))
+        for id in [me, "i-b"] { balancer.add(id) }
+        let fake = harness.fake
+        let runner = RecordingRunner {
+            // While the command runs, this instance is out of DNS and drained from the ELB.
+            #expect(fake.records(in: "ZPUBLIC").map(\.setIdentifier) == ["i-b"])
+        }
+        let status = try await CycleInstance(context: harness.fleet(balancer), runner: runner)
+            .run(settings(), command: ["systemctl", "restart", "app"])
+        #expect(status == 0)
+        #expect(runner.commands == [["systemctl", "restart", "app"]])
+        #expect(balancer.events == ["deregister \(me)", "register \(me)"])
+        #expect(try await balancer.member(instanceId: me)?.isHealthy == true)
+        #expect(harness.fake.records(in: "ZPUBLIC").count == 2)
+    }
+
+    @Test func aFailedCommandStaysOutUnlessAskedToRejoin() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 1)
+        harness.fake.insert(DomainHarness.record("i-b", "203.0.113.8", ttl: 10), in: "ZPUBLIC")
+        let balancer = FakeLoadBalancer(time: harness.time, drainFor: .seconds(1))
+        for id in [me, "i-b"] { balancer.add(id) }
+        let status = try await CycleInstance(context: harness.fleet(balancer), runner: RecordingRunner(status: 3))
+            .run(settings(), command: ["false"])
+        #expect(status == 3)
+        #expect(balancer.events == ["deregister \(me)"])
+        #expect(harness.logs.messages.contains { $0.contains("staying out of the fleet") })
+
+        var rejoin = settings()
+        rejoin.rejoinsOnFailure = true
+        let again = try await CycleInstance(context: harness.fleet(balancer), runner: RecordingRunner(status: 3))
+            .run(rejoin, command: ["false"])
+        #expect(again == 3)
+        #expect(balancer.events.last == "register \(me)")
+    }
+
+    @Test func withoutQuorumTheCommandNeverRunsAndNothingChanges() async throws {
+        let harness = try DomainHarness()
+        let balancer = FakeLoadBalancer(time: harness.time)
+        balancer.add(me)
+        let runner = RecordingRunner()
+        await #expect(throws: HookError.self) {
+            try await CycleInstance(context: harness.fleet(balancer), runner: runner).run(settings(), command: ["true"])
+        }
+        #expect(runner.commands.isEmpty)
+        #expect(balancer.events.isEmpty)
+    }
+}
+
+@Suite(.serialized) struct ProcessCommandRunnerTests {
+    private let runner = ProcessCommandRunner(logger: LogCapture().logger())
+
+    @Test func passesTheExitCodeThrough() async throws {
+        #expect(try await runner.run(["sh", "-c", "exit 3"]) == 3)
+        #expect(try await runner.run(["true"]) == 0)
+    }
+
+    @Test func reportsSignalsAndMissingProgramsLikeAShell() async throws {
+        #expect(try await runner.run(["sh", "-c", "kill -TERM $$"]) == 143)
+        #expect(try await runner.run(["/nonexistent/program"]) == 127)
+    }
+
+    @Test func forwardsSIGTERMToTheCommandAndSurvivesIt() async throws {
+        let task = Task { try await runner.run(["sleep", "5"]) }
+        try await Task.sleep(for: .milliseconds(300))
+        kill(getpid(), SIGTERM)
+        let status = try await task.value
+        #expect(status == 128 + SIGTERM)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func writeFile(_ path: String, _ text: String) throws {
+    guard let file = fopen(path, "w") else { throw HookError(.internal, "cannot write \(path)") }
+    fputs(text, file)
+    fclose(file)
+}
+
+func removeFile(_ path: String) {
+    unlink(path)
+}
