@@ -15,6 +15,7 @@
 #   or etc/sysconfig/r53hook.example (others)    0644  the commented sample
 #   etc/{default,sysconfig}/r53hook              0600  a copy of the sample, only when absent
 #   usr/local/share/r53hook/iam-policy.json      0644  least-privilege IAM policy
+#   usr/local/share/r53hook/iam-policy-elb.json  0644  what ELB mode and the quorum add
 #   usr/local/share/r53hook/systemd-examples/    0644  app drop-in examples
 #
 # Environment:
@@ -86,6 +87,7 @@ install -d -m 0755 "$destdir/etc/r53hook"
 installed+=("0755  /etc/r53hook/")
 put 0644 "$root/etc/r53hook.conf.example" "$confdir/r53hook.example"
 put 0644 "$root/etc/iam-policy.json" usr/local/share/r53hook/iam-policy.json
+put 0644 "$root/etc/iam-policy-elb.json" usr/local/share/r53hook/iam-policy-elb.json
 while IFS= read -r f; do
     put 0644 "$root/systemd/examples/$f" "usr/local/share/r53hook/systemd-examples/$f"
 done < <(cd "$root/systemd/examples" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
