@@ -399,15 +399,18 @@ def test_headers_for_chkconfig_and_lsb():
 
 # --- the sample config and the IAM policy ----------------------------------------
 
-CONFIG_KEYS = (
-    "R53HOOK_ZONE_ID R53HOOK_ZONE_NAME R53HOOK_PRIVATE_ZONE R53HOOK_NAME R53HOOK_TYPE "
-    "R53HOOK_TTL R53HOOK_WEIGHT R53HOOK_SET_IDENTIFIER R53HOOK_ADDRESS "
-    "R53HOOK_HEALTH_CHECK_ID R53HOOK_DEADLINE R53HOOK_DRAIN_EXTRA R53HOOK_NO_WAIT "
-    "R53HOOK_DEBUG R53HOOK_IMDS_V1 AWS_REGION AWS_PROFILE AWS_ENDPOINT_URL "
-    "AWS_ENDPOINT_URL_ROUTE_53 AWS_EC2_METADATA_SERVICE_ENDPOINT"
+# Every key the binary reads (from its own list in SettingKey.swift), and the AWS variables.
+SETTING_KEYS_SOURCE = ROOT / "Sources" / "R53HookKit" / "Settings" / "SettingKey.swift"
+CONFIG_KEYS = sorted(set(re.findall(r'= "(R53HOOK_[A-Z0-9_]+)"', SETTING_KEYS_SOURCE.read_text()))) + (
+    "AWS_REGION AWS_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_ROUTE_53 AWS_EC2_METADATA_SERVICE_ENDPOINT"
 ).split()
 
 DEFAULTS = {
+    "R53HOOK_HEALTHY_TIMEOUT": "300",
+    "R53HOOK_QUORUM_INTERVAL": "5",
+    "R53HOOK_QUORUM_TIMEOUT": "60",
+    "R53HOOK_ON_NO_QUORUM": "proceed",
+    "R53HOOK_HOLD_FILE": "/etc/r53hook/hold",
     "R53HOOK_TYPE": "A",
     "R53HOOK_TTL": "60",
     "R53HOOK_WEIGHT": "10",
