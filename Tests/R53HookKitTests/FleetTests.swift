@@ -242,3 +242,25 @@ func writeFile(_ path: String, _ text: String) throws {
 func removeFile(_ path: String) {
     unlink(path)
 }
+
+@Suite(.serialized) struct ProcessCommandRunnerCancellationTests {
+    @Test func cancellingTerminatesTheCommandWithSIGTERM() async throws {
+        let runner = ProcessCommandRunner(logger: LogCapture().logger(), killGrace: .seconds(5))
+        let started = ContinuousClock.now
+        let task = Task { try await runner.run(["sleep", "30"]) }
+        try await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        #expect(try await task.value == 128 + SIGTERM)
+        #expect(ContinuousClock.now - started < .seconds(3))
+    }
+
+    @Test func aCommandThatIgnoresSIGTERMGetsSIGKILLAfterTheGrace() async throws {
+        let runner = ProcessCommandRunner(logger: LogCapture().logger(), killGrace: .milliseconds(500))
+        let started = ContinuousClock.now
+        let task = Task { try await runner.run(["sh", "-c", "trap '' TERM; sleep 30"]) }
+        try await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        #expect(try await task.value == 128 + SIGKILL)
+        #expect(ContinuousClock.now - started < .seconds(3))
+    }
+}

@@ -2,6 +2,7 @@
 public protocol CommandRunner: Sendable {
     /// Runs the command with this process's standard input, output and error, forwarding
     /// SIGINT, SIGTERM and SIGHUP to it, and returns its exit status (128 + N when signal N
-    /// ended it, 127 when it could not be started).
+    /// ended it, 127 when it could not be started). Cancelling the task terminates the command:
+    /// SIGTERM, then SIGKILL after a grace period; the status is still returned.
     func run(_ arguments: [String]) async throws -> Int32
 }

@@ -20,11 +20,13 @@ private let forwardSignal: @convention(c) (Int32) -> Void = { number in
 /// (A real handler, not a Dispatch signal source: on Linux those only see blocked signals.)
 public struct ProcessCommandRunner: CommandRunner {
     private let logger: Logger
+    private let killGrace: Duration
     private static let forwarded: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
-    /// Creates a runner.
-    public init(logger: Logger) {
+    /// Creates a runner; a cancelled command gets `killGrace` between SIGTERM and SIGKILL.
+    public init(logger: Logger, killGrace: Duration = .seconds(10)) {
         self.logger = logger
+        self.killGrace = killGrace
     }
 
     public func run(_ arguments: [String]) async throws -> Int32 {
@@ -70,11 +72,28 @@ public struct ProcessCommandRunner: CommandRunner {
             forwardingTarget.store(0, ordering: .releasing)
         }
 
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var status: Int32 = 0
-                while waitpid(child, &status, 0) == -1 && errno == EINTR {}
-                continuation.resume(returning: Self.exitCode(fromWaitStatus: status))
+        let exited = ExitFlag()
+        let grace = killGrace
+        let logger = self.logger
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    // See the exit without reaping (WNOWAIT), mark it, then reap: until the mark,
+                    // the pid cannot have been reused, so the cancel handler's kill is safe.
+                    var info = siginfo_t()
+                    while waitid(P_PID, id_t(child), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
+                    exited.set()
+                    var status: Int32 = 0
+                    while waitpid(child, &status, 0) == -1 && errno == EINTR {}
+                    continuation.resume(returning: Self.exitCode(fromWaitStatus: status))
+                }
+            }
+        } onCancel: {
+            guard !exited.isSet else { return }
+            logger.warning("terminating \(program) (pid \(child)): SIGTERM, then SIGKILL after \(Int(grace.seconds)) s")
+            kill(child, SIGTERM)
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(grace.wholeMilliseconds))) {
+                if !exited.isSet { kill(child, SIGKILL) }
             }
         }
     }
@@ -84,4 +103,12 @@ public struct ProcessCommandRunner: CommandRunner {
         let signal = status & 0x7f
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
+}
+
+/// Set once the child has been reaped, so no signal is sent to a recycled pid.
+private final class ExitFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    func set() { flag.store(true, ordering: .releasing) }
+    var isSet: Bool { flag.load(ordering: .acquiring) }
 }
