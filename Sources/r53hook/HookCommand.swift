@@ -10,9 +10,17 @@ protocol HookCommand: AsyncParsableCommand {
 
 extension HookCommand {
     func withRuntime(extraFlags: [SettingKey: String] = [:], _ body: (HookRuntime) async throws -> Void) async throws {
+        try await CommandErrors.reporting {
+            try await body(try HookRuntime.make(options: options, extraFlags: extraFlags))
+        }
+    }
+}
+
+/// Turns what a command throws into its message on stderr and its exit code.
+enum CommandErrors {
+    static func reporting(_ body: () async throws -> Void) async throws {
         do {
-            let runtime = try HookRuntime.make(options: options, extraFlags: extraFlags)
-            try await body(runtime)
+            try await body()
         } catch let error as HookError {
             StandardError.line("r53hook: error: \(error.message)")
             throw ExitCode(ExitStatus.code(for: error.kind))
@@ -25,4 +33,3 @@ extension HookCommand {
         }
     }
 }
-

@@ -14,13 +14,21 @@ struct HookRuntime {
     private let aws: AWSClient
     private let environment: ProcessEnvironment
     private let metadata: IMDSClient
-    private let time: SystemTimeSource
+    let time: SystemTimeSource
 
     /// Reads and validates the configuration, then wires the layers together.
     static func make(options: RecordOptions, extraFlags: [SettingKey: String] = [:]) throws(HookError) -> HookRuntime {
+        try make(configFile: options.configFile, flags: options.given.merging(extraFlags) { _, extra in extra }) {
+            resolver throws(HookError) in try resolver.resolve()
+        }
+    }
+
+    /// The same for any command: `resolve` picks what the command needs from the resolver.
+    static func make(configFile: String?, flags: [SettingKey: String],
+                     resolve: (SettingsResolver) throws(HookError) -> HookSettings) throws(HookError) -> HookRuntime {
         var environment = ProcessEnvironment.current()
         var file: ConfigFile?
-        if let path = options.configFile ?? environment["R53HOOK_CONFIG"] {
+        if let path = configFile ?? environment["R53HOOK_CONFIG"] {
             guard let text = LocalFileReader().read(path: path) else {
                 throw HookError(.configuration, "cannot read the config file \(path); check the path and its permissions")
             }
@@ -28,10 +36,9 @@ struct HookRuntime {
             environment = environment.addingDefaults(parsed.environment)
             file = parsed
         }
-        let resolver = SettingsResolver(flags: options.given.merging(extraFlags) { _, extra in extra },
-                                        environment: environment, file: file)
+        let resolver = SettingsResolver(flags: flags, environment: environment, file: file)
         let logger = bootstrapLogging(debug: resolver.debugRequested())
-        let settings = try resolver.resolve()
+        let settings = try resolve(resolver)
 
         let time = SystemTimeSource()
         let deadline = Deadline(budget: settings.deadline, time: time)

@@ -32,7 +32,7 @@ struct R53HookCommand: AsyncParsableCommand {
             \(ExitStatusHelp.table)
             """,
         version: R53HookVersion.current,
-        subcommands: [StartCommand.self, StopCommand.self, StatusCommand.self, CycleCommand.self])
+        subcommands: [StartCommand.self, StopCommand.self, StatusCommand.self, CycleCommand.self, LockCommand.self])
 }
 
 /// Keeps the exit code table next to the codes themselves.

@@ -29,6 +29,12 @@ public struct AWSClient: Sendable {
         self.logger = logger
     }
 
+    /// The same client with another deadline: long-running commands (the lock) bound each call
+    /// on its own instead of by the command's start-up deadline.
+    public func with(deadline: Deadline) -> AWSClient {
+        AWSClient(http: http, credentials: credentials, time: time, retryPolicy: retryPolicy, deadline: deadline, logger: logger)
+    }
+
     /// Makes the call and returns the parsed XML of a successful answer.
     public func send(_ operation: AWSOperation, to service: AWSService) async throws -> XMLElement {
         var retry = 0

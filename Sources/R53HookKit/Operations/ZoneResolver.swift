@@ -9,8 +9,17 @@ public struct ZoneResolver: Sendable {
         self.route53 = route53
     }
 
-    /// The zone, by id or by name; a name shared by a public and a private zone needs a choice.
+    /// The zone, by id or by name, checked to hold the record.
     public func resolve(_ selector: HookSettings.ZoneSelector, recordName: String) async throws -> HostedZone {
+        let zone = try await resolve(selector)
+        guard zone.contains(recordName) else {
+            throw HookError(.configuration, "the record \(recordName) is not in the zone \(zone.name) (\(zone.id)); the name must end with the zone's name")
+        }
+        return zone
+    }
+
+    /// The zone, by id or by name; a name shared by a public and a private zone needs a choice.
+    public func resolve(_ selector: HookSettings.ZoneSelector) async throws -> HostedZone {
         let zone: HostedZone
         switch selector {
         case .id(let id):
@@ -36,9 +45,6 @@ public struct ZoneResolver: Sendable {
                     : "give --zone-id to choose"
                 throw HookError(.configuration, "\(candidates.count) hosted zones are named \(name) (\(listing)): \(hint)")
             }
-        }
-        guard zone.contains(recordName) else {
-            throw HookError(.configuration, "the record \(recordName) is not in the zone \(zone.name) (\(zone.id)); the name must end with the zone's name")
         }
         return zone
     }

@@ -14,6 +14,11 @@ public struct Route53Client: Sendable {
         self.service = service
     }
 
+    /// The same client with another deadline for every call.
+    public func with(deadline: Deadline) -> Route53Client {
+        Route53Client(aws: aws.with(deadline: deadline), service: service)
+    }
+
     /// GetHostedZone.
     public func hostedZone(id: String) async throws -> HostedZone {
         let root = try await send(AWSOperation(name: "GetHostedZone", method: "GET", path: "\(Self.version)/hostedzone/\(id)",

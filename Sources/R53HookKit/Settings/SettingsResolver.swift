@@ -25,7 +25,10 @@ public struct SettingsResolver: Sendable {
     public func resolve() throws(HookError) -> HookSettings {
         let loadBalancer = try resolveLoadBalancer()
         let record = try resolveRecord(required: loadBalancer == nil)
+        return try commonSettings(record: record, loadBalancer: loadBalancer)
+    }
 
+    private func commonSettings(record: RecordSettings?, loadBalancer: LoadBalancerTarget?) throws(HookError) -> HookSettings {
         let setIdentifier = try text(.setIdentifier)
         if let setIdentifier, setIdentifier.utf8.count > 128 {
             throw invalid(.setIdentifier, setIdentifier, "a set identifier has 1 to 128 characters")
@@ -61,6 +64,43 @@ public struct SettingsResolver: Sendable {
             setIdentifier: setIdentifier, deadline: .seconds(deadline), drainExtra: .seconds(drainExtra),
             waitsForSync: !(try bool(.noWait) ?? false), dryRun: try bool(.dryRun) ?? false,
             debug: try bool(.debug) ?? false, allowsIMDSv1: try bool(.imdsV1) ?? false)
+    }
+
+    /// The hosted zone the settings name, or nil when none is given.
+    func zoneSelector() throws(HookError) -> HookSettings.ZoneSelector? {
+        let zoneId = try text(.zoneId)
+        let zoneName = try text(.zoneName)
+        let isPrivate = try bool(.privateZone)
+        switch (zoneId, zoneName) {
+        case (nil, nil):
+            return nil
+        case (let id?, nil):
+            let bare = Route53XML.stripPrefix(id, "/hostedzone/")
+            guard !bare.isEmpty, bare.count <= 32, bare.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) else {
+                throw invalid(.zoneId, id, "a hosted zone id looks like Z0123456789ABCDEFGHIJ")
+            }
+            if isPrivate != nil {
+                throw invalid(.privateZone, try text(.privateZone) ?? "", "--private-zone/--public-zone choose among zones found by name; with --zone-id the zone is already chosen")
+            }
+            return .id(bare)
+        case (nil, let name?):
+            if let problem = DNSName.problem(with: name), name.split(separator: ".").count > 1 || problem.contains("empty") {
+                throw invalid(.zoneName, name, problem)
+            }
+            return .name(DNSName.normalized(name), isPrivate: isPrivate)
+        case (.some, .some):
+            throw HookError(origin(.zoneId).isFlag && origin(.zoneName).isFlag ? .usage : .configuration,
+                            "both a zone id (\(describe(.zoneId))) and a zone name (\(describe(.zoneName))) are set: keep one")
+        }
+    }
+
+    /// Settings for `lock`: a hosted zone (for the lock record) and the common settings; no
+    /// record or load balancer is joined.
+    public func resolveForLock() throws(HookError) -> (zone: HookSettings.ZoneSelector, settings: HookSettings) {
+        guard let zone = try zoneSelector() else {
+            throw HookError(.usage, "the lock record lives in a hosted zone: give --zone-id ID or --zone-name NAME (or R53HOOK_ZONE_ID / R53HOOK_ZONE_NAME)")
+        }
+        return (zone, try commonSettings(record: nil, loadBalancer: nil))
     }
 
     private func resolveLoadBalancer() throws(HookError) -> LoadBalancerTarget? {
@@ -101,30 +141,10 @@ public struct SettingsResolver: Sendable {
         let name = try text(.name)
         if !required && zoneId == nil && zoneName == nil && name == nil { return nil }
 
-        let isPrivate = try bool(.privateZone)
-        let zone: HookSettings.ZoneSelector
-        switch (zoneId, zoneName) {
-        case (nil, nil):
+        guard let zone = try zoneSelector() else {
             throw HookError(.usage, required
                 ? "nothing to join: give --zone-id ID or --zone-name NAME with --name (or R53HOOK_ZONE_ID / R53HOOK_ZONE_NAME and R53HOOK_NAME), and/or --elb NAME or --target-group ARN"
                 : "no hosted zone for --name: give --zone-id ID or --zone-name NAME (or R53HOOK_ZONE_ID / R53HOOK_ZONE_NAME)")
-        case (let id?, nil):
-            let bare = Route53XML.stripPrefix(id, "/hostedzone/")
-            guard !bare.isEmpty, bare.count <= 32, bare.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) else {
-                throw invalid(.zoneId, id, "a hosted zone id looks like Z0123456789ABCDEFGHIJ")
-            }
-            if isPrivate != nil {
-                throw invalid(.privateZone, try text(.privateZone) ?? "", "--private-zone/--public-zone choose among zones found by name; with --zone-id the zone is already chosen")
-            }
-            zone = .id(bare)
-        case (nil, let name?):
-            if let problem = DNSName.problem(with: name), name.split(separator: ".").count > 1 || problem.contains("empty") {
-                throw invalid(.zoneName, name, problem)
-            }
-            zone = .name(DNSName.normalized(name), isPrivate: isPrivate)
-        case (.some, .some):
-            throw HookError(origin(.zoneId).isFlag && origin(.zoneName).isFlag ? .usage : .configuration,
-                            "both a zone id (\(describe(.zoneId))) and a zone name (\(describe(.zoneName))) are set: keep one")
         }
 
         guard let name else {

@@ -1,0 +1,95 @@
+import AWSKit
+import Logging
+
+/// Keeps a held lock alive while a body runs, and stops the body when the lock cannot be kept.
+struct LockHolder: Sendable {
+    enum Result: Sendable {
+        /// The body finished; the lock's record as last written, to release.
+        case finished(Int32, last: ResourceRecordSet)
+        /// The lock was lost; the body was cancelled and ended with this status.
+        case lost(String, status: Int32)
+    }
+
+    let store: LockStore
+    let time: any TimeSource
+    let logger: Logger
+
+    func holding(_ held: ResourceRecordSet, value: LockRecord, body: @escaping @Sendable () async throws -> Int32) async throws -> Result {
+        let lease = Duration.seconds(value.leaseSeconds)
+        let renewal = Renewal(store: store, time: time, logger: logger, lease: lease, held: held, value: value)
+        return try await withThrowingTaskGroup(of: Outcome.self) { group in
+            group.addTask { .body(try await body()) }
+            group.addTask { .lost(try await renewal.run()) }
+            guard let first = try await group.next() else { throw HookError(.internal, "lock holder ended without an outcome") }
+            switch first {
+            case .body(let status):
+                group.cancelAll()
+                while (try? await group.next()) != nil {}
+                return .finished(status, last: await renewal.lastWritten ?? held)
+            case .lost(let reason):
+                logger.error("lost lock \(store.recordName): \(reason); terminating the command")
+                group.cancelAll()
+                var status: Int32 = 75
+                while let next = try? await group.next() {
+                    if case .body(let code) = next { status = code }
+                }
+                return .lost(reason, status: status)
+            }
+        }
+    }
+
+    private enum Outcome: Sendable {
+        case body(Int32)
+        case lost(String)
+    }
+}
+
+/// The renewal loop: returns a reason only when the lock is lost; cancelled when the body ends.
+actor Renewal {
+    private let store: LockStore
+    private let time: any TimeSource
+    private let logger: Logger
+    private let lease: Duration
+    private var held: ResourceRecordSet
+    private var value: LockRecord
+    private(set) var lastWritten: ResourceRecordSet?
+
+    init(store: LockStore, time: any TimeSource, logger: Logger, lease: Duration, held: ResourceRecordSet, value: LockRecord) {
+        self.store = store
+        self.time = time
+        self.logger = logger
+        self.lease = lease
+        self.held = held
+        self.value = value
+        self.lastWritten = held
+    }
+
+    func run() async throws -> String {
+        var lastSuccess = time.monotonicNow
+        let fence = lease * 2 / 3
+        while true {
+            try await time.sleep(for: lease / 3)
+            let sinceSuccess = time.monotonicNow - lastSuccess
+            if sinceSuccess >= fence {
+                return "no renewal succeeded for \(Int(sinceSuccess.seconds)) s, 2/3 of the \(Int(lease.seconds)) s lease"
+            }
+            let next = value.renewed()
+            do {
+                // The call may take only what is left before the fence.
+                if try await store.replace(held, with: next, budget: fence - sinceSuccess) {
+                    held = store.record(next)
+                    value = next
+                    lastWritten = held
+                    lastSuccess = time.monotonicNow
+                    logger.debug("renewed lock \(store.recordName) (renewal \(next.sequence))")
+                } else {
+                    return "its value changed or disappeared (another holder took it over, or it was deleted by hand)"
+                }
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                logger.warning("could not renew lock \(store.recordName): \(error)")
+            }
+        }
+    }
+}

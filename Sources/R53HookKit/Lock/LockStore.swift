@@ -1,0 +1,71 @@
+import AWSKit
+
+/// One lock's TXT record in a hosted zone, changed only by Route 53's atomic change batches:
+/// CREATE fails when the record exists (acquire), [DELETE exact old, CREATE new] fails unless
+/// the old value is still there (renew, take over), and an exact DELETE fails unless it is
+/// (release). That all-or-nothing check is the compare-and-swap.
+public struct LockStore: Sendable {
+    private let route53: Route53Client
+    private let time: any TimeSource
+    /// The zone the record lives in.
+    public let zone: HostedZone
+    /// The record's name: `NAME._r53hook-lock.ZONE`.
+    public let recordName: String
+    /// Each call's own limit, since a lock may be held far longer than any command deadline.
+    private let callBudget: Duration
+
+    /// Creates the store for a lock name in a zone.
+    public init(route53: Route53Client, time: any TimeSource, zone: HostedZone, lockName: String,
+                callBudget: Duration = .seconds(20)) {
+        self.route53 = route53
+        self.time = time
+        self.zone = zone
+        self.recordName = DNSName.normalized("\(lockName)._r53hook-lock.\(zone.name)")
+        self.callBudget = callBudget
+    }
+
+    /// Why a lock name is not acceptable, or nil: one DNS label of letters, digits, '-' and '_'.
+    public static func problem(withName name: String) -> String? {
+        guard !name.isEmpty, name.utf8.count <= 63 else { return "a lock name has 1 to 63 characters" }
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            return "a lock name has only letters, digits, '-' and '_'"
+        }
+        return nil
+    }
+
+    /// The record as it is now (exactly, for a later DELETE), or nil when nobody holds the lock.
+    public func current(budget: Duration? = nil) async throws -> ResourceRecordSet? {
+        let client = route53.with(deadline: Deadline(budget: budget ?? callBudget, time: time))
+        return try await client.recordSets(zoneId: zone.id, name: recordName, type: "TXT").first
+    }
+
+    /// CREATE: true when this call created the record, false when it already existed.
+    public func create(_ value: LockRecord, budget: Duration? = nil) async throws -> Bool {
+        try await apply([RecordChange(.create, record(value))], budget: budget)
+    }
+
+    /// [DELETE old, CREATE new] at once: true when `old` was still exactly the record.
+    public func replace(_ old: ResourceRecordSet, with value: LockRecord, budget: Duration? = nil) async throws -> Bool {
+        try await apply([RecordChange(.delete, old), RecordChange(.create, record(value))], budget: budget)
+    }
+
+    /// Exact DELETE: true when `old` was still exactly the record.
+    public func delete(_ old: ResourceRecordSet, budget: Duration? = nil) async throws -> Bool {
+        try await apply([RecordChange(.delete, old)], budget: budget)
+    }
+
+    /// The record set holding a value.
+    public func record(_ value: LockRecord) -> ResourceRecordSet {
+        ResourceRecordSet(name: recordName, type: "TXT", ttl: 1, values: [value.txtValue])
+    }
+
+    private func apply(_ changes: [RecordChange], budget: Duration?) async throws -> Bool {
+        let client = route53.with(deadline: Deadline(budget: budget ?? callBudget, time: time))
+        do {
+            _ = try await client.change(zoneId: zone.id, changes, comment: "r53hook lock")
+            return true
+        } catch let error as AWSServiceError where error.code == "InvalidChangeBatch" {
+            return false
+        }
+    }
+}

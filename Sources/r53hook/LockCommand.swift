@@ -1,0 +1,100 @@
+import ArgumentParser
+import AWSKit
+import R53HookKit
+
+/// `r53hook lock NAME -- COMMAND`.
+struct LockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lock",
+        abstract: "Run a command on one machine of the fleet at a time, under a lock kept in Route 53.",
+        discussion: """
+            The lock is the TXT record NAME._r53hook-lock.ZONE, holding its owner, a random token
+            and the lease. Route 53 applies a change batch all or nothing, so a CREATE that finds
+            the record fails: that is the compare-and-swap. The holder renews every lease/3 with
+            one batch [DELETE the exact current value, CREATE the next], and releases with an exact
+            DELETE when the command ends (SIGINT/SIGTERM are forwarded to the command first).
+
+            A waiter never trusts another machine's clock: it takes a lock over only after seeing
+            the same value unchanged for the holder's whole lease on its own monotonic clock. A
+            holder that could not renew for 2/3 of the lease, or finds its value gone, terminates
+            the command (SIGTERM, then SIGKILL) and exits 75, before any waiter can take over.
+
+            The exit code is the command's; 75 when the lock is held and --no-wait is given, when
+            --wait-timeout passes, or when the lock was lost.
+
+            Example: r53hook lock --zone-name example.com reports -- /usr/local/bin/aggregate
+            """)
+
+    @Argument(help: "The lock's name: letters, digits, '-' and '_'.")
+    var name: String
+
+    @Option(name: .customLong("config"), help: ArgumentHelp("Read settings from FILE. (R53HOOK_CONFIG)", valueName: "file"))
+    var configFile: String?
+
+    @Option(help: ArgumentHelp("The hosted zone that holds the lock record. (R53HOOK_ZONE_ID)", valueName: "id"))
+    var zoneId: String?
+
+    @Option(help: ArgumentHelp("The hosted zone, by name. (R53HOOK_ZONE_NAME)", valueName: "name"))
+    var zoneName: String?
+
+    @Flag(exclusivity: .exclusive)
+    var zoneVisibility: ZoneVisibilityFlag?
+
+    @Option(help: ArgumentHelp("Who holds the lock. (default: the instance id)", valueName: "id"))
+    var owner: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds the holder promises to renew within; 3 to 3600.", valueName: "seconds"))
+    var lease: Int = 30
+
+    @Flag(help: "Exit 75 at once when the lock is held.")
+    var noWait = false
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Give up waiting after this many seconds (exit 75). (default: wait forever)",
+                                                         valueName: "seconds"))
+    var waitTimeout: Int?
+
+    @Flag(help: "Allow IMDSv1 when IMDSv2 tokens are refused. (R53HOOK_IMDS_V1)")
+    var imdsV1 = false
+
+    @Flag(help: "Log every AWS request and response, with secrets redacted. (R53HOOK_DEBUG)")
+    var debug = false
+
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to run under the lock, after --.", valueName: "command"))
+    var command: [String] = []
+
+    func validate() throws {
+        if let problem = LockStore.problem(withName: name) { throw ValidationError("invalid lock name '\(name)': \(problem)") }
+        if command.isEmpty { throw ValidationError("give the command to run after --, e.g. r53hook lock --zone-name example.com reports -- ./aggregate") }
+        if !(3...3600).contains(lease) { throw ValidationError("--lease must be between 3 and 3600 seconds") }
+        if let waitTimeout, waitTimeout < 0 { throw ValidationError("--wait-timeout must not be negative") }
+        if noWait && waitTimeout != nil { throw ValidationError("--no-wait and --wait-timeout contradict each other: keep one") }
+    }
+
+    func run() async throws {
+        var flags: [SettingKey: String] = [:]
+        flags[.zoneId] = zoneId
+        flags[.zoneName] = zoneName
+        flags[.privateZone] = zoneVisibility.map { $0 == .privateZone ? "true" : "false" }
+        if imdsV1 { flags[.imdsV1] = "true" }
+        if debug { flags[.debug] = "true" }
+        var status: Int32 = 0
+        try await CommandErrors.reporting {
+            var selector: HookSettings.ZoneSelector?
+            let runtime = try HookRuntime.make(configFile: configFile, flags: flags) { resolver throws(HookError) in
+                let resolved = try resolver.resolveForLock()
+                selector = resolved.zone
+                return resolved.settings
+            }
+            guard let selector else { throw HookError(.internal, "no zone after resolving the lock's settings") }
+            let zone = try await ZoneResolver(route53: runtime.route53).resolve(selector)
+            var owner = self.owner ?? ""
+            if owner.isEmpty { owner = try await runtime.identity.instanceId() }
+            let store = LockStore(route53: runtime.route53, time: runtime.time, zone: zone, lockName: name)
+            let waiting: RunUnderLock.Waiting = noWait ? .noWait : .upTo(waitTimeout.map { .seconds($0) })
+            status = try await RunUnderLock(store: store, runner: ProcessCommandRunner(logger: runtime.logger), time: runtime.time,
+                                            logger: runtime.logger)
+                .run(owner: owner, lease: .seconds(lease), waiting: waiting, command: command)
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
