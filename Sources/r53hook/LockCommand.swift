@@ -91,7 +91,10 @@ struct LockCommand: AsyncParsableCommand {
             if owner.isEmpty { owner = try await runtime.identity.instanceId() }
             let store = LockStore(route53: runtime.route53, time: runtime.time, zone: zone, lockName: name)
             let waiting: RunUnderLock.Waiting = noWait ? .noWait : .upTo(waitTimeout.map { .seconds($0) })
-            status = try await RunUnderLock(store: store, runner: ProcessCommandRunner(logger: runtime.logger), time: runtime.time,
+            // A fenced command must be gone within the lease's last third: SIGKILL follows
+            // SIGTERM after a sixth of the lease.
+            let runner = ProcessCommandRunner(logger: runtime.logger, killGrace: .seconds(max(1, lease / 6)))
+            status = try await RunUnderLock(store: store, runner: runner, time: runtime.time,
                                             logger: runtime.logger)
                 .run(owner: owner, lease: .seconds(lease), waiting: waiting, command: command)
         }

@@ -207,6 +207,7 @@ private let me = "i-0123456789abcdef0"
     }
 }
 
+/// One serialized suite: signal forwarding targets one child per process, as in production.
 @Suite(.serialized) struct ProcessCommandRunnerTests {
     private let runner = ProcessCommandRunner(logger: LogCapture().logger())
 
@@ -243,7 +244,7 @@ func removeFile(_ path: String) {
     unlink(path)
 }
 
-@Suite(.serialized) struct ProcessCommandRunnerCancellationTests {
+extension ProcessCommandRunnerTests {
     @Test func cancellingTerminatesTheCommandWithSIGTERM() async throws {
         let runner = ProcessCommandRunner(logger: LogCapture().logger(), killGrace: .seconds(5))
         let started = ContinuousClock.now

@@ -69,6 +69,11 @@ public final class FakeRoute53: HTTPClient, Sendable {
         state.withLock { $0.records[zoneId, default: []].append(record) }
     }
 
+    /// Removes records from a zone directly, as an operator's hand would.
+    public func remove(in zoneId: String, where matches: @Sendable (Record) -> Bool) {
+        state.withLock { $0.records[zoneId]?.removeAll(where: matches) }
+    }
+
     /// The operations called, in order (`ChangeResourceRecordSets`, `GetChange`, ...).
     public var operations: [String] { state.withLock { $0.operations } }
 

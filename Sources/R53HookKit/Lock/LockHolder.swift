@@ -64,23 +64,33 @@ actor Renewal {
         self.lastWritten = held
     }
 
+    /// Renews at lease/3 after each success and retries failures a second apart, but declares
+    /// the lock lost at exactly 2/3 of the lease after the last success, whatever the retries
+    /// are doing: that leaves the last third for the command to be terminated before a waiter,
+    /// counting a full lease from the last value it saw, may take over.
     func run() async throws -> String {
         var lastSuccess = time.monotonicNow
+        var nextAttempt = lastSuccess + lease / 3
         let fence = lease * 2 / 3
         while true {
-            try await time.sleep(for: lease / 3)
-            let sinceSuccess = time.monotonicNow - lastSuccess
-            if sinceSuccess >= fence {
-                return "no renewal succeeded for \(Int(sinceSuccess.seconds)) s, 2/3 of the \(Int(lease.seconds)) s lease"
+            let now = time.monotonicNow
+            if now - lastSuccess >= fence {
+                return "no renewal succeeded for \(Int((now - lastSuccess).seconds)) s, 2/3 of the \(Int(lease.seconds)) s lease"
+            }
+            let wake = min(nextAttempt, lastSuccess + fence)
+            if wake > now {
+                try await time.sleep(for: wake - now)
+                continue
             }
             let next = value.renewed()
             do {
                 // The call may take only what is left before the fence.
-                if try await store.replace(held, with: next, budget: fence - sinceSuccess) {
+                if try await store.replace(held, with: next, budget: lastSuccess + fence - now) {
                     held = store.record(next)
                     value = next
                     lastWritten = held
                     lastSuccess = time.monotonicNow
+                    nextAttempt = lastSuccess + lease / 3
                     logger.debug("renewed lock \(store.recordName) (renewal \(next.sequence))")
                 } else {
                     return "its value changed or disappeared (another holder took it over, or it was deleted by hand)"
@@ -89,6 +99,7 @@ actor Renewal {
                 throw CancellationError()
             } catch {
                 logger.warning("could not renew lock \(store.recordName): \(error)")
+                nextAttempt = time.monotonicNow + .seconds(1)
             }
         }
     }
