@@ -94,6 +94,10 @@ struct RecordOptions: ParsableArguments {
         "While this file exists, start and cycle do not join. (R53HOOK_HOLD_FILE, default /etc/r53hook/hold)", valueName: "path"))
     var holdFile: String?
 
+    @Flag(help: ArgumentHelp(
+        "Check the quorum without the fleet-wide lock that makes concurrent leavers take turns (for comparison). (R53HOOK_QUORUM_LOCK=false)"))
+    var noQuorumLock = false
+
     @Flag(help: "Print the change batch and the waits; change nothing. (R53HOOK_DRY_RUN)")
     var dryRun = false
 
@@ -127,6 +131,7 @@ struct RecordOptions: ParsableArguments {
         values[.quorumTimeout] = quorumTimeout
         values[.holdFile] = holdFile
         if dryRun { values[.dryRun] = "true" }
+        if noQuorumLock { values[.quorumLock] = "false" }
         if imdsV1 { values[.imdsV1] = "true" }
         if debug { values[.debug] = "true" }
         return values

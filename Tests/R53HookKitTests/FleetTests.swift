@@ -146,6 +146,39 @@ private let me = "i-0123456789abcdef0"
     }
 }
 
+@Suite struct QuorumLockTests {
+    @Test func concurrentLeaversTakeTurnsUnderTheLock() async throws {
+        let harness = try DomainHarness()
+        let balancer = FakeLoadBalancer(time: harness.time, drainFor: .seconds(300))
+        for id in ["i-a", "i-b", "i-c"] { balancer.add(id) }
+        var settings = DomainHarness.settings()
+        settings.record = nil
+        settings.loadBalancer = .classic(name: "web")
+        settings.quorum = QuorumRule(minimumHealthy: 2)
+        settings.quorumTimeout = .seconds(10)
+        settings.onNoQuorum = .fail
+        settings.quorumLockZone = .name("example.com.", isPrivate: nil)
+        let first = LeaveFleet(context: harness.fleet(balancer, instanceId: "i-a"))
+        let second = LeaveFleet(context: harness.fleet(balancer, instanceId: "i-b"))
+        let shared = settings
+        async let a = Result { try await first.run(shared, strictQuorum: false) }
+        async let b = Result { try await second.run(shared, strictQuorum: false) }
+        let results = await [a, b]
+        // Only one may leave: after it, 2 healthy remain, and a second leaver would leave 1.
+        #expect(balancer.events.count == 1)
+        #expect(results.filter { (try? $0.get()) != nil }.count == 1)
+        #expect(harness.logs.messages.contains { $0.contains("acquired lock quorum-elb-web._r53hook-lock.example.com.") })
+        #expect(harness.fake.records(in: "ZPUBLIC").filter { $0.type == "TXT" }.isEmpty)
+    }
+
+    @Test func lockNamesFollowTheRecordOrLoadBalancer() {
+        var settings = DomainHarness.settings()
+        #expect(LeaveFleet.quorumLockName(settings) == "quorum-dns-app-example-com-a")
+        settings.loadBalancer = .targetGroup(arn: "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web-tg/abc", port: nil)
+        #expect(LeaveFleet.quorumLockName(settings) == "quorum-tg-web-tg")
+    }
+}
+
 @Suite struct CycleInstanceTests {
     private func settings() -> HookSettings {
         var settings = DomainHarness.settings()

@@ -241,3 +241,26 @@ enum XMLElementBuilder {
         }
     }
 }
+
+@Suite struct QuorumLockSettingsTests {
+    private func resolve(_ flags: [SettingKey: String]) throws -> HookSettings {
+        try SettingsResolver(flags: flags, environment: ProcessEnvironment([:]), file: nil).resolve()
+    }
+
+    @Test func theRecordsZoneHoldsTheQuorumLock() throws {
+        let settings = try resolve([.zoneName: "example.com", .name: "app.example.com", .minHealthy: "2"])
+        #expect(settings.quorumLockZone == .name("example.com.", isPrivate: nil))
+    }
+
+    @Test func aLoadBalancerAloneTakesAZoneWithoutARecordName() throws {
+        let settings = try resolve([.elb: "web", .zoneId: "Z0ABC", .quorum: "0.5"])
+        #expect(settings.record == nil)
+        #expect(settings.quorumLockZone == .id("Z0ABC"))
+        #expect(try resolve([.elb: "web", .quorum: "0.5"]).quorumLockZone == nil)
+    }
+
+    @Test func theLockCanBeTurnedOffAndIsOnlyForQuorums() throws {
+        #expect(try resolve([.elb: "web", .zoneId: "Z0ABC", .quorum: "0.5", .quorumLock: "false"]).quorumLockZone == nil)
+        #expect(try resolve([.elb: "web", .zoneId: "Z0ABC"]).quorumLockZone == nil)
+    }
+}

@@ -25,45 +25,41 @@ public struct LeaveFleet: Sendable {
 
     /// Leaves. With `strictQuorum` (cycle), a missing quorum is always an error and nothing
     /// changes; otherwise `settings.onNoQuorum` decides.
+    ///
+    /// With a quorum, the check and the leave itself (DELETE, deregister) run under a lock named
+    /// after the record or load balancer, so concurrent leavers take turns: each sees the ones
+    /// before it already gone. The drains run after the lock is released.
     public func run(_ settings: HookSettings, strictQuorum: Bool) async throws -> Outcome {
         var outcome = Outcome()
-        if let rule = settings.quorum {
-            let checks = try await quorumChecks(settings)
-            let gate = QuorumGate(rule: rule, time: context.time, logger: context.logger)
-            let hasQuorum = try await gate.waitForQuorum(checks, interval: settings.quorumInterval, timeout: settings.quorumTimeout)
-            if !hasQuorum {
-                if strictQuorum || settings.onNoQuorum == .fail {
-                    throw HookError(.temporary,
-                                    "leaving would take the fleet below its quorum and it did not recover within \(Int(settings.quorumTimeout.seconds)) s; nothing was changed")
-                }
-                context.logger.warning("LEAVING WITHOUT QUORUM: the fleet stays below its quorum after \(Int(settings.quorumTimeout.seconds)) s and this machine is stopping anyway (--on-no-quorum proceed); an instance that stays registered while it dies would be worse")
-                outcome.leftWithoutQuorum = true
-            }
-        }
-
         let loadBalancer = context.loadBalancer
         let instanceId = loadBalancer == nil ? nil : try await context.identity.instanceId()
+
         if settings.dryRun {
             if let loadBalancer, let instanceId {
                 outcome.plan.append("deregister \(instanceId) from \(loadBalancer) and wait while it drains")
             }
-            if settings.record != nil, case .planned(let plan) = try await context.leaveRecordSet.run(settings) {
+            if settings.record != nil, case .planned(let plan) = try await context.leaveRecordSet.delete(settings) {
                 outcome.record = .planned(plan)
             }
             return outcome
         }
 
+        let calls = try await leaveUnderQuorum(settings, strictQuorum: strictQuorum, instanceId: instanceId)
+        outcome.leftWithoutQuorum = calls.leftWithoutQuorum
+
         // Both drains run at once; each finishes even when the other fails, and the first
         // failure is reported after both.
         let context = self.context
         let results = await withTaskGroup(of: LeaveResult.self) { group in
-            if settings.record != nil {
-                group.addTask { .record(await Result { try await context.leaveRecordSet.run(settings) }) }
+            if let deletion = calls.deletion {
+                group.addTask { .record(await Result { try await context.leaveRecordSet.finish(deletion, settings: settings) }) }
             }
-            if let loadBalancer, let instanceId {
+            if let loadBalancer, let instanceId, let drainTime = calls.loadBalancerDrainTime {
                 group.addTask {
                     .loadBalancer(await Result {
-                        try await Self.leave(loadBalancer, instanceId: instanceId, context: context)
+                        // The load balancer's own draining time bounds the wait, plus a margin for its bookkeeping.
+                        try await context.loadBalancerWaiter.waitDrained(loadBalancer, instanceId: instanceId,
+                                                                         bound: drainTime + .seconds(15))
                     })
                 }
             }
@@ -79,8 +75,71 @@ public struct LeaveFleet: Sendable {
             case .record(.failure(let error)), .loadBalancer(.failure(let error)): failure = failure ?? error
             }
         }
+        if calls.loadBalancerDrainTime == nil, loadBalancer != nil { outcome.loadBalancerDrained = .zero }
         if let failure { throw failure }
         return outcome
+    }
+
+    /// What the leave calls did, before any draining.
+    private struct LeaveCalls: Sendable {
+        var deletion: LeaveRecordSet.Deletion?
+        /// The load balancer's draining time, when the instance was deregistered.
+        var loadBalancerDrainTime: Duration?
+        var leftWithoutQuorum = false
+    }
+
+    private func leaveUnderQuorum(_ settings: HookSettings, strictQuorum: Bool, instanceId: String?) async throws -> LeaveCalls {
+        let context = self.context
+        let checkAndLeave: @Sendable () async throws -> LeaveCalls = {
+            var calls = LeaveCalls()
+            if let rule = settings.quorum {
+                let checks = try await Self.quorumChecks(settings, context: context)
+                let gate = QuorumGate(rule: rule, time: context.time, logger: context.logger)
+                if try await !gate.waitForQuorum(checks, interval: settings.quorumInterval, timeout: settings.quorumTimeout) {
+                    if strictQuorum || settings.onNoQuorum == .fail {
+                        throw HookError(.temporary,
+                                        "leaving would take the fleet below its quorum and it did not recover within \(Int(settings.quorumTimeout.seconds)) s; nothing was changed")
+                    }
+                    context.logger.warning("LEAVING WITHOUT QUORUM: the fleet stays below its quorum after \(Int(settings.quorumTimeout.seconds)) s and this machine is stopping anyway (--on-no-quorum proceed); an instance that stays registered while it dies would be worse")
+                    calls.leftWithoutQuorum = true
+                }
+            }
+            if settings.record != nil {
+                calls.deletion = try await context.leaveRecordSet.delete(settings)
+            }
+            if let loadBalancer = context.loadBalancer, let instanceId {
+                calls.loadBalancerDrainTime = try await Self.deregister(loadBalancer, instanceId: instanceId, context: context)
+            }
+            return calls
+        }
+
+        guard settings.quorum != nil else { return try await checkAndLeave() }
+        guard let lockZone = settings.quorumLockZone else {
+            context.logger.warning("no hosted zone for the quorum lock: instances leaving at the same moment may all see the quorum and dip below it. Give --zone-id or --zone-name to make them take turns")
+            return try await checkAndLeave()
+        }
+        let zone = try await ZoneResolver(route53: context.route53).resolve(lockZone)
+        let store = LockStore(route53: context.route53, time: context.time, zone: zone, lockName: Self.quorumLockName(settings))
+        let owner = try await context.identity.setIdentifier(settings)
+        let lock = FleetLock(store: store, time: context.time, logger: context.logger)
+        do {
+            return try await lock.withLock(owner: owner, lease: .seconds(30), waiting: .upTo(settings.quorumTimeout + .seconds(60)),
+                                           purpose: "checking the quorum and leaving", checkAndLeave)
+        } catch let lost as FleetLock.LockLost {
+            throw HookError(.temporary, "lost the quorum lock while leaving (\(lost.reason)); the fleet may briefly dip below its quorum")
+        }
+    }
+
+    /// One lock per record or load balancer: leavers of the same fleet take turns.
+    static func quorumLockName(_ settings: HookSettings) -> String {
+        let subject: String
+        switch settings.loadBalancer {
+        case .classic(let name)?: subject = "elb-\(name)"
+        case .targetGroup(let arn, _)?: subject = "tg-" + (arn.split(separator: "/").dropFirst().first.map(String.init) ?? "group")
+        case nil: subject = "dns-" + (settings.record.map { $0.recordName + $0.recordType.rawValue } ?? "fleet")
+        }
+        let cleaned = ("quorum-" + subject).lowercased().map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }
+        return String(String(cleaned).prefix(63))
     }
 
     private enum LeaveResult: Sendable {
@@ -88,20 +147,20 @@ public struct LeaveFleet: Sendable {
         case loadBalancer(Result<Duration, any Error>)
     }
 
-    private static func leave(_ loadBalancer: any LoadBalancerMembership, instanceId: String, context: FleetContext) async throws -> Duration {
+    /// Deregisters, and returns the load balancer's draining time (nil when not registered).
+    private static func deregister(_ loadBalancer: any LoadBalancerMembership, instanceId: String,
+                                   context: FleetContext) async throws -> Duration? {
         let drainTime = try await loadBalancer.drainTimeout()
         guard try await loadBalancer.member(instanceId: instanceId) != nil else {
             context.logger.info("\(instanceId) is not registered with \(loadBalancer); nothing to deregister")
-            return .zero
+            return nil
         }
         try await loadBalancer.deregister(instanceId: instanceId)
         context.logger.info("deregistered \(instanceId) from \(loadBalancer); it drains for up to \(Int(drainTime.seconds)) s")
-        // The load balancer's own draining time bounds the wait, plus a margin for its bookkeeping.
-        return try await context.loadBalancerWaiter.waitDrained(loadBalancer, instanceId: instanceId,
-                                                                bound: drainTime + .seconds(15))
+        return drainTime
     }
 
-    private func quorumChecks(_ settings: HookSettings) async throws -> [QuorumGate.Check] {
+    private static func quorumChecks(_ settings: HookSettings, context: FleetContext) async throws -> [QuorumGate.Check] {
         var checks: [QuorumGate.Check] = []
         if let loadBalancer = context.loadBalancer {
             let instanceId = try await context.identity.instanceId()

@@ -3,43 +3,44 @@ import Logging
 
 /// Keeps a held lock alive while a body runs, and stops the body when the lock cannot be kept.
 struct LockHolder: Sendable {
-    enum Result: Sendable {
-        /// The body finished; the lock's record as last written, to release.
-        case finished(Int32, last: ResourceRecordSet)
-        /// The lock was lost; the body was cancelled and ended with this status.
-        case lost(String, status: Int32)
+    enum Result<Value: Sendable>: Sendable {
+        /// The body finished (or threw); the lock's record as last written, to release.
+        case finished(Swift.Result<Value, any Error>, last: ResourceRecordSet)
+        /// The lock was lost; the body was cancelled, and ended like this.
+        case lost(String, ended: Swift.Result<Value, any Error>?)
     }
 
     let store: LockStore
     let time: any TimeSource
     let logger: Logger
 
-    func holding(_ held: ResourceRecordSet, value: LockRecord, body: @escaping @Sendable () async throws -> Int32) async throws -> Result {
+    func holding<Value: Sendable>(_ held: ResourceRecordSet, value: LockRecord,
+                                  body: @escaping @Sendable () async throws -> Value) async throws -> Result<Value> {
         let lease = Duration.seconds(value.leaseSeconds)
         let renewal = Renewal(store: store, time: time, logger: logger, lease: lease, held: held, value: value)
-        return try await withThrowingTaskGroup(of: Outcome.self) { group in
-            group.addTask { .body(try await body()) }
+        return try await withThrowingTaskGroup(of: Outcome<Value>.self) { group in
+            group.addTask { .body(await Swift.Result { try await body() }) }
             group.addTask { .lost(try await renewal.run()) }
             guard let first = try await group.next() else { throw HookError(.internal, "lock holder ended without an outcome") }
             switch first {
-            case .body(let status):
+            case .body(let result):
                 group.cancelAll()
                 while (try? await group.next()) != nil {}
-                return .finished(status, last: await renewal.lastWritten ?? held)
+                return .finished(result, last: await renewal.lastWritten ?? held)
             case .lost(let reason):
-                logger.error("lost lock \(store.recordName): \(reason); terminating the command")
+                logger.error("lost lock \(store.recordName): \(reason); stopping what ran under it")
                 group.cancelAll()
-                var status: Int32 = 75
+                var ended: Swift.Result<Value, any Error>?
                 while let next = try? await group.next() {
-                    if case .body(let code) = next { status = code }
+                    if case .body(let result) = next { ended = result }
                 }
-                return .lost(reason, status: status)
+                return .lost(reason, ended: ended)
             }
         }
     }
 
-    private enum Outcome: Sendable {
-        case body(Int32)
+    private enum Outcome<Value: Sendable>: Sendable {
+        case body(Swift.Result<Value, any Error>)
         case lost(String)
     }
 }

@@ -1,112 +1,34 @@
 import AWSKit
 import Logging
 
-/// `lock NAME -- COMMAND`: run a command on one machine of the fleet at a time.
-///
-/// Acquire: CREATE the lock record. Wait: poll with jitter; never trust another machine's
-/// clock: take a lock over only after seeing the same value unchanged for the holder's full
-/// lease on this machine's monotonic clock, with one atomic [DELETE stale, CREATE own].
-/// Hold: renew every lease/3 with [DELETE current, CREATE next]; if no renewal succeeded for 2/3
-/// of the lease (before any waiter can take over) or the value is gone, terminate the command
-/// and exit 75. Release: exact DELETE when the command ends.
+/// `lock NAME -- COMMAND`: run a command on one machine of the fleet at a time, under a
+/// `FleetLock`; the command is terminated if the lock is lost.
 public struct RunUnderLock: Sendable {
     /// How long to wait for the lock.
-    public enum Waiting: Sendable, Equatable {
-        /// Exit 75 at once when the lock is held.
-        case noWait
-        /// Wait, at most this long (nil: forever).
-        case upTo(Duration?)
-    }
+    public typealias Waiting = FleetLock.Waiting
 
-    private let store: LockStore
+    private let lock: FleetLock
     private let runner: any CommandRunner
-    private let time: any TimeSource
-    private let logger: Logger
-    private let random: @Sendable () -> Double
 
     /// Creates the use case.
     public init(store: LockStore, runner: any CommandRunner, time: any TimeSource, logger: Logger,
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
-        self.store = store
+        self.lock = FleetLock(store: store, time: time, logger: logger, random: random)
         self.runner = runner
-        self.time = time
-        self.logger = logger
-        self.random = random
     }
 
     /// Acquires, runs the command while renewing, releases; returns the command's status.
     public func run(owner: String, lease: Duration, waiting: Waiting, command: [String]) async throws -> Int32 {
-        let mine = LockRecord(owner: owner, token: LockRecord.randomToken(), leaseSeconds: max(1, Int(lease.seconds)))
-        let held = try await acquire(mine, waiting: waiting)
-        logger.info("acquired lock \(store.recordName) as \(owner); running: \(command.joined(separator: " "))")
-        let holder = LockHolder(store: store, time: time, logger: logger)
-        let result = try await holder.holding(held, value: mine) {
-            try await runner.run(command)
-        }
-        switch result {
-        case .finished(let status, let last):
-            await release(last)
-            return status
-        case .lost(let reason, let status):
-            throw HookError(.temporary,
-                            "lost lock \(store.recordName): \(reason); the command was terminated (exit \(status)) so that it never runs beside another holder's")
-        }
-    }
-
-    /// Polls until the lock is ours; returns the record as written.
-    func acquire(_ mine: LockRecord, waiting: Waiting) async throws -> ResourceRecordSet {
-        let started = time.monotonicNow
-        var observed: (value: [String], since: Duration)?
-        var lastReport = started
-        while true {
-            if try await store.create(mine) { return store.record(mine) }
-            guard let current = try await store.current() else { continue }  // released meanwhile: try again
-            let holder = current.values.first.flatMap(LockRecord.init(txtValue:))
-            if holder?.token == mine.token { return current }  // an earlier CREATE of ours went through
-            let who = holder.map { "\($0.owner) (renewal \($0.sequence))" } ?? "an unknown value \(current.values.first ?? "")"
-            if waiting == .noWait {
-                throw HookError(.temporary, "lock \(store.recordName) is held by \(who); not waiting (--no-wait)")
-            }
-            let now = time.monotonicNow
-            // The holder's own lease, measured on this machine's clock, decides when it is stale.
-            let staleAfter = Duration.seconds(holder?.leaseSeconds ?? mine.leaseSeconds)
-            if let seen = observed, seen.value == current.values {
-                if now - seen.since >= staleAfter {
-                    logger.warning("lock \(store.recordName) held by \(who) has not changed for \(Int((now - seen.since).seconds)) s, a full lease: taking it over")
-                    if try await store.replace(current, with: mine) { return store.record(mine) }
-                    observed = nil
-                    continue
-                }
-            } else {
-                observed = (current.values, now)
-            }
-            if case .upTo(let limit?) = waiting, now - started >= limit {
-                throw HookError(.temporary, "lock \(store.recordName) is still held by \(who) after \(Int(limit.seconds)) s (--wait-timeout)")
-            }
-            if now - lastReport >= .seconds(30) || now == started || lastReport == started && now - started >= .seconds(5) {
-                lastReport = now
-                logger.info("waiting for lock \(store.recordName), held by \(who)")
-            }
-            try await time.sleep(for: pollInterval(lease: staleAfter))
-        }
-    }
-
-    /// A third of the lease, between 1 and 5 s, with ±50% jitter so waiters spread out: a few
-    /// waiters stay well under Route 53's 5 requests/s.
-    func pollInterval(lease: Duration) -> Duration {
-        let base = min(max(lease.seconds / 3, 1), 5)
-        return .milliseconds(Int64(base * (0.5 + random()) * 1000))
-    }
-
-    private func release(_ last: ResourceRecordSet) async {
         do {
-            if try await store.delete(last) {
-                logger.info("released lock \(store.recordName)")
-            } else {
-                logger.warning("lock \(store.recordName) was no longer ours to release")
+            let runner = self.runner
+            return try await lock.withLock(owner: owner, lease: lease, waiting: waiting,
+                                           purpose: "running: \(command.joined(separator: " "))") {
+                try await runner.run(command)
             }
-        } catch {
-            logger.warning("could not release lock \(store.recordName) (\(error)); it expires after its lease")
+        } catch let lost as FleetLock.LockLost {
+            let status = (try? lost.ended?.get()).map { "exit \($0)" } ?? "no exit status"
+            throw HookError(.temporary,
+                            "lost lock \(lock.store.recordName): \(lost.reason); the command was terminated (\(status)) so that it never runs beside another holder's")
         }
     }
 }

@@ -30,8 +30,23 @@ public struct LeaveRecordSet: Sendable {
         self.logger = logger
     }
 
-    /// Runs `stop`.
+    /// What deleting the record did, before any waiting.
+    public enum Deletion: Sendable, Equatable {
+        /// There was no record for this instance.
+        case notFound
+        /// The record was deleted (by this change, or by someone else just before: nil).
+        case deleted(ResourceRecordSet, change: ChangeInfo?)
+        /// `--dry-run`: what would be done.
+        case planned(WeightedRecordPlan)
+    }
+
+    /// Runs `stop`: delete, then wait and drain.
     public func run(_ settings: HookSettings) async throws -> Outcome {
+        try await finish(try await delete(settings), settings: settings)
+    }
+
+    /// Reads this instance's record and deletes exactly it; no waiting.
+    public func delete(_ settings: HookSettings) async throws -> Deletion {
         let dns = try settings.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         let setIdentifier = try await identity.setIdentifier(settings)
@@ -49,43 +64,54 @@ public struct LeaveRecordSet: Sendable {
                 throw HookError(.configuration,
                                 "\(current.summary) is not a plain weighted record; r53hook only deletes records it could have made, so it leaves this one alone")
             }
-            let ttl = Duration.seconds(current.ttl ?? 0)
             let changes = [RecordChange(.delete, current)]
             if settings.dryRun {
+                let ttl = Duration.seconds(current.ttl ?? 0)
                 return .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: [
                     "wait until Route 53 reports the change INSYNC (up to the \(Int(settings.deadline.seconds)) s deadline)",
                     "drain \(Int((ttl + settings.drainExtra).seconds)) s (the record's TTL \(current.ttl ?? 0) s + \(Int(settings.drainExtra.seconds)) s extra)",
                 ]))
             }
-
-            let change: ChangeInfo
             do {
-                change = try await route53.change(zoneId: zone.id, changes, comment: "r53hook stop \(setIdentifier)")
+                let change = try await route53.change(zoneId: zone.id, changes, comment: "r53hook stop \(setIdentifier)")
+                logger.info("deleted \(current.summary) from \(zone.name) (change \(change.id), \(change.status.rawValue))")
+                return .deleted(current, change: change)
             } catch let error as AWSServiceError where error.code == "InvalidChangeBatch" && error.message.contains("values provided do not match") {
                 logger.notice("the record changed while stopping; reading it again")
                 continue
             } catch let error as AWSServiceError where error.code == "InvalidChangeBatch" && error.message.contains("not found") {
                 // Someone deleted it between our read and our delete; clients may still hold it.
                 logger.info("\(current.summary) was deleted by someone else just now; draining anyway")
-                try await drainTimer.drain(ttl: ttl, extra: settings.drainExtra)
-                return .deleted(current, change: nil, drained: ttl + settings.drainExtra)
+                return .deleted(current, change: nil)
             } catch let error as AWSServiceError {
                 throw Route53Refusal.explain(error, action: "delete \(current.summary)", zone: zone)
             }
-            logger.info("deleted \(current.summary) from \(zone.name) (change \(change.id), \(change.status.rawValue))")
+        }
+        throw HookError(.temporary, "the record kept changing while stopping (3 tries); is another r53hook start running for \(setIdentifier)?")
+    }
 
+    /// Waits until the deletion is INSYNC, then drains the deleted record's TTL plus the margin.
+    public func finish(_ deletion: Deletion, settings: HookSettings) async throws -> Outcome {
+        switch deletion {
+        case .notFound:
+            return .notFound
+        case .planned(let plan):
+            return .planned(plan)
+        case .deleted(let record, let change):
+            let ttl = Duration.seconds(record.ttl ?? 0)
             var syncFailure: HookError?
-            do {
-                try await waiter.waitUntilInSync(change)
-            } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
-                // The record is gone either way; drain before reporting, so the service still answers.
-                logger.warning("\(error.message); draining anyway")
-                syncFailure = error
+            if let change {
+                do {
+                    try await waiter.waitUntilInSync(change)
+                } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
+                    // The record is gone either way; drain before reporting, so the service still answers.
+                    logger.warning("\(error.message); draining anyway")
+                    syncFailure = error
+                }
             }
             try await drainTimer.drain(ttl: ttl, extra: settings.drainExtra)
             if let syncFailure { throw syncFailure }
-            return .deleted(current, change: change, drained: ttl + settings.drainExtra)
+            return .deleted(record, change: change, drained: ttl + settings.drainExtra)
         }
-        throw HookError(.temporary, "the record kept changing while stopping (3 tries); is another r53hook start running for \(setIdentifier)?")
     }
 }

@@ -39,6 +39,9 @@ public struct HookSettings: Sendable, Equatable {
     public var quorumTimeout: Duration
     /// What stop does without a quorum (cycle always fails).
     public var onNoQuorum: NoQuorumAction
+    /// The zone of the lock that makes quorum checks and leaving take turns across the fleet:
+    /// the record's zone, or with a load balancer alone a zone given without a record name.
+    public var quorumLockZone: ZoneSelector?
     /// How long start waits for the load balancer to report the instance healthy.
     public var healthyTimeout: Duration
     /// While this file exists, start and cycle do not join.
@@ -63,7 +66,8 @@ public struct HookSettings: Sendable, Equatable {
     /// Creates settings; `SettingsResolver` is the usual way.
     public init(record: RecordSettings? = nil, loadBalancer: LoadBalancerTarget? = nil, quorum: QuorumRule? = nil,
                 quorumInterval: Duration = .seconds(5), quorumTimeout: Duration = .seconds(60),
-                onNoQuorum: NoQuorumAction = .proceed, healthyTimeout: Duration = .seconds(300),
+                onNoQuorum: NoQuorumAction = .proceed, quorumLockZone: ZoneSelector? = nil,
+                healthyTimeout: Duration = .seconds(300),
                 holdFile: String = "/etc/r53hook/hold", rejoinsOnFailure: Bool = false, setIdentifier: String? = nil,
                 deadline: Duration = .seconds(300), drainExtra: Duration = .seconds(5), waitsForSync: Bool = true,
                 dryRun: Bool = false, debug: Bool = false, allowsIMDSv1: Bool = false) {
@@ -73,6 +77,7 @@ public struct HookSettings: Sendable, Equatable {
         self.quorumInterval = quorumInterval
         self.quorumTimeout = quorumTimeout
         self.onNoQuorum = onNoQuorum
+        self.quorumLockZone = quorumLockZone
         self.healthyTimeout = healthyTimeout
         self.holdFile = holdFile
         self.rejoinsOnFailure = rejoinsOnFailure

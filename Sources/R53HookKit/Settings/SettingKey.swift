@@ -27,6 +27,7 @@ public enum SettingKey: String, Sendable, CaseIterable, Hashable {
     case onNoQuorum = "R53HOOK_ON_NO_QUORUM"
     case holdFile = "R53HOOK_HOLD_FILE"
     case rejoinOnFailure = "R53HOOK_REJOIN_ON_FAILURE"
+    case quorumLock = "R53HOOK_QUORUM_LOCK"
 
     /// The command-line flag that sets it.
     public var flag: String {
@@ -58,6 +59,7 @@ public enum SettingKey: String, Sendable, CaseIterable, Hashable {
         case .onNoQuorum: return "--on-no-quorum"
         case .holdFile: return "--hold-file"
         case .rejoinOnFailure: return "--rejoin-on-failure"
+        case .quorumLock: return "--no-quorum-lock"
         }
     }
 

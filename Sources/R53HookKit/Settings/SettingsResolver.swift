@@ -25,7 +25,15 @@ public struct SettingsResolver: Sendable {
     public func resolve() throws(HookError) -> HookSettings {
         let loadBalancer = try resolveLoadBalancer()
         let record = try resolveRecord(required: loadBalancer == nil)
-        return try commonSettings(record: record, loadBalancer: loadBalancer)
+        var settings = try commonSettings(record: record, loadBalancer: loadBalancer)
+        if settings.quorum != nil, try bool(.quorumLock) ?? true {
+            if let zone = record?.zone {
+                settings.quorumLockZone = zone
+            } else {
+                settings.quorumLockZone = try zoneSelector()
+            }
+        }
+        return settings
     }
 
     private func commonSettings(record: RecordSettings?, loadBalancer: LoadBalancerTarget?) throws(HookError) -> HookSettings {
@@ -136,10 +144,11 @@ public struct SettingsResolver: Sendable {
     }
 
     private func resolveRecord(required: Bool) throws(HookError) -> RecordSettings? {
-        let zoneId = try text(.zoneId)
-        let zoneName = try text(.zoneName)
         let name = try text(.name)
-        if !required && zoneId == nil && zoneName == nil && name == nil { return nil }
+        if !required && name == nil {
+            // With a load balancer, a zone without a record name is only the quorum lock's zone.
+            return nil
+        }
 
         guard let zone = try zoneSelector() else {
             throw HookError(.usage, required

@@ -1,0 +1,116 @@
+import AWSKit
+import Logging
+
+/// A fleet-wide lock: run something on one machine of the fleet at a time.
+///
+/// Acquire: CREATE the lock record. Wait: poll with jitter; never trust another machine's
+/// clock: take a lock over only after seeing the same value unchanged for the holder's full
+/// lease on this machine's monotonic clock, with one atomic [DELETE stale, CREATE own].
+/// Hold: renew every lease/3 with [DELETE current, CREATE next]; if no renewal succeeded for 2/3
+/// of the lease (before any waiter can take over) or the value is gone, terminate the command
+/// and exit 75. Release: exact DELETE when the command ends.
+public struct FleetLock: Sendable {
+    /// How long to wait for the lock.
+    public enum Waiting: Sendable, Equatable {
+        /// Exit 75 at once when the lock is held.
+        case noWait
+        /// Wait, at most this long (nil: forever).
+        case upTo(Duration?)
+    }
+
+    let store: LockStore
+    private let time: any TimeSource
+    private let logger: Logger
+    private let random: @Sendable () -> Double
+
+    /// Creates the lock.
+    public init(store: LockStore, time: any TimeSource, logger: Logger,
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+        self.store = store
+        self.time = time
+        self.logger = logger
+        self.random = random
+    }
+
+    /// Acquires the lock, runs `body` while renewing it, and releases it. When the lock is lost
+    /// the body is cancelled and `LockLost` is thrown.
+    public func withLock<Value: Sendable>(owner: String, lease: Duration, waiting: Waiting, purpose: String,
+                                          _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        let mine = LockRecord(owner: owner, token: LockRecord.randomToken(), leaseSeconds: max(1, Int(lease.seconds)))
+        let held = try await acquire(mine, waiting: waiting)
+        logger.info("acquired lock \(store.recordName) as \(owner); \(purpose)")
+        let holder = LockHolder(store: store, time: time, logger: logger)
+        switch try await holder.holding(held, value: mine, body: body) {
+        case .finished(let result, let last):
+            await release(last)
+            return try result.get()
+        case .lost(let reason, let ended):
+            throw LockLost(reason: reason, ended: ended.map { result in result.map { "\($0)" } })
+        }
+    }
+
+    /// The lock was lost while its body ran.
+    public struct LockLost: Error, Sendable {
+        /// Why.
+        public let reason: String
+        /// How the cancelled body ended, described.
+        public let ended: Result<String, any Error>?
+    }
+
+    /// Polls until the lock is ours; returns the record as written.
+    func acquire(_ mine: LockRecord, waiting: Waiting) async throws -> ResourceRecordSet {
+        let started = time.monotonicNow
+        var observed: (value: [String], since: Duration)?
+        var lastReport = started
+        while true {
+            if try await store.create(mine) { return store.record(mine) }
+            guard let current = try await store.current() else { continue }  // released meanwhile: try again
+            let holder = current.values.first.flatMap(LockRecord.init(txtValue:))
+            if holder?.token == mine.token { return current }  // an earlier CREATE of ours went through
+            let who = holder.map { "\($0.owner) (renewal \($0.sequence))" } ?? "an unknown value \(current.values.first ?? "")"
+            if waiting == .noWait {
+                throw HookError(.temporary, "lock \(store.recordName) is held by \(who); not waiting (--no-wait)")
+            }
+            let now = time.monotonicNow
+            // The holder's own lease, measured on this machine's clock, decides when it is stale.
+            let staleAfter = Duration.seconds(holder?.leaseSeconds ?? mine.leaseSeconds)
+            if let seen = observed, seen.value == current.values {
+                if now - seen.since >= staleAfter {
+                    logger.warning("lock \(store.recordName) held by \(who) has not changed for \(Int((now - seen.since).seconds)) s, a full lease: taking it over")
+                    if try await store.replace(current, with: mine) { return store.record(mine) }
+                    observed = nil
+                    continue
+                }
+            } else {
+                observed = (current.values, now)
+            }
+            if case .upTo(let limit?) = waiting, now - started >= limit {
+                throw HookError(.temporary, "lock \(store.recordName) is still held by \(who) after \(Int(limit.seconds)) s (--wait-timeout)")
+            }
+            if now - lastReport >= .seconds(30) || now == started || lastReport == started && now - started >= .seconds(5) {
+                lastReport = now
+                logger.info("waiting for lock \(store.recordName), held by \(who)")
+            }
+            try await time.sleep(for: pollInterval(lease: staleAfter))
+        }
+    }
+
+    /// A third of the lease, between 1 and 5 s, with ±50% jitter so waiters spread out: a few
+    /// waiters stay well under Route 53's 5 requests/s.
+    func pollInterval(lease: Duration) -> Duration {
+        let base = min(max(lease.seconds / 3, 1), 5)
+        return .milliseconds(Int64(base * (0.5 + random()) * 1000))
+    }
+
+    private func release(_ last: ResourceRecordSet) async {
+        do {
+            if try await store.delete(last) {
+                logger.info("released lock \(store.recordName)")
+            } else {
+                logger.warning("lock \(store.recordName) was no longer ours to release")
+            }
+        } catch {
+            logger.warning("could not release lock \(store.recordName) (\(error)); it expires after its lease")
+        }
+    }
+}
