@@ -78,12 +78,12 @@ def test_on_no_quorum_fail_exits_75_and_changes_nothing(aws: World):
     assert "nothing was changed" in run.stderr
     assert "quorum" in run.stderr
     assert run.elapsed >= 1.0, run.describe()  # it re-checked at least once
-    # Nothing changed: still registered and healthy, the record still there, no writes at all.
+    # Nothing changed: still registered and healthy, the zone as it was. (Route 53 writes are
+    # not counted: with a zone, the quorum lock writes and removes its own record.)
     assert me(aws) in registered(aws, elb)
     assert me(aws) in aws.fleet.elb_healthy(elb)
     assert aws.records() == record
     assert "DeregisterInstancesFromLoadBalancer" not in elb_calls(aws)
-    assert "ChangeResourceRecordSets" not in aws.route53_calls()
     assert elb_calls(aws).get("DescribeInstanceHealth", 0) >= 2
 
 
@@ -213,7 +213,6 @@ def test_dns_quorum_counts_only_records_with_weight(aws: World):
     assert run.code == 75, run.describe()
     assert "1 of 3 members healthy; 0 would remain after leaving, 1 required" in run.stderr
     assert aws.records() == before
-    assert "ChangeResourceRecordSets" not in aws.route53_calls()
 
     # One of them gets weight while stop re-checks: it then leaves.
     with Later(2.0, lambda: aws.change(other_record(aws, "i-0c", 5, 3))) as weighted:
