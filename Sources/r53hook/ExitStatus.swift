@@ -25,11 +25,13 @@ enum ExitStatus {
     /// The table, for `--help` and the README.
     static let table = """
         EXIT CODES
-          0   done (stop also when there was no record to delete)
+          0   done (stop also when there was no record to delete); cycle and lock
+              return their command's own exit code
           64  usage: a flag is missing or invalid
           69  IMDS or AWS could not be reached before the deadline
           70  internal error (a bug: please report it)
-          75  temporary: throttled past the deadline, or the change never became INSYNC
+          75  temporary: throttled past the deadline, the change never became INSYNC,
+              the load balancer never reported healthy, no quorum, or a lock held or lost
           77  AWS denied access, or no credentials were found
           78  configuration: a bad value in the environment or config file, or one
               that does not match the account (unknown zone, name outside the zone)
