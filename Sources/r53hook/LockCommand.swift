@@ -92,8 +92,8 @@ struct LockCommand: AsyncParsableCommand {
             let store = LockStore(route53: runtime.route53, time: runtime.time, zone: zone, lockName: name)
             let waiting: RunUnderLock.Waiting = noWait ? .noWait : .upTo(waitTimeout.map { .seconds($0) })
             // A fenced command must be gone within the lease's last third: SIGKILL follows
-            // SIGTERM after a sixth of the lease.
-            let runner = ProcessCommandRunner(logger: runtime.logger, killGrace: .seconds(max(1, lease / 6)))
+            // SIGTERM after a sixth of the lease (half a second for the shortest lease).
+            let runner = ProcessCommandRunner(logger: runtime.logger, killGrace: .milliseconds(lease * 1000 / 6))
             status = try await RunUnderLock(store: store, runner: runner, time: runtime.time,
                                             logger: runtime.logger)
                 .run(owner: owner, lease: .seconds(lease), waiting: waiting, command: command)

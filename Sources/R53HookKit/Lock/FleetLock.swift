@@ -42,7 +42,7 @@ public struct FleetLock: Sendable {
         let holder = LockHolder(store: store, time: time, logger: logger)
         switch try await holder.holding(held, value: mine, body: body) {
         case .finished(let result, let last):
-            await release(last)
+            await release(last, token: mine.token)
             return try result.get()
         case .lost(let reason, let ended):
             throw LockLost(reason: reason, ended: ended.map { result in result.map { "\($0)" } })
@@ -84,14 +84,18 @@ public struct FleetLock: Sendable {
             } else {
                 observed = (current.values, now)
             }
-            if case .upTo(let limit?) = waiting, now - started >= limit {
-                throw HookError(.temporary, "lock \(store.recordName) is still held by \(who) after \(Int(limit.seconds)) s (--wait-timeout)")
+            var pause = pollInterval(lease: staleAfter)
+            if case .upTo(let limit?) = waiting {
+                if now - started >= limit {
+                    throw HookError(.temporary, "lock \(store.recordName) is still held by \(who) after \(Int(limit.seconds)) s (--wait-timeout)")
+                }
+                pause = min(pause, limit - (now - started))
             }
             if now - lastReport >= .seconds(30) || now == started || lastReport == started && now - started >= .seconds(5) {
                 lastReport = now
                 logger.info("waiting for lock \(store.recordName), held by \(who)")
             }
-            try await time.sleep(for: pollInterval(lease: staleAfter))
+            try await time.sleep(for: pause)
         }
     }
 
@@ -102,9 +106,17 @@ public struct FleetLock: Sendable {
         return .milliseconds(Int64(base * (0.5 + random()) * 1000))
     }
 
-    private func release(_ last: ResourceRecordSet) async {
+    private func release(_ last: ResourceRecordSet, token: String) async {
         do {
             if try await store.delete(last) {
+                logger.info("released lock \(store.recordName)")
+                return
+            }
+            // A renewal cancelled in flight may have been applied all the same: the record then
+            // holds a newer value of ours. Delete exactly that one, never another holder's.
+            if let current = try await store.current(),
+               current.values.first.flatMap(LockRecord.init(txtValue:))?.token == token,
+               try await store.delete(current) {
                 logger.info("released lock \(store.recordName)")
             } else {
                 logger.warning("lock \(store.recordName) was no longer ours to release")

@@ -85,12 +85,15 @@ actor Renewal {
             }
             let next = value.renewed()
             do {
-                // The call may take only what is left before the fence.
+                // The call may take only what is left before the fence. A waiter may see the new
+                // value from the moment Route 53 applies it, which is after it was sent: so the
+                // next fence counts from the sending, never from the answer.
+                let sentAt = now
                 if try await store.replace(held, with: next, budget: lastSuccess + fence - now) {
                     held = store.record(next)
                     value = next
                     lastWritten = held
-                    lastSuccess = time.monotonicNow
+                    lastSuccess = sentAt
                     nextAttempt = lastSuccess + lease / 3
                     logger.debug("renewed lock \(store.recordName) (renewal \(next.sequence))")
                 } else {
