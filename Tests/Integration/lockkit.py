@@ -326,9 +326,10 @@ def wait_until(predicate: Callable[[], Any], timeout: float, what: str, interval
 class Blackhole:
     """A TCP forwarder to host:port. `cut()` closes every open connection and answers new ones
     by closing them at once (what `route53_down` does, but for the clients of this forwarder
-    only); `restore()` forwards again. `answer_delay` (seconds) holds every chunk coming back
-    from the server that long: requests arrive (and changes apply) at once, answers come late,
-    as over a slow network. Use as a context manager."""
+    only); `restore()` forwards again. `answer_delay` (seconds) holds the first chunk of every
+    answer that long: requests arrive (and changes apply) at once, answers come late, as over a
+    slow network. `swallow_answers` = N: the next N answers are dropped and their connections
+    closed, after the server has done what was asked (a reset at the worst moment). Use as a context manager."""
 
     def __init__(self, target_host: str, target_port: int):
         self.target = (target_host, target_port)
@@ -341,6 +342,7 @@ class Blackhole:
         self._down = False
         self._stop = False
         self.answer_delay = 0.0
+        self.swallow_answers = 0
         self._lock = threading.Lock()
         self._conns: list[socket.socket] = []
         self._threads: list[threading.Thread] = []
@@ -373,6 +375,7 @@ class Blackhole:
 
     def _pump(self, a: socket.socket, b: socket.socket) -> None:
         peers = {a: b, b: a}
+        answer_due = False  # a request went up: the first chunk back is its answer
         try:
             while True:
                 ready, _, _ = select.select([a, b], [], [], 0.2)
@@ -382,10 +385,20 @@ class Blackhole:
                     data = s.recv(65536)
                     if not data:
                         return
-                    if s is b and self.answer_delay:
-                        time.sleep(self.answer_delay)
-                        if self._down or self._stop:
-                            return
+                    if s is a:
+                        answer_due = True
+                    elif answer_due:
+                        answer_due = False
+                        with self._lock:
+                            swallow = self.swallow_answers > 0
+                            if swallow:
+                                self.swallow_answers -= 1
+                        if swallow:
+                            return  # the request was served; its answer is lost with the connection
+                        if self.answer_delay:
+                            time.sleep(self.answer_delay)
+                            if self._down or self._stop:
+                                return
                     peers[s].sendall(data)
         except OSError:
             return
