@@ -143,6 +143,10 @@ class ELBHealth:
                         return None
                     if action == "DescribeInstanceHealth":
                         return self._describe_instance_health(region, params)
+                    if action == "DescribeLoadBalancerAttributes":
+                        # moto fails with a 500 (AttributeError) for an unknown name; AWS says 400.
+                        self._classic_lb(region, params.get("LoadBalancerName", ""))
+                        return None
                 if service == "elbv2":
                     if action in ("RegisterTargets", "DeregisterTargets"):
                         tg = self._target_group(region, params.get("TargetGroupArn", ""))

@@ -22,6 +22,9 @@ struct CycleCommand: HookCommand {
     @Flag(help: "Rejoin even when the command failed. (R53HOOK_REJOIN_ON_FAILURE)")
     var rejoinOnFailure = false
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds to drain beyond the record's TTL. (R53HOOK_DRAIN_EXTRA, default 5)", valueName: "seconds"))
+    var drainExtra: String?
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to run while out of the fleet, after --.", valueName: "command"))
     var command: [String] = []
 
@@ -33,7 +36,10 @@ struct CycleCommand: HookCommand {
 
     func run() async throws {
         var status: Int32 = 0
-        try await withRuntime(extraFlags: rejoinOnFailure ? [.rejoinOnFailure: "true"] : [:]) { runtime in
+        var extra: [SettingKey: String] = [:]
+        if rejoinOnFailure { extra[.rejoinOnFailure] = "true" }
+        extra[.drainExtra] = drainExtra
+        try await withRuntime(extraFlags: extra) { runtime in
             let context = try await runtime.fleetContext()
             status = try await CycleInstance(context: context, runner: ProcessCommandRunner(logger: runtime.logger))
                 .run(runtime.settings, command: command)

@@ -285,10 +285,6 @@ def test_cycle_with_the_hold_file_leaves_runs_and_stays_out(aws: World):
     assert str(aws.hold_file) in run.output and "keep it out" in run.output
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "HoldFile.holdReason reads the file and treats any read failure as 'no hold file': a hold "
-    "path that exists as a directory (fopen succeeds, fread fails with EISDIR) is ignored and "
-    "start joins; so would an unreadable file or one over 1 MiB. 'While it exists' needs a stat"))
 def test_a_hold_path_that_exists_as_a_directory_still_holds(aws: World):
     aws.fleet.healthy_after(0)
     elb = aws.fleet.create_elb()

@@ -104,11 +104,6 @@ def test_healthy_timeout_exits_75_and_stays_registered(aws: World):
         LoadBalancerNames=[elb])["LoadBalancerDescriptions"][0]["Instances"]]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "LoadBalancerWaiter.waitHealthy gives up as soon as one more 2 s poll would pass the timeout "
-    "(`waited + pollInterval <= timeout`): --healthy-timeout 2 exits 75 after 0.1 s, without a second "
-    "look, although the instance is InService 1 s later; 3 and 4 give up after 2 s. It should poll "
-    "until the deadline itself, as the Route 53 waits do since commit dc3f47e"))
 def test_healthy_timeout_is_waited_out_to_its_end(aws: World):
     aws.fleet.healthy_after(HEALTHY_AFTER)
     elb = aws.fleet.create_elb()
@@ -127,10 +122,6 @@ def test_unknown_elb_name_is_a_configuration_error(aws: World):
     assert run.code == 78, run.describe()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "local AWS, not r53hook: DescribeLoadBalancerAttributes on an unknown classic ELB answers "
-    "500 InternalFailure (moto AttributeError: 'NoneType' object has no attribute 'attributes') "
-    "instead of 400 LoadBalancerNotFound, so stop retries it until --deadline and exits 75"))
 def test_stop_with_an_unknown_elb_name_is_a_configuration_error(aws: World):
     run = aws.hook("stop", "--elb", "nosuch", "--deadline", "2")
     assert run.code == 78, run.describe()

@@ -454,12 +454,6 @@ def test_fence_counts_from_when_the_renewal_was_sent(lk: LockWorld):
     assert lk.entered("waiter").t > last_beat
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "LockStore.replace returns false on InvalidChangeBatch and Renewal.run (LockHolder.swift) calls "
-    "that a lost lock. When a renewal was applied but its answer lost (connection reset), AWSClient "
-    "resends the same [DELETE seq N, CREATE seq N+1], Route 53 refuses it because seq N+1 is already "
-    "there, and the holder kills its command and exits 75 while still holding the lock. acquire() "
-    "checks for its own token after a refused CREATE; renewal should read the record likewise"))
 def test_renewal_whose_answer_was_lost_keeps_the_lock(lk: LockWorld):
     host, port = lk.aws.endpoint.rsplit("//", 1)[1].split(":")
     with lockkit.Blackhole(host, int(port)) as path:
@@ -472,12 +466,6 @@ def test_renewal_whose_answer_was_lost_keeps_the_lock(lk: LockWorld):
     assert lk.value() is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "A renewal call retries with AWSClient's exponential full-jitter backoff (RetryPolicy: up to "
-    "0.25 s x 2^n) and a sleep longer than the time left is cut to the deadline, after which no "
-    "attempt is made: after a throttling burst covering about half of the lease/3 window between "
-    "the renewal and the fence, ~40% of holders sleep through the rest of the window and lose the "
-    "lock although Route 53 answered again 0.6 s before the fence"))
 def test_renewal_retries_until_the_fence_after_a_throttling_burst(lk: LockWorld):
     lease, n = 6, 16
     lk.aws.clear_stats()
@@ -491,19 +479,22 @@ def test_renewal_retries_until_the_fence_after_a_throttling_burst(lk: LockWorld)
         lambda action, status: action == "ChangeResourceRecordSets" and status == 200))
     assert len(creates) == n, creates
     spread = creates[-1] - creates[0]
-    if spread > 0.4:
+    if spread > 0.25:
         pytest.skip(f"the holders acquired {spread:.2f} s apart: their renewal windows do not line up")
     # Route 53 refuses everything from 0.2 s before the first renewal until every holder has had
     # 1.0 to 1.4 s of its 2 s window (renewal at lease/3, fence at 2/3) refused: 0.6 s at least
     # remain for a retry that gets through.
     burst_start = creates[0] + lease / 3 - 0.2
-    burst_end = creates[-1] + lease / 3 + 1.0
+    burst_end = creates[-1] + lease / 3 + 1.4
     time.sleep(max(0.0, burst_start - time.time()))
     lk.aws.faults(throttle_rps=0.01)
     lk.aws.r53.list_hosted_zones()  # the bucket's one token
     time.sleep(max(0.0, burst_end - time.time()))
     lk.aws.faults(throttle_rps=None)
     codes = {p.label: p.wait(30) for p in holders}
+    tl = lk.aws.stats()["timeline"]
+    ch = [(round(e[0]-creates[0],3), e[3]) for e in tl if e[1]=="route53" and e[2]=="ChangeResourceRecordSets" and e[0] > creates[-1]+0.5]
+    print("DEBUG spread", spread, "burst", burst_start-creates[0], burst_end-creates[0])
     lost = sorted(label for label, code in codes.items() if code != 0)
     measure("lock: holders lost after a blackout of 1.0-1.4 s of their 2 s renewal window (lease 6)",
             f"{len(lost)} of {n}")

@@ -31,8 +31,9 @@ public struct AWSClient: Sendable {
 
     /// The same client with another deadline: long-running commands (the lock) bound each call
     /// on its own instead of by the command's start-up deadline.
-    public func with(deadline: Deadline) -> AWSClient {
-        AWSClient(http: http, credentials: credentials, time: time, retryPolicy: retryPolicy, deadline: deadline, logger: logger)
+    public func with(deadline: Deadline, retryPolicy: RetryPolicy? = nil) -> AWSClient {
+        AWSClient(http: http, credentials: credentials, time: time, retryPolicy: retryPolicy ?? self.retryPolicy,
+                  deadline: deadline, logger: logger)
     }
 
     /// Makes the call and returns the parsed XML of a successful answer.

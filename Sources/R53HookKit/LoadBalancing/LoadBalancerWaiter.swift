@@ -28,7 +28,7 @@ public struct LoadBalancerWaiter: Sendable {
                 return waited
             }
             let state = member.map { "\($0.health.rawValue): \($0.detail)" } ?? "not registered"
-            guard waited + pollInterval <= timeout else {
+            guard waited < timeout else {
                 throw HookError(.temporary,
                                 "\(membership) did not report \(instanceId) healthy within \(Int(timeout.seconds)) s (last: \(state)); it stays registered. Check the load balancer's health check, or raise --healthy-timeout")
             }
@@ -36,7 +36,8 @@ public struct LoadBalancerWaiter: Sendable {
                 lastReport = time.monotonicNow
                 logger.info("waiting for \(membership) to report \(instanceId) healthy (\(state), \(Int(waited.seconds)) s)")
             }
-            try await time.sleep(for: pollInterval)
+            // The last pause is cut to the timeout, so the last look is at the timeout itself.
+            try await time.sleep(for: min(pollInterval, timeout - waited))
         }
     }
 
@@ -53,7 +54,7 @@ public struct LoadBalancerWaiter: Sendable {
                 logger.info("\(membership) finished draining \(instanceId) after \(Int(waited.seconds)) s")
                 return waited
             }
-            guard waited + pollInterval <= bound else {
+            guard waited < bound else {
                 logger.warning("\(membership) still reports \(instanceId) \(member.detail) after \(Int(waited.seconds)) s, past its own draining time; going on")
                 return waited
             }
@@ -61,7 +62,7 @@ public struct LoadBalancerWaiter: Sendable {
                 lastReport = time.monotonicNow
                 logger.info("\(membership) is draining \(instanceId): \(member.detail) (\(Int(waited.seconds)) s of at most \(Int(bound.seconds)) s)")
             }
-            try await time.sleep(for: pollInterval)
+            try await time.sleep(for: min(pollInterval, bound - waited))
         }
     }
 }

@@ -96,6 +96,15 @@ actor Renewal {
                     lastSuccess = sentAt
                     nextAttempt = lastSuccess + lease / 3
                     logger.debug("renewed lock \(store.recordName) (renewal \(next.sequence))")
+                } else if let current = try await store.current(budget: max(.seconds(1), lastSuccess + fence - time.monotonicNow)),
+                          current.values.first.flatMap(LockRecord.init(txtValue:)) == next {
+                    // The renewal was applied, but its answer was lost and the resend refused:
+                    // the lock is ours, with the new value.
+                    held = current
+                    value = next
+                    lastWritten = held
+                    lastSuccess = sentAt
+                    nextAttempt = lastSuccess + lease / 3
                 } else {
                     return "its value changed or disappeared (another holder took it over, or it was deleted by hand)"
                 }

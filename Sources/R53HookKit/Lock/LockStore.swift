@@ -13,6 +13,9 @@ public struct LockStore: Sendable {
     public let recordName: String
     /// Each call's own limit, since a lock may be held far longer than any command deadline.
     private let callBudget: Duration
+    /// Short backoffs: a renewal has seconds, not minutes, and one long random sleep must not
+    /// use up the time before the holder's fence.
+    private static let retryPolicy = RetryPolicy(baseDelay: .milliseconds(100), maximumDelay: .seconds(1))
 
     /// Creates the store for a lock name in a zone.
     public init(route53: Route53Client, time: any TimeSource, zone: HostedZone, lockName: String,
@@ -35,7 +38,7 @@ public struct LockStore: Sendable {
 
     /// The record as it is now (exactly, for a later DELETE), or nil when nobody holds the lock.
     public func current(budget: Duration? = nil) async throws -> ResourceRecordSet? {
-        let client = route53.with(deadline: Deadline(budget: budget ?? callBudget, time: time))
+        let client = route53.with(deadline: Deadline(budget: budget ?? callBudget, time: time), retryPolicy: Self.retryPolicy)
         return try await client.recordSets(zoneId: zone.id, name: recordName, type: "TXT").first
     }
 
@@ -60,7 +63,7 @@ public struct LockStore: Sendable {
     }
 
     private func apply(_ changes: [RecordChange], budget: Duration?) async throws -> Bool {
-        let client = route53.with(deadline: Deadline(budget: budget ?? callBudget, time: time))
+        let client = route53.with(deadline: Deadline(budget: budget ?? callBudget, time: time), retryPolicy: Self.retryPolicy)
         do {
             _ = try await client.change(zoneId: zone.id, changes, comment: "r53hook lock")
             return true

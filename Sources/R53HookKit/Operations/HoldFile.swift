@@ -1,9 +1,13 @@
 import AWSKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// The operator's switch to keep an instance out: while the file exists, start and cycle do not
-/// join (through reboots, unlike a flag in memory). Its first line, if any, is the reason shown.
+/// The operator's switch to keep an instance out: while the path exists, start and cycle do not
+/// join (through reboots, unlike a flag in memory). It holds whatever it is (a file, a
+/// directory, an unreadable file); a readable file's first line is shown as the reason.
 public struct HoldFile: Sendable {
-    /// The file's path.
+    /// The path.
     public let path: String
     private let files: any FileReading
 
@@ -13,10 +17,11 @@ public struct HoldFile: Sendable {
         self.files = files
     }
 
-    /// The reason to stay out, or nil when the file does not exist.
+    /// The reason to stay out, or nil when nothing exists at the path.
     public func holdReason() -> String? {
-        guard let text = files.read(path: path) else { return nil }
-        let firstLine = text.split(whereSeparator: \.isNewline).first.map { $0.trimmingWhitespace } ?? ""
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        let firstLine = files.read(path: path)?.split(whereSeparator: \.isNewline).first.map { $0.trimmingWhitespace } ?? ""
         return firstLine.isEmpty ? "\(path) exists" : "\(path) exists: \(firstLine)"
     }
 }

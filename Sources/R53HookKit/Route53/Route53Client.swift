@@ -15,8 +15,8 @@ public struct Route53Client: Sendable {
     }
 
     /// The same client with another deadline for every call.
-    public func with(deadline: Deadline) -> Route53Client {
-        Route53Client(aws: aws.with(deadline: deadline), service: service)
+    public func with(deadline: Deadline, retryPolicy: RetryPolicy? = nil) -> Route53Client {
+        Route53Client(aws: aws.with(deadline: deadline, retryPolicy: retryPolicy), service: service)
     }
 
     /// GetHostedZone.
