@@ -486,7 +486,7 @@ def test_renewal_retries_until_the_fence_after_a_throttling_burst(lk: LockWorld)
     spread = creates[-1] - creates[0]
     if spread > 0.4:
         pytest.skip(f"the holders acquired {spread:.2f} s apart: their renewal windows do not line up")
-    burst_start = creates[-1] + lease / 3 - 0.2
+    burst_start = creates[0] + lease / 3 - 0.2
     burst_end = creates[0] + lease * 2 / 3 - 1.2
     time.sleep(max(0.0, burst_start - time.time()))
     lk.aws.faults(throttle_rps=0.01)
@@ -497,7 +497,7 @@ def test_renewal_retries_until_the_fence_after_a_throttling_burst(lk: LockWorld)
     lost = sorted(label for label, code in codes.items() if code != 0)
     refused = burst_end - creates[-1] - lease / 3
     measure("lock: holders that lost the lock after a throttling burst over most of the renewal window (lease 9)",
-            f"{len(lost)} of {n} (each refused for {refused:.1f} to {refused + spread:.1f} s of its 3 s)")
+            f"{len(lost)} of {n} (each refused for {refused:.1f} to {refused + spread:.1f} s of its 3 s window)")
     assert lk.aws.stats()["throttled"] > n
     assert lost == [], f"{len(lost)} of {n} holders lost their lock: {lost}\n{holders[0].describe()}"
 
