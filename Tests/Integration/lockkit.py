@@ -329,7 +329,8 @@ class Blackhole:
     only); `restore()` forwards again. `answer_delay` (seconds) holds the first chunk of every
     answer that long: requests arrive (and changes apply) at once, answers come late, as over a
     slow network. `swallow_answers` = N: the next N answers are dropped and their connections
-    closed, after the server has done what was asked (a reset at the worst moment). Use as a context manager."""
+    closed, after the server has done what was asked (a reset at the worst moment).
+    `requests` lists when each request it forwarded started: one client's request rate. Use as a context manager."""
 
     def __init__(self, target_host: str, target_port: int):
         self.target = (target_host, target_port)
@@ -343,6 +344,7 @@ class Blackhole:
         self._stop = False
         self.answer_delay = 0.0
         self.swallow_answers = 0
+        self.requests: list[float] = []  # when each request went through (monotonic)
         self._lock = threading.Lock()
         self._conns: list[socket.socket] = []
         self._threads: list[threading.Thread] = []
@@ -386,6 +388,9 @@ class Blackhole:
                     if not data:
                         return
                     if s is a:
+                        if not answer_due:
+                            with self._lock:
+                                self.requests.append(time.monotonic())
                         answer_due = True
                     elif answer_due:
                         answer_due = False
