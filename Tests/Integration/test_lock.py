@@ -543,11 +543,6 @@ def test_request_rate_of_one_waiter(lk: LockWorld):
             f"{len(mine)} in {end - start:.1f} s = {rate:.2f}/s")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "LockStore.retryPolicy (LockStore.swift:18; 100 ms base, 1 s cap, since d985343 for the holder's "
-    "renewals) is used by every lock call, the waiter's polls too (FleetLock.acquire: store.create and "
-    "store.current, each retried for up to the 20 s callBudget): a throttled waiter retries about every "
-    "0.5 s and its rate rises from ~0.5 to ~2 requests/s, taking the tokens the holder's renewals need"))
 def test_a_waiter_does_not_poll_faster_when_throttled(lk: LockWorld):
     # The rest of the fleet has used up the account's Route 53 rate: 0.5 requests/s are left.
     # A polite waiter keeps to its polls (lease/3, at most 5 s, ±50%: about 0.5 requests/s
