@@ -81,6 +81,9 @@ public struct AWSClient: Sendable {
             }
 
             lastFailure = failure
+            if let limit = retryPolicy.maximumRetries, retry >= limit {
+                throw exhausted(failure, operation: operation, service: service, attempts: retry + 1)
+            }
             retry += 1
             // Keep trying until the deadline itself: a long random backoff is cut to the time left.
             let left = deadline.remaining(time)

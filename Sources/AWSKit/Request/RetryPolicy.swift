@@ -1,6 +1,6 @@
 /// Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff and
 /// Jitter"): before retry n, sleep a uniformly random time between 0 and min(cap, base × 2ⁿ).
-/// There is no attempt limit: the command's deadline bounds the retries.
+/// By default there is no attempt limit: the command's deadline bounds the retries.
 public struct RetryPolicy: Sendable {
     /// The first retry's upper bound.
     public var baseDelay: Duration
@@ -8,12 +8,15 @@ public struct RetryPolicy: Sendable {
     public var maximumDelay: Duration
     /// A number in [0, 1); injectable so tests are deterministic.
     public var random: @Sendable () -> Double
+    /// At most this many retries (nil: until the deadline); 0 for callers that poll anyway.
+    public var maximumRetries: Int?
 
     /// Creates a policy; the defaults suit Route 53's 5 requests/s account limit.
-    public init(baseDelay: Duration = .milliseconds(250), maximumDelay: Duration = .seconds(20),
+    public init(baseDelay: Duration = .milliseconds(250), maximumDelay: Duration = .seconds(20), maximumRetries: Int? = nil,
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.baseDelay = baseDelay
         self.maximumDelay = maximumDelay
+        self.maximumRetries = maximumRetries
         self.random = random
     }
 

@@ -62,9 +62,26 @@ public struct FleetLock: Sendable {
         let started = time.monotonicNow
         var observed: (value: [String], since: Duration)?
         var lastReport = started
+        var failures = 0
         while true {
-            if try await store.create(mine) { return store.record(mine) }
-            guard let current = try await store.current() else { continue }  // released meanwhile: try again
+            let polled: (created: Bool, current: ResourceRecordSet?)
+            do {
+                let created = try await store.create(mine)
+                polled = (created, created ? nil : try await store.current())
+                failures = 0
+            } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
+                // Throttled or unreachable: ask less often, not more (up to once a lease).
+                failures += 1
+                let pause = min(pollInterval(lease: .seconds(mine.leaseSeconds)) * (1 << min(failures, 5)), .seconds(mine.leaseSeconds))
+                if case .upTo(let limit?) = waiting, time.monotonicNow - started >= limit {
+                    throw HookError(.temporary, "lock \(store.recordName) could not be taken within \(Int(limit.seconds)) s (--wait-timeout); last: \(error.message)", underlying: error)
+                }
+                logger.notice("lock \(store.recordName): \(error.message); polling again in \(Int(pause.seconds)) s")
+                try await time.sleep(for: pause)
+                continue
+            }
+            if polled.created { return store.record(mine) }
+            guard let current = polled.current else { continue }  // released meanwhile: try again
             let holder = current.values.first.flatMap(LockRecord.init(txtValue:))
             if holder?.token == mine.token { return current }  // an earlier CREATE of ours went through
             let who = holder.map { "\($0.owner) (renewal \($0.sequence))" } ?? "an unknown value \(current.values.first ?? "")"
@@ -77,7 +94,11 @@ public struct FleetLock: Sendable {
             if let seen = observed, seen.value == current.values {
                 if now - seen.since >= staleAfter {
                     logger.warning("lock \(store.recordName) held by \(who) has not changed for \(Int((now - seen.since).seconds)) s, a full lease: taking it over")
-                    if try await store.replace(current, with: mine) { return store.record(mine) }
+                    do {
+                        if try await store.replace(current, with: mine) { return store.record(mine) }
+                    } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
+                        logger.notice("lock \(store.recordName): taking over failed (\(error.message)); polling again")
+                    }
                     observed = nil
                     continue
                 }

@@ -89,14 +89,14 @@ actor Renewal {
                 // value from the moment Route 53 applies it, which is after it was sent: so the
                 // next fence counts from the sending, never from the answer.
                 let sentAt = now
-                if try await store.replace(held, with: next, budget: lastSuccess + fence - now) {
+                if try await store.replace(held, with: next, budget: lastSuccess + fence - now, urgent: true) {
                     held = store.record(next)
                     value = next
                     lastWritten = held
                     lastSuccess = sentAt
                     nextAttempt = lastSuccess + lease / 3
                     logger.debug("renewed lock \(store.recordName) (renewal \(next.sequence))")
-                } else if let current = try await store.current(budget: max(.seconds(1), lastSuccess + fence - time.monotonicNow)),
+                } else if let current = try await store.current(budget: max(.seconds(1), lastSuccess + fence - time.monotonicNow), urgent: true),
                           current.values.first.flatMap(LockRecord.init(txtValue:)) == next {
                     // The renewal was applied, but its answer was lost and the resend refused:
                     // the lock is ours, with the new value.

@@ -13,9 +13,11 @@ public struct LockStore: Sendable {
     public let recordName: String
     /// Each call's own limit, since a lock may be held far longer than any command deadline.
     private let callBudget: Duration
-    /// Short backoffs: a renewal has seconds, not minutes, and one long random sleep must not
-    /// use up the time before the holder's fence.
-    private static let retryPolicy = RetryPolicy(baseDelay: .milliseconds(100), maximumDelay: .seconds(1))
+    /// Short backoffs for a holder's renewal only: it has seconds before its fence, and one long
+    /// random sleep must not use them up. Waiters keep the polite default backoff.
+    private static let urgentRetryPolicy = RetryPolicy(baseDelay: .milliseconds(100), maximumDelay: .seconds(1))
+    /// Waiters do not retry at all: a failed poll makes the next one come later (see FleetLock).
+    private static let pollingRetryPolicy = RetryPolicy(maximumRetries: 0)
 
     /// Creates the store for a lock name in a zone.
     public init(route53: Route53Client, time: any TimeSource, zone: HostedZone, lockName: String,
@@ -37,24 +39,25 @@ public struct LockStore: Sendable {
     }
 
     /// The record as it is now (exactly, for a later DELETE), or nil when nobody holds the lock.
-    public func current(budget: Duration? = nil) async throws -> ResourceRecordSet? {
-        let client = route53.with(deadline: Deadline(budget: budget ?? callBudget, time: time), retryPolicy: Self.retryPolicy)
+    public func current(budget: Duration? = nil, urgent: Bool = false) async throws -> ResourceRecordSet? {
+        let client = route53.with(deadline: Deadline(budget: budget ?? callBudget, time: time),
+                                  retryPolicy: urgent ? Self.urgentRetryPolicy : Self.pollingRetryPolicy)
         return try await client.recordSets(zoneId: zone.id, name: recordName, type: "TXT").first
     }
 
     /// CREATE: true when this call created the record, false when it already existed.
     public func create(_ value: LockRecord, budget: Duration? = nil) async throws -> Bool {
-        try await apply([RecordChange(.create, record(value))], budget: budget)
+        try await apply([RecordChange(.create, record(value))], budget: budget, urgent: false)
     }
 
     /// [DELETE old, CREATE new] at once: true when `old` was still exactly the record.
-    public func replace(_ old: ResourceRecordSet, with value: LockRecord, budget: Duration? = nil) async throws -> Bool {
-        try await apply([RecordChange(.delete, old), RecordChange(.create, record(value))], budget: budget)
+    public func replace(_ old: ResourceRecordSet, with value: LockRecord, budget: Duration? = nil, urgent: Bool = false) async throws -> Bool {
+        try await apply([RecordChange(.delete, old), RecordChange(.create, record(value))], budget: budget, urgent: urgent)
     }
 
     /// Exact DELETE: true when `old` was still exactly the record.
     public func delete(_ old: ResourceRecordSet, budget: Duration? = nil) async throws -> Bool {
-        try await apply([RecordChange(.delete, old)], budget: budget)
+        try await apply([RecordChange(.delete, old)], budget: budget, urgent: false)
     }
 
     /// The record set holding a value.
@@ -62,8 +65,9 @@ public struct LockStore: Sendable {
         ResourceRecordSet(name: recordName, type: "TXT", ttl: 1, values: [value.txtValue])
     }
 
-    private func apply(_ changes: [RecordChange], budget: Duration?) async throws -> Bool {
-        let client = route53.with(deadline: Deadline(budget: budget ?? callBudget, time: time), retryPolicy: Self.retryPolicy)
+    private func apply(_ changes: [RecordChange], budget: Duration?, urgent: Bool) async throws -> Bool {
+        let client = route53.with(deadline: Deadline(budget: budget ?? callBudget, time: time),
+                                  retryPolicy: urgent ? Self.urgentRetryPolicy : Self.pollingRetryPolicy)
         do {
             _ = try await client.change(zoneId: zone.id, changes, comment: "r53hook lock")
             return true
