@@ -240,10 +240,6 @@ def test_wait_timeout_is_kept_against_a_long_lease(lk: LockWorld):
     holder.kill()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "FleetLock.acquire (since 0c21629): when a poll fails (throttled, 5xx, unreachable) the catch "
-    "branch checks only --wait-timeout, never --no-wait, and sleeps and polls again: with Route 53 "
-    "refusing the CREATE, `lock --no-wait` never exits"))
 def test_no_wait_gives_up_at_once_when_route53_refuses(lk: LockWorld):
     # Every ChangeResourceRecordSets is refused (PriorRequestNotComplete, a throttling error);
     # the zone lookup still works.
@@ -257,10 +253,6 @@ def test_no_wait_gives_up_at_once_when_route53_refuses(lk: LockWorld):
     assert p.elapsed < 3, p.describe()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "FleetLock.acquire (since 0c21629): after a failed poll the pause is pollInterval x 2^failures "
-    "up to a lease, not cut to the --wait-timeout left (the held-lock path cuts it): with Route 53 "
-    "refusing the CREATE, --wait-timeout 2 with --lease 12 ends after 4 to 12 s"))
 def test_wait_timeout_is_kept_while_route53_refuses(lk: LockWorld):
     lk.aws.faults(prior_request_not_complete=1000)
     p = lk.start("timeout", lease=12, extra=("--wait-timeout", "2"))
@@ -534,11 +526,6 @@ def test_renewal_retries_until_the_fence_after_a_throttling_burst(lk: LockWorld)
     assert lost == [], f"{len(lost)} of {n} holders lost their lock: {lost}\n{holders[0].describe()}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Since 0c21629, LockStore.delete (the release) calls apply(urgent: false), i.e. "
-    "pollingRetryPolicy = RetryPolicy(maximumRetries: 0), meant for waiters' polls: one dropped "
-    "connection or 5xx and FleetLock.release gives up ('could not release lock ... it expires after "
-    "its lease'), the record stays and every waiter waits a full lease for a lock nobody holds"))
 @pytest.mark.parametrize("fault", [{"drop_connections": 1}, {"error_5xx": 1}])
 def test_release_gets_through_a_transient_failure(lk: LockWorld, fault: dict[str, int]):
     # The command's last act: the next AWS request (r53hook's release) fails once, as requests

@@ -72,9 +72,18 @@ public struct FleetLock: Sendable {
             } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
                 // Throttled or unreachable: ask less often, not more (up to once a lease).
                 failures += 1
-                let pause = min(pollInterval(lease: .seconds(mine.leaseSeconds)) * (1 << min(failures, 5)), .seconds(mine.leaseSeconds))
-                if case .upTo(let limit?) = waiting, time.monotonicNow - started >= limit {
-                    throw HookError(.temporary, "lock \(store.recordName) could not be taken within \(Int(limit.seconds)) s (--wait-timeout); last: \(error.message)", underlying: error)
+                var pause = min(pollInterval(lease: .seconds(mine.leaseSeconds)) * (1 << min(failures, 5)), .seconds(mine.leaseSeconds))
+                switch waiting {
+                case .noWait:
+                    throw HookError(.temporary, "lock \(store.recordName) could not be taken (\(error.message)); not waiting (--no-wait)", underlying: error)
+                case .upTo(let limit?):
+                    let elapsed = time.monotonicNow - started
+                    if elapsed >= limit {
+                        throw HookError(.temporary, "lock \(store.recordName) could not be taken within \(Int(limit.seconds)) s (--wait-timeout); last: \(error.message)", underlying: error)
+                    }
+                    pause = min(pause, limit - elapsed)
+                case .upTo(nil):
+                    break
                 }
                 logger.notice("lock \(store.recordName): \(error.message); polling again in \(Int(pause.seconds)) s")
                 try await time.sleep(for: pause)
@@ -129,15 +138,16 @@ public struct FleetLock: Sendable {
 
     private func release(_ last: ResourceRecordSet, token: String) async {
         do {
-            if try await store.delete(last) {
+            // Releasing retries (short backoffs): a record left behind blocks everyone for a lease.
+            if try await store.delete(last, urgent: true) {
                 logger.info("released lock \(store.recordName)")
                 return
             }
             // A renewal cancelled in flight may have been applied all the same: the record then
             // holds a newer value of ours. Delete exactly that one, never another holder's.
-            if let current = try await store.current(),
+            if let current = try await store.current(urgent: true),
                current.values.first.flatMap(LockRecord.init(txtValue:))?.token == token,
-               try await store.delete(current) {
+               try await store.delete(current, urgent: true) {
                 logger.info("released lock \(store.recordName)")
             } else {
                 logger.warning("lock \(store.recordName) was no longer ours to release")

@@ -56,8 +56,8 @@ public struct LockStore: Sendable {
     }
 
     /// Exact DELETE: true when `old` was still exactly the record.
-    public func delete(_ old: ResourceRecordSet, budget: Duration? = nil) async throws -> Bool {
-        try await apply([RecordChange(.delete, old)], budget: budget, urgent: false)
+    public func delete(_ old: ResourceRecordSet, budget: Duration? = nil, urgent: Bool = false) async throws -> Bool {
+        try await apply([RecordChange(.delete, old)], budget: budget, urgent: urgent)
     }
 
     /// The record set holding a value.
