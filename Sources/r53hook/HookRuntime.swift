@@ -75,6 +75,12 @@ struct HookRuntime {
                             time: time, logger: logger)
     }
 
+    /// EC2 in this instance's region (for sweep).
+    func instanceStates() async throws -> EC2Client {
+        let region = try await RegionResolver(environment: environment, metadata: metadata).region()
+        return EC2Client(aws: aws, service: try AWSService.ec2(region: region, environment: environment))
+    }
+
     private static func bootstrapLogging(debug: Bool) -> Logger {
         LoggingSystem.bootstrap { _ in StderrLogHandler(logLevel: debug ? .debug : .info) }
         return Logger(label: "r53hook")

@@ -32,7 +32,8 @@ struct R53HookCommand: AsyncParsableCommand {
             \(ExitStatusHelp.table)
             """,
         version: R53HookVersion.current,
-        subcommands: [StartCommand.self, StopCommand.self, StatusCommand.self, CycleCommand.self, LockCommand.self])
+        subcommands: [StartCommand.self, StopCommand.self, StatusCommand.self, CycleCommand.self, LockCommand.self,
+                      HeartbeatCommand.self, MembersCommand.self, RoleCommand.self, SweepCommand.self])
 }
 
 /// Keeps the exit code table next to the codes themselves.

@@ -24,12 +24,7 @@ enum StatusFormatter {
                 record.healthCheckId ?? "-",
             ])
         }
-        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        for row in rows {
-            lines.append(row.indices.map { column in
-                column == row.count - 1 ? row[column] : row[column] + String(repeating: " ", count: widths[column] - row[column].count)
-            }.joined(separator: "  "))
-        }
+        lines += TextTable.render(rows)
         lines.append("(* = this instance) \(report.records.count) record\(report.records.count == 1 ? "" : "s") in the set")
         return lines.joined(separator: "\n")
     }

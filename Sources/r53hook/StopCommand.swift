@@ -7,9 +7,10 @@ struct StopCommand: HookCommand {
         commandName: "stop",
         abstract: "Leave: delete exactly this instance's record (wait INSYNC, drain the TTL) and/or deregister it from a load balancer.",
         discussion: """
-            Reads this instance's record (NAME TYPE with its SetIdentifier) and deletes exactly it, \
-            repeating every value as Route 53 requires; a record that is not there is reported and \
-            the command succeeds. It then waits until the deletion is INSYNC on every Route 53 name \
+            Reads this instance's record (NAME TYPE with its SetIdentifier) and its registry mark \
+            and deletes exactly both in one batch, repeating every value as Route 53 requires; a \
+            record that is not there is reported and the command succeeds. A record without \
+            r53hook's mark is left alone (exit 78). It then waits until the deletion is INSYNC on every Route 53 name \
             server and, after that, for the deleted record's TTL plus --drain-extra seconds, so \
             resolvers that cached the address stop using it while the service still answers. \
             Progress goes to stderr.

@@ -31,7 +31,7 @@ struct DomainHarness {
         identity = InstanceIdentity(metadata: FakeMetadata(metadata))
     }
 
-    var join: JoinRecordSet { JoinRecordSet(route53: route53, identity: identity, waiter: waiter, logger: logs.logger()) }
+    var join: JoinRecordSet { JoinRecordSet(route53: route53, identity: identity, waiter: waiter, time: time, logger: logs.logger()) }
 
     var leave: LeaveRecordSet {
         LeaveRecordSet(route53: route53, identity: identity, waiter: waiter, drainTimer: DrainTimer(time: time, logger: logs.logger()),
@@ -47,5 +47,25 @@ struct DomainHarness {
 
     static func record(_ id: String, _ value: String, weight: Int = 10, ttl: Int = 60) -> FakeRoute53.Record {
         FakeRoute53.Record(name: "app.example.com.", type: "A", setIdentifier: id, weight: weight, ttl: ttl, values: [value])
+    }
+
+    /// The registry mark r53hook writes beside a record of app.example.com.
+    static func mark(_ id: String, _ address: String, instance: String? = nil, joined: Int = 1_700_000_000,
+                     heartbeat: Int? = nil, role: MemberRole? = nil, group: String? = nil, zone: String = "us-east-1a") -> FakeRoute53.Record {
+        let mark = MemberMark(instanceId: instance ?? id, address: address, availabilityZone: zone, joinedAt: joined,
+                              heartbeatAt: heartbeat, role: role, group: group)
+        return FakeRoute53.Record(name: "_r53hook-a.app.example.com.", type: "TXT", setIdentifier: id, weight: 0, ttl: 60,
+                                  values: [mark.txtValue])
+    }
+
+    /// Inserts a record together with its mark, as `start` would have written them.
+    func insertOwned(_ record: FakeRoute53.Record, in zoneId: String = "ZPUBLIC", heartbeat: Int? = nil) {
+        fake.insert(record, in: zoneId)
+        fake.insert(Self.mark(record.setIdentifier ?? "", record.values.first ?? "", heartbeat: heartbeat, zone: "-"), in: zoneId)
+    }
+
+    /// The zone's address records, without the registry marks.
+    func addressRecords(in zoneId: String = "ZPUBLIC") -> [FakeRoute53.Record] {
+        fake.records(in: zoneId).filter { $0.type != "TXT" }
     }
 }

@@ -14,7 +14,7 @@ private let me = "i-0123456789abcdef0"
         let outcome = try await JoinFleet(context: harness.fleet(balancer)).run(settings)
         #expect(balancer.events == ["register \(me)"])
         #expect(outcome.healthyAfter == .seconds(6))  // polled every 2 s: healthy at the first poll after 5 s
-        #expect(harness.fake.records(in: "ZPUBLIC").count == 1)
+        #expect(harness.addressRecords().count == 1)
         // DNS joined only after the load balancer reported the instance healthy.
         #expect(harness.logs.messages.firstIndex { $0.contains("reports \(me) healthy") } ?? 99
                 < harness.logs.messages.firstIndex { $0.contains("registered app.example.com.") } ?? 0)
@@ -128,7 +128,7 @@ private let me = "i-0123456789abcdef0"
 
     @Test func dnsAndLoadBalancerDrainAtTheSameTime() async throws {
         let harness = try DomainHarness(pollsUntilInSync: 1)
-        harness.fake.insert(DomainHarness.record(me, "203.0.113.7", ttl: 20), in: "ZPUBLIC")
+        harness.insertOwned(DomainHarness.record(me, "203.0.113.7", ttl: 20))
         let balancer = FakeLoadBalancer(time: harness.time, drainFor: .seconds(10))
         balancer.add(me)
         var settings = DomainHarness.settings()
@@ -191,14 +191,15 @@ private let me = "i-0123456789abcdef0"
 
     @Test func leavesRunsTheCommandThenRejoins() async throws {
         let harness = try DomainHarness(pollsUntilInSync: 1)
-        harness.fake.insert(DomainHarness.record(me, "203.0.113.7", ttl: 10), in: "ZPUBLIC")
+        harness.insertOwned(DomainHarness.record(me, "203.0.113.7", ttl: 10))
         harness.fake.insert(DomainHarness.record("i-b", "203.0.113.8", ttl: 10), in: "ZPUBLIC")
         let balancer = FakeLoadBalancer(time: harness.time, drainFor: .seconds(3))
         for id in [me, "i-b"] { balancer.add(id) }
         let fake = harness.fake
         let runner = RecordingRunner {
             // While the command runs, this instance is out of DNS and drained from the ELB.
-            #expect(fake.records(in: "ZPUBLIC").map(\.setIdentifier) == ["i-b"])
+            #expect(fake.records(in: "ZPUBLIC").filter { $0.type == "A" }.map(\.setIdentifier) == ["i-b"])
+            #expect(!fake.records(in: "ZPUBLIC").contains { $0.setIdentifier == "i-0123456789abcdef0" })
         }
         let status = try await CycleInstance(context: harness.fleet(balancer), runner: runner)
             .run(settings(), command: ["systemctl", "restart", "app"])
@@ -206,7 +207,8 @@ private let me = "i-0123456789abcdef0"
         #expect(runner.commands == [["systemctl", "restart", "app"]])
         #expect(balancer.events == ["deregister \(me)", "register \(me)"])
         #expect(try await balancer.member(instanceId: me)?.isHealthy == true)
-        #expect(harness.fake.records(in: "ZPUBLIC").count == 2)
+        #expect(harness.addressRecords().count == 2)
+        #expect(harness.fake.records(in: "ZPUBLIC").filter { $0.type == "TXT" }.map(\.setIdentifier) == [me])
     }
 
     @Test func aFailedCommandStaysOutUnlessAskedToRejoin() async throws {

@@ -9,7 +9,12 @@ import TestSupport
         let (record, outcome) = try await harness.join.run(DomainHarness.settings())
         #expect(record == ResourceRecordSet(name: "app.example.com.", type: "A", setIdentifier: "i-0123456789abcdef0", weight: 10,
                                             ttl: 60, values: ["203.0.113.7"]))
-        #expect(harness.fake.records(in: "ZPUBLIC") == [DomainHarness.record("i-0123456789abcdef0", "203.0.113.7")])
+        // The record and its registry mark, written in one batch.
+        #expect(harness.fake.records(in: "ZPUBLIC") == [DomainHarness.record("i-0123456789abcdef0", "203.0.113.7"),
+                                                        FakeRoute53.Record(name: "_r53hook-a.app.example.com.", type: "TXT",
+                                                                           setIdentifier: "i-0123456789abcdef0", weight: 0, ttl: 60,
+                                                                           values: ["\"r53hook-member v=1 instance=i-0123456789abcdef0 address=203.0.113.7 az=- joined=1795000000\""])])
+        #expect(harness.fake.operations.filter { $0 == "ChangeResourceRecordSets" }.count == 1)
         guard case .upserted(let change, let waited?) = outcome else { Issue.record("expected a waited upsert"); return }
         #expect(change.status == .pending)
         #expect(waited == .milliseconds(1500))  // three polls, half a second apart
@@ -19,6 +24,7 @@ import TestSupport
     @Test func anIdenticalRecordCostsNoChange() async throws {
         let harness = try DomainHarness()
         harness.fake.insert(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7"), in: "ZPUBLIC")
+        harness.fake.insert(DomainHarness.mark("i-0123456789abcdef0", "203.0.113.7", zone: "-"), in: "ZPUBLIC")
         let (_, outcome) = try await harness.join.run(DomainHarness.settings())
         #expect(outcome == .unchanged)
         #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
@@ -26,12 +32,17 @@ import TestSupport
 
     @Test func aStaleRecordAfterACrashIsRepaired() async throws {
         let harness = try DomainHarness()
-        harness.fake.insert(DomainHarness.record("i-0123456789abcdef0", "198.51.100.1", weight: 3), in: "ZPUBLIC")
-        harness.fake.insert(DomainHarness.record("i-other", "198.51.100.2"), in: "ZPUBLIC")
+        harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "198.51.100.1", weight: 3))
+        harness.insertOwned(DomainHarness.record("i-other", "198.51.100.2"))
         _ = try await harness.join.run(DomainHarness.settings())
-        #expect(harness.fake.records(in: "ZPUBLIC").contains(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7")))
-        #expect(harness.fake.records(in: "ZPUBLIC").contains(DomainHarness.record("i-other", "198.51.100.2")))
-        #expect(harness.fake.records(in: "ZPUBLIC").count == 2)
+        #expect(harness.addressRecords().contains(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7")))
+        #expect(harness.addressRecords().contains(DomainHarness.record("i-other", "198.51.100.2")))
+        #expect(harness.addressRecords().count == 2)
+        // The mark now carries the new address; the other member's mark is untouched.
+        let marks = harness.fake.records(in: "ZPUBLIC").filter { $0.type == "TXT" }
+        #expect(marks.count == 2)
+        #expect(marks.contains { $0.setIdentifier == "i-0123456789abcdef0" && $0.values[0].contains("address=203.0.113.7") })
+        #expect(marks.contains(DomainHarness.mark("i-other", "198.51.100.2", zone: "-")))
     }
 
     @Test func noWaitReturnsWithoutPolling() async throws {
@@ -45,7 +56,8 @@ import TestSupport
         let harness = try DomainHarness()
         let (_, outcome) = try await harness.join.run(DomainHarness.settings { $0.dryRun = true })
         guard case .planned(let plan) = outcome else { Issue.record("expected a plan"); return }
-        #expect(plan.text.contains("<Action>UPSERT</Action>"))
+        #expect(plan.text.contains("<Action>CREATE</Action>"))
+        #expect(plan.text.contains("<Name>_r53hook-a.app.example.com.</Name><Type>TXT</Type>"))
         #expect(plan.text.contains("<Value>203.0.113.7</Value>"))
         #expect(plan.text.contains("then: wait until Route 53 reports the change INSYNC"))
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
@@ -83,7 +95,7 @@ import TestSupport
         }
         let (record, _) = try await harness.join.run(DomainHarness.settings { $0.record?.zone = .name("example.com.", isPrivate: true) })
         #expect(record.values == ["10.0.0.7"])
-        #expect(harness.fake.records(in: "ZPRIVATE").count == 1)
+        #expect(harness.addressRecords(in: "ZPRIVATE").count == 1)
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
     }
 

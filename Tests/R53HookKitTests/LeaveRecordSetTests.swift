@@ -8,8 +8,8 @@ import TestSupport
         let harness = try DomainHarness(pollsUntilInSync: 4)
         let own = DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", weight: 7, ttl: 30)
         let other = DomainHarness.record("i-other", "198.51.100.2", weight: 7, ttl: 30)
-        harness.fake.insert(own, in: "ZPUBLIC")
-        harness.fake.insert(other, in: "ZPUBLIC")
+        harness.insertOwned(own)
+        harness.insertOwned(other)
         harness.fake.insert(FakeRoute53.Record(name: "db.example.com.", type: "A", values: ["10.0.0.1"]), in: "ZPUBLIC")
 
         let started = harness.time.monotonicNow
@@ -19,8 +19,11 @@ import TestSupport
         #expect(deleted.values == ["203.0.113.7"])
         #expect(change.id == "C1")
         #expect(drained == .seconds(35))
-        #expect(harness.fake.records(in: "ZPUBLIC").count == 2)
+        // Its record and its mark went in one batch; the other member's pair and db stay.
+        #expect(harness.fake.records(in: "ZPUBLIC").count == 3)
         #expect(!harness.fake.records(in: "ZPUBLIC").contains(own))
+        #expect(!harness.fake.records(in: "ZPUBLIC").contains { $0.type == "TXT" && $0.setIdentifier == "i-0123456789abcdef0" })
+        #expect(harness.fake.operations.filter { $0 == "ChangeResourceRecordSets" }.count == 1)
         // Four polls half a second apart, then exactly TTL + extra: nothing of r53hook's own.
         #expect(harness.time.monotonicNow - started == .milliseconds(2000) + .seconds(35))
         let messages = harness.logs.messages
@@ -43,17 +46,18 @@ import TestSupport
 
     @Test func aRecordChangedUnderneathIsReadAgain() async throws {
         let harness = try DomainHarness(pollsUntilInSync: 1)
-        harness.fake.insert(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", ttl: 10), in: "ZPUBLIC")
+        harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", ttl: 10))
         harness.fake.inject("ChangeResourceRecordSets", [HTTPResponse(status: 400, body: Array(
             "<InvalidChangeBatch><Messages><Message>Tried to delete resource record set [name='app.example.com.', type='A', set-identifier='i-0123456789abcdef0'] but the values provided do not match the current values</Message></Messages></InvalidChangeBatch>".utf8))])
         guard case .deleted = try await harness.leave.run(DomainHarness.settings()) else { Issue.record("expected a deletion"); return }
-        #expect(harness.fake.operations.filter { $0 == "ListResourceRecordSets" }.count == 2)
+        // Each round reads the record and its mark.
+        #expect(harness.fake.operations.filter { $0 == "ListResourceRecordSets" }.count == 4)
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
     }
 
     @Test func aSyncTimeoutStillDrainsBeforeFailing() async throws {
         let harness = try DomainHarness(pollsUntilInSync: 10_000, deadline: .seconds(10))
-        harness.fake.insert(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", ttl: 20), in: "ZPUBLIC")
+        harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", ttl: 20))
         do {
             _ = try await harness.leave.run(DomainHarness.settings())
             Issue.record("expected the deadline to be reported")
@@ -77,14 +81,15 @@ import TestSupport
 
     @Test func dryRunShowsTheExactDeleteAndTheWaits() async throws {
         let harness = try DomainHarness()
-        harness.fake.insert(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", weight: 9, ttl: 45), in: "ZPUBLIC")
+        harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", weight: 9, ttl: 45))
         guard case .planned(let plan) = try await harness.leave.run(DomainHarness.settings { $0.dryRun = true }) else {
             Issue.record("expected a plan"); return
         }
         #expect(plan.text.contains("<Action>DELETE</Action>"))
         #expect(plan.text.contains("<Weight>9</Weight><TTL>45</TTL>"))
+        #expect(plan.text.contains("<Name>_r53hook-a.app.example.com.</Name><Type>TXT</Type>"))
         #expect(plan.text.contains("then: drain 50 s"))
-        #expect(harness.fake.records(in: "ZPUBLIC").count == 1)
+        #expect(harness.fake.records(in: "ZPUBLIC").count == 2)
     }
 }
 
@@ -128,14 +133,18 @@ private extension String {
 }
 
 @Suite struct LeaveRecordSetErrorShapeTests {
-    @Test func aRecordDeletedByOthersInTheErrorResponseShapeIsStillDone() async throws {
+    @Test func aStaleRefusalInTheErrorResponseShapeIsReadAgain() async throws {
         let harness = try DomainHarness(pollsUntilInSync: 1)
-        harness.fake.insert(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", ttl: 10), in: "ZPUBLIC")
+        harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", ttl: 10))
+        // Route 53 can answer a stale exact DELETE in the ErrorResponse shape too; nothing was
+        // applied, so stop reads the pair again and deletes it.
         harness.fake.inject("ChangeResourceRecordSets", [FakeRoute53.error(400, "InvalidChangeBatch",
             "[Tried to delete resource record set [name='app.example.com.', type='A', set-identifier='i-0123456789abcdef0'] but it was not found]")])
-        guard case .deleted(_, nil, let drained) = try await harness.leave.run(DomainHarness.settings()) else {
-            Issue.record("expected success after someone else's delete"); return
+        guard case .deleted(_, _?, let drained) = try await harness.leave.run(DomainHarness.settings()) else {
+            Issue.record("expected the pair deleted on the second try"); return
         }
         #expect(drained == .seconds(15))
+        #expect(harness.fake.operations.filter { $0 == "ChangeResourceRecordSets" }.count == 2)
+        #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
     }
 }

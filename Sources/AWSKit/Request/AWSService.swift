@@ -46,6 +46,13 @@ public struct AWSService: Sendable {
                                           default: "https://elasticloadbalancing.\(region).amazonaws.com"))
     }
 
+    /// EC2 (Query API 2016-11-15) in a region, at `AWS_ENDPOINT_URL_EC2`, else `AWS_ENDPOINT_URL`.
+    public static func ec2(region: String, environment: ProcessEnvironment) throws(HookError) -> AWSService {
+        AWSService(displayName: "EC2", signingName: "ec2", iamPrefix: "ec2", region: region,
+                   endpoint: try endpoint(environment: environment, serviceVariable: "AWS_ENDPOINT_URL_EC2",
+                                          default: "https://ec2.\(region).amazonaws.com"))
+    }
+
     /// The endpoint for a service by the SDK convention; `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
     /// turns the overrides off.
     public static func endpoint(environment: ProcessEnvironment, serviceVariable: String,

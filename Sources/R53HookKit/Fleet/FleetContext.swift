@@ -36,7 +36,7 @@ public struct FleetContext: Sendable {
     }
 
     var joinRecordSet: JoinRecordSet {
-        JoinRecordSet(route53: route53, identity: identity, waiter: changeWaiter, logger: logger)
+        JoinRecordSet(route53: route53, identity: identity, waiter: changeWaiter, time: time, logger: logger)
     }
 
     var leaveRecordSet: LeaveRecordSet {

@@ -138,8 +138,7 @@ public struct LeaveFleet: Sendable {
         case .targetGroup(let arn, _)?: subject = "tg-" + (arn.split(separator: "/").dropFirst().first.map(String.init) ?? "group")
         case nil: subject = "dns-" + (settings.record.map { $0.recordName + $0.recordType.rawValue } ?? "fleet")
         }
-        let cleaned = ("quorum-" + subject).lowercased().map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }
-        return String(String(cleaned).prefix(63))
+        return LockStore.name(from: "quorum-" + subject)
     }
 
     private enum LeaveResult: Sendable {

@@ -38,6 +38,13 @@ public struct LockStore: Sendable {
         return nil
     }
 
+    /// A valid lock name made from any text: lower-cased, other characters turned into '-',
+    /// at most 63 characters.
+    public static func name(from text: String) -> String {
+        let cleaned = text.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "-" }
+        return String(String(cleaned).prefix(63))
+    }
+
     /// The record as it is now (exactly, for a later DELETE), or nil when nobody holds the lock.
     public func current(budget: Duration? = nil, urgent: Bool = false) async throws -> ResourceRecordSet? {
         let client = route53.with(deadline: Deadline(budget: budget ?? callBudget, time: time),

@@ -24,6 +24,20 @@ public struct InstanceIdentity: Sendable {
         return id
     }
 
+    /// The instance id for a registry mark: `-` when there is none (off EC2, with an explicit
+    /// set identifier), so that a sweep never judges such a member by EC2.
+    public func instanceIdForMark() async -> String {
+        (try? await instanceId()) ?? "-"
+    }
+
+    /// The availability zone from IMDS, or `-` when IMDS does not tell.
+    public func availabilityZone() async -> String {
+        guard let zone = try? await metadata.value(at: "placement/availability-zone")?.trimmingWhitespace, !zone.isEmpty else {
+            return "-"
+        }
+        return zone
+    }
+
     /// The address for the record.
     public func address(_ source: AddressSource) async throws -> IPAddress {
         let path: String

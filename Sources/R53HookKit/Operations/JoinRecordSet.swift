@@ -1,12 +1,16 @@
 import AWSKit
 import Logging
 
-/// `start`: UPSERT this instance's weighted record, then wait until the change is INSYNC.
+/// `start`: write this instance's weighted record and its registry mark in one change batch,
+/// then wait until the change is INSYNC.
 ///
-/// It reads the record's weighted set first, so that a restart after a crash repairs a wrong
-/// record, an identical record costs no change at all, and the Route 53 limits (100 weighted
-/// records per name and type, no simple record beside weighted ones, one TTL per set) are
-/// explained before Route 53 refuses.
+/// It reads the record's weighted set and the mark first, so that a restart after a crash
+/// repairs a wrong record, an identical record costs no change at all, a record without
+/// r53hook's mark is never overwritten, and the Route 53 limits (100 weighted records per name
+/// and type, no simple record beside weighted ones, one TTL per set) are explained before
+/// Route 53 refuses. The batch is a compare-and-swap ([DELETE exact old, CREATE new] for each
+/// record that exists): when a record changed since it was read, nothing is applied and start
+/// reads again.
 public struct JoinRecordSet: Sendable {
     /// What `start` did.
     public enum Outcome: Sendable, Equatable {
@@ -21,13 +25,15 @@ public struct JoinRecordSet: Sendable {
     private let route53: Route53Client
     private let identity: InstanceIdentity
     private let waiter: ChangeWaiter
+    private let time: any TimeSource
     private let logger: Logger
 
     /// Creates the use case.
-    public init(route53: Route53Client, identity: InstanceIdentity, waiter: ChangeWaiter, logger: Logger) {
+    public init(route53: Route53Client, identity: InstanceIdentity, waiter: ChangeWaiter, time: any TimeSource, logger: Logger) {
         self.route53 = route53
         self.identity = identity
         self.waiter = waiter
+        self.time = time
         self.logger = logger
     }
 
@@ -45,30 +51,72 @@ public struct JoinRecordSet: Sendable {
         let dns = try settings.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         let record = try await desiredRecord(settings, in: zone)
-        let siblings = try await route53.recordSets(zoneId: zone.id, name: record.name, type: record.type)
-        let current = siblings.first { $0.hasSameKey(as: record) }
-        try checkLimits(record: record, current: current, siblings: siblings, zone: zone)
+        let registry = MemberRegistry(route53: route53, zone: zone, recordName: record.name, recordType: record.type)
+        let setIdentifier = record.setIdentifier ?? ""
+        let instanceId = await identity.instanceIdForMark()
+        let availabilityZone = await identity.availabilityZone()
 
-        if current == record {
-            logger.info("\(record.summary) is already in \(zone.name) (\(zone.id)); nothing to change")
-            return (record, settings.dryRun ? .planned(WeightedRecordPlan(zone: zone, changes: [], waits: [])) : .unchanged)
-        }
-        let changes = [RecordChange(.upsert, record)]
-        if settings.dryRun {
-            let waits = settings.waitsForSync ? ["wait until Route 53 reports the change INSYNC (up to the \(Int(settings.deadline.seconds)) s deadline)"] : []
-            return (record, .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits)))
-        }
+        for _ in 1...3 {
+            let siblings = try await route53.recordSets(zoneId: zone.id, name: record.name, type: record.type)
+            let current = siblings.first { $0.hasSameKey(as: record) }
+            let currentMark = try await registry.currentMarkRecord(setIdentifier: setIdentifier)
+            try checkLimits(record: record, current: current, siblings: siblings, zone: zone)
+            let oldMark = try checkOwnership(current: current, markRecord: currentMark, registry: registry, settings: settings)
 
-        let change: ChangeInfo
-        do {
-            change = try await route53.change(zoneId: zone.id, changes, comment: "r53hook start \(record.setIdentifier ?? "")")
-        } catch let error as AWSServiceError {
-            throw Route53Refusal.explain(error, action: "register \(record.summary)", zone: zone)
+            var mark = MemberMark(instanceId: instanceId, address: record.values.first ?? "", availabilityZone: availabilityZone,
+                                  joinedAt: Int(time.wallClock.seconds), role: oldMark?.role, group: oldMark?.group)
+            if oldMark?.heartbeatAt != nil { mark.heartbeatAt = mark.joinedAt }
+            let markIsCurrent = oldMark.map { $0.instanceId == mark.instanceId && $0.address == mark.address
+                && $0.availabilityZone == mark.availabilityZone } ?? false
+            if current == record && markIsCurrent {
+                logger.info("\(record.summary) is already in \(zone.name) (\(zone.id)), with its registry mark; nothing to change")
+                return (record, settings.dryRun ? .planned(WeightedRecordPlan(zone: zone, changes: [], waits: [])) : .unchanged)
+            }
+            var changes: [RecordChange] = []
+            if current != record {
+                changes += Self.swap(current, for: record)
+            }
+            changes += Self.swap(currentMark, for: registry.markRecord(setIdentifier: setIdentifier, mark: mark))
+            if settings.dryRun {
+                let waits = settings.waitsForSync ? ["wait until Route 53 reports the change INSYNC (up to the \(Int(settings.deadline.seconds)) s deadline)"] : []
+                return (record, .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits)))
+            }
+
+            guard let change = try await registry.apply(changes, comment: "r53hook start \(setIdentifier)",
+                                                        action: "register \(record.summary)") else {
+                logger.notice("the record or its mark changed while starting; reading them again")
+                continue
+            }
+            logger.info("\(current == nil ? "registered" : current == record ? "marked" : "updated") \(record.summary) in \(zone.name) (change \(change.id), \(change.status.rawValue)); registry mark \(registry.registryName)")
+            guard settings.waitsForSync else { return (record, .upserted(change, waited: nil)) }
+            let waited = try await waiter.waitUntilInSync(change)
+            return (record, .upserted(change, waited: waited))
         }
-        logger.info("\(current == nil ? "registered" : "updated") \(record.summary) in \(zone.name) (change \(change.id), \(change.status.rawValue))")
-        guard settings.waitsForSync else { return (record, .upserted(change, waited: nil)) }
-        let waited = try await waiter.waitUntilInSync(change)
-        return (record, .upserted(change, waited: waited))
+        throw HookError(.temporary, "the record kept changing while starting (3 tries); is another r53hook running for \(setIdentifier)?")
+    }
+
+    /// CREATE when there is no record, else [DELETE the exact old one, CREATE the new one]: the
+    /// batch fails, changing nothing, if someone else changed the record since it was read.
+    static func swap(_ old: ResourceRecordSet?, for new: ResourceRecordSet) -> [RecordChange] {
+        guard let old else { return [RecordChange(.create, new)] }
+        return [RecordChange(.delete, old), RecordChange(.create, new)]
+    }
+
+    /// r53hook overwrites only what carries its mark (or what `--adopt` names); returns the mark.
+    private func checkOwnership(current: ResourceRecordSet?, markRecord: ResourceRecordSet?, registry: MemberRegistry,
+                                settings: HookSettings) throws(HookError) -> MemberMark? {
+        if let markRecord {
+            guard let mark = MemberRegistry.mark(of: markRecord) else {
+                throw HookError(.configuration,
+                                "\(markRecord.summary) is not an r53hook registry mark; r53hook will not overwrite a record it did not make. Remove it, or use another --set-identifier")
+            }
+            return mark
+        }
+        if let current, !settings.adoptsUnmarkedRecord {
+            throw HookError(.configuration,
+                            "\(current.summary) exists without r53hook's registry mark (\(registry.registryName) TXT), so r53hook did not make it and will not overwrite it. Delete it yourself, or run start --adopt to take it over as this instance's record")
+        }
+        return nil
     }
 
     private func checkLimits(record: ResourceRecordSet, current: ResourceRecordSet?, siblings: [ResourceRecordSet],

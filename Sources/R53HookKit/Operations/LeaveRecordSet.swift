@@ -52,40 +52,61 @@ public struct LeaveRecordSet: Sendable {
         let setIdentifier = try await identity.setIdentifier(settings)
         let type = dns.recordType.rawValue
 
-        // The record can change between reading and deleting (a start racing this stop); DELETE
-        // then fails with "values do not match" and nothing changes, so read again and retry.
+        let registry = MemberRegistry(route53: route53, zone: zone, recordName: dns.recordName, recordType: type)
+
+        // The records can change between reading and deleting (a start racing this stop); the
+        // exact DELETE then fails and nothing changes, so read again and retry.
+        var seen: ResourceRecordSet?
         for _ in 1...3 {
-            guard let current = try await route53.recordSet(zoneId: zone.id, name: dns.recordName, type: type,
-                                                            setIdentifier: setIdentifier) else {
+            let current = try await route53.recordSet(zoneId: zone.id, name: dns.recordName, type: type, setIdentifier: setIdentifier)
+            let markRecord = try await registry.currentMarkRecord(setIdentifier: setIdentifier)
+            if let markRecord, MemberRegistry.mark(of: markRecord) == nil {
+                throw HookError(.configuration,
+                                "\(markRecord.summary) is not an r53hook registry mark; r53hook leaves it and the record beside it alone")
+            }
+            var changes: [RecordChange] = []
+            if let current {
+                guard current.isPlainWeighted else {
+                    throw HookError(.configuration,
+                                    "\(current.summary) is not a plain weighted record; r53hook only deletes records it could have made, so it leaves this one alone")
+                }
+                guard markRecord != nil else {
+                    throw HookError(.configuration,
+                                    "\(current.summary) has no r53hook registry mark (\(registry.registryName) TXT), so r53hook did not make it and leaves it alone. Delete it yourself, or run start --adopt first if this instance should own it")
+                }
+                changes.append(RecordChange(.delete, current))
+                seen = current
+            }
+            if let markRecord { changes.append(RecordChange(.delete, markRecord)) }
+            if current == nil, let seen {
+                // Someone deleted it between our reads; clients may still hold it.
+                logger.info("\(seen.summary) was deleted by someone else just now; draining anyway")
+                if !changes.isEmpty { _ = try await registry.apply(changes, comment: "r53hook stop \(setIdentifier)", action: "delete the registry mark of \(setIdentifier)") }
+                return .deleted(seen, change: nil)
+            }
+            guard !changes.isEmpty else {
                 logger.info("no \(type) record \(dns.recordName) with set identifier \(setIdentifier) in \(zone.name) (\(zone.id)); nothing to delete or drain")
                 return .notFound
             }
-            guard current.isPlainWeighted else {
-                throw HookError(.configuration,
-                                "\(current.summary) is not a plain weighted record; r53hook only deletes records it could have made, so it leaves this one alone")
-            }
-            let changes = [RecordChange(.delete, current)]
             if settings.dryRun {
-                let ttl = Duration.seconds(current.ttl ?? 0)
-                return .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: [
-                    "wait until Route 53 reports the change INSYNC (up to the \(Int(settings.deadline.seconds)) s deadline)",
-                    "drain \(Int((ttl + settings.drainExtra).seconds)) s (the record's TTL \(current.ttl ?? 0) s + \(Int(settings.drainExtra.seconds)) s extra)",
-                ]))
+                var waits = ["wait until Route 53 reports the change INSYNC (up to the \(Int(settings.deadline.seconds)) s deadline)"]
+                if let current {
+                    let ttl = Duration.seconds(current.ttl ?? 0)
+                    waits.append("drain \(Int((ttl + settings.drainExtra).seconds)) s (the record's TTL \(current.ttl ?? 0) s + \(Int(settings.drainExtra.seconds)) s extra)")
+                }
+                return .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits))
             }
-            do {
-                let change = try await route53.change(zoneId: zone.id, changes, comment: "r53hook stop \(setIdentifier)")
-                logger.info("deleted \(current.summary) from \(zone.name) (change \(change.id), \(change.status.rawValue))")
-                return .deleted(current, change: change)
-            } catch let error as AWSServiceError where error.code == "InvalidChangeBatch" && error.message.contains("values provided do not match") {
-                logger.notice("the record changed while stopping; reading it again")
+            guard let change = try await registry.apply(changes, comment: "r53hook stop \(setIdentifier)",
+                                                        action: "delete \(current?.summary ?? registry.registryName)") else {
+                logger.notice("the record or its mark changed while stopping; reading them again")
                 continue
-            } catch let error as AWSServiceError where error.code == "InvalidChangeBatch" && error.message.contains("not found") {
-                // Someone deleted it between our read and our delete; clients may still hold it.
-                logger.info("\(current.summary) was deleted by someone else just now; draining anyway")
-                return .deleted(current, change: nil)
-            } catch let error as AWSServiceError {
-                throw Route53Refusal.explain(error, action: "delete \(current.summary)", zone: zone)
             }
+            guard let current else {
+                logger.info("removed the registry mark of \(setIdentifier), left without its record, from \(registry.registryName); nothing to drain")
+                return .notFound
+            }
+            logger.info("deleted \(current.summary) and its registry mark from \(zone.name) (change \(change.id), \(change.status.rawValue))")
+            return .deleted(current, change: change)
         }
         throw HookError(.temporary, "the record kept changing while stopping (3 tries); is another r53hook start running for \(setIdentifier)?")
     }

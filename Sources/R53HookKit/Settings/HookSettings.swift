@@ -62,6 +62,9 @@ public struct HookSettings: Sendable, Equatable {
     public var debug: Bool
     /// Allow falling back to IMDSv1.
     public var allowsIMDSv1: Bool
+    /// `start --adopt`: take over this instance's address record although it lacks r53hook's
+    /// mark (made by hand, by another tool, or by r53hook before the registry).
+    public var adoptsUnmarkedRecord = false
 
     /// Creates settings; `SettingsResolver` is the usual way.
     public init(record: RecordSettings? = nil, loadBalancer: LoadBalancerTarget? = nil, quorum: QuorumRule? = nil,

@@ -1,0 +1,124 @@
+import AWSKit
+
+/// The membership registry of one weighted record: beside each address record r53hook made,
+/// a weighted TXT record with the same set identifier at `_r53hook-TYPE.NAME` holds the
+/// `MemberMark`. The pair is written and deleted in one change batch, so the mark is there
+/// exactly when r53hook owns the address record.
+public struct MemberRegistry: Sendable {
+    private let route53: Route53Client
+    /// The hosted zone.
+    public let zone: HostedZone
+    /// The address records' name.
+    public let recordName: String
+    /// The address records' type (A or AAAA).
+    public let recordType: String
+
+    /// Every mark has this TTL: all weighted records of a name and type must share one.
+    public static let markTTL = 60
+    /// Marks carry weight 0: they are bookkeeping, not traffic.
+    public static let markWeight = 0
+
+    /// Creates the registry of a record.
+    public init(route53: Route53Client, zone: HostedZone, recordName: String, recordType: String) {
+        self.route53 = route53
+        self.zone = zone
+        self.recordName = DNSName.normalized(recordName)
+        self.recordType = recordType
+    }
+
+    /// The name of the marks: `_r53hook-a.app.example.com.` for `app.example.com. A`.
+    public var registryName: String { Self.registryName(recordName: recordName, recordType: recordType) }
+
+    /// The name of the marks for a record.
+    public static func registryName(recordName: String, recordType: String) -> String {
+        DNSName.normalized("_r53hook-\(recordType.lowercased()).\(DNSName.normalized(recordName))")
+    }
+
+    /// The mark's record for a set identifier.
+    public func markRecord(setIdentifier: String, mark: MemberMark) -> ResourceRecordSet {
+        ResourceRecordSet(name: registryName, type: "TXT", setIdentifier: setIdentifier, weight: Self.markWeight,
+                          ttl: Self.markTTL, values: [mark.txtValue])
+    }
+
+    /// The mark's record for a set identifier as it is now, or nil.
+    public func currentMarkRecord(setIdentifier: String) async throws -> ResourceRecordSet? {
+        try await route53.recordSet(zoneId: zone.id, name: registryName, type: "TXT", setIdentifier: setIdentifier)
+    }
+
+    /// The mark a record carries, when it is r53hook's.
+    public static func mark(of record: ResourceRecordSet) -> MemberMark? {
+        guard record.type == "TXT", record.values.count == 1, record.otherFeatures.isEmpty, record.setIdentifier != nil else { return nil }
+        return MemberMark(txtValue: record.values[0])
+    }
+
+    /// Reads every mark and every address record of the set and pairs them.
+    public func snapshot() async throws -> RegistrySnapshot {
+        let marks = try await route53.recordSets(zoneId: zone.id, name: registryName, type: "TXT")
+        let addresses = try await route53.recordSets(zoneId: zone.id, name: recordName, type: recordType)
+        var addressBySet: [String: ResourceRecordSet] = [:]
+        for record in addresses {
+            if let setIdentifier = record.setIdentifier { addressBySet[setIdentifier] = record }
+        }
+        var members: [RegistryMember] = []
+        var marked = Set<String>()
+        for record in marks {
+            guard let setIdentifier = record.setIdentifier, let mark = Self.mark(of: record) else { continue }
+            marked.insert(setIdentifier)
+            members.append(RegistryMember(setIdentifier: setIdentifier, markRecord: record, mark: mark,
+                                          addressRecord: addressBySet[setIdentifier]))
+        }
+        let unmarked = addresses.filter { record in record.setIdentifier.map { !marked.contains($0) } ?? true }
+        return RegistrySnapshot(members: members.sorted { $0.setIdentifier < $1.setIdentifier }, unmarked: unmarked)
+    }
+
+    /// Applies a batch; nil when Route 53 refused it because a record changed since it was
+    /// read ("already exists", "values provided do not match", "not found"): read again. Other
+    /// refusals are explained in terms of `action` ("register app.example.com. A ...").
+    public func apply(_ changes: [RecordChange], comment: String, action: String) async throws -> ChangeInfo? {
+        do {
+            return try await route53.change(zoneId: zone.id, changes, comment: comment)
+        } catch let error as AWSServiceError where error.code == "InvalidChangeBatch" && Self.isStale(error) {
+            return nil
+        } catch let error as AWSServiceError {
+            throw Route53Refusal.explain(error, action: action, zone: zone)
+        }
+    }
+
+    /// Whether an InvalidChangeBatch says only that the records changed since they were read.
+    public static func isStale(_ error: AWSServiceError) -> Bool {
+        error.messages.allSatisfy { message in
+            message.contains("already exists") || message.contains("values provided do not match") || message.contains("not found")
+        }
+    }
+}
+
+extension MemberRegistry {
+    /// The registry of the record the settings name, in its resolved zone.
+    public static func of(_ settings: HookSettings, route53: Route53Client) async throws -> MemberRegistry {
+        let dns = try settings.requireRecord()
+        let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
+        return MemberRegistry(route53: route53, zone: zone, recordName: dns.recordName, recordType: dns.recordType.rawValue)
+    }
+
+    /// Rewrites this member's mark with one [DELETE exact old, CREATE new] batch, reading again
+    /// when it changed in between. It never creates a mark that is not there: a member that
+    /// stopped, or was swept, must not come back by a heartbeat.
+    public func rewriteMark(setIdentifier: String, _ update: (MemberMark) -> MemberMark) async throws -> (mark: MemberMark, change: ChangeInfo) {
+        for _ in 1...3 {
+            guard let record = try await currentMarkRecord(setIdentifier: setIdentifier) else {
+                throw HookError(.configuration,
+                                "\(setIdentifier) is not registered: there is no registry mark for it at \(registryName) in \(zone.name). Run `r53hook start` first (if it was registered, it has stopped or was swept)")
+            }
+            guard let old = Self.mark(of: record) else {
+                throw HookError(.configuration, "\(record.summary) is not an r53hook registry mark; r53hook leaves it alone")
+            }
+            let new = update(old)
+            if let change = try await apply([RecordChange(.delete, record), RecordChange(.create, markRecord(setIdentifier: setIdentifier, mark: new))],
+                                            comment: "r53hook mark \(setIdentifier)",
+                                            action: "rewrite the registry mark of \(setIdentifier)") {
+                return (new, change)
+            }
+        }
+        throw HookError(.temporary, "the registry mark of \(setIdentifier) kept changing (3 tries); is another r53hook running for it?")
+    }
+}

@@ -1,0 +1,173 @@
+import AWSKit
+import Logging
+
+/// `sweep`: delete the record pairs of members that are dead, under a fleet-wide lock.
+///
+/// A member is dead when EC2 reports its instance terminated, or no longer knows it (only in the
+/// sweeper's own region, and only once its mark is older than `goneGrace`, since EC2 is
+/// eventually consistent about new instances), or when it sends heartbeats and the last one is
+/// older than the expiry. Only pairs carrying r53hook's mark are touched, each with its own exact
+/// DELETE batch, so a member that beat in the meantime is left alone. When more than
+/// `maxFraction` of the members would go at once, nothing is deleted (self-preservation: that
+/// looks more like a partition or an API problem than a mass death) unless forced.
+public struct RegistrySweep: Sendable {
+    /// A member judged dead, and why.
+    public struct Verdict: Sendable, Equatable {
+        /// The member.
+        public let member: RegistryMember
+        /// Why it is dead, in words.
+        public let reason: String
+
+        /// Creates a verdict.
+        public init(member: RegistryMember, reason: String) {
+            self.member = member
+            self.reason = reason
+        }
+    }
+
+    /// What a sweep found and did.
+    public struct Report: Sendable, Equatable {
+        /// How many marked members the registry had.
+        public let memberCount: Int
+        /// The members judged dead.
+        public let dead: [Verdict]
+        /// Set identifiers deleted (empty for a dry run or a refusal).
+        public let deleted: [String]
+        /// Dead members left alone, and why (changed since read, record differs from its mark).
+        public let skipped: [(setIdentifier: String, reason: String)]
+        /// Why nothing was deleted, when self-preservation refused.
+        public let refusal: String?
+
+        /// Creates a report.
+        public init(memberCount: Int, dead: [Verdict], deleted: [String], skipped: [(setIdentifier: String, reason: String)],
+                    refusal: String?) {
+            self.memberCount = memberCount
+            self.dead = dead
+            self.deleted = deleted
+            self.skipped = skipped
+            self.refusal = refusal
+        }
+
+        public static func == (lhs: Report, rhs: Report) -> Bool {
+            lhs.memberCount == rhs.memberCount && lhs.dead == rhs.dead && lhs.deleted == rhs.deleted && lhs.refusal == rhs.refusal
+                && lhs.skipped.map(\.setIdentifier) == rhs.skipped.map(\.setIdentifier)
+        }
+    }
+
+    /// How the sweep is bounded.
+    public struct Limits: Sendable, Equatable {
+        /// Seconds after which a heartbeat is expired.
+        public var expiry: Int
+        /// The largest share of the members one sweep may delete without `force`.
+        public var maxFraction: Double
+        /// Delete even beyond `maxFraction`.
+        public var force: Bool
+        /// How old a mark must be before "EC2 does not know the instance" counts as gone.
+        public var goneGrace: Int
+
+        /// Creates limits with the defaults: expiry 120 s, at most half, grace 300 s.
+        public init(expiry: Int = 120, maxFraction: Double = 0.5, force: Bool = false, goneGrace: Int = 300) {
+            self.expiry = expiry
+            self.maxFraction = maxFraction
+            self.force = force
+            self.goneGrace = goneGrace
+        }
+    }
+
+    private let route53: Route53Client
+    private let instances: any InstanceStateLookup
+    private let identity: InstanceIdentity
+    private let time: any TimeSource
+    private let logger: Logger
+
+    /// Creates the use case.
+    public init(route53: Route53Client, instances: any InstanceStateLookup, identity: InstanceIdentity,
+                time: any TimeSource, logger: Logger) {
+        self.route53 = route53
+        self.instances = instances
+        self.identity = identity
+        self.time = time
+        self.logger = logger
+    }
+
+    /// Sweeps (or, with `--dry-run`, only judges) the registry of the configured record.
+    public func run(_ settings: HookSettings, limits: Limits, waiting: FleetLock.Waiting) async throws -> Report {
+        let registry = try await MemberRegistry.of(settings, route53: route53)
+        let me = try? await identity.setIdentifier(settings)
+        if settings.dryRun {
+            return try await sweep(registry, me: me, limits: limits, dryRun: true)
+        }
+        let store = LockStore(route53: route53, time: time, zone: registry.zone,
+                              lockName: LockStore.name(from: "sweep-\(registry.recordName)\(registry.recordType)"))
+        let lock = FleetLock(store: store, time: time, logger: logger)
+        let owner = me ?? "sweeper"
+        do {
+            return try await lock.withLock(owner: owner, lease: .seconds(30), waiting: waiting, purpose: "sweeping \(registry.registryName)") {
+                try await self.sweep(registry, me: me, limits: limits, dryRun: false)
+            }
+        } catch let lost as FleetLock.LockLost {
+            throw HookError(.temporary, "lost the sweep lock (\(lost.reason)); the sweep stopped part way, run it again")
+        }
+    }
+
+    private func sweep(_ registry: MemberRegistry, me: String?, limits: Limits, dryRun: Bool) async throws -> Report {
+        let snapshot = try await registry.snapshot()
+        let dead = try await judge(snapshot.members.filter { $0.setIdentifier != me }, limits: limits)
+        let members = snapshot.members.count
+        if !dead.isEmpty, !limits.force, Double(dead.count) > limits.maxFraction * Double(members) {
+            let share = Int((Double(dead.count) / Double(members) * 100).rounded())
+            let refusal = "\(dead.count) of \(members) members (\(share)%) look dead at once, more than --max-fraction \(limits.maxFraction): that is more likely a network partition or an EC2 API problem than a mass death, so nothing was deleted. Check with `r53hook members`; --force sweeps anyway"
+            return Report(memberCount: members, dead: dead, deleted: [], skipped: [], refusal: refusal)
+        }
+        guard !dryRun else { return Report(memberCount: members, dead: dead, deleted: [], skipped: [], refusal: nil) }
+        var deleted: [String] = []
+        var skipped: [(setIdentifier: String, reason: String)] = []
+        for verdict in dead {
+            let member = verdict.member
+            if member.addressRecord != nil, !member.addressRecordIsMarked {
+                skipped.append((member.setIdentifier, "its address record no longer matches its mark (changed by hand?); left alone"))
+                continue
+            }
+            // One batch per member: one that came back to life (a heartbeat since the read)
+            // fails its own exact DELETE and no other.
+            if try await registry.apply(member.deletion, comment: "r53hook sweep \(member.setIdentifier)",
+                                        action: "sweep \(member.setIdentifier)") != nil {
+                logger.info("swept \(member.setIdentifier) (\(member.mark.instanceId), \(member.mark.address)): \(verdict.reason)")
+                deleted.append(member.setIdentifier)
+            } else {
+                skipped.append((member.setIdentifier, "its records changed since they were read (it is alive); left alone"))
+            }
+        }
+        return Report(memberCount: members, dead: dead, deleted: deleted, skipped: skipped, refusal: nil)
+    }
+
+    /// The members that are dead, with the reason.
+    func judge(_ members: [RegistryMember], limits: Limits) async throws -> [Verdict] {
+        let now = Int(time.wallClock.seconds)
+        let region = instances.region
+        let judgedByEC2 = members.filter { member in
+            member.mark.instanceId.hasPrefix("i-") && member.mark.availabilityZone.hasPrefix(region)
+        }
+        let states = judgedByEC2.isEmpty ? [:] : try await instances.states(of: judgedByEC2.map(\.mark.instanceId))
+        let judgedIds = Set(judgedByEC2.map(\.setIdentifier))
+        var dead: [Verdict] = []
+        for member in members {
+            let age = now - member.mark.lastSeenAt
+            if judgedIds.contains(member.setIdentifier) {
+                let state = states[member.mark.instanceId]
+                if state == "terminated" {
+                    dead.append(Verdict(member: member, reason: "instance \(member.mark.instanceId) is terminated"))
+                    continue
+                }
+                if state == nil, age > limits.goneGrace {
+                    dead.append(Verdict(member: member, reason: "EC2 no longer knows instance \(member.mark.instanceId) in \(region)"))
+                    continue
+                }
+            }
+            if let heartbeatAge = member.heartbeatAge(now: now), heartbeatAge > limits.expiry {
+                dead.append(Verdict(member: member, reason: "last heartbeat \(heartbeatAge) s ago, more than the \(limits.expiry) s expiry"))
+            }
+        }
+        return dead
+    }
+}

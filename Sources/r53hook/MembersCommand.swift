@@ -1,0 +1,41 @@
+import ArgumentParser
+import R53HookKit
+
+/// `r53hook members`.
+struct MembersCommand: HookCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "members",
+        abstract: "List the registry: every member with its address, role, heartbeat age and whether it is live.",
+        discussion: """
+            Members are the record pairs r53hook made: each weighted record NAME TYPE with the mark \
+            beside it (TXT _r53hook-TYPE.NAME, same SetIdentifier). A member is live when its last \
+            heartbeat is at most --expiry seconds old, or when it sends no heartbeats at all (then \
+            only `sweep`, asking EC2, can tell). RECORD is ok when the address record matches its \
+            mark, missing or differs otherwise. Records without a mark are listed apart: r53hook \
+            never touches them.
+            """)
+
+    @OptionGroup var options: RecordOptions
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds after which a heartbeat counts as expired.", valueName: "seconds"))
+    var expiry = 120
+
+    func validate() throws {
+        if expiry < 1 { throw ValidationError("--expiry must be at least 1 second") }
+    }
+
+    func run() async throws {
+        try await withRuntime { runtime in
+            let registry = try await MemberRegistry.of(runtime.settings, route53: runtime.route53)
+            let snapshot = try await registry.snapshot()
+            var me = runtime.settings.setIdentifier
+            if me == nil { me = try? await runtime.identity.instanceId() }
+            let now = Int(runtime.time.wallClock.seconds)
+            print(json ? MembersFormatter.json(snapshot, registry: registry, me: me, now: now, expiry: expiry)
+                       : MembersFormatter.text(snapshot, registry: registry, me: me, now: now, expiry: expiry))
+        }
+    }
+}

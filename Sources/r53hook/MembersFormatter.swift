@@ -1,0 +1,55 @@
+import AWSKit
+import R53HookKit
+
+/// Renders the registry for `members`, as a table or as JSON.
+enum MembersFormatter {
+    static func text(_ snapshot: RegistrySnapshot, registry: MemberRegistry, me: String?, now: Int, expiry: Int) -> String {
+        var lines = ["registry: \(registry.registryName) TXT in \(registry.zone.name) \(registry.zone.id), for \(registry.recordName) \(registry.recordType)", ""]
+        var rows = [[" ", "SET IDENTIFIER", "INSTANCE", "ADDRESS", "AZ", "ROLE", "HEARTBEAT", "LIVE", "RECORD"]]
+        for member in snapshot.members {
+            let mark = member.mark
+            rows.append([
+                member.setIdentifier == me ? "*" : " ",
+                member.setIdentifier, mark.instanceId, mark.address, mark.availabilityZone,
+                mark.role.map { role in mark.group.map { "\(role.rawValue)@\($0)" } ?? role.rawValue } ?? "-",
+                member.heartbeatAge(now: now).map { "\($0) s ago" } ?? "none",
+                member.isLive(now: now, expiry: expiry) ? "yes" : "no",
+                recordState(member),
+            ])
+        }
+        lines += TextTable.render(rows)
+        let live = snapshot.members.filter { $0.isLive(now: now, expiry: expiry) }.count
+        lines.append("(* = this instance) \(snapshot.members.count) member\(snapshot.members.count == 1 ? "" : "s"), \(live) live (heartbeat expiry \(expiry) s; members without heartbeats count as live)")
+        if !snapshot.unmarked.isEmpty {
+            let names = snapshot.unmarked.map { $0.setIdentifier ?? "(simple)" }.joined(separator: ", ")
+            lines.append("without r53hook's mark (never touched): \(names)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ snapshot: RegistrySnapshot, registry: MemberRegistry, me: String?, now: Int, expiry: Int) -> String {
+        let members: [JSONWriter.Node] = snapshot.members.map { member in
+            let mark = member.mark
+            return .object([
+                ("setIdentifier", .string(member.setIdentifier)), ("self", .bool(member.setIdentifier == me)),
+                ("instanceId", .string(mark.instanceId)), ("address", .string(mark.address)),
+                ("availabilityZone", .string(mark.availabilityZone)), ("role", .optional(mark.role?.rawValue)),
+                ("group", .optional(mark.group)), ("joinedAt", .int(mark.joinedAt)), ("heartbeatAt", .optional(mark.heartbeatAt)),
+                ("heartbeatAge", .optional(member.heartbeatAge(now: now))), ("heartbeats", .bool(mark.heartbeatAt != nil)),
+                ("live", .bool(member.isLive(now: now, expiry: expiry))), ("record", .string(recordState(member))),
+            ])
+        }
+        return JSONWriter.write(.object([
+            ("zone", .object([("id", .string(registry.zone.id)), ("name", .string(registry.zone.name))])),
+            ("name", .string(registry.recordName)), ("type", .string(registry.recordType)),
+            ("registry", .string(registry.registryName)), ("expiry", .int(expiry)), ("now", .int(now)),
+            ("members", .array(members)),
+            ("unmarked", .array(snapshot.unmarked.map { .optional($0.setIdentifier) })),
+        ]))
+    }
+
+    /// `ok` when the address record is the one the mark describes, `missing`, or `differs`.
+    private static func recordState(_ member: RegistryMember) -> String {
+        member.addressRecord == nil ? "missing" : member.addressRecordIsMarked ? "ok" : "differs"
+    }
+}
