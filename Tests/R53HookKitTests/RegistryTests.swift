@@ -1,0 +1,372 @@
+import AWSKit
+import Synchronization
+import Testing
+import TestSupport
+@testable import R53HookKit
+
+private let me = "i-0123456789abcdef0"
+private let now = 1_795_000_000
+
+/// EC2 as a dictionary of instance states; records every lookup.
+private final class FakeInstances: InstanceStateLookup, Sendable {
+    let region = "us-east-1"
+    private let known: [String: String]
+    private let asked = Mutex<[[String]]>([])
+
+    init(_ known: [String: String]) { self.known = known }
+
+    var lookups: [[String]] { asked.withLock { $0 } }
+
+    func states(of instanceIds: [String]) async throws -> [String: String] {
+        asked.withLock { $0.append(instanceIds) }
+        return known.filter { instanceIds.contains($0.key) }
+    }
+}
+
+@Suite struct MemberMarkTests {
+    @Test func roundTripsThroughItsTXTValue() {
+        let mark = MemberMark(instanceId: "i-0abc", address: "10.0.0.5", availabilityZone: "us-east-1a", joinedAt: 100,
+                              heartbeatAt: 160, role: .server, group: "consul")
+        #expect(mark.txtValue == "\"r53hook-member v=1 instance=i-0abc address=10.0.0.5 az=us-east-1a joined=100 heartbeat=160 role=server group=consul\"")
+        #expect(MemberMark(txtValue: mark.txtValue) == mark)
+        #expect(mark.lastSeenAt == 160)
+        let plain = MemberMark(instanceId: "i-0abc", address: "2001:db8::1", availabilityZone: "-", joinedAt: 100)
+        #expect(MemberMark(txtValue: plain.txtValue) == plain)
+        #expect(plain.lastSeenAt == 100)
+    }
+
+    @Test func otherTXTValuesAreNotMarks() {
+        #expect(MemberMark(txtValue: "\"v=spf1 -all\"") == nil)
+        #expect(MemberMark(txtValue: "\"r53hook-lock owner=i-1 token=t lease=30 seq=0\"") == nil)
+        #expect(MemberMark(txtValue: "\"r53hook-member v=1 address=10.0.0.5 joined=1\"") == nil)  // no instance
+        #expect(MemberMark(txtValue: "\"r53hook-member v=1 instance=i-1 address=10.0.0.5 joined=soon\"") == nil)
+        // An unknown role is dropped rather than trusted.
+        #expect(MemberMark(txtValue: "\"r53hook-member v=1 instance=i-1 address=a joined=1 role=king\"")?.role == nil)
+    }
+
+    @Test func theLongestMarkFitsOneTXTString() {
+        let mark = MemberMark(instanceId: "i-0123456789abcdef0", address: "2001:0db8:0000:0000:0000:ff00:0042:8329",
+                              availabilityZone: "ap-southeast-2-akl-1a", joinedAt: 9_999_999_999, heartbeatAt: 9_999_999_999,
+                              role: .bootstrap, group: String(repeating: "g", count: 63))
+        #expect(mark.txtValue.utf8.count - 2 <= 255)
+        #expect(MemberMark.problem(withGroup: "consul_1-a") == nil)
+        #expect(MemberMark.problem(withGroup: "a.b") != nil)
+        #expect(MemberMark.problem(withGroup: String(repeating: "g", count: 64)) != nil)
+    }
+
+    @Test func registryNamesFollowTheRecord() {
+        #expect(MemberRegistry.registryName(recordName: "App.Example.com", recordType: "A") == "_r53hook-a.app.example.com.")
+        #expect(MemberRegistry.registryName(recordName: "app.example.com.", recordType: "AAAA") == "_r53hook-aaaa.app.example.com.")
+    }
+}
+
+@Suite struct RegistryOwnershipTests {
+    @Test func startRefusesAnUnmarkedRecordAndAdoptTakesItOver() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 1)
+        let unmarked = DomainHarness.record(me, "198.51.100.1", weight: 3)
+        harness.fake.insert(unmarked, in: "ZPUBLIC")
+        await #expect(throws: HookError.self) { try await harness.join.run(DomainHarness.settings()) }
+        #expect(harness.fake.records(in: "ZPUBLIC") == [unmarked])
+        #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
+
+        _ = try await harness.join.run(DomainHarness.settings { $0.adoptsUnmarkedRecord = true })
+        #expect(harness.addressRecords() == [DomainHarness.record(me, "203.0.113.7")])
+        #expect(harness.fake.records(in: "ZPUBLIC").filter { $0.type == "TXT" }.count == 1)
+    }
+
+    @Test func startRefusesAForeignTXTWhereItsMarkWouldGo() async throws {
+        let harness = try DomainHarness()
+        let foreign = FakeRoute53.Record(name: "_r53hook-a.app.example.com.", type: "TXT", setIdentifier: me, weight: 0, ttl: 60,
+                                         values: ["\"hello\""])
+        harness.fake.insert(foreign, in: "ZPUBLIC")
+        do {
+            _ = try await harness.join.run(DomainHarness.settings())
+            Issue.record("expected a refusal")
+        } catch let error as HookError {
+            #expect(error.kind == .configuration)
+            #expect(error.message.contains("not an r53hook registry mark"))
+        }
+        #expect(harness.fake.records(in: "ZPUBLIC") == [foreign])
+    }
+
+    @Test func startKeepsTheRoleAndHeartbeatsOfAnEarlierMark() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 1)
+        harness.fake.insert(DomainHarness.record(me, "198.51.100.1"), in: "ZPUBLIC")
+        harness.fake.insert(DomainHarness.mark(me, "198.51.100.1", heartbeat: 5, role: .server, group: "consul"), in: "ZPUBLIC")
+        _ = try await harness.join.run(DomainHarness.settings())
+        let mark = try #require(harness.fake.records(in: "ZPUBLIC").first { $0.type == "TXT" }.flatMap { MemberMark(txtValue: $0.values[0]) })
+        #expect(mark.role == .server && mark.group == "consul")
+        #expect(mark.heartbeatAt == now && mark.joinedAt == now)
+        #expect(mark.address == "203.0.113.7")
+    }
+
+    @Test func stopRefusesAnUnmarkedRecord() async throws {
+        let harness = try DomainHarness()
+        harness.fake.insert(DomainHarness.record(me, "203.0.113.7"), in: "ZPUBLIC")
+        do {
+            _ = try await harness.leave.run(DomainHarness.settings())
+            Issue.record("expected a refusal")
+        } catch let error as HookError {
+            #expect(error.kind == .configuration)
+            #expect(error.message.contains("has no r53hook registry mark"))
+        }
+        #expect(harness.fake.records(in: "ZPUBLIC").count == 1)
+        #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
+    }
+
+    @Test func stopRemovesAMarkLeftWithoutItsRecordWithoutDraining() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 1)
+        harness.fake.insert(DomainHarness.mark(me, "203.0.113.7"), in: "ZPUBLIC")
+        #expect(try await harness.leave.run(DomainHarness.settings()) == .notFound)
+        #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
+        #expect(harness.time.sleeps.isEmpty)
+    }
+}
+
+@Suite struct MemberHeartbeatTests {
+    private func heartbeat(_ harness: DomainHarness) -> MemberHeartbeat {
+        MemberHeartbeat(route53: harness.route53, identity: harness.identity, time: harness.time, logger: harness.logs.logger())
+    }
+
+    @Test func rewritesTheMarkWithTheTimeInOneExactBatch() async throws {
+        let harness = try DomainHarness()
+        harness.insertOwned(DomainHarness.record(me, "203.0.113.7"))
+        let mark = try await heartbeat(harness).run(DomainHarness.settings())
+        #expect(mark.heartbeatAt == now)
+        #expect(harness.fake.operations == ["ListHostedZonesByName", "ListResourceRecordSets", "ChangeResourceRecordSets"])
+        let stored = try #require(harness.fake.records(in: "ZPUBLIC").first { $0.type == "TXT" })
+        #expect(MemberMark(txtValue: stored.values[0]) == mark)
+    }
+
+    @Test func neverCreatesAMarkForAMemberThatIsGone() async throws {
+        let harness = try DomainHarness()
+        do {
+            _ = try await heartbeat(harness).run(DomainHarness.settings())
+            Issue.record("expected not registered")
+        } catch let error as HookError {
+            #expect(error.kind == .configuration)
+            #expect(error.message.contains("is not registered") && error.message.contains("r53hook start"))
+        }
+        #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
+    }
+}
+
+@Suite struct RoleElectionTests {
+    private func member(_ id: String, role: MemberRole? = nil, group: String? = "consul", heartbeat: Int? = nil) -> RegistryMember {
+        let mark = MemberMark(instanceId: id, address: "10.0.0.\(id.count)\(id.last ?? "0")", availabilityZone: "us-east-1a",
+                              joinedAt: now - 600, heartbeatAt: heartbeat, role: role, group: role == nil ? nil : group)
+        let record = ResourceRecordSet(name: "_r53hook-a.app.example.com.", type: "TXT", setIdentifier: id, weight: 0, ttl: 60,
+                                       values: [mark.txtValue])
+        return RegistryMember(setIdentifier: id, markRecord: record, mark: mark, addressRecord: nil)
+    }
+
+    private func decide(_ id: String, _ members: [RegistryMember], servers: Int = 3) -> RoleElection.Decision {
+        RoleElection.decide(for: id, members: members, group: "consul", servers: servers, now: now, expiry: 120)
+    }
+
+    @Test func bootstrapThenServersThenAgents() {
+        #expect(decide("i-1", [member("i-1")]) == .init(role: .bootstrap, join: []))
+        let one = [member("i-1", role: .bootstrap), member("i-2")]
+        #expect(decide("i-2", one).role == .server)
+        #expect(decide("i-2", one).join == [one[0].mark.address])
+        let three = [member("i-1", role: .bootstrap), member("i-2", role: .server), member("i-3", role: .server), member("i-4")]
+        #expect(decide("i-4", three).role == .agent)
+        #expect(decide("i-4", three).join.count == 3)
+    }
+
+    @Test func aServerStaysAServerAndOtherGroupsDoNotCount() {
+        let full = [member("i-1", role: .bootstrap), member("i-2", role: .server), member("i-3", role: .server)]
+        #expect(decide("i-3", full, servers: 2).role == .server)
+        let elsewhere = [member("i-1", role: .server, group: "nomad"), member("i-2")]
+        #expect(decide("i-2", elsewhere).role == .bootstrap)
+    }
+
+    @Test func expiredServersDoNotCountButSilentOnesDo() {
+        let stale = [member("i-1", role: .bootstrap, heartbeat: now - 121), member("i-2")]
+        #expect(decide("i-2", stale) == .init(role: .bootstrap, join: []))
+        let fresh = [member("i-1", role: .bootstrap, heartbeat: now - 120), member("i-2")]
+        #expect(decide("i-2", fresh).role == .server)
+        let silent = [member("i-1", role: .bootstrap), member("i-2")]
+        #expect(decide("i-2", silent).role == .server)
+    }
+
+    @Test func runRecordsTheChoiceUnderTheLockAndReleasesIt() async throws {
+        let harness = try DomainHarness()
+        harness.insertOwned(DomainHarness.record(me, "203.0.113.7"))
+        harness.fake.insert(DomainHarness.record("i-b", "203.0.113.8"), in: "ZPUBLIC")
+        harness.fake.insert(DomainHarness.mark("i-b", "203.0.113.8", role: .bootstrap, group: "consul"), in: "ZPUBLIC")
+        let decision = try await RoleElection(route53: harness.route53, identity: harness.identity, time: harness.time,
+                                              logger: harness.logs.logger())
+            .run(DomainHarness.settings(), group: "consul", servers: 3, expiry: 120, waiting: .noWait)
+        #expect(decision == .init(role: .server, join: ["203.0.113.8"]))
+        let marks = harness.fake.records(in: "ZPUBLIC").filter { $0.name.hasPrefix("_r53hook-a.") }
+        let mine = try #require(marks.first { $0.setIdentifier == me }.flatMap { MemberMark(txtValue: $0.values[0]) })
+        #expect(mine.role == .server && mine.group == "consul")
+        // The lock record is gone again.
+        #expect(!harness.fake.records(in: "ZPUBLIC").contains { $0.name.contains("_r53hook-lock") })
+    }
+
+    @Test func runRefusesAnUnregisteredInstance() async throws {
+        let harness = try DomainHarness()
+        await #expect(throws: HookError.self) {
+            try await RoleElection(route53: harness.route53, identity: harness.identity, time: harness.time,
+                                   logger: harness.logs.logger())
+                .run(DomainHarness.settings(), group: "consul", servers: 3, expiry: 120, waiting: .noWait)
+        }
+        #expect(!harness.fake.records(in: "ZPUBLIC").contains { $0.name.hasPrefix("_r53hook-a.") })
+    }
+}
+
+@Suite struct RegistrySweepTests {
+    private func sweep(_ harness: DomainHarness, _ instances: FakeInstances) -> RegistrySweep {
+        RegistrySweep(route53: harness.route53, instances: instances, identity: harness.identity, time: harness.time,
+                      logger: harness.logs.logger())
+    }
+
+    /// Members i-a..i-d (plus this instance), all running unless told.
+    private func fleet(_ harness: DomainHarness, old: Bool = true) {
+        harness.insertOwned(DomainHarness.record(me, "203.0.113.7"))
+        for (index, id) in ["i-a", "i-b", "i-c", "i-d"].enumerated() {
+            let address = "198.51.100.\(index + 1)"
+            harness.fake.insert(DomainHarness.record(id, address), in: "ZPUBLIC")
+            harness.fake.insert(DomainHarness.mark(id, address, joined: old ? now - 3600 : now - 10), in: "ZPUBLIC")
+        }
+    }
+
+    @Test func sweepsATerminatedInstancesPairAndNothingElse() async throws {
+        let harness = try DomainHarness()
+        fleet(harness)
+        let unmarked = DomainHarness.record("i-hand", "192.0.2.1")
+        harness.fake.insert(unmarked, in: "ZPUBLIC")
+        let before = harness.fake.records(in: "ZPUBLIC")
+        let instances = FakeInstances([me: "running", "i-a": "terminated", "i-b": "running", "i-c": "stopped", "i-d": "running",
+                                       "i-hand": "terminated"])
+        let report = try await sweep(harness, instances).run(DomainHarness.settings(), limits: .init(), waiting: .noWait)
+        #expect(report.deleted == ["i-a"])
+        #expect(report.refusal == nil)
+        #expect(report.memberCount == 5)
+        let after = harness.fake.records(in: "ZPUBLIC").filter { !$0.name.contains("_r53hook-lock") }
+        #expect(after == before.filter { $0.setIdentifier != "i-a" })
+        #expect(after.contains(unmarked))
+        // One DescribeInstances question for the four others; never about itself or i-hand.
+        #expect(instances.lookups == [["i-a", "i-b", "i-c", "i-d"]])
+    }
+
+    @Test func goneOnlyAfterTheGraceAndHeartbeatsByTheirAge() async throws {
+        let harness = try DomainHarness()
+        fleet(harness, old: false)
+        // i-b beats, but not lately; i-c beats and is fresh.
+        harness.fake.remove(in: "ZPUBLIC") { $0.type == "TXT" && ($0.setIdentifier == "i-b" || $0.setIdentifier == "i-c") }
+        harness.fake.insert(DomainHarness.mark("i-b", "198.51.100.2", joined: now - 10, heartbeat: now - 500), in: "ZPUBLIC")
+        harness.fake.insert(DomainHarness.mark("i-c", "198.51.100.3", joined: now - 10, heartbeat: now - 30), in: "ZPUBLIC")
+        // EC2 does not know i-a yet (eventual consistency right after launch): not gone.
+        let instances = FakeInstances([me: "running", "i-b": "running", "i-c": "running", "i-d": "running"])
+        let report = try await sweep(harness, instances).run(DomainHarness.settings(), limits: .init(expiry: 120), waiting: .noWait)
+        #expect(report.dead.map(\.member.setIdentifier) == ["i-b"])
+        #expect(report.dead.first?.reason.contains("heartbeat 500 s ago") == true)
+        #expect(report.deleted == ["i-b"])
+
+        let later = try DomainHarness()
+        fleet(later, old: true)
+        let goneReport = try await sweep(later, FakeInstances([me: "running", "i-b": "running", "i-c": "running", "i-d": "running"]))
+            .run(DomainHarness.settings(), limits: .init(), waiting: .noWait)
+        #expect(goneReport.deleted == ["i-a"])
+        #expect(goneReport.dead.first?.reason.contains("no longer knows") == true)
+    }
+
+    @Test func selfPreservationRefusesAMassSweepUnlessForced() async throws {
+        let harness = try DomainHarness()
+        fleet(harness)
+        let before = harness.fake.records(in: "ZPUBLIC")
+        let dying = FakeInstances([me: "running", "i-a": "terminated", "i-b": "terminated", "i-c": "terminated", "i-d": "running"])
+        let refused = try await sweep(harness, dying).run(DomainHarness.settings(), limits: .init(), waiting: .noWait)
+        #expect(refused.dead.count == 3)
+        #expect(refused.deleted.isEmpty)
+        #expect(refused.refusal?.contains("3 of 5 members (60%)") == true)
+        #expect(refused.refusal?.contains("--force") == true)
+        #expect(harness.fake.records(in: "ZPUBLIC").filter { !$0.name.contains("_r53hook-lock") } == before)
+
+        let forced = try await sweep(harness, dying).run(DomainHarness.settings(), limits: .init(force: true), waiting: .noWait)
+        #expect(forced.deleted == ["i-a", "i-b", "i-c"])
+    }
+
+    @Test func dryRunDeletesNothingAndTakesNoLock() async throws {
+        let harness = try DomainHarness()
+        fleet(harness)
+        let before = harness.fake.records(in: "ZPUBLIC")
+        let report = try await sweep(harness, FakeInstances([me: "running", "i-a": "terminated", "i-b": "running", "i-c": "running",
+                                                             "i-d": "running"]))
+            .run(DomainHarness.settings { $0.dryRun = true }, limits: .init(), waiting: .noWait)
+        #expect(report.dead.map(\.member.setIdentifier) == ["i-a"])
+        #expect(report.deleted.isEmpty)
+        #expect(harness.fake.records(in: "ZPUBLIC") == before)
+        #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
+    }
+
+    @Test func aPairChangedByHandIsLeftAloneAndItselfIsNeverSwept() async throws {
+        let harness = try DomainHarness()
+        // This instance's own heartbeat is long expired: it still never sweeps itself.
+        harness.fake.insert(DomainHarness.record(me, "203.0.113.7"), in: "ZPUBLIC")
+        harness.fake.insert(DomainHarness.mark(me, "203.0.113.7", heartbeat: now - 9999), in: "ZPUBLIC")
+        // i-a's address record no longer matches its mark.
+        harness.fake.insert(DomainHarness.record("i-a", "192.0.2.99"), in: "ZPUBLIC")
+        harness.fake.insert(DomainHarness.mark("i-a", "198.51.100.1", joined: now - 3600), in: "ZPUBLIC")
+        for id in ["i-b", "i-c", "i-d"] { harness.insertOwned(DomainHarness.record(id, "198.51.100.9")) }
+        let before = harness.fake.records(in: "ZPUBLIC")
+        let report = try await sweep(harness, FakeInstances([me: "running", "i-a": "terminated", "i-b": "running",
+                                                             "i-c": "running", "i-d": "running"]))
+            .run(DomainHarness.settings(), limits: .init(), waiting: .noWait)
+        #expect(report.dead.map(\.member.setIdentifier) == ["i-a"])
+        #expect(report.deleted.isEmpty)
+        #expect(report.skipped.map(\.setIdentifier) == ["i-a"])
+        #expect(harness.fake.records(in: "ZPUBLIC").filter { !$0.name.contains("_r53hook-lock") } == before)
+    }
+
+    @Test func membersOfOtherRegionsAreJudgedOnlyByHeartbeat() async throws {
+        let harness = try DomainHarness()
+        harness.insertOwned(DomainHarness.record(me, "203.0.113.7"))
+        harness.fake.insert(DomainHarness.record("i-west", "198.51.100.1"), in: "ZPUBLIC")
+        harness.fake.insert(DomainHarness.mark("i-west", "198.51.100.1", joined: now - 3600, zone: "us-west-2b"), in: "ZPUBLIC")
+        let instances = FakeInstances([me: "running"])
+        let report = try await sweep(harness, instances).run(DomainHarness.settings(), limits: .init(force: true), waiting: .noWait)
+        #expect(report.dead.isEmpty)
+        #expect(instances.lookups.isEmpty)
+    }
+}
+
+@Suite struct EC2ClientTests {
+    private static let answer = """
+        <DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+          <requestId>r-1</requestId>
+          <reservationSet>
+            <item><reservationId>r-a</reservationId><instancesSet>
+              <item><instanceId>i-1</instanceId><instanceState><code>16</code><name>running</name></instanceState></item>
+              <item><instanceId>i-2</instanceId><instanceState><code>48</code><name>terminated</name></instanceState></item>
+            </instancesSet></item>
+          </reservationSet>
+        </DescribeInstancesResponse>
+        """
+
+    @Test func asksByFilterInBatchesAndReadsTheStates() async throws {
+        let http = ScriptedHTTPClient { _, _ in .status(200, Self.answer) }
+        let time = ManualTime()
+        let logs = LogCapture()
+        let credentials = RefreshingCredentials(
+            provider: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "s", source: "test")),
+            time: time, logger: logs.logger())
+        let aws = AWSClient(http: http, credentials: credentials, time: time, deadline: Deadline(budget: .seconds(30), time: time),
+                            logger: logs.logger())
+        let client = EC2Client(aws: aws, service: try AWSService.ec2(region: "eu-west-1", environment: ProcessEnvironment([:])))
+        let ids = (1...150).map { "i-\($0)" }
+        let states = try await client.states(of: ids + ["i-1"])
+        #expect(states == ["i-1": "running", "i-2": "terminated"])
+        #expect(http.requests.count == 2)
+        #expect(http.requests.allSatisfy { $0.url == "https://ec2.eu-west-1.amazonaws.com/" })
+        let first = String(decoding: http.requests[0].body, as: UTF8.self)
+        #expect(first.hasPrefix("Action=DescribeInstances&Version=2016-11-15&Filter.1.Name=instance-id&Filter.1.Value.1="))
+        #expect(first.contains("Filter.1.Value.100=") && !first.contains("Filter.1.Value.101="))
+        #expect(!first.contains("InstanceId."))
+        let header = http.requests[0].headers.first { $0.name.lowercased() == "authorization" }?.value ?? ""
+        #expect(header.contains("/eu-west-1/ec2/aws4_request"))
+    }
+}
