@@ -13,6 +13,9 @@ its credentials as on EC2: the instance role through IMDS.
 Binary: $R53HOOK_TEST_BINARY, default .build/debug/r53hook (build it first:
 `swift build`). A missing binary fails every test that needs it, on purpose: CI
 builds before it tests.
+
+Every address record r53hook makes has a companion registry mark (see `MarkPattern`):
+`World.pair()` is the two records `start` writes, in Route 53's order.
 """
 
 from __future__ import annotations
@@ -45,6 +48,76 @@ DEFAULT_INSYNC = 0.5
 ZONE = "example.com"
 NAME = "www.example.com"
 PATH_ENV = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+
+
+# --------------------------------------------------------------------- the registry mark
+
+MARK_PREFIX = '"r53hook-member v=1 instance='
+MARK_KEYS = {"Name", "Type", "SetIdentifier", "Weight", "TTL", "ResourceRecords"}
+
+
+def mark_name(name: str = NAME, rtype: str = "A") -> str:
+    """Where the marks of NAME's TYPE records live: `_r53hook-a.www.example.com.`."""
+    return f"_r53hook-{rtype.lower()}.{name.lower().rstrip('.')}."
+
+
+def is_mark_name(rec: dict[str, Any]) -> bool:
+    """Whether a record of the zone sits at a registry mark's name (marks and impostors alike)."""
+    return rec["Name"].startswith("_r53hook-")
+
+
+def mark_words(rec: dict[str, Any]) -> dict[str, str]:
+    """The key=value words of a mark's value: {"instance": ..., "address": ..., "joined": ...}."""
+    value = rec["ResourceRecords"][0]["Value"].strip('"')
+    return dict(word.split("=", 1) for word in value.split()[1:] if "=" in word)
+
+
+class MarkPattern:
+    """r53hook's registry mark of one member, as a pattern that compares equal to the record
+    dict (from ListResourceRecordSets) that is exactly that mark: a weighted TXT record at
+    `_r53hook-<type>.<name>`, the member's set identifier, weight 0, TTL 60, one value
+    `"r53hook-member v=1 instance=... address=<address> az=... joined=<unix time>"`, nothing
+    else (no health check, no other routing policy). The join time and the zone vary from run
+    to run, so they are only checked for shape; the instance id is checked when given.
+    Usable inside lists: `aws.records() == [aws.expected(), aws.expected_mark()]`."""
+
+    def __init__(self, name: str, rtype: str, set_id: str, address: str, instance: str | None = None):
+        self.name = mark_name(name, rtype)
+        self.set_id = set_id
+        self.address = address
+        self.instance = instance
+
+    def problems(self, rec: Any) -> list[str]:
+        if not isinstance(rec, dict):
+            return [f"not a record: {rec!r}"]
+        out = []
+        want = {"Name": self.name, "Type": "TXT", "SetIdentifier": self.set_id, "Weight": 0, "TTL": 60}
+        out += [f"{k} {rec.get(k)!r} != {v!r}" for k, v in want.items() if rec.get(k) != v]
+        if set(rec) != MARK_KEYS:
+            out.append(f"keys {sorted(rec)} != {sorted(MARK_KEYS)}")
+        values = rec.get("ResourceRecords") or []
+        if len(values) != 1:
+            return out + [f"{len(values)} values, not 1"]
+        value = values[0]["Value"]
+        if not value.startswith(MARK_PREFIX) or not value.endswith('"'):
+            return out + [f"value {value!r} does not start with {MARK_PREFIX!r}"]
+        words = mark_words(rec)
+        if f" address={self.address} " not in value.rstrip('"') + " ":
+            out.append(f"value {value!r} lacks address={self.address}")
+        if not words.get("joined", "").isdigit():
+            out.append(f"value {value!r} lacks joined=<unix time>")
+        if self.instance is not None and words.get("instance") != self.instance:
+            out.append(f"value {value!r} lacks instance={self.instance}")
+        return out
+
+    def __eq__(self, other: Any) -> bool:
+        return not self.problems(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        extra = f", instance={self.instance!r}" if self.instance else ""
+        return f"MarkPattern(name={self.name!r}, set_id={self.set_id!r}, address={self.address!r}{extra})"
 
 
 # --------------------------------------------------------------------- local AWS process
@@ -249,6 +322,46 @@ class World:
             rec["HealthCheckId"] = health_check
         return rec
 
+    def expected_mark(self, *, name: str = NAME, rtype: str = "A", set_id: str | None = None,
+                      value: str | None = None, instance: str | None = None) -> MarkPattern:
+        """The registry mark `start` writes beside `expected(...)` with the same arguments: the
+        same set identifier and address (`value`); `instance`, when given, the instance id in it."""
+        return MarkPattern(name, rtype, set_id or self.instance["instance_id"],
+                           value or self.instance["public_ipv4"], instance)
+
+    def pair(self, *, name: str = NAME, rtype: str = "A", set_id: str | None = None, weight: int = 10,
+             ttl: int = 60, value: str | None = None, health_check: str | None = None,
+             instance: str | None = None) -> list[Any]:
+        """What `start` writes, in Route 53's order (the mark's name sorts after the record's):
+        the address record `expected(...)` and its registry mark `expected_mark(...)`."""
+        return [self.expected(name=name, rtype=rtype, set_id=set_id, weight=weight, ttl=ttl, value=value,
+                              health_check=health_check),
+                self.expected_mark(name=name, rtype=rtype, set_id=set_id, value=value, instance=instance)]
+
+    def mark(self, set_id: str | None = None, *, name: str = NAME, rtype: str = "A",
+             zone_id: str | None = None) -> dict[str, Any] | None:
+        """The record at the mark's name with this set identifier (default: the instance's), or None."""
+        want = set_id or self.instance["instance_id"]
+        found = [r for r in self.records(zone_id) if r["Name"] == mark_name(name, rtype)
+                 and r["Type"] == "TXT" and r.get("SetIdentifier") == want]
+        assert len(found) <= 1, found
+        return found[0] if found else None
+
+    def addresses(self, zone_id: str | None = None) -> list[dict[str, Any]]:
+        """The zone's records without those at a registry mark's name."""
+        return [r for r in self.records(zone_id) if not is_mark_name(r)]
+
+    def replace(self, old: dict[str, Any], new: dict[str, Any], zone_id: str | None = None) -> None:
+        """Change a record by hand in one batch [DELETE old, CREATE new], as an operator (or
+        another tool) would; its registry mark, if any, is left as it is."""
+        self.change({"Action": "DELETE", "ResourceRecordSet": old}, {"Action": "CREATE", "ResourceRecordSet": new},
+                    zone_id=zone_id)
+
+    def change_batches(self) -> int:
+        """ChangeResourceRecordSets calls Route 53 accepted since the stats were cleared."""
+        return sum(1 for e in self.stats()["timeline"] if e[1:3] == ["route53", "ChangeResourceRecordSets"]
+                   and e[3] == 200)
+
     # ---- running r53hook
     def env(self, instance: dict[str, Any] | None = None, **extra: str | None) -> dict[str, str]:
         """The controlled environment: nothing of the caller's but PATH."""
@@ -256,6 +369,8 @@ class World:
         env = {
             "PATH": PATH_ENV,
             "HOME": str(self.home),
+            # heartbeat keeps its memo here (systemd sets it from RuntimeDirectory=), not in /run.
+            "RUNTIME_DIRECTORY": str(self.home),
             "AWS_ENDPOINT_URL": self.endpoint,
             "AWS_EC2_METADATA_SERVICE_ENDPOINT": inst["imds_endpoint"],
         }
