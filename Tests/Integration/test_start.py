@@ -1,7 +1,8 @@
 """`r53hook start`: the record it makes, idempotence and repair, and every option.
 
 The record is always compared whole (name, type, set identifier, weight, TTL,
-values, health check) with what Route 53 holds, so a stray attribute fails too.
+values, health check) with what Route 53 holds, so a stray attribute fails too; and
+so is its registry mark, the TXT record `start` writes beside it (`World.pair()`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ def test_start_creates_exactly_the_expected_record_and_waits_for_insync(aws: Wor
     aws.insync_delay(1.0)
     run = aws.run("start")
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected()]
+    assert aws.records() == aws.pair()
     stats = aws.stats()
     calls = stats["requests"]["route53"]
     assert calls["ChangeResourceRecordSets"] == 1
@@ -36,23 +37,25 @@ def test_second_start_changes_nothing(aws: World):
     calls = aws.route53_calls()
     assert "ChangeResourceRecordSets" not in calls, calls
     assert "GetChange" not in calls, calls
-    assert aws.records() == [aws.expected()]
+    assert aws.records() == aws.pair()
 
 
 def test_start_repairs_a_record_changed_by_hand(aws: World):
+    # Made by start, so marked; then the address record alone changed by hand: the mark stays,
+    # still saying the address start wrote.
     assert aws.run("start").code == 0
-    aws.change({"Action": "UPSERT", "ResourceRecordSet": aws.expected(weight=50, ttl=300, value="198.51.100.7")})
-    assert aws.records() == [aws.expected(weight=50, ttl=300, value="198.51.100.7")]
+    aws.replace(aws.expected(), aws.expected(weight=50, ttl=300, value="198.51.100.7"))
+    assert aws.records() == [aws.expected(weight=50, ttl=300, value="198.51.100.7"), aws.expected_mark()]
     aws.clear_stats()
     run = aws.run("start")
     assert run.code == 0, run.describe()
     assert aws.route53_calls()["ChangeResourceRecordSets"] == 1
-    assert aws.records() == [aws.expected()]
+    assert aws.records() == aws.pair()
 
 
 def test_mixed_case_name_is_stored_lower_case_and_stays_idempotent(aws: World):
     assert aws.run("start", "--name", "WWW.Example.COM", "--no-wait", name=False).code == 0
-    assert aws.records() == [aws.expected()]
+    assert aws.records() == aws.pair()
     aws.clear_stats()
     assert aws.run("start", "--name", "www.EXAMPLE.com.", "--no-wait", name=False).code == 0
     assert "ChangeResourceRecordSets" not in aws.route53_calls()
@@ -61,13 +64,13 @@ def test_mixed_case_name_is_stored_lower_case_and_stays_idempotent(aws: World):
 def test_zone_by_name(aws: World):
     run = aws.run("start", "--zone-name", "example.com", zone=False)
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected()]
+    assert aws.records() == aws.pair()
 
 
 def test_zone_id_with_hostedzone_prefix(aws: World):
     run = aws.run("start", "--zone-id", f"/hostedzone/{aws.zone_id}", zone=False)
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected()]
+    assert aws.records() == aws.pair()
 
 
 def test_aaaa_record_from_the_instance_ipv6(aws: World):
@@ -75,7 +78,7 @@ def test_aaaa_record_from_the_instance_ipv6(aws: World):
     assert inst["ipv6"]
     run = aws.run("start", "--type", "AAAA", instance=inst)
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected(rtype="AAAA", set_id=inst["instance_id"], value=inst["ipv6"])]
+    assert aws.records() == aws.pair(rtype="AAAA", set_id=inst["instance_id"], value=inst["ipv6"])
 
 
 def test_aaaa_on_an_instance_without_ipv6_is_refused_and_changes_nothing(aws: World):
@@ -107,26 +110,26 @@ def test_address_option(aws: World, address: str, rtype: str, value: str):
     run = aws.run("start", "--address", address, "--type", rtype, "--no-wait")
     assert run.code == 0, run.describe()
     want = aws.instance.get(value, value)
-    assert aws.records() == [aws.expected(rtype=rtype, value=want)]
+    assert aws.records() == aws.pair(rtype=rtype, value=want)
 
 
 def test_weight_ttl_and_set_identifier(aws: World):
     run = aws.run("start", "--weight", "0", "--ttl", "30", "--set-identifier", "blue-1", "--no-wait")
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected(weight=0, ttl=30, set_id="blue-1")]
+    assert aws.records() == aws.pair(weight=0, ttl=30, set_id="blue-1")
 
 
 def test_weight_255_is_accepted(aws: World):
     run = aws.run("start", "--weight", "255", "--no-wait")
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected(weight=255)]
+    assert aws.records() == aws.pair(weight=255)
 
 
 def test_health_check_id(aws: World):
     hc = aws.create_health_check()
     run = aws.run("start", "--health-check-id", hc, "--no-wait")
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected(health_check=hc)]
+    assert aws.records() == aws.pair(health_check=hc)
 
 
 def test_no_wait_returns_before_insync(aws: World):
@@ -138,7 +141,7 @@ def test_no_wait_returns_before_insync(aws: World):
     assert calls["ChangeResourceRecordSets"] == 1
     assert "GetChange" not in calls
     # ListResourceRecordSets shows pending changes: the record is there.
-    assert aws.records() == [aws.expected()]
+    assert aws.records() == aws.pair()
 
 
 def test_dry_run_prints_the_batch_and_changes_nothing(aws: World):
@@ -146,9 +149,15 @@ def test_dry_run_prints_the_batch_and_changes_nothing(aws: World):
     assert run.code == 0, run.describe()
     out = run.stdout
     assert aws.zone_id in out
-    for piece in ("UPSERT", "www.example.com.", aws.instance["instance_id"], aws.instance["public_ipv4"],
+    for piece in ("www.example.com.", aws.instance["instance_id"], aws.instance["public_ipv4"],
                   "<Weight>7</Weight>", "<TTL>60</TTL>", "INSYNC"):
         assert piece in out, piece
+    # Nothing there yet: two CREATEs in the one batch, the record and its registry mark; no
+    # UPSERT, which would overwrite whatever someone made meanwhile.
+    assert out.count("<Action>CREATE</Action>") == 2 and "UPSERT" not in out and "DELETE" not in out
+    assert out.count("<ChangeBatch>") == 1
+    assert "<Name>_r53hook-a.www.example.com.</Name><Type>TXT</Type>" in out
+    assert "r53hook-member v=1 instance=" + aws.instance["instance_id"] in out
     calls = aws.route53_calls()
     assert "ChangeResourceRecordSets" not in calls
     assert "GetChange" not in calls
@@ -160,7 +169,7 @@ def test_private_zone_defaults_to_local_ipv4(aws: World):
     private = aws.create_private_zone()
     run = aws.run("start", "--zone-name", "example.com", zone=False)
     assert run.code == 0, run.describe()
-    assert aws.records(private) == [aws.expected(value=aws.instance["private_ipv4"])]
+    assert aws.records(private) == aws.pair(value=aws.instance["private_ipv4"])
 
 
 def test_public_and_private_zone_pair_needs_a_choice(aws: World):
@@ -177,7 +186,7 @@ def test_private_zone_flag_picks_the_private_one(aws: World):
     private = aws.create_private_zone()
     run = aws.run("start", "--zone-name", "example.com", "--private-zone", "--no-wait", zone=False)
     assert run.code == 0, run.describe()
-    assert aws.records(private) == [aws.expected(value=aws.instance["private_ipv4"])]
+    assert aws.records(private) == aws.pair(value=aws.instance["private_ipv4"])
     assert aws.records() == []
 
 
@@ -185,7 +194,7 @@ def test_public_zone_flag_picks_the_public_one(aws: World):
     private = aws.create_private_zone()
     run = aws.run("start", "--zone-name", "example.com", "--public-zone", "--no-wait", zone=False)
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected()]
+    assert aws.records() == aws.pair()
     assert aws.records(private) == []
 
 
@@ -193,14 +202,14 @@ def test_private_zone_choice_from_environment(aws: World):
     private = aws.create_private_zone()
     run = aws.run("start", "--no-wait", zone=False, R53HOOK_ZONE_NAME="example.com", R53HOOK_PRIVATE_ZONE="true")
     assert run.code == 0, run.describe()
-    assert aws.records(private) == [aws.expected(value=aws.instance["private_ipv4"])]
+    assert aws.records(private) == aws.pair(value=aws.instance["private_ipv4"])
 
 
 def test_set_identifier_with_xml_special_characters(aws: World):
     odd = 'blue & "green" <1>'
     run = aws.run("start", "--set-identifier", odd, "--no-wait")
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected(set_id=odd)]
+    assert aws.records() == aws.pair(set_id=odd)
     aws.clear_stats()
     assert aws.run("start", "--set-identifier", odd, "--no-wait").code == 0
     assert "ChangeResourceRecordSets" not in aws.route53_calls()
@@ -230,12 +239,16 @@ def test_a_full_weighted_set_is_refused_clearly(aws: World):
 
 
 def test_own_record_in_a_full_set_is_still_repaired(aws: World):
-    # 99 others plus this instance's own (wrong) record: an UPSERT of it adds nothing.
-    aws.change(*others(99, aws), {"Action": "CREATE", "ResourceRecordSet": aws.expected(weight=99)})
+    # This instance's own record (made by start, so marked, then made wrong by hand) plus 99
+    # others: replacing it adds nothing to the set.
+    assert aws.run("start", "--no-wait").code == 0
+    aws.change(*others(99, aws))
+    aws.replace(aws.expected(), aws.expected(weight=99))
     run = aws.run("start", "--no-wait")
     assert run.code == 0, run.describe()
     records = aws.records()
-    assert len(records) == 100 and aws.expected() in records
+    assert len(records) == 100 + 1 and aws.expected() in records
+    assert records[-1] == aws.expected_mark()  # the one mark, sorted after www.example.com.
 
 
 def test_insync_not_reached_by_the_deadline_is_temporary(aws: World):
@@ -244,7 +257,7 @@ def test_insync_not_reached_by_the_deadline_is_temporary(aws: World):
     assert run.code == 75, run.describe()
     assert run.elapsed <= 2 + 1.0
     assert "PENDING" in run.stderr and "--deadline" in run.stderr
-    assert aws.records() == [aws.expected()]  # the UPSERT itself went through
+    assert aws.records() == aws.pair()  # the change itself went through
 
 
 def test_a_non_weighted_record_with_our_set_identifier_is_left_alone(aws: World):
