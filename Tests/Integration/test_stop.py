@@ -1,5 +1,6 @@
-"""`r53hook stop`: delete exactly this instance's record, wait INSYNC, then drain
-for the deleted record's TTL plus --drain-extra, adding at most a second of its own."""
+"""`r53hook stop`: delete exactly this instance's record and its registry mark (in one
+batch), wait INSYNC, then drain for the deleted record's TTL plus --drain-extra, adding at
+most a second of its own."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ EXTRA = 1
 def test_stop_removes_the_record_and_waits_insync_then_ttl_then_extra(aws: World):
     aws.insync_delay(INSYNC)
     assert aws.run("start", "--ttl", str(TTL)).code == 0
-    assert aws.records() == [aws.expected(ttl=TTL)]
+    assert aws.records() == aws.pair(ttl=TTL)
     aws.clear_stats()
     # No --ttl: the drain must use the TTL of the record actually deleted (3), not the default (60).
     run = aws.run("stop", "--drain-extra", str(EXTRA))
@@ -61,11 +62,12 @@ def test_stop_deletes_only_its_own_record(aws: World):
     )
     assert aws.run("start", "--ttl", "1", "--no-wait").code == 0
     before = aws.records()
-    mine = aws.expected(ttl=1)
-    assert mine in before and len(before) == 6
+    mine = aws.pair(ttl=1)
+    assert all(r in before for r in mine) and len(before) == 5 + 2
     run = aws.run("stop", "--drain-extra", "0")
     assert run.code == 0, run.describe()
-    assert aws.records() == [r for r in before if r != mine]
+    # Its record and its mark gone; the others, all without a mark, untouched.
+    assert aws.records() == [r for r in before if r not in mine]
     assert me in run.stderr
 
 
@@ -86,9 +88,12 @@ def test_stop_dry_run_prints_the_delete_and_changes_nothing(aws: World):
     run = aws.run("stop", "--dry-run", "--drain-extra", "2")
     assert run.code == 0, run.describe()
     assert "DELETE" in run.stdout and aws.instance["instance_id"] in run.stdout
+    # One batch deleting both the record and its registry mark.
+    assert run.stdout.count("<ChangeBatch>") == 1 and run.stdout.count("<Action>DELETE</Action>") == 2
+    assert "<Name>_r53hook-a.www.example.com.</Name><Type>TXT</Type>" in run.stdout
     assert "drain 9 s" in run.stdout, run.stdout
     assert "ChangeResourceRecordSets" not in aws.route53_calls()
-    assert aws.records() == [aws.expected(ttl=7)]
+    assert aws.records() == aws.pair(ttl=7)
     assert run.elapsed < 2.0
 
 
@@ -107,8 +112,10 @@ def test_stop_finds_its_record_among_many(aws: World):
 
 
 def test_stop_repeats_every_value_of_a_multi_value_record(aws: World):
+    # Made by start (so marked), then given a second value by hand.
+    assert aws.run("start", "--ttl", "1", "--no-wait").code == 0
     values = [{"Value": "198.51.100.1"}, {"Value": "198.51.100.2"}]
-    aws.change({"Action": "CREATE", "ResourceRecordSet": dict(aws.expected(ttl=1), ResourceRecords=values)})
+    aws.replace(aws.expected(ttl=1), dict(aws.expected(ttl=1), ResourceRecords=values))
     run = aws.run("stop", "--drain-extra", "0")
     assert run.code == 0, run.describe()
     assert aws.records() == []
@@ -117,7 +124,7 @@ def test_stop_repeats_every_value_of_a_multi_value_record(aws: World):
 def test_stop_repeats_the_health_check_id(aws: World):
     hc = aws.create_health_check()
     assert aws.run("start", "--health-check-id", hc, "--ttl", "1", "--no-wait").code == 0
-    assert aws.records() == [aws.expected(ttl=1, health_check=hc)]
+    assert aws.records() == aws.pair(ttl=1, health_check=hc)
     # No --health-check-id at stop: the record as it is must be deleted anyway.
     run = aws.run("stop", "--drain-extra", "0")
     assert run.code == 0, run.describe()
@@ -129,7 +136,8 @@ def test_stop_of_an_aaaa_record(aws: World):
     assert aws.run("start", "--ttl", "1", "--no-wait").code == 0  # the A record stays
     run = aws.run("stop", "--type", "AAAA", "--drain-extra", "0")
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected(ttl=1)]
+    # The AAAA record and its mark (at _r53hook-aaaa.) gone; the A record and its mark stay.
+    assert aws.records() == aws.pair(ttl=1)
 
 
 def test_stop_drains_even_when_insync_is_not_reached_by_the_deadline(aws: World):
