@@ -1,4 +1,5 @@
 import ArgumentParser
+import AWSKit
 import R53HookKit
 
 /// `r53hook heartbeat`.
@@ -11,8 +12,11 @@ struct HeartbeatCommand: HookCommand {
             the same SetIdentifier) with one atomic batch [DELETE the exact mark, CREATE it with \
             heartbeat=NOW]. From the first heartbeat on, `members`, `role` and `sweep` judge the \
             member by its heartbeat's age (--expiry, default 120 s), so beat at least twice per \
-            expiry: the shipped r53hook-heartbeat.timer beats every 60 s. Each beat costs two \
-            Route 53 requests (one read, one change).
+            expiry: the shipped r53hook-heartbeat.timer beats every 60 s. A beat costs one Route 53 \
+            request: the exact [DELETE, CREATE] of the mark the previous beat wrote, remembered in \
+            $RUNTIME_DIRECTORY (systemd RuntimeDirectory=r53hook) or /run/r53hook. When that memo \
+            is missing or stale (the mark changed) it costs three: the zone lookup, one read, one \
+            change.
 
             It never creates a mark: when this instance is not registered (stopped, never started, \
             or swept) it exits 78 and says so; run `r53hook start` to join again.
@@ -22,7 +26,11 @@ struct HeartbeatCommand: HookCommand {
 
     func run() async throws {
         try await withRuntime { runtime in
-            _ = try await MemberHeartbeat(route53: runtime.route53, identity: runtime.identity, time: runtime.time,
+            // systemd's RuntimeDirectory=r53hook sets RUNTIME_DIRECTORY; elsewhere /run/r53hook.
+            let directory = ProcessEnvironment.current()["RUNTIME_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) }
+                ?? "/run/r53hook"
+            _ = try await MemberHeartbeat(route53: runtime.route53, identity: runtime.identity,
+                                          memo: DirectoryHeartbeatMemo(directory: directory), time: runtime.time,
                                           logger: runtime.logger).run(runtime.settings)
         }
     }
