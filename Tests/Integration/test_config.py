@@ -36,7 +36,7 @@ def test_precedence_flag_env_file_default(aws: World, flag: str | None, env: str
     args = ["--config", str(conf), "--no-wait"] + (["--weight", flag] if flag else [])
     run = aws.run("start", *args, R53HOOK_WEIGHT=env)
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected(weight=weight)]
+    assert aws.records() == aws.pair(weight=weight)
 
 
 def test_everything_from_the_file_including_aws_endpoints(aws: World):
@@ -55,7 +55,7 @@ AWS_EC2_METADATA_SERVICE_ENDPOINT={aws.instance['imds_endpoint']}
     env = {"PATH": aws.env()["PATH"], "HOME": str(aws.home)}
     run = aws.run("start", "--config", str(conf), env=env, zone=False, name=False)
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected(ttl=45, weight=12)]
+    assert aws.records() == aws.pair(ttl=45, weight=12)
     assert "GetChange" not in aws.route53_calls()  # R53HOOK_NO_WAIT=true from the file
 
 
@@ -63,7 +63,7 @@ def test_aws_endpoint_only_in_the_file(aws: World):
     conf = write(aws, f"AWS_ENDPOINT_URL={aws.endpoint}\n")
     run = aws.run("start", "--config", str(conf), "--no-wait", AWS_ENDPOINT_URL=None)
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected()]
+    assert aws.records() == aws.pair()
 
 
 def test_environment_beats_aws_keys_in_the_file(aws: World):
@@ -72,21 +72,21 @@ def test_environment_beats_aws_keys_in_the_file(aws: World):
     run = aws.run("start", "--config", str(conf), "--no-wait", "--deadline", "5",
                   AWS_ENDPOINT_URL_ROUTE_53=aws.endpoint)
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected()]
+    assert aws.records() == aws.pair()
 
 
 def test_route53_specific_endpoint_beats_the_general_one(aws: World):
     run = aws.run("start", "--no-wait", "--deadline", "5", AWS_ENDPOINT_URL="http://127.0.0.1:9",
                   AWS_ENDPOINT_URL_ROUTE_53=aws.endpoint)
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected()]
+    assert aws.records() == aws.pair()
 
 
 def test_config_file_named_by_environment(aws: World):
     conf = write(aws, "R53HOOK_WEIGHT=33\nR53HOOK_SET_IDENTIFIER=from-file\n")
     run = aws.run("start", "--no-wait", R53HOOK_CONFIG=str(conf))
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected(weight=33, set_id="from-file")]
+    assert aws.records() == aws.pair(weight=33, set_id="from-file")
 
 
 def test_stop_reads_drain_extra_from_the_file(aws: World):
