@@ -23,14 +23,14 @@ def test_tokens_required_works_with_a_token_first_and_no_401(aws: World):
     for wanted in ("/latest/meta-data/instance-id", "/latest/meta-data/public-ipv4",
                    f"/latest/meta-data/iam/security-credentials/{aws.instance['role_name']}"):
         assert wanted in paths, wanted
-    assert aws.records() == [aws.expected()]
+    assert aws.records() == aws.pair()
 
 
 def test_tokens_optional_with_imds_v1_allowed(aws: World):
     inst = aws.create_instance(tokens="optional")
     run = aws.run("start", "--imds-v1", instance=inst)
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected(set_id=inst["instance_id"], value=inst["public_ipv4"])]
+    assert aws.records() == aws.pair(set_id=inst["instance_id"], value=inst["public_ipv4"])
     # v2 is still preferred when the service offers it.
     assert (TOKEN_PATH, 200) in imds_log(aws)
 
@@ -50,7 +50,7 @@ def test_imds_answering_503_twice_then_up_succeeds(aws: World):
     assert run.code == 0, run.describe()
     statuses = [s for _p, s in imds_log(aws)]
     assert statuses.count(503) == 2, statuses
-    assert aws.records() == [aws.expected()]
+    assert aws.records() == aws.pair()
 
 
 def test_imds_503_throughout_is_unreachable(aws: World):
