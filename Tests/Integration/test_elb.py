@@ -194,7 +194,7 @@ def test_dns_and_elb_together_join_and_leave_both(aws: World):
     elb = aws.fleet.create_elb(draining=3)
     run = aws.hook("start", "--elb", elb, "--ttl", "2", dns=True)
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected(ttl=2)]
+    assert aws.records() == aws.pair(ttl=2)
     assert aws.fleet.elb_states(elb) == {me(aws): ("InService", "N/A")}
     # The record is written only once the load balancer has the instance healthy.
     timeline = aws.stats()["timeline"]
