@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from harness import World
+from harness import World, is_mark_name
 
 HEALTHY_AFTER = 1.0
 DRAIN = 2
@@ -107,16 +107,18 @@ def test_cycle_leaves_dns_and_elb_runs_the_command_and_rejoins(aws: World):
     others = [aws.expected(set_id=f"i-0other{n}", value=f"198.51.100.{n}", ttl=1) for n in (1, 2)]
     aws.change(*({"Action": "CREATE", "ResourceRecordSet": r} for r in others))
     before = aws.records()
-    assert aws.expected(ttl=1) in before and len(before) == 3
+    # Route 53's order: the set's records by set identifier, then the one mark (a longer name).
+    assert before == sorted([*others, aws.expected(ttl=1)], key=lambda r: r["SetIdentifier"]) + [aws.expected_mark()]
     command, out = probe(aws, elb=elb, zone=True)
     aws.clear_stats()
     # cycle has no --drain-extra flag; the setting still applies through the environment.
     # No quorum here (the tests below have one): its lock would add Route 53 writes to the
-    # timeline, which must show exactly the DELETE and the UPSERT of this record.
+    # timeline, which must show exactly two batches: the DELETE of this record with its mark,
+    # and their CREATE.
     run = aws.hook("cycle", "--elb", elb, "--ttl", "1", "--", *command, dns=True, R53HOOK_DRAIN_EXTRA="0")
     assert run.code == 0, run.describe()
     [seen] = probe_runs(out)
-    # While the command ran: out of the ELB (drained, gone) and no record.
+    # While the command ran: out of the ELB (drained, gone) and no record, nor mark.
     assert me(aws) not in seen["elb"], seen
     assert me(aws) not in seen["records"], seen
     assert len(seen["elb"]) == 2 and sorted(seen["records"]) == ["i-0other1", "i-0other2"]
@@ -130,7 +132,9 @@ def test_cycle_leaves_dns_and_elb_runs_the_command_and_rejoins(aws: World):
     assert registered_at > seen["ended"]
     assert aws.fleet.elb_states(elb)[me(aws)] == ("InService", "N/A")
     assert upserted - registered_at >= HEALTHY_AFTER
-    assert aws.records() == before
+    # The zone as before, but for the mark's join time: rewritten at the rejoin.
+    assert aws.records() == [r for r in before if not is_mark_name(r)] + [aws.expected_mark()]
+    assert aws.mark()["ResourceRecords"] != [r for r in before if is_mark_name(r)][0]["ResourceRecords"]
     assert run.elapsed >= DRAIN + HEALTHY_AFTER
     # The command's output is passed through, on the same streams.
     assert "probe: stdout passes through" in run.stdout
@@ -184,7 +188,7 @@ def test_cycle_rejoin_on_failure_rejoins_and_still_returns_the_code(aws: World):
     assert run.code == 4, run.describe()
     assert len(stamps(out)) == 1
     assert aws.fleet.elb_states(elb)[me(aws)] == ("InService", "N/A")
-    assert aws.records() == [aws.expected(ttl=1)]
+    assert aws.records() == aws.pair(ttl=1)
 
 
 def test_cycle_a_command_that_cannot_run_stays_out(aws: World):
@@ -210,7 +214,7 @@ def test_cycle_without_quorum_exits_75_and_does_not_run_the_command(aws: World):
     assert not out.exists(), "the command ran without the quorum"
     assert "nothing was changed" in run.stderr
     assert me(aws) in registered(aws, elb) and me(aws) in aws.fleet.elb_healthy(elb)
-    assert aws.records() == [aws.expected()]  # the zone as it was (a quorum lock came and went)
+    assert aws.records() == aws.pair()  # the zone as it was (a quorum lock came and went)
     assert "DeregisterInstancesFromLoadBalancer" not in aws.stats()["requests"].get("elb", {})
 
 
@@ -258,7 +262,7 @@ def test_start_with_the_hold_file_joins_nothing_and_names_the_file(aws: World):
     hold.unlink()
     run = aws.hook("start", "--elb", elb, "--hold-file", str(hold), "--no-wait", dns=True)
     assert run.code == 0, run.describe()
-    assert aws.records() == [aws.expected()] and me(aws) in registered(aws, elb)
+    assert aws.records() == aws.pair() and me(aws) in registered(aws, elb)
 
 
 def test_the_hold_file_setting_from_the_environment(aws: World):
