@@ -695,7 +695,7 @@ def test_init_script_runs_the_real_binary_against_the_local_aws(aws, tmp_path: P
 
     started = init("start")
     assert started.returncode == 0, started.stdout + started.stderr
-    assert aws.records() == [aws.expected(ttl=1)]
+    assert aws.records() == aws.pair(ttl=1)
     assert (lockdir / "r53hook").exists()
     assert "start: done" in started.stderr
 
