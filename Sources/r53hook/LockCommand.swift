@@ -8,18 +8,18 @@ struct LockCommand: AsyncParsableCommand {
         commandName: "lock",
         abstract: "Run a command on one machine of the fleet at a time, under a lock kept in Route 53.",
         discussion: """
-            The lock is the TXT record NAME._r53hook-lock.ZONE, holding its owner, a random token
-            and the lease. Route 53 applies a change batch all or nothing, so a CREATE that finds
-            the record fails: that is the compare-and-swap. The holder renews every lease/3 with
-            one batch [DELETE the exact current value, CREATE the next], and releases with an exact
+            The lock is the TXT record NAME._r53hook-lock.ZONE, holding its owner, a random token \
+            and the lease. Route 53 applies a change batch all or nothing, so a CREATE that finds \
+            the record fails: that is the compare-and-swap. The holder renews every lease/3 with \
+            one batch [DELETE the exact current value, CREATE the next], and releases with an exact \
             DELETE when the command ends (SIGINT/SIGTERM are forwarded to the command first).
 
-            A waiter never trusts another machine's clock: it takes a lock over only after seeing
-            the same value unchanged for the holder's whole lease on its own monotonic clock. A
-            holder that could not renew for 2/3 of the lease, or finds its value gone, terminates
+            A waiter never trusts another machine's clock: it takes a lock over only after seeing \
+            the same value unchanged for the holder's whole lease on its own monotonic clock. A \
+            holder that could not renew for 2/3 of the lease, or finds its value gone, terminates \
             the command (SIGTERM, then SIGKILL) and exits 75, before any waiter can take over.
 
-            The exit code is the command's; 75 when the lock is held and --no-wait is given, when
+            The exit code is the command's; 75 when the lock is held and --no-wait is given, when \
             --wait-timeout passes, or when the lock was lost.
 
             Example: r53hook lock --zone-name example.com reports -- /usr/local/bin/aggregate
@@ -28,17 +28,8 @@ struct LockCommand: AsyncParsableCommand {
     @Argument(help: "The lock's name: letters, digits, '-' and '_'.")
     var name: String
 
-    @Option(name: .customLong("config"), help: ArgumentHelp("Read settings from FILE. (R53HOOK_CONFIG)", valueName: "file"))
-    var configFile: String?
-
-    @Option(help: ArgumentHelp("The hosted zone that holds the lock record. (R53HOOK_ZONE_ID)", valueName: "id"))
-    var zoneId: String?
-
-    @Option(help: ArgumentHelp("The hosted zone, by name. (R53HOOK_ZONE_NAME)", valueName: "name"))
-    var zoneName: String?
-
-    @Flag(exclusivity: .exclusive)
-    var zoneVisibility: ZoneVisibilityFlag?
+    @OptionGroup(title: "Config file and the hosted zone that holds the lock record")
+    var zone: ZoneOptions
 
     @Option(help: ArgumentHelp("Who holds the lock. (default: the instance id)", valueName: "id"))
     var owner: String?
@@ -71,16 +62,13 @@ struct LockCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var flags: [SettingKey: String] = [:]
-        flags[.zoneId] = zoneId
-        flags[.zoneName] = zoneName
-        flags[.privateZone] = zoneVisibility.map { $0 == .privateZone ? "true" : "false" }
+        var flags = zone.given
         if imdsV1 { flags[.imdsV1] = "true" }
         if debug { flags[.debug] = "true" }
         var status: Int32 = 0
         try await CommandErrors.reporting {
             var selector: HookSettings.ZoneSelector?
-            let runtime = try HookRuntime.make(configFile: configFile, flags: flags) { resolver throws(HookError) in
+            let runtime = try HookRuntime.make(configFile: zone.configFile, flags: flags) { resolver throws(HookError) in
                 let resolved = try resolver.resolveForLock()
                 selector = resolved.zone
                 return resolved.settings

@@ -17,9 +17,9 @@ enum ZoneVisibilityFlag: String, EnumerableFlag {
     }
 }
 
-/// The options every command shares. Each is optional here: a missing flag falls back to the
-/// environment, then the config file, then the default (see SettingsResolver).
-struct RecordOptions: ParsableArguments {
+/// Where the records live: the config file and the hosted zone. Shared by every command,
+/// `lock` included.
+struct ZoneOptions: ParsableArguments {
     @Option(name: .customLong("config"), help: ArgumentHelp(
         "Read settings from FILE: KEY=VALUE lines with the R53HOOK_* keys (and AWS_* variables). (R53HOOK_CONFIG)",
         valueName: "file"))
@@ -33,6 +33,24 @@ struct RecordOptions: ParsableArguments {
 
     @Flag(exclusivity: .exclusive)
     var zoneVisibility: ZoneVisibilityFlag?
+
+    /// The zone flags that were given, keyed like the environment.
+    var given: [SettingKey: String] {
+        var values: [SettingKey: String] = [:]
+        values[.zoneId] = zoneId
+        values[.zoneName] = zoneName
+        values[.privateZone] = zoneVisibility.map { $0 == .privateZone ? "true" : "false" }
+        return values
+    }
+}
+
+/// The options every command shares. Each is optional here: a missing flag falls back to the
+/// environment, then the config file, then the default (see SettingsResolver).
+struct RecordOptions: ParsableArguments {
+    @OptionGroup var zone: ZoneOptions
+
+    /// The config file, when given.
+    var configFile: String? { zone.configFile }
 
     @Option(help: ArgumentHelp("The record's fully qualified name, e.g. app.example.com. (R53HOOK_NAME)", valueName: "fqdn"))
     var name: String?
@@ -109,10 +127,7 @@ struct RecordOptions: ParsableArguments {
 
     /// The flags that were given, keyed like the environment.
     var given: [SettingKey: String] {
-        var values: [SettingKey: String] = [:]
-        values[.zoneId] = zoneId
-        values[.zoneName] = zoneName
-        values[.privateZone] = zoneVisibility.map { $0 == .privateZone ? "true" : "false" }
+        var values = zone.given
         values[.name] = name
         values[.type] = type
         values[.ttl] = ttl
