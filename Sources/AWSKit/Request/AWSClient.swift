@@ -149,10 +149,10 @@ public struct AWSClient: Sendable {
         let budget = Int(deadline.budget.seconds)
         if failure.throttled {
             return HookError(.temporary,
-                             "\(service.displayName) kept throttling \(operation.name) (\(failure.text)) until the \(budget) s deadline, over \(attempts) tries. The account-wide limit is shared by the whole fleet: raise --deadline or stagger the instances")
+                             "\(service.displayName) kept throttling \(operation.name) (\(failure.text)) until the \(budget) s deadline, over \(attempts) \(attempts == 1 ? "try" : "tries"). The account-wide limit is shared by the whole fleet: raise --deadline or stagger the instances")
         }
         return HookError(.unreachable,
-                         "could not complete \(operation.name) with \(service.displayName) at \(service.endpoint) within the \(budget) s deadline, over \(attempts) tries (last: \(failure.text)). Check the network, proxy settings and AWS_ENDPOINT_URL*")
+                         "could not complete \(operation.name) with \(service.displayName) at \(service.endpoint) within the \(budget) s deadline, over \(attempts) \(attempts == 1 ? "try" : "tries") (last: \(failure.text)). Check the network, proxy settings and AWS_ENDPOINT_URL*")
     }
 
     static func format(_ duration: Duration) -> String {

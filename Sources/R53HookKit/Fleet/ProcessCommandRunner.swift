@@ -90,7 +90,7 @@ public struct ProcessCommandRunner: CommandRunner {
             }
         } onCancel: {
             guard !exited.isSet else { return }
-            logger.warning("terminating \(program) (pid \(child)): SIGTERM, then SIGKILL after \(Int(grace.seconds)) s")
+            logger.warning("terminating \(program) (pid \(child)): SIGTERM, then SIGKILL after \(grace.wholeMilliseconds < 10_000 ? "\(grace.wholeMilliseconds) ms" : "\(Int(grace.seconds)) s")")
             kill(child, SIGTERM)
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(grace.wholeMilliseconds))) {
                 if !exited.isSet { kill(child, SIGKILL) }
