@@ -144,6 +144,25 @@ def test_start_after_a_mark_left_without_its_record_writes_the_pair_again(aws: W
     assert aws.records() == aws.pair()
 
 
+def test_cycle_refuses_an_unmarked_record_before_leaving_anything(aws: World):
+    aws.fleet.healthy_after(0)
+    elb = aws.fleet.create_elb()
+    aws.fleet.register(elb, me(aws))
+    theirs = aws.expected(ttl=1)
+    aws.change({"Action": "CREATE", "ResourceRecordSet": theirs})
+    ran = aws.tmp / "ran"
+    aws.clear_stats()
+    run = aws.hook("cycle", "--elb", elb, "--ttl", "1", "--", "sh", "-c", f'touch "{ran}"', dns=True,
+                   R53HOOK_DRAIN_EXTRA="0")
+    assert run.code == 78, run.describe()
+    assert STOP_UNMARKED in run.stderr, run.stderr
+    assert not ran.exists(), "the command ran although the record could not be left"
+    assert aws.fleet.elb_states(elb) == {me(aws): ("InService", "N/A")}
+    assert "DeregisterInstancesFromLoadBalancer" not in aws.stats()["requests"].get("elb", {})
+    assert change_calls(aws) == 0
+    assert aws.records() == [theirs]
+
+
 @pytest.mark.parametrize("with_record", [False, True], ids=["txt-alone", "txt-beside-unmarked-record"])
 def test_a_foreign_txt_record_at_the_mark_name_is_not_a_mark(aws: World, with_record: bool):
     foreign = {"Name": mark_name(), "Type": "TXT", "SetIdentifier": me(aws), "Weight": 0, "TTL": 60,
