@@ -127,6 +127,19 @@ def test_heartbeat_is_kept_fresh_and_role_survives_heartbeats(aws: World):
     assert "heartbeat" not in marks(aws)[b["instance_id"]]
 
 
+def test_role_and_heartbeats_at_once_both_land_in_the_mark(aws: World):
+    start(aws)
+    me = aws.instance["instance_id"]
+    for n in range(3):
+        t0 = int(time.time())
+        procs = [aws.popen("role", "--group", GROUP, "--servers", "3")] + [aws.popen("heartbeat") for _ in range(3)]
+        outs = [p.communicate(timeout=60) for p in procs]
+        assert [p.returncode for p in procs] == [0, 0, 0, 0], outs
+        fields = marks(aws)[me]
+        assert (fields["role"], fields["group"]) == ("bootstrap", GROUP), fields
+        assert int(fields["heartbeat"]) >= t0, fields
+
+
 def test_role_before_start_exits_78_and_writes_nothing(aws: World):
     other = aws.create_instance()
     start(aws, other)
@@ -166,6 +179,7 @@ def test_five_instances_choosing_at_once_elect_one_bootstrap_and_three_servers(a
     for t in threads:
         t.join()
     wall = time.monotonic() - t0
+    requests = sum(aws.route53_calls().values())
     results: dict[str, tuple[str, list[str]]] = {}
     for inst, p in zip(fleet, procs):
         out, err, _ = outputs[inst["instance_id"]]
@@ -195,4 +209,4 @@ def test_five_instances_choosing_at_once_elect_one_bootstrap_and_three_servers(a
     assert lock_records(aws) == []
     measure(f"role: 5 instances at once, round {attempt}",
             f"all done in {wall:.2f} s; exits at " + ", ".join(f"{t:.2f}" for t in ended) +
-            f" s (median {statistics.median(ended):.2f} s); Route 53 requests {sum(aws.route53_calls().values())}")
+            f" s (median {statistics.median(ended):.2f} s); Route 53 requests {requests}")
