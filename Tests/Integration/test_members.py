@@ -250,3 +250,22 @@ def test_heartbeat_after_stop_does_not_bring_the_member_back(aws: World):
     assert "r53hook start" in run.stderr, run.stderr
     assert aws.records() == []
     assert members_json(aws)["members"] == []
+
+
+def test_heartbeats_racing_a_stop_never_leave_a_mark_behind(aws: World):
+    for _ in range(3):
+        start(aws, None, "--ttl", "1")
+        beats = []
+        stop = None
+        for k in range(8):
+            beats.append(aws.popen("heartbeat"))
+            if k == 3:
+                stop = aws.popen("stop", "--ttl", "1", "--drain-extra", "0")
+            time.sleep(0.03)
+        assert stop is not None
+        out, err = stop.communicate(timeout=60)
+        assert stop.returncode == 0, err
+        for p in beats:
+            p.communicate(timeout=60)
+        assert {p.returncode for p in beats} <= {0, 78}, [p.returncode for p in beats]
+        assert aws.records() == [], "a heartbeat brought back a member that stopped"
