@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # install.sh [DESTDIR]: build the release binary and install r53hook.
+# install.sh --help: print this text.
 #
 # DESTDIR (default: empty, i.e. the running system) is prepended to every
 # path, so "scripts/install.sh /tmp/stage" works as a normal user and stages
@@ -9,12 +10,19 @@
 # Installs:
 #   usr/local/bin/r53hook                        0755  the binary
 #   etc/systemd/system/r53hook.service           0644  the systemd unit
+#   etc/systemd/system/r53hook-heartbeat.{service,timer}
+#                                                0644  registry heartbeat, every minute while
+#                                                      joined (systemctl enable r53hook-heartbeat.timer)
+#   etc/systemd/system/r53hook-sweep.{service,timer}
+#                                                0644  sweep of dead members, every 5 minutes
+#                                                      (systemctl enable --now r53hook-sweep.timer)
 #   etc/init.d/r53hook                           0755  the SysV init script
 #   etc/r53hook/                                 0755  per-application configs (--config)
 #   etc/default/r53hook.example (Debian-like, i.e. /etc/debian_version exists)
 #   or etc/sysconfig/r53hook.example (others)    0644  the commented sample
 #   etc/{default,sysconfig}/r53hook              0600  a copy of the sample, only when absent
-#   usr/local/share/r53hook/iam-policy.json      0644  least-privilege IAM policy
+#   usr/local/share/r53hook/iam-policy.json      0644  least-privilege IAM policy (with
+#                                                      ec2:DescribeInstances, for sweep)
 #   usr/local/share/r53hook/iam-policy-elb.json  0644  what ELB mode and the quorum add
 #   usr/local/share/r53hook/systemd-examples/    0644  app drop-in examples
 #
@@ -23,7 +31,22 @@
 #   R53HOOK_SKIP_BUILD=1    no build; install .build/release/r53hook, which must exist
 #   R53HOOK_CONFDIR=DIR     etc/default or etc/sysconfig, to override the detection
 #   R53HOOK_NO_STRIP=1      keep the symbol table (strip halves the file: about 42 MB to 19 MB)
+#
+# The units are installed in every case, like r53hook.service, and none is
+# enabled: a DESTDIR stage may be for a machine with systemd even when this one
+# has none. Without systemd they are unused.
 set -euo pipefail
+
+case ${1:-} in
+-h | --help)
+    sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
+    exit 0
+    ;;
+-*)
+    echo "install.sh: unknown option: $1 (try --help)" >&2
+    exit 64
+    ;;
+esac
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 destdir=${1:-}
@@ -82,6 +105,9 @@ if [ "${R53HOOK_NO_STRIP:-0}" != 1 ] && command -v strip >/dev/null 2>&1 &&
     strip --strip-unneeded "$destdir/usr/local/bin/r53hook"
 fi
 put 0644 "$root/systemd/r53hook.service" etc/systemd/system/r53hook.service
+for unit in r53hook-heartbeat.service r53hook-heartbeat.timer r53hook-sweep.service r53hook-sweep.timer; do
+    put 0644 "$root/systemd/$unit" "etc/systemd/system/$unit"
+done
 put 0755 "$root/init.d/r53hook" etc/init.d/r53hook
 install -d -m 0755 "$destdir/etc/r53hook"
 installed+=("0755  /etc/r53hook/")
@@ -109,7 +135,7 @@ echo "Installed into ${destdir:-/}:"
 printf '  %s\n' "${installed[@]}"
 [ -z "$kept" ] || echo "  ($kept untouched)"
 
-# A running systemd must re-read the unit it may already know.
+# A running systemd must re-read the units it may already know.
 if [ -z "$destdir" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
     systemctl daemon-reload && echo "Ran systemctl daemon-reload."
 fi
@@ -127,4 +153,9 @@ Next steps:
        Debian SysV:     update-rc.d r53hook defaults && service r53hook start
      Or tie the record to an application instead:
        /usr/local/share/r53hook/systemd-examples/
+  4. Optional, systemd, for the membership registry (members, role, sweep):
+       systemctl enable r53hook-heartbeat.timer     # beats after each join, while joined
+       systemctl start r53hook-heartbeat.timer      # if r53hook.service is already active
+       systemctl enable --now r53hook-sweep.timer   # deletes dead members' records
+     A member that has beaten once must go on beating while joined, or it is swept.
 EOF
