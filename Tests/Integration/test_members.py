@@ -38,6 +38,9 @@ def test_start_writes_the_pair_and_members_lists_every_field(aws: World):
         assert fields["az"] == inst["availability_zone"]
         assert t0 <= int(fields["joined"]) <= t1
         assert not {"heartbeat", "role", "group"} & set(fields), fields
+        assert rec["ResourceRecords"][0]["Value"] == (
+            f'"r53hook-member v=1 instance={inst["instance_id"]} address={inst["public_ipv4"]} '
+            f'az={inst["availability_zone"]} joined={fields["joined"]}"')
         assert address_records(aws)[inst["instance_id"]] == aws.expected(set_id=inst["instance_id"],
                                                                          value=inst["public_ipv4"])
 

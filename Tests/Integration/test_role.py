@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from harness import World, measure
-from registrykit import by_set_id, forge_member, marks, members_json, popen_all, rewrite_mark, start, start_fleet
+from registrykit import (by_set_id, forge_member, mark_records, marks, members_json, popen_all, rewrite_mark, start,
+                         start_fleet)
 
 GROUP = "g"
 
@@ -119,6 +120,10 @@ def test_heartbeat_is_kept_fresh_and_role_survives_heartbeats(aws: World):
     fields = marks(aws)[a["instance_id"]]
     assert (fields["role"], fields["group"]) == ("bootstrap", GROUP)
     assert "heartbeat" in fields
+    # The fields in the documented order: ... joined=T heartbeat=T role=R group=G.
+    assert mark_records(aws)[a["instance_id"]]["ResourceRecords"][0]["Value"] == (
+        f'"r53hook-member v=1 instance={a["instance_id"]} address={a["public_ipv4"]} az=us-east-1a '
+        f'joined={fields["joined"]} heartbeat={fields["heartbeat"]} role=bootstrap group={GROUP}"')
     assert aws.run("heartbeat", instance=a).code == 0
     fields = marks(aws)[a["instance_id"]]
     assert (fields["role"], fields["group"]) == ("bootstrap", GROUP), fields
@@ -151,13 +156,16 @@ def test_role_before_start_exits_78_and_writes_nothing(aws: World):
     assert aws.records() == before  # the lock released, no mark written
 
 
-@pytest.mark.parametrize("group", ["", "a b", "x" * 64, "dot.ted"])
-def test_bad_group_names_are_refused(aws: World, group: str):
+@pytest.mark.parametrize("args", [("--group", ""), ("--group", "a b"), ("--group", "x" * 64), ("--group", "dot.ted"),
+                                  ("--servers", "0"), ("--servers", "101"), ("--expiry", "0")])
+def test_bad_options_are_refused_before_any_request(aws: World, args: tuple[str, str]):
     start(aws)
-    before = aws.records()
-    run = aws.run("role", "--group", group, "--servers", "3")
+    aws.clear_stats()
+    options = {"--group": GROUP, "--servers": "3"}
+    options.update([args])
+    run = aws.run("role", *[w for kv in options.items() for w in kv])
     assert run.code == 64, run.describe()
-    assert aws.records() == before
+    assert aws.route53_calls() == {}
 
 
 @pytest.mark.parametrize("attempt", [1, 2, 3])
