@@ -31,8 +31,11 @@ struct MembersCommand: HookCommand {
         try await withRuntime { runtime in
             let registry = try await MemberRegistry.of(runtime.settings, route53: runtime.route53)
             let snapshot = try await registry.snapshot()
-            var me = runtime.settings.setIdentifier
-            if me == nil { me = try? await runtime.identity.instanceId() }
+            // This instance: its set identifier, or any mark naming its instance id.
+            let instanceId = try? await runtime.identity.instanceId()
+            let setIdentifier = runtime.settings.setIdentifier ?? instanceId
+            let me = Set(snapshot.members.filter { $0.setIdentifier == setIdentifier || (instanceId != nil && $0.mark.instanceId == instanceId) }
+                .map(\.setIdentifier))
             let now = Int(runtime.time.wallClock.seconds)
             print(json ? MembersFormatter.json(snapshot, registry: registry, me: me, now: now, expiry: expiry)
                        : MembersFormatter.text(snapshot, registry: registry, me: me, now: now, expiry: expiry))

@@ -3,13 +3,13 @@ import R53HookKit
 
 /// Renders the registry for `members`, as a table or as JSON.
 enum MembersFormatter {
-    static func text(_ snapshot: RegistrySnapshot, registry: MemberRegistry, me: String?, now: Int, expiry: Int) -> String {
+    static func text(_ snapshot: RegistrySnapshot, registry: MemberRegistry, me: Set<String>, now: Int, expiry: Int) -> String {
         var lines = ["registry: \(registry.registryName) TXT in \(registry.zone.name) \(registry.zone.id), for \(registry.recordName) \(registry.recordType)", ""]
         var rows = [[" ", "SET IDENTIFIER", "INSTANCE", "ADDRESS", "AZ", "ROLE", "HEARTBEAT", "LIVE", "RECORD"]]
         for member in snapshot.members {
             let mark = member.mark
             rows.append([
-                member.setIdentifier == me ? "*" : " ",
+                me.contains(member.setIdentifier) ? "*" : " ",
                 member.setIdentifier, mark.instanceId, mark.address, mark.availabilityZone,
                 mark.role.map { role in mark.group.map { "\(role.rawValue)@\($0)" } ?? role.rawValue } ?? "-",
                 member.heartbeatAge(now: now).map { "\($0) s ago" } ?? "none",
@@ -27,11 +27,11 @@ enum MembersFormatter {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ snapshot: RegistrySnapshot, registry: MemberRegistry, me: String?, now: Int, expiry: Int) -> String {
+    static func json(_ snapshot: RegistrySnapshot, registry: MemberRegistry, me: Set<String>, now: Int, expiry: Int) -> String {
         let members: [JSONWriter.Node] = snapshot.members.map { member in
             let mark = member.mark
             return .object([
-                ("setIdentifier", .string(member.setIdentifier)), ("self", .bool(member.setIdentifier == me)),
+                ("setIdentifier", .string(member.setIdentifier)), ("self", .bool(me.contains(member.setIdentifier))),
                 ("instanceId", .string(mark.instanceId)), ("address", .string(mark.address)),
                 ("availabilityZone", .string(mark.availabilityZone)), ("role", .optional(mark.role?.rawValue)),
                 ("group", .optional(mark.group)), ("joinedAt", .int(mark.joinedAt)), ("heartbeatAt", .optional(mark.heartbeatAt)),

@@ -9,7 +9,7 @@ struct RoleCommand: HookCommand {
         abstract: "Choose this instance's role in a group (bootstrap, server or agent) and print whom to join.",
         discussion: """
             auto-consul's mode decision without its race. Under the fleet-wide lock \
-            role-GROUP-NAME, reads the live members of the group from the registry and chooses:
+            role-GROUP-NAME-TYPE, reads the live members of the group from the registry and chooses:
               bootstrap  when the group has no live server (this instance starts it),
               server     while it has fewer than --servers live servers (or this instance already
                          is one of them),

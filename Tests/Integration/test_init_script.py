@@ -471,14 +471,22 @@ def test_iam_policy_is_least_privilege():
         "route53:GetHostedZone",
         "route53:GetChange",
         "route53:ListHostedZonesByName",
+        "ec2:DescribeInstances",
     }
     assert grants["route53:ChangeResourceRecordSets"][0] == zone
-    cond = grants["route53:ChangeResourceRecordSets"][1]["ForAllValues:StringEquals"]
-    assert cond["route53:ChangeResourceRecordSetsActions"] == ["UPSERT", "DELETE"]
+    cond = grants["route53:ChangeResourceRecordSets"][1]["ForAllValues:StringLike"]
+    # Compare-and-swap batches only (no blind UPSERT), on the record, its registry mark and the
+    # zone's r53hook locks: nothing else in the zone can be written.
+    assert cond["route53:ChangeResourceRecordSetsActions"] == ["CREATE", "DELETE"]
+    assert cond["route53:ChangeResourceRecordSetsNormalizedRecordNames"] == [
+        "RECORD_NAME_PLACEHOLDER", "_r53hook-*.RECORD_NAME_PLACEHOLDER", "*._r53hook-lock.*"]
+    assert cond["route53:ChangeResourceRecordSetsRecordTypes"] == ["A", "AAAA", "TXT"]
     assert grants["route53:ListResourceRecordSets"][0] == zone
     assert grants["route53:GetHostedZone"][0] == zone
     assert grants["route53:GetChange"][0] == "arn:aws:route53:::change/*"
     assert grants["route53:ListHostedZonesByName"][0] == "*"
+    # sweep: DescribeInstances supports no resource-level permissions.
+    assert grants["ec2:DescribeInstances"] == ("*", None)
 
 
 # --- install.sh -----------------------------------------------------------------

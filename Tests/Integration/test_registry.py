@@ -223,10 +223,6 @@ def shipped_policy(aws: World) -> dict:
     return json.loads(text)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "etc/iam-policy.json still allows only UPSERT and DELETE of NAME's A record; start now "
-    "CREATEs and DELETEs, and writes the TXT mark at _r53hook-a.NAME, so on an instance role "
-    "with the shipped policy start and stop are AccessDenied (exit 77)"))
 def test_start_and_stop_work_under_the_shipped_least_privilege_policy(aws: World):
     user = aws.control("POST", "/users", {"policy": shipped_policy(aws)})
     keys = {"AWS_ACCESS_KEY_ID": user["access_key_id"], "AWS_SECRET_ACCESS_KEY": user["secret_access_key"]}

@@ -394,10 +394,6 @@ def test_own_pair_under_a_custom_set_identifier_is_kept_when_sweep_names_it(aws:
     assert aws.records() == before
 
 
-@pytest.mark.xfail(strict=True, reason="sweep recognises its own pair by set identifier only: run without the "
-                                       "--set-identifier it started with, it sweeps the pair whose mark names its "
-                                       "own instance (RegistrySweep filters on setIdentifier != me, never on "
-                                       "mark.instanceId)")
 def test_own_pair_is_never_swept_even_when_sweep_runs_without_its_set_identifier(aws: World):
     b = aws.create_instance()
     start(aws, b)

@@ -378,11 +378,6 @@ def test_sweep_needs_nothing_of_ec2_but_the_policy_s_describe_instances(aws: Wor
     assert "ec2:DescribeInstances" in run.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "etc/iam-policy.json predates the registry and the locks: its ChangeResourceRecordSets "
-    "condition allows only UPSERT and DELETE of NAME's A record, but heartbeat rewrites the TXT "
-    "mark _r53hook-a.NAME (DELETE + CREATE) and sweep CREATEs its lock, a TXT record under "
-    "_r53hook-lock.ZONE: both are AccessDenied (77)"))
 def test_heartbeat_and_sweep_work_under_the_shipped_policy(aws: World):
     peer = joined_with_a_dead_peer(aws)
     keys = user_keys(aws, shipped_policy(aws))

@@ -404,3 +404,15 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
         #expect(header.contains("/eu-west-1/ec2/aws4_request"))
     }
 }
+
+@Suite struct JoinFleetOwnershipTests {
+    @Test func anUnmarkedRecordIsRefusedBeforeTheLoadBalancerIsJoined() async throws {
+        let harness = try DomainHarness()
+        harness.fake.insert(DomainHarness.record(me, "203.0.113.7"), in: "ZPUBLIC")
+        let balancer = FakeLoadBalancer(time: harness.time, drainFor: .seconds(1))
+        var settings = DomainHarness.settings()
+        settings.loadBalancer = .classic(name: "web")
+        await #expect(throws: HookError.self) { try await JoinFleet(context: harness.fleet(balancer)).run(settings) }
+        #expect(balancer.events.isEmpty)
+    }
+}

@@ -33,6 +33,8 @@ public struct JoinFleet: Sendable {
             return outcome
         }
         if let loadBalancer = context.loadBalancer {
+            // Refuse a record r53hook may not write before joining the load balancer, not after.
+            if settings.record != nil { try await context.joinRecordSet.check(settings) }
             let instanceId = try await context.identity.instanceId()
             if settings.dryRun {
                 outcome.plan.append("register \(instanceId) with \(loadBalancer)")

@@ -115,7 +115,7 @@ public struct LeaveFleet: Sendable {
 
         guard settings.quorum != nil else { return try await checkAndLeave() }
         guard let lockZone = settings.quorumLockZone else {
-            context.logger.warning("no hosted zone for the quorum lock: instances leaving at the same moment may all see the quorum and dip below it. Give --zone-id or --zone-name to make them take turns")
+            context.logger.warning("checking the quorum without the fleet-wide lock (--no-quorum-lock, or no hosted zone to keep it in): instances leaving at the same moment may all see the quorum and dip below it. Give --zone-id or --zone-name, without --no-quorum-lock, to make them take turns")
             return try await checkAndLeave()
         }
         let zone = try await ZoneResolver(route53: context.route53).resolve(lockZone)

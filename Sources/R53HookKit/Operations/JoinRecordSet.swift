@@ -57,11 +57,7 @@ public struct JoinRecordSet: Sendable {
         let availabilityZone = await identity.availabilityZone()
 
         for _ in 1...3 {
-            let siblings = try await route53.recordSets(zoneId: zone.id, name: record.name, type: record.type)
-            let current = siblings.first { $0.hasSameKey(as: record) }
-            let currentMark = try await registry.currentMarkRecord(setIdentifier: setIdentifier)
-            try checkLimits(record: record, current: current, siblings: siblings, zone: zone)
-            let oldMark = try checkOwnership(current: current, markRecord: currentMark, registry: registry, settings: settings)
+            let (current, currentMark, oldMark) = try await readAndCheck(record, registry: registry, settings: settings)
 
             var mark = MemberMark(instanceId: instanceId, address: record.values.first ?? "", availabilityZone: availabilityZone,
                                   joinedAt: Int(time.wallClock.seconds), role: oldMark?.role, group: oldMark?.group)
@@ -93,6 +89,27 @@ public struct JoinRecordSet: Sendable {
             return (record, .upserted(change, waited: waited))
         }
         throw HookError(.temporary, "the record kept changing while starting (3 tries); is another r53hook running for \(setIdentifier)?")
+    }
+
+    /// Refuses now what `run` would refuse (Route 53's limits, a record without the mark), so
+    /// that `start` checks before it changes anything else, such as a load balancer.
+    public func check(_ settings: HookSettings) async throws {
+        let dns = try settings.requireRecord()
+        let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
+        let record = try await desiredRecord(settings, in: zone)
+        _ = try await readAndCheck(record, registry: MemberRegistry(route53: route53, zone: zone, recordName: record.name,
+                                                                    recordType: record.type), settings: settings)
+    }
+
+    /// Reads the set and this instance's mark; refuses what r53hook must not write.
+    private func readAndCheck(_ record: ResourceRecordSet, registry: MemberRegistry, settings: HookSettings) async throws
+        -> (current: ResourceRecordSet?, markRecord: ResourceRecordSet?, mark: MemberMark?) {
+        let siblings = try await route53.recordSets(zoneId: registry.zone.id, name: record.name, type: record.type)
+        let current = siblings.first { $0.hasSameKey(as: record) }
+        let markRecord = try await registry.currentMarkRecord(setIdentifier: record.setIdentifier ?? "")
+        try checkLimits(record: record, current: current, siblings: siblings, zone: registry.zone)
+        let mark = try checkOwnership(current: current, markRecord: markRecord, registry: registry, settings: settings)
+        return (current, markRecord, mark)
     }
 
     /// CREATE when there is no record, else [DELETE the exact old one, CREATE the new one]: the

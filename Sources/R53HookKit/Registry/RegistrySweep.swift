@@ -94,25 +94,31 @@ public struct RegistrySweep: Sendable {
     public func run(_ settings: HookSettings, limits: Limits, waiting: FleetLock.Waiting) async throws -> Report {
         let registry = try await MemberRegistry.of(settings, route53: route53)
         let me = try? await identity.setIdentifier(settings)
+        let myInstance = try? await identity.instanceId()
+        let isMe: @Sendable (RegistryMember) -> Bool = { member in
+            member.setIdentifier == me || (myInstance != nil && member.mark.instanceId == myInstance)
+        }
         if settings.dryRun {
-            return try await sweep(registry, me: me, limits: limits, dryRun: true)
+            return try await sweep(registry, isMe: isMe, limits: limits, dryRun: true)
         }
         let store = LockStore(route53: route53, time: time, zone: registry.zone,
                               lockName: LockStore.name(from: "sweep-\(registry.recordName)\(registry.recordType)"))
+        let owner = me ?? myInstance ?? "sweeper"
         let lock = FleetLock(store: store, time: time, logger: logger)
-        let owner = me ?? "sweeper"
         do {
             return try await lock.withLock(owner: owner, lease: .seconds(30), waiting: waiting, purpose: "sweeping \(registry.registryName)") {
-                try await self.sweep(registry, me: me, limits: limits, dryRun: false)
+                try await self.sweep(registry, isMe: isMe, limits: limits, dryRun: false)
             }
         } catch let lost as FleetLock.LockLost {
             throw HookError(.temporary, "lost the sweep lock (\(lost.reason)); the sweep stopped part way, run it again")
         }
     }
 
-    private func sweep(_ registry: MemberRegistry, me: String?, limits: Limits, dryRun: Bool) async throws -> Report {
+    /// Never this instance's own pair: neither its set identifier nor a mark naming its instance.
+    private func sweep(_ registry: MemberRegistry, isMe: @Sendable (RegistryMember) -> Bool, limits: Limits,
+                       dryRun: Bool) async throws -> Report {
         let snapshot = try await registry.snapshot()
-        let dead = try await judge(snapshot.members.filter { $0.setIdentifier != me }, limits: limits)
+        let dead = try await judge(snapshot.members.filter { !isMe($0) }, limits: limits)
         let members = snapshot.members.count
         if !dead.isEmpty, !limits.force, Double(dead.count) > limits.maxFraction * Double(members) {
             let share = Int((Double(dead.count) / Double(members) * 100).rounded())

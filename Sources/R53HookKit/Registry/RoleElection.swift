@@ -49,13 +49,13 @@ public struct RoleElection: Sendable {
         return Decision(role: .agent, join: join)
     }
 
-    /// Chooses and records this member's role under the lock `role-GROUP-NAME`.
+    /// Chooses and records this member's role under the lock `role-GROUP-NAME-TYPE`.
     public func run(_ settings: HookSettings, group: String, servers: Int, expiry: Int,
                     waiting: FleetLock.Waiting) async throws -> Decision {
         let registry = try await MemberRegistry.of(settings, route53: route53)
         let setIdentifier = try await identity.setIdentifier(settings)
         let store = LockStore(route53: route53, time: time, zone: registry.zone,
-                              lockName: LockStore.name(from: "role-\(group)-\(registry.recordName)"))
+                              lockName: LockStore.name(from: "role-\(group)-\(registry.recordName)\(registry.recordType)"))
         let lock = FleetLock(store: store, time: time, logger: logger)
         let time = self.time
         let logger = self.logger
