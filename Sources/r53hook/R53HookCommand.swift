@@ -25,7 +25,8 @@ struct R53HookCommand: AsyncParsableCommand {
               Credentials: the SDK chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,
               AWS_PROFILE with ~/.aws/credentials and ~/.aws/config, container
               credentials, then the instance role from IMDS).
-              Endpoints: AWS_ENDPOINT_URL_ROUTE_53, else AWS_ENDPOINT_URL.
+              Endpoints: AWS_ENDPOINT_URL_ROUTE_53, else AWS_ENDPOINT_URL; https, or
+              http only to this machine (127.0.0.0/8, ::1, localhost).
               IMDS: IMDSv2 at AWS_EC2_METADATA_SERVICE_ENDPOINT (default
               http://169.254.169.254), never through a proxy.
 

@@ -57,15 +57,32 @@ import TestSupport
         #expect(http.requests.first?.bypassesProxy == true)
     }
 
-    @Test func containerFullURIMustBeHTTPSOrLocal() async {
+    @Test func containerFullURIMustBeHTTPSOrLocal() async throws {
         let http = ScriptedHTTPClient(sequence: [.status(500)])
         await #expect(throws: HookError.self) {
             try await ContainerCredentialProvider(environment: ProcessEnvironment(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://evil.example.com/creds"]),
                                                   http: http, time: ManualTime()).resolve()
         }
         #expect(http.requests.isEmpty)
-        #expect(ContainerCredentialProvider.allowedPlainHosts("127.0.0.1"))
-        #expect(ContainerCredentialProvider.allowedPlainHosts("169.254.170.23"))
+        for allowed in ["http://127.0.0.1/c", "http://127.9.8.7:51679/c", "http://[::1]/c", "http://localhost/c",
+                        "http://169.254.170.2/c", "http://169.254.170.23/c", "http://[fd00:ec2::23]/c", "http://[FD00:EC2:0::23]/c"] {
+            #expect(ContainerCredentialProvider.allowedPlainHosts(try Endpoint(parsing: allowed)), "\(allowed)")
+        }
+        // Names that only look like loopback, and addresses next to the allowed ones.
+        for refused in ["http://127.attacker.invalid/c", "http://127.0.0.1.nip.io/c", "http://localhost.attacker.invalid/c",
+                        "http://128.0.0.1/c", "http://[::2]/c", "http://169.254.170.3/c", "http://[fd00:ec2::24]/c", "http://0x7f000001/c"] {
+            #expect(!ContainerCredentialProvider.allowedPlainHosts(try Endpoint(parsing: refused)), "\(refused)")
+        }
+    }
+
+    @Test func containerFullURIWithAHostThatStartsWith127IsRefusedBeforeAnyRequest() async {
+        let http = ScriptedHTTPClient(sequence: [.status(500)])
+        await #expect(throws: HookError.self) {
+            try await ContainerCredentialProvider(environment: ProcessEnvironment(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.attacker.invalid/creds",
+                                                                                   "AWS_CONTAINER_AUTHORIZATION_TOKEN": "secret-token"]),
+                                                  http: http, time: ManualTime()).resolve()
+        }
+        #expect(http.requests.isEmpty)
     }
 
     @Test func instanceRoleReadsTheFirstRoleAndRefusesFailedDocuments() async throws {

@@ -26,7 +26,7 @@ public struct ContainerCredentialProvider: CredentialProvider {
             url = "http://169.254.170.2" + (relative.hasPrefix("/") ? relative : "/" + relative)
         } else if let full = environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] {
             let endpoint = try Endpoint(parsing: full)
-            guard endpoint.scheme == "https" || Self.allowedPlainHosts(endpoint.host) else {
+            guard endpoint.scheme == "https" || Self.allowedPlainHosts(endpoint) else {
                 throw HookError(.configuration,
                                 "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http on a loopback or ECS/EKS link-local address; got \(endpoint.host)")
             }
@@ -80,9 +80,13 @@ public struct ContainerCredentialProvider: CredentialProvider {
         return token
     }
 
-    /// The SDKs allow plain http only to loopback and the ECS/EKS credential addresses.
-    static func allowedPlainHosts(_ host: String) -> Bool {
-        host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "169.254.170.2"
-            || host == "169.254.170.23" || host.lowercased() == "fd00:ec2::23"
+    /// The SDKs allow plain http only to loopback and the ECS/EKS credential addresses. The host
+    /// is compared as a parsed address: `127.attacker.example` is a name, not a loopback address.
+    static func allowedPlainHosts(_ endpoint: Endpoint) -> Bool {
+        endpoint.isLoopback || endpoint.host == "169.254.170.2" || endpoint.host == "169.254.170.23"
+            || (Endpoint.ipv6Bytes(endpoint.host).map { $0 == Self.eksPodIdentityIPv6 } ?? false)
     }
+
+    /// fd00:ec2::23, the EKS Pod Identity agent's IPv6 address.
+    private static let eksPodIdentityIPv6: [UInt8] = [0xfd, 0, 0x0e, 0xc2] + Array(repeating: 0, count: 11) + [0x23]
 }

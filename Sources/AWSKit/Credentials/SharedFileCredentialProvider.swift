@@ -21,11 +21,13 @@ public struct SharedFileCredentialProvider: CredentialProvider {
     /// The profile's static keys. An explicitly chosen profile that does not exist, or that
     /// needs a feature r53hook does not have (role_arn, credential_process, SSO), is an error.
     public func resolve() async throws -> AWSCredentials? {
-        let home = environment["HOME"] ?? ""
-        let credentialsPath = environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "\(home)/.aws/credentials"
-        let configPath = environment["AWS_CONFIG_FILE"] ?? "\(home)/.aws/config"
-        let credentials = files.read(path: credentialsPath).map(INIFile.init(text:))
-        let config = files.read(path: configPath).map(INIFile.init(text:))
+        // Without HOME (systemd services) `~` is the account's home, as in the SDKs; with no
+        // home at all there are no default files to read.
+        let home = environment.homeDirectory
+        let credentialsPath = environment["AWS_SHARED_CREDENTIALS_FILE"] ?? home.map { "\($0)/.aws/credentials" }
+        let configPath = environment["AWS_CONFIG_FILE"] ?? home.map { "\($0)/.aws/config" }
+        let credentials = credentialsPath.flatMap(files.read(path:)).map(INIFile.init(text:))
+        let config = configPath.flatMap(files.read(path:)).map(INIFile.init(text:))
 
         let fromCredentials = credentials?.sections[profile]
         let fromConfig = profile == "default"
@@ -36,7 +38,7 @@ public struct SharedFileCredentialProvider: CredentialProvider {
         guard fromCredentials != nil || fromConfig != nil else {
             if explicit {
                 throw HookError(.configuration,
-                                "AWS_PROFILE names profile '\(profile)', which is in neither \(credentialsPath) nor \(configPath)")
+                                "AWS_PROFILE names profile '\(profile)', which is in neither \(credentialsPath ?? "~/.aws/credentials (no home directory)") nor \(configPath ?? "~/.aws/config (no home directory)")")
             }
             return nil
         }

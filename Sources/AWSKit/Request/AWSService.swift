@@ -54,17 +54,20 @@ public struct AWSService: Sendable {
     }
 
     /// The endpoint for a service by the SDK convention; `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
-    /// turns the overrides off.
+    /// turns the overrides off. Plain http is refused unless the host is this machine.
     public static func endpoint(environment: ProcessEnvironment, serviceVariable: String,
                                 default defaultURL: String) throws(HookError) -> Endpoint {
         let ignoreOverrides = environment.flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
         let variable = ignoreOverrides ? nil
             : (environment[serviceVariable] != nil ? serviceVariable : (environment["AWS_ENDPOINT_URL"] != nil ? "AWS_ENDPOINT_URL" : nil))
         let text = variable.flatMap { environment[$0] } ?? defaultURL
+        let endpoint: Endpoint
         do {
-            return try Endpoint(parsing: text)
+            endpoint = try Endpoint(parsing: text)
         } catch {
             throw HookError(.configuration, "\(variable ?? "endpoint"): \(error.message)")
         }
+        try endpoint.requireEncryptedUnlessLoopback(variable: variable ?? "the endpoint")
+        return endpoint
     }
 }

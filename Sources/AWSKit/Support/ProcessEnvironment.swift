@@ -9,10 +9,21 @@ import Darwin
 public struct ProcessEnvironment: Sendable {
     /// The variables by name.
     public let values: [String: String]
+    /// The home directory of the account the process runs as, from the password database:
+    /// where `~` points when `HOME` is unset, as under systemd or an init script.
+    public let accountHome: String?
 
-    /// Creates an environment from a dictionary.
-    public init(_ values: [String: String]) {
+    /// Creates an environment from a dictionary; `accountHome` stands in for the password
+    /// database (nil: the account has no home directory).
+    public init(_ values: [String: String], accountHome: String? = nil) {
         self.values = values
+        self.accountHome = accountHome
+    }
+
+    /// `HOME`, else the account's home directory, as the SDKs expand `~`; nil when neither is
+    /// known, so that no caller reads `/.aws/...` from the root of the file system.
+    public var homeDirectory: String? {
+        self["HOME"] ?? accountHome.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The environment of this process.
@@ -26,7 +37,21 @@ public struct ProcessEnvironment: Sendable {
             }
             entry += 1
         }
-        return ProcessEnvironment(values)
+        return ProcessEnvironment(values, accountHome: passwordDatabaseHome())
+    }
+
+    /// The current user's home directory from the password database (getpwuid_r), or nil.
+    private static func passwordDatabaseHome() -> String? {
+        var entry = passwd()
+        var found: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let status = buffer.withUnsafeMutableBufferPointer { storage -> Int32 in
+            guard let base = storage.baseAddress else { return ERANGE }
+            return getpwuid_r(getuid(), &entry, base, storage.count, &found)
+        }
+        guard status == 0, found != nil, let directory = entry.pw_dir else { return nil }
+        // pw_dir points into `buffer`, which is still alive here.
+        return String(cString: directory)
     }
 
     /// The value of a variable, or nil when it is unset or empty (the SDKs treat empty as unset).
