@@ -25,6 +25,9 @@ let package = Package(
             providers: [.apt(["libxml2-dev"]), .yum(["libxml2-devel"])]
         ),
 
+        // Keeps the release binary's glibc floor at 2.34 (Amazon Linux 2023, RHEL 9): see its header.
+        .target(name: "GlibcFloor"),
+
         // Pure AWS Signature Version 4 signer: no I/O, time passed in.
         .target(
             name: "SigV4",
@@ -52,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "r53hook",
             dependencies: [
-                "R53HookKit", "AWSKit",
+                "R53HookKit", "AWSKit", "GlibcFloor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
