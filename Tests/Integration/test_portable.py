@@ -1,0 +1,79 @@
+"""The release binary as shipped, run on another Debian release: Debian 13 (trixie), with glibc
+2.41, libcurl 8 and its own libxml2, in a chroot that scripts/make-chroot builds once.
+
+scripts/test runs this file in its release step, with R53HOOK_RELEASE_BINARY set to the
+stripped binary scripts/build-release made (the integration step leaves it out). Run alone:
+  R53HOOK_RELEASE_BINARY=$(scripts/build-release --strip) python3 -m pytest Tests/Integration/test_portable.py
+The chroot shares this machine's network, so the binary reaches the local AWS on 127.0.0.1. Each
+run gets its own mount namespace (unshare) with /proc mounted, as on any booted system.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from harness import NAME, REPO, World
+
+RELEASE = os.environ.get("R53HOOK_RELEASE_BINARY", "")
+IN_CHROOT = "/usr/local/bin/r53hook"
+# Absolute: the environment handed to the binary may not have /usr/sbin on its PATH.
+UNSHARE = shutil.which("unshare") or "/usr/bin/unshare"
+CHROOT = shutil.which("chroot", path="/usr/sbin:/sbin:/usr/bin:/bin") or "/usr/sbin/chroot"
+
+pytestmark = pytest.mark.skipif(
+    not RELEASE, reason="needs R53HOOK_RELEASE_BINARY (scripts/test sets it in its release step)")
+
+
+@pytest.fixture(scope="module")
+def chroot() -> Path:
+    made = subprocess.run([str(REPO / "scripts" / "make-chroot")], capture_output=True, text=True, timeout=900)
+    assert made.returncode == 0, f"scripts/make-chroot failed ({made.returncode}):\n{made.stderr[-4000:]}"
+    root = Path(made.stdout.strip())
+    shutil.copy2(RELEASE, root / IN_CHROOT.lstrip("/"))
+    return root
+
+
+def in_chroot(root: Path, argv: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    script = 'mount -t proc proc /proc && exec "$@"'
+    return subprocess.run([UNSHARE, "--mount", "--propagation", "private", CHROOT, str(root),
+                           "/bin/sh", "-c", script, "sh", *argv],
+                          env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def r53hook(aws: World, root: Path, command: str, *args: str) -> subprocess.CompletedProcess[str]:
+    # The host's temporary HOME does not exist inside the chroot.
+    env = aws.env(HOME="/root", RUNTIME_DIRECTORY="/tmp")
+    return in_chroot(root, [IN_CHROOT, command, "--zone-id", aws.zone_id, "--name", NAME, *args], env)
+
+
+def test_the_chroot_is_another_release_with_newer_libraries(chroot: Path):
+    version = (chroot / "etc" / "debian_version").read_text().strip()
+    assert version.startswith("13"), version
+    ldd = in_chroot(chroot, ["ldd", IN_CHROOT], {"PATH": "/usr/bin:/bin"})
+    assert ldd.returncode == 0, ldd.stderr
+    assert "not found" not in ldd.stdout, ldd.stdout
+    assert "libcurl.so.4 => /lib/x86_64-linux-gnu/libcurl.so.4" in ldd.stdout.replace("/usr/lib/", "/lib/"), ldd.stdout
+    glibc = in_chroot(chroot, ["ldd", "--version"], {"PATH": "/usr/bin:/bin"}).stdout.splitlines()[0]
+    assert tuple(int(part) for part in glibc.split()[-1].split(".")) >= (2, 41), glibc
+
+
+def test_start_status_and_stop_work_on_debian_13(aws: World, chroot: Path):
+    started = r53hook(aws, chroot, "start", "--ttl", "1")
+    assert started.returncode == 0, started.stderr
+    assert aws.records() == aws.pair(ttl=1)
+
+    status = r53hook(aws, chroot, "status", "--json")
+    assert status.returncode == 0, status.stderr
+    assert aws.instance["instance_id"] in status.stdout
+
+    stopped = r53hook(aws, chroot, "stop", "--drain-extra", "0")
+    assert stopped.returncode == 0, stopped.stderr
+    assert aws.records() == []
+    # Neither glibc nor libcurl 8 complains about symbol versions.
+    for run in (started, status, stopped):
+        assert "version information" not in run.stderr, run.stderr
