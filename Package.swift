@@ -27,6 +27,8 @@ let package = Package(
 
         // Keeps the release binary's glibc floor at 2.34 (Amazon Linux 2023, RHEL 9): see its header.
         .target(name: "GlibcFloor"),
+        // argc and argv from glibc's .init_array call: the static runtime needs /proc otherwise.
+        .target(name: "CommandLineCapture"),
 
         // Pure AWS Signature Version 4 signer: no I/O, time passed in.
         .target(
@@ -55,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "r53hook",
             dependencies: [
-                "R53HookKit", "AWSKit", "GlibcFloor",
+                "R53HookKit", "AWSKit", "GlibcFloor", "CommandLineCapture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -2,7 +2,6 @@ import ArgumentParser
 import R53HookKit
 
 /// The root command: configuration only; the work is in the subcommands.
-@main
 struct R53HookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "r53hook",

@@ -77,3 +77,21 @@ def test_start_status_and_stop_work_on_debian_13(aws: World, chroot: Path):
     # Neither glibc nor libcurl 8 complains about symbol versions.
     for run in (started, status, stopped):
         assert "version information" not in run.stderr, run.stderr
+
+
+@pytest.mark.parametrize("where", ["host", "chroot"])
+def test_without_proc_the_command_line_is_still_read(chroot: Path, where: str):
+    # The static Swift runtime reads its arguments from /proc/self/cmdline: with /proc empty the
+    # shipped binary saw none, printed the help and exited 0, so `stop` did nothing "successfully".
+    argv = ["stop", "--zone-id", "not a zone", "--name", NAME]
+    script = 'mount -t tmpfs none /proc && exec "$@"'
+    if where == "host":
+        command = [UNSHARE, "--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh", RELEASE, *argv]
+    else:
+        # No /proc mounted inside the chroot at all.
+        command = [CHROOT, str(chroot), IN_CHROOT, *argv]
+    run = subprocess.run(command, env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=60,
+                         stdin=subprocess.DEVNULL)
+    assert run.returncode == 64, (run.returncode, run.stdout[-500:], run.stderr)
+    assert "invalid --zone-id 'not a zone'" in run.stderr, run.stderr
+    assert "SUBCOMMANDS" not in run.stdout
