@@ -25,10 +25,9 @@ let package = Package(
             providers: [.apt(["libxml2-dev"]), .yum(["libxml2-devel"])]
         ),
 
-        // Keeps the release binary's glibc floor at 2.34 (Amazon Linux 2023, RHEL 9): see its header.
-        .target(name: "GlibcFloor"),
-        // argc and argv from glibc's .init_array call: the static runtime needs /proc otherwise.
-        .target(name: "CommandLineCapture"),
+        // What the executable needs from the C runtime: the glibc 2.34 floor (hypotf), argv
+        // without /proc, and the build commit written in by scripts/build-release. See its headers.
+        .target(name: "CRuntime"),
 
         // Pure AWS Signature Version 4 signer: no I/O, time passed in.
         .target(
@@ -57,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "r53hook",
             dependencies: [
-                "R53HookKit", "AWSKit", "GlibcFloor", "CommandLineCapture",
+                "R53HookKit", "AWSKit", "CRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

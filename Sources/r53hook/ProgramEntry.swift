@@ -1,5 +1,5 @@
 import ArgumentParser
-import CommandLineCapture
+import CRuntime
 
 /// The process entry: runs the root command with the arguments the kernel passed, read from the
 /// C library's own copy so that a missing /proc cannot turn `r53hook stop ...` into a silent

@@ -31,7 +31,7 @@ struct R53HookCommand: AsyncParsableCommand {
 
             \(ExitStatusHelp.table)
             """,
-        version: R53HookVersion.current,
+        version: BuildVersion.text,
         subcommands: [StartCommand.self, StopCommand.self, StatusCommand.self, CycleCommand.self, LockCommand.self,
                       HeartbeatCommand.self, MembersCommand.self, RoleCommand.self, SweepCommand.self])
 }

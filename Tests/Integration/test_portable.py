@@ -95,3 +95,10 @@ def test_without_proc_the_command_line_is_still_read(chroot: Path, where: str):
     assert run.returncode == 64, (run.returncode, run.stdout[-500:], run.stderr)
     assert "invalid --zone-id 'not a zone'" in run.stderr, run.stderr
     assert "SUBCOMMANDS" not in run.stdout
+
+
+def test_version_names_the_release_and_the_commit_it_was_built_from():
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
+    run = subprocess.run([RELEASE, "--version"], env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=30)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == f"0.1.0 (commit {head.stdout.strip()})", run.stdout

@@ -1,4 +1,4 @@
-#include "GlibcFloor.h"
+#include "glibc_floor.h"
 
 // hypot, hypotf: GLIBC_2.35 on current glibc; sqrt has had one version since 2.2.5.
 // In double precision the squares of any two floats neither overflow nor underflow to zero

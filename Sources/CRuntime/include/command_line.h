@@ -1,4 +1,4 @@
-// CommandLineCapture: the process's argc and argv as the kernel passed them, without /proc.
+// The process's argc and argv as the kernel passed them, without /proc.
 //
 // The static Swift runtime reads CommandLine.arguments from /proc/self/cmdline. Where /proc is
 // not mounted (a chroot, a minimal container, the last moments of a shutdown) it finds no

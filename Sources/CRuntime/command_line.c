@@ -1,4 +1,4 @@
-#include "CommandLineCapture.h"
+#include "command_line.h"
 
 #include <stddef.h>
 

@@ -1,4 +1,4 @@
-// GlibcFloor: definitions that keep the release binary's glibc requirement at 2.34.
+// Definitions that keep the release binary's glibc requirement at 2.34.
 //
 // The static Swift runtime's Glibc overlay references hypotf. Linked on a glibc 2.35 or later
 // system, that reference binds to hypotf@GLIBC_2.35 (a new implementation), and the binary then
