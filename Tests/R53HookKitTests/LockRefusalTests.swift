@@ -86,3 +86,22 @@ import TestSupport
         #expect(!MemberRegistry.isStale(AWSServiceError(status: 400, code: "InvalidInput", message: Self.alreadyExists)))
     }
 }
+
+/// The ErrorResponse shape of InvalidChangeBatch: every message in one bracketed list.
+@Suite struct Route53RefusalListTests {
+    private func refusal(_ message: String) -> AWSServiceError {
+        AWSServiceError(status: 400, code: "InvalidChangeBatch", message: message)
+    }
+
+    @Test func readsEachMessageOfABracketedList() {
+        let created = "Tried to create resource record set [name='a.example.com.', type='TXT'] but it already exists"
+        let deleted = "Tried to delete resource record set [name='b.example.com.', type='A', set-identifier='i-1'] but it was not found"
+        let cname = "RRSet of type TXT with DNS name a.example.com. is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone example.com."
+        #expect(Route53Refusal.splitList("[\(created), \(deleted)]") == [created, deleted])
+        #expect(Route53Refusal.isStale(refusal("[\(created), \(deleted)]")))
+        #expect(Route53Refusal.isStale(refusal("[\(deleted)]")))
+        #expect(!Route53Refusal.isStale(refusal("[\(cname)]")))
+        #expect(!Route53Refusal.isStale(refusal("[\(created), \(cname)]")))
+        #expect(!Route53Refusal.isStale(refusal("[\(cname), \(created)]")))
+    }
+}

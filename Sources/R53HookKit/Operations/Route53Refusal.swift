@@ -35,8 +35,20 @@ enum Route53Refusal {
     /// Whether a refusal says only that the records changed since they were read: an
     /// InvalidChangeBatch whose every message is one of the `StaleRecord` shapes.
     static func isStale(_ error: AWSServiceError) -> Bool {
-        error.code == "InvalidChangeBatch" && !error.messages.isEmpty
-            && error.messages.allSatisfy { staleRecord(in: $0) != nil }
+        let messages = error.messages.flatMap(splitList)
+        return error.code == "InvalidChangeBatch" && !messages.isEmpty && messages.allSatisfy { staleRecord(in: $0) != nil }
+    }
+
+    /// The messages of one message text. In its ErrorResponse shape Route 53 sends them all as one
+    /// bracketed list, "[msg1, msg2]"; the messages hold commas of their own ("[name='a.',
+    /// type='A']"), so the list is split only where a "Tried to" message starts. Any other
+    /// message stays glued to its neighbour, and that piece then matches no stale shape.
+    static func splitList(_ text: String) -> [String] {
+        let trimmed = text.trimmingWhitespace
+        guard trimmed.hasPrefix("["), trimmed.hasSuffix("]") else { return [trimmed] }
+        let inner = trimmed.dropFirst().dropLast()
+        let pieces = inner.split(separator: ", Tried to ", omittingEmptySubsequences: false)
+        return pieces.enumerated().map { index, piece in index == 0 ? String(piece) : "Tried to " + piece }
     }
 
     /// The refusal in words for an operator; `remedy` is added to a refused batch's message.
