@@ -105,14 +105,7 @@ import TestSupport
             // After 2000 pages an honest end, so that code without the check ends too.
             .status(200, index < 2000 ? answer : "<DescribeInstancesResponse><reservationSet/></DescribeInstancesResponse>")
         }
-        let time = ManualTime()
-        let logs = LogCapture()
-        let credentials = RefreshingCredentials(
-            provider: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "s", source: "test")),
-            time: time, logger: logs.logger())
-        let aws = AWSClient(http: http, credentials: credentials, time: time, deadline: Deadline(budget: .seconds(30), time: time),
-                            logger: logs.logger())
-        let client = EC2Client(aws: aws, service: try AWSService.ec2(region: "eu-west-1", environment: ProcessEnvironment([:])))
+        let client = try DomainHarness.ec2Client(http: http)
         await #expect(throws: HookError.self) { _ = try await client.states(of: ["i-1"]) }
         #expect(http.requests.count == 2)
     }
