@@ -73,6 +73,28 @@ import TestSupport
         #expect(harness.time.sleeps.count == 1)
     }
 
+    @Test func aTakeOverThatLosesTheRaceWaitsAPollBeforeTryingAgain() async throws {
+        let harness = try DomainHarness()
+        let time = harness.time
+        let ranAt = ManualInstant()
+        let store = LockStore(route53: harness.route53, time: time, zone: Self.zone, lockName: "jobs")
+        // A crashed holder with a 12 s lease: polls every 4 s, take-over due at 12 s.
+        _ = try await store.create(LockRecord(owner: "i-crashed", token: "t", leaseSeconds: 12))
+        let refusedAsHeld = FakeRoute53.error(400, "InvalidChangeBatch", Self.alreadyExists)
+        let raceLost = FakeRoute53.error(400, "InvalidChangeBatch",
+                                         "Tried to delete resource record set [name='\(Self.lockName)', type='TXT'] but the values provided do not match the current values")
+        // Four CREATEs refused as held (as the zone would), then the take-over loses a race.
+        harness.fake.inject("ChangeResourceRecordSets", Array(repeating: refusedAsHeld, count: 4) + [raceLost])
+        let started = time.monotonicNow
+        _ = try await lock(harness, runner: RecordingRunner { ranAt.set(time.monotonicNow) })
+            .run(owner: "i-me", lease: .seconds(30), waiting: .upTo(nil), command: ["job"])
+        // The lost race costs a poll (4 s) before the next CREATE, and a whole lease (12 s)
+        // of watching the value again: 12 + 4 + 12.
+        let waited = (ranAt.value ?? .zero) - started
+        #expect(waited == .seconds(28))
+        #expect(harness.logs.messages.contains { $0.contains("another waiter took it over first") })
+    }
+
     @Test func onlyTheExactStaleShapesCountAsALostRace() {
         func refusal(_ messages: String...) -> AWSServiceError {
             AWSServiceError(status: 400, code: "InvalidChangeBatch", message: messages.joined(separator: "; "), messages: messages)

@@ -29,12 +29,13 @@ public struct Route53Client: Sendable {
         return try Route53XML.hostedZone(from: zone)
     }
 
-    /// Most ListResourceRecordSets pages read for one name and type. r53hook asks for 100 record
-    /// sets a page: Route 53 allows 100 weighted record sets per name and type, so one page holds
-    /// a whole weighted set and its answer stays small (see `AWSService.route53ResponseLimits`).
-    /// Ten pages (1,000 record sets) leave room for any other routing policy (geolocation, the
-    /// largest, has a few hundred locations); more is not Route 53, and must not loop for ever.
+    /// Record sets asked for a ListResourceRecordSets page. Route 53 allows 100 weighted record
+    /// sets per name and type, so one page holds a whole weighted set, and the answer stays
+    /// within `AWSService.route53ResponseLimits` (300 a page could not).
     static let recordSetPageSize = 100
+    /// Most ListResourceRecordSets pages read for one name and type: ten (1,000 record sets)
+    /// leave room for any other routing policy (geolocation, the largest, has a few hundred
+    /// locations); more is not Route 53, and must not loop for ever.
     static let maximumRecordSetPages = 10
     /// Most ListHostedZonesByName pages of zones of one name: 100 a page, so up to 1,000 zones
     /// of the same name, twice the default quota of 500 hosted zones per account.
