@@ -527,9 +527,11 @@ class Route53:
                 f"with other records with the same DNS name in zone {zone_name}"
             )
         if rec.type != "CNAME" and "CNAME" in other_types:
+            # Route 53's own words, "already exists" included: a client that takes any message
+            # containing it for a lost compare-and-swap race must be caught here.
             return (
-                f"RRSet of type {rec.type} with DNS name {rec.name} is not permitted as it conflicts "
-                f"with other records with the same DNS name in zone {zone_name}"
+                f"RRSet of type {rec.type} with DNS name {rec.name} is not permitted because a conflicting "
+                f"RRSet of type CNAME with the same DNS name already exists in zone {zone_name}"
             )
         return None
 

@@ -7,19 +7,51 @@ import CLibXML2
 /// and after parsing: AWS never sends one, and refusing it closes entity expansion (billion laughs)
 /// and external entity (XXE) attacks whatever the libxml2 version does.
 public enum XMLDocumentParser {
-    /// The largest document accepted; AWS answers that r53hook reads are far smaller.
+    /// The largest document accepted by default; AWS answers that r53hook reads are far smaller.
     public static let maximumDocumentSize = 8 * 1024 * 1024
-    /// The deepest nesting accepted; AWS answers nest fewer than ten levels.
+    /// The deepest nesting accepted by default; AWS answers nest fewer than ten levels.
     public static let maximumDepth = 64
+    /// The most elements accepted by default: a big DescribeInstances page (100 instances of a
+    /// few hundred elements each) has tens of thousands. Each element costs libxml2 and the tree
+    /// a few hundred bytes, so 8 MiB of `<a/>` (two million elements) would take hundreds of MB.
+    public static let maximumElements = 250_000
+
+    /// How much of a document is accepted: bytes, nesting and elements. Counted before libxml2
+    /// builds its tree, so a hostile answer is refused before it costs memory.
+    public struct Limits: Sendable, Equatable {
+        /// The most bytes.
+        public var maximumBytes: Int
+        /// The deepest nesting.
+        public var maximumDepth: Int
+        /// The most elements (start tags).
+        public var maximumElements: Int
+
+        /// Creates limits; the defaults are the parser's general ones.
+        public init(maximumBytes: Int = XMLDocumentParser.maximumDocumentSize, maximumDepth: Int = XMLDocumentParser.maximumDepth,
+                    maximumElements: Int = XMLDocumentParser.maximumElements) {
+            self.maximumBytes = maximumBytes
+            self.maximumDepth = maximumDepth
+            self.maximumElements = maximumElements
+        }
+
+        /// The general limits, for any AWS answer.
+        public static let standard = Limits()
+    }
 
     /// Parses a whole document and returns its root element.
-    public static func parse(_ bytes: [UInt8]) throws(XMLParseError) -> XMLElement {
+    public static func parse(_ bytes: [UInt8], limits: Limits = .standard) throws(XMLParseError) -> XMLElement {
         guard !bytes.isEmpty else { throw XMLParseError("empty document") }
-        guard bytes.count <= maximumDocumentSize else {
-            throw XMLParseError("document larger than \(maximumDocumentSize) bytes")
+        guard bytes.count <= limits.maximumBytes else {
+            throw XMLParseError("document larger than \(limits.maximumBytes) bytes")
         }
         if containsDeclaration(bytes) {
             throw XMLParseError("document type or entity declarations are not accepted")
+        }
+        // Text cannot hold a raw '<', so every element starts with '<' and a name: counting those
+        // bounds the elements from above (comments and CDATA only make the count stricter).
+        let startTags = countStartTags(bytes)
+        guard startTags <= limits.maximumElements else {
+            throw XMLParseError("more than \(limits.maximumElements) elements (\(startTags))")
         }
         LibXML2.initializeOnce()
 
@@ -42,10 +74,26 @@ public enum XMLDocumentParser {
         guard let root = xmlDocGetRootElement(document) else {
             throw XMLParseError("no root element")
         }
-        return try element(from: root, depth: 1)
+        return try element(from: root, depth: 1, maximumDepth: limits.maximumDepth)
     }
 
-    private static func element(from node: xmlNodePtr, depth: Int) throws(XMLParseError) -> XMLElement {
+    /// The number of '<' followed by something other than '/', '!' or '?': an upper bound on
+    /// the elements of a well-formed document.
+    static func countStartTags(_ bytes: [UInt8]) -> Int {
+        var count = 0
+        var index = 0
+        let last = bytes.count - 1
+        while index < last {
+            if bytes[index] == UInt8(ascii: "<") {
+                let next = bytes[index + 1]
+                if next != UInt8(ascii: "/") && next != UInt8(ascii: "!") && next != UInt8(ascii: "?") { count += 1 }
+            }
+            index += 1
+        }
+        return count
+    }
+
+    private static func element(from node: xmlNodePtr, depth: Int, maximumDepth: Int) throws(XMLParseError) -> XMLElement {
         guard depth <= maximumDepth else { throw XMLParseError("nested deeper than \(maximumDepth) levels") }
         var attributes: [String: String] = [:]
         var attribute = node.pointee.properties
@@ -64,7 +112,7 @@ public enum XMLDocumentParser {
         while let current = child {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
-                children.append(try element(from: current, depth: depth + 1))
+                children.append(try element(from: current, depth: depth + 1, maximumDepth: maximumDepth))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 text += string(current.pointee.content)
             case XML_ENTITY_REF_NODE, XML_ENTITY_NODE, XML_ENTITY_DECL:

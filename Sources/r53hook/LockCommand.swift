@@ -20,7 +20,8 @@ struct LockCommand: AsyncParsableCommand {
             the command (SIGTERM, then SIGKILL) and exits 75, before any waiter can take over.
 
             The exit code is the command's; 75 when the lock is held and --no-wait is given, when \
-            --wait-timeout passes, or when the lock was lost.
+            --wait-timeout passes, or when the lock was lost; 78 when something else at the lock's \
+            name (a CNAME, say) makes Route 53 refuse the lock record.
 
             Example: r53hook lock --zone-name example.com reports -- /usr/local/bin/aggregate
             """)

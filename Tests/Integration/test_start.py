@@ -279,7 +279,7 @@ def test_route53_refusal_in_either_error_shape_is_explained(aws: World, shape: s
     aws.change({"Action": "CREATE", "ResourceRecordSet": cname})
     run = aws.run("start", "--no-wait")
     assert run.code == 78, run.describe()
-    assert "conflicts with other records" in run.stderr
+    assert "conflicting RRSet of type CNAME" in run.stderr
     assert aws.records() == [cname]
 
 

@@ -68,4 +68,16 @@ struct DomainHarness {
     func addressRecords(in zoneId: String = "ZPUBLIC") -> [FakeRoute53.Record] {
         fake.records(in: zoneId).filter { $0.type != "TXT" }
     }
+
+    /// An EC2 client in eu-west-1 that talks to a scripted transport, on a virtual clock.
+    static func ec2Client(http: ScriptedHTTPClient) throws -> EC2Client {
+        let time = ManualTime()
+        let logs = LogCapture()
+        let credentials = RefreshingCredentials(
+            provider: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "s", source: "test")),
+            time: time, logger: logs.logger())
+        let aws = AWSClient(http: http, credentials: credentials, time: time, deadline: Deadline(budget: .seconds(30), time: time),
+                            logger: logs.logger())
+        return EC2Client(aws: aws, service: try AWSService.ec2(region: "eu-west-1", environment: ProcessEnvironment([:])))
+    }
 }

@@ -383,14 +383,7 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
 
     @Test func asksByFilterInBatchesAndReadsTheStates() async throws {
         let http = ScriptedHTTPClient { _, _ in .status(200, Self.answer) }
-        let time = ManualTime()
-        let logs = LogCapture()
-        let credentials = RefreshingCredentials(
-            provider: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "s", source: "test")),
-            time: time, logger: logs.logger())
-        let aws = AWSClient(http: http, credentials: credentials, time: time, deadline: Deadline(budget: .seconds(30), time: time),
-                            logger: logs.logger())
-        let client = EC2Client(aws: aws, service: try AWSService.ec2(region: "eu-west-1", environment: ProcessEnvironment([:])))
+        let client = try DomainHarness.ec2Client(http: http)
         let ids = (1...150).map { "i-\($0)" }
         let states = try await client.states(of: ids + ["i-1"])
         #expect(states == ["i-1": "running", "i-2": "terminated"])

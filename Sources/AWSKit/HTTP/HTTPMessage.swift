@@ -24,14 +24,19 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// Never send this request through a proxy (IMDS and container credentials must not be).
     public var bypassesProxy: Bool
+    /// The largest response body accepted for this request, when below the client's own limit:
+    /// the transfer stops as soon as more arrives.
+    public var maximumResponseSize: Int?
 
     /// Creates a request.
-    public init(method: String, url: String, headers: [HTTPHeader] = [], body: [UInt8] = [], bypassesProxy: Bool = false) {
+    public init(method: String, url: String, headers: [HTTPHeader] = [], body: [UInt8] = [], bypassesProxy: Bool = false,
+                maximumResponseSize: Int? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.bypassesProxy = bypassesProxy
+        self.maximumResponseSize = maximumResponseSize
     }
 }
 

@@ -53,7 +53,8 @@ public struct AWSClient: Sendable {
                 let response = try await attempt(operation, to: service, remaining: remaining)
                 if (200...299).contains(response.status) {
                     do {
-                        return try XMLDocumentParser.parse(response.body.isEmpty ? Array("<Empty/>".utf8) : response.body)
+                        return try XMLDocumentParser.parse(response.body.isEmpty ? Array("<Empty/>".utf8) : response.body,
+                                                           limits: service.responseLimits)
                     } catch {
                         throw HookError(.unreachable,
                                         "\(service.displayName) answered \(operation.name) with HTTP \(response.status) but \(error); is \(service.endpoint) really \(service.displayName)?",
@@ -74,6 +75,11 @@ public struct AWSClient: Sendable {
                 failure = Failure(text: error.description, throttled: error.isThrottling)
             } catch let error as HTTPTransportError where error.isRetryable {
                 failure = Failure(text: error.detail, throttled: false)
+            } catch let error as HTTPTransportError where error.reason == .responseTooLarge {
+                // Larger than the service can answer: whatever is at the endpoint is not it.
+                throw HookError(.unreachable,
+                                "\(service.displayName) answered \(operation.name) with \(error.detail), more than it can send; is \(service.endpoint) really \(service.displayName)?",
+                                underlying: error)
             } catch let error as HTTPTransportError {
                 throw HookError(error.reason == .tls ? .unreachable : .configuration,
                                 "cannot send \(operation.name) to \(service.displayName) at \(service.endpoint): \(error.detail)",
@@ -114,7 +120,8 @@ public struct AWSClient: Sendable {
         let url = "\(service.endpoint.scheme)://\(service.endpoint.hostHeader)" + SigV4Encoding.encodedPath(path)
             + (operation.query.isEmpty ? "" : "?" + SigV4Encoding.canonicalQueryString(operation.query))
         let request = HTTPRequest(method: operation.method, url: url,
-                                  headers: headers.map { HTTPHeader($0.name, $0.value) }, body: operation.body)
+                                  headers: headers.map { HTTPHeader($0.name, $0.value) }, body: operation.body,
+                                  maximumResponseSize: service.responseLimits.maximumBytes)
         if logger.logLevel <= .debug {
             logger.debug("-> \(operation.method) \(url) (\(operation.name))\n\(Redaction.headers(request.headers))\(Redaction.body(operation.body))")
         }

@@ -1,4 +1,7 @@
-/// An AWS service as r53hook talks to it: where, and how requests are signed.
+import XMLLite
+
+/// An AWS service as r53hook talks to it: where, how requests are signed, and how large its
+/// answers can be.
 public struct AWSService: Sendable {
     /// The name in messages ("Route 53").
     public let displayName: String
@@ -10,22 +13,36 @@ public struct AWSService: Sendable {
     public let region: String
     /// Where requests go.
     public let endpoint: Endpoint
+    /// The largest answer the service can send to the calls r53hook makes: anything larger, or
+    /// with more elements, is not the service, and is refused before it costs memory.
+    public let responseLimits: XMLDocumentParser.Limits
 
     /// Creates a service description.
-    public init(displayName: String, signingName: String, iamPrefix: String, region: String, endpoint: Endpoint) {
+    public init(displayName: String, signingName: String, iamPrefix: String, region: String, endpoint: Endpoint,
+                responseLimits: XMLDocumentParser.Limits = .standard) {
         self.displayName = displayName
         self.signingName = signingName
         self.iamPrefix = iamPrefix
         self.region = region
         self.endpoint = endpoint
+        self.responseLimits = responseLimits
     }
+
+    /// Route 53's largest answer to r53hook is a ListResourceRecordSets page of 100 record sets
+    /// (the page size r53hook asks for: a whole weighted set, at most 100 per name and type). A
+    /// record set holds at most 100 values of at most 32,000 characters in all (one change batch
+    /// carries at most 32,000), so a page is at most 100 × (32,000 + 100 × 48 bytes of
+    /// `<ResourceRecord><Value>` markup + ~2 KB of other fields) ≈ 3.9 MB and about 22,500
+    /// elements. Every other Route 53 answer is far smaller.
+    public static let route53ResponseLimits = XMLDocumentParser.Limits(maximumBytes: 4 * 1024 * 1024, maximumElements: 30_000)
 
     /// Route 53: a global service signed for us-east-1, at `AWS_ENDPOINT_URL_ROUTE_53`, else
     /// `AWS_ENDPOINT_URL`, else `https://route53.amazonaws.com` (the SDKs' endpoint convention).
     public static func route53(environment: ProcessEnvironment) throws(HookError) -> AWSService {
         AWSService(displayName: "Route 53", signingName: "route53", iamPrefix: "route53", region: "us-east-1",
                    endpoint: try endpoint(environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ROUTE_53",
-                                          default: "https://route53.amazonaws.com"))
+                                          default: "https://route53.amazonaws.com"),
+                   responseLimits: route53ResponseLimits)
     }
 
     /// Classic Elastic Load Balancing (Query API 2012-06-01) in a region, at

@@ -57,12 +57,16 @@ public struct FleetLock: Sendable {
         public let ended: Result<String, any Error>?
     }
 
-    /// Polls until the lock is ours; returns the record as written.
+    /// Polls until the lock is ours; returns the record as written. Every path round the loop
+    /// either returns, throws, or sleeps through `pace`, which keeps to --wait-timeout: no
+    /// answer of Route 53's, however odd, makes it ask again at once.
     func acquire(_ mine: LockRecord, waiting: Waiting) async throws -> ResourceRecordSet {
         let started = time.monotonicNow
+        let ownLease = Duration.seconds(mine.leaseSeconds)
         var observed: (value: [String], since: Duration)?
         var lastReport = started
         var failures = 0
+        var vanished = 0
         while true {
             let polled: (created: Bool, current: ResourceRecordSet?)
             do {
@@ -72,25 +76,35 @@ public struct FleetLock: Sendable {
             } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
                 // Throttled or unreachable: ask less often, not more (up to once a lease).
                 failures += 1
-                var pause = min(pollInterval(lease: .seconds(mine.leaseSeconds)) * (1 << min(failures, 5)), .seconds(mine.leaseSeconds))
-                switch waiting {
-                case .noWait:
+                if waiting == .noWait {
                     throw HookError(.temporary, "lock \(store.recordName) could not be taken (\(error.message)); not waiting (--no-wait)", underlying: error)
-                case .upTo(let limit?):
-                    let elapsed = time.monotonicNow - started
-                    if elapsed >= limit {
-                        throw HookError(.temporary, "lock \(store.recordName) could not be taken within \(Int(limit.seconds)) s (--wait-timeout); last: \(error.message)", underlying: error)
-                    }
-                    pause = min(pause, limit - elapsed)
-                case .upTo(nil):
-                    break
                 }
+                let pause = min(pollInterval(lease: ownLease) * (1 << min(failures, 5)), ownLease)
                 logger.notice("lock \(store.recordName): \(error.message); polling again in \(Int(pause.seconds)) s")
-                try await time.sleep(for: pause)
+                try await pace(pause, since: started, waiting: waiting) { limit in
+                    HookError(.temporary, "lock \(store.recordName) could not be taken within \(Int(limit.seconds)) s (--wait-timeout); last: \(error.message)", underlying: error)
+                }
                 continue
             }
             if polled.created { return store.record(mine) }
-            guard let current = polled.current else { continue }  // released meanwhile: try again
+            guard let current = polled.current else {
+                // CREATE found a record but the read finds none: released in between, most
+                // likely. Try again, but paced and within the limit like any other poll: an
+                // endpoint that keeps answering this way must not make us spin.
+                vanished += 1
+                if waiting == .noWait && vanished > 1 {
+                    throw HookError(.temporary, "lock \(store.recordName) is refused as held, yet no lock record reads back; not waiting (--no-wait)")
+                }
+                if vanished == 1 || time.monotonicNow - lastReport >= .seconds(30) {
+                    lastReport = time.monotonicNow
+                    logger.notice("lock \(store.recordName) was refused as held, but no lock record reads back (released meanwhile?); trying again")
+                }
+                try await pace(pollInterval(lease: ownLease), since: started, waiting: waiting) { limit in
+                    HookError(.temporary, "lock \(store.recordName) could not be taken within \(Int(limit.seconds)) s (--wait-timeout): Route 53 refused it as held \(vanished) times, yet no lock record read back")
+                }
+                continue
+            }
+            vanished = 0
             let holder = current.values.first.flatMap(LockRecord.init(txtValue:))
             if holder?.token == mine.token { return current }  // an earlier CREATE of ours went through
             let who = holder.map { "\($0.owner) (renewal \($0.sequence))" } ?? "an unknown value \(current.values.first ?? "")"
@@ -100,33 +114,39 @@ public struct FleetLock: Sendable {
             let now = time.monotonicNow
             // The holder's own lease, measured on this machine's clock, decides when it is stale.
             let staleAfter = Duration.seconds(holder?.leaseSeconds ?? mine.leaseSeconds)
-            if let seen = observed, seen.value == current.values {
-                if now - seen.since >= staleAfter {
-                    logger.warning("lock \(store.recordName) held by \(who) has not changed for \(Int((now - seen.since).seconds)) s, a full lease: taking it over")
-                    do {
-                        if try await store.replace(current, with: mine) { return store.record(mine) }
-                    } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
-                        logger.notice("lock \(store.recordName): taking over failed (\(error.message)); polling again")
-                    }
-                    observed = nil
-                    continue
+            if let seen = observed, seen.value == current.values, now - seen.since >= staleAfter {
+                logger.warning("lock \(store.recordName) held by \(who) has not changed for \(Int((now - seen.since).seconds)) s, a full lease: taking it over")
+                do {
+                    if try await store.replace(current, with: mine) { return store.record(mine) }
+                    logger.notice("lock \(store.recordName): another waiter took it over first; waiting again")
+                } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
+                    logger.notice("lock \(store.recordName): taking over failed (\(error.message)); polling again")
                 }
-            } else {
+                observed = nil
+            } else if observed?.value != current.values {
                 observed = (current.values, now)
-            }
-            var pause = pollInterval(lease: staleAfter)
-            if case .upTo(let limit?) = waiting {
-                if now - started >= limit {
-                    throw HookError(.temporary, "lock \(store.recordName) is still held by \(who) after \(Int(limit.seconds)) s (--wait-timeout)")
-                }
-                pause = min(pause, limit - (now - started))
             }
             if now - lastReport >= .seconds(30) || now == started || lastReport == started && now - started >= .seconds(5) {
                 lastReport = now
                 logger.info("waiting for lock \(store.recordName), held by \(who)")
             }
-            try await time.sleep(for: pause)
+            try await pace(pollInterval(lease: staleAfter), since: started, waiting: waiting) { limit in
+                HookError(.temporary, "lock \(store.recordName) is still held by \(who) after \(Int(limit.seconds)) s (--wait-timeout)")
+            }
         }
+    }
+
+    /// Sleeps before the next poll, cut to what is left of --wait-timeout; once that has passed,
+    /// throws what `givingUp` makes of the limit instead.
+    private func pace(_ pause: Duration, since started: Duration, waiting: Waiting,
+                      givingUp: (Duration) -> HookError) async throws {
+        var pause = pause
+        if case .upTo(let limit?) = waiting {
+            let elapsed = time.monotonicNow - started
+            if elapsed >= limit { throw givingUp(limit) }
+            pause = min(pause, limit - elapsed)
+        }
+        try await time.sleep(for: pause)
     }
 
     /// A third of the lease, between 1 and 5 s, with ±50% jitter so waiters spread out: a few

@@ -52,19 +52,21 @@ public struct LockStore: Sendable {
         return try await client.recordSets(zoneId: zone.id, name: recordName, type: "TXT").first
     }
 
-    /// CREATE: true when this call created the record, false when it already existed.
+    /// CREATE: true when this call created the record, false when it already existed. Any other
+    /// refusal (a CNAME or another record in the way, a bad name) is a configuration error.
     public func create(_ value: LockRecord, budget: Duration? = nil) async throws -> Bool {
-        try await apply([RecordChange(.create, record(value))], budget: budget, urgent: false)
+        try await apply([RecordChange(.create, record(value))], budget: budget, urgent: false, action: "create")
     }
 
     /// [DELETE old, CREATE new] at once: true when `old` was still exactly the record.
     public func replace(_ old: ResourceRecordSet, with value: LockRecord, budget: Duration? = nil, urgent: Bool = false) async throws -> Bool {
-        try await apply([RecordChange(.delete, old), RecordChange(.create, record(value))], budget: budget, urgent: urgent)
+        try await apply([RecordChange(.delete, old), RecordChange(.create, record(value))], budget: budget, urgent: urgent,
+                        action: "replace")
     }
 
     /// Exact DELETE: true when `old` was still exactly the record.
     public func delete(_ old: ResourceRecordSet, budget: Duration? = nil, urgent: Bool = false) async throws -> Bool {
-        try await apply([RecordChange(.delete, old)], budget: budget, urgent: urgent)
+        try await apply([RecordChange(.delete, old)], budget: budget, urgent: urgent, action: "delete")
     }
 
     /// The record set holding a value.
@@ -72,14 +74,20 @@ public struct LockStore: Sendable {
         ResourceRecordSet(name: recordName, type: "TXT", ttl: 1, values: [value.txtValue])
     }
 
-    private func apply(_ changes: [RecordChange], budget: Duration?, urgent: Bool) async throws -> Bool {
+    /// Applies a batch: false when Route 53 refused it only because the record changed since it
+    /// was read (`Route53Refusal.isStale`: the compare-and-swap lost). Every other refusal is
+    /// explained, never taken for a lost race: retrying it cannot help.
+    private func apply(_ changes: [RecordChange], budget: Duration?, urgent: Bool, action: String) async throws -> Bool {
         let client = route53.with(deadline: Deadline(budget: budget ?? callBudget, time: time),
                                   retryPolicy: urgent ? Self.urgentRetryPolicy : Self.pollingRetryPolicy)
         do {
             _ = try await client.change(zoneId: zone.id, changes, comment: "r53hook lock")
             return true
-        } catch let error as AWSServiceError where error.code == "InvalidChangeBatch" {
+        } catch let error as AWSServiceError where Route53Refusal.isStale(error) {
             return false
+        } catch let error as AWSServiceError {
+            throw Route53Refusal.explain(error, action: "\(action) the lock record \(recordName) TXT", zone: zone,
+                                         remedy: "what Route 53 names is in the way of the lock's TXT record: remove it from \(zone.name), or choose another lock name")
         }
     }
 }

@@ -84,11 +84,10 @@ public struct MemberRegistry: Sendable {
         }
     }
 
-    /// Whether an InvalidChangeBatch says only that the records changed since they were read.
+    /// Whether an InvalidChangeBatch says only that the records changed since they were read
+    /// (the one rule the lock uses too: `Route53Refusal.isStale`).
     public static func isStale(_ error: AWSServiceError) -> Bool {
-        error.messages.allSatisfy { message in
-            message.contains("already exists") || message.contains("values provided do not match") || message.contains("not found")
-        }
+        Route53Refusal.isStale(error)
     }
 }
 

@@ -29,52 +29,92 @@ public struct Route53Client: Sendable {
         return try Route53XML.hostedZone(from: zone)
     }
 
+    /// Record sets asked for a ListResourceRecordSets page. Route 53 allows 100 weighted record
+    /// sets per name and type, so one page holds a whole weighted set, and the answer stays
+    /// within `AWSService.route53ResponseLimits` (300 a page could not).
+    static let recordSetPageSize = 100
+    /// Most ListResourceRecordSets pages read for one name and type: ten (1,000 record sets)
+    /// leave room for any other routing policy (geolocation, the largest, has a few hundred
+    /// locations); more is not Route 53, and must not loop for ever.
+    static let maximumRecordSetPages = 10
+    /// Most ListHostedZonesByName pages of zones of one name: 100 a page, so up to 1,000 zones
+    /// of the same name, twice the default quota of 500 hosted zones per account.
+    static let maximumHostedZonePages = 10
+
     /// Every hosted zone with exactly this name (a public and a private one can share it),
-    /// through ListHostedZonesByName.
+    /// through ListHostedZonesByName. Each page must move on to a zone not seen yet, within
+    /// `maximumHostedZonePages`: an endpoint that repeats itself is an error, not a loop.
     public func hostedZones(named name: String) async throws -> [HostedZone] {
         let wanted = DNSName.normalized(name)
         var found: [HostedZone] = []
+        var seen = Set<String>()
         var query = [SigV4QueryItem(name: "dnsname", value: wanted), SigV4QueryItem(name: "maxitems", value: "100")]
-        while true {
+        for _ in 0..<Self.maximumHostedZonePages {
             let root = try await send(AWSOperation(name: "ListHostedZonesByName", method: "GET",
                                                    path: "\(Self.version)/hostedzonesbyname", query: query))
             let zones = try (root.child("HostedZones")?.children(named: "HostedZone") ?? []).map { element throws(HookError) in
                 try Route53XML.hostedZone(from: element)
             }
-            found += zones.filter { $0.name == wanted }
+            found += zones.filter { $0.name == wanted && !seen.contains($0.id) }
+            seen.formUnion(zones.map(\.id))
             // The listing is sorted by name; once it moves past the wanted name there is no more.
-            guard root.childText("IsTruncated") == "true", zones.allSatisfy({ $0.name == wanted }),
-                  let nextName = root.childText("NextDNSName"), let nextId = root.childText("NextHostedZoneId"),
-                  DNSName.normalized(nextName) == wanted else { return found }
+            guard root.childText("IsTruncated") == "true", zones.allSatisfy({ $0.name == wanted }) else { return found }
+            guard let nextName = root.childText("NextDNSName"), let nextId = root.childText("NextHostedZoneId") else {
+                throw Self.brokenPaging("ListHostedZonesByName", listing: wanted, "a truncated page without NextDNSName and NextHostedZoneId")
+            }
+            guard DNSName.normalized(nextName) == wanted else { return found }
+            guard !zones.isEmpty, !seen.contains(nextId) else {
+                throw Self.brokenPaging("ListHostedZonesByName", listing: wanted, "a next page that does not move on (zone \(nextId) again)")
+            }
             query = [SigV4QueryItem(name: "dnsname", value: nextName), SigV4QueryItem(name: "hostedzoneid", value: nextId),
                      SigV4QueryItem(name: "maxitems", value: "100")]
         }
+        throw Self.brokenPaging("ListHostedZonesByName", listing: wanted,
+                                "more than \(Self.maximumHostedZonePages) pages of zones of that one name")
     }
 
     /// Every record set of a name and type, through ListResourceRecordSets with paging by
-    /// name, type and set identifier.
+    /// name, type and set identifier. Each page must start at a set identifier not seen yet,
+    /// and a truncated page must say where the next starts, within `maximumRecordSetPages`:
+    /// an endpoint that repeats itself is an error, not a loop.
     public func recordSets(zoneId: String, name: String, type: String) async throws -> [ResourceRecordSet] {
         let wanted = DNSName.normalized(name)
         var records: [ResourceRecordSet] = []
+        var seen = Set<String>()
         var start = (name: wanted, type: type, identifier: String?.none)
-        while true {
+        for _ in 0..<Self.maximumRecordSetPages {
             var query = [SigV4QueryItem(name: "name", value: start.name), SigV4QueryItem(name: "type", value: start.type),
-                         SigV4QueryItem(name: "maxitems", value: "300")]
+                         SigV4QueryItem(name: "maxitems", value: String(Self.recordSetPageSize))]
             if let identifier = start.identifier { query.append(SigV4QueryItem(name: "identifier", value: identifier)) }
             let root = try await listRecordSets(zoneId: zoneId, query: query)
             let page = try (root.child("ResourceRecordSets")?.children(named: "ResourceRecordSet") ?? [])
                 .map { element throws(HookError) in try Route53XML.recordSet(from: element) }
             let matching = page.filter { $0.name == wanted && $0.type == type }
             records += matching
-            guard root.childText("IsTruncated") == "true", matching.count == page.count,
-                  let nextName = root.childText("NextRecordName"), let nextType = root.childText("NextRecordType"),
-                  DNSName.normalized(nextName) == wanted, nextType == type else { return records }
-            let nextIdentifier = root.childText("NextRecordIdentifier")
-            if nextIdentifier == start.identifier && start.identifier != nil {
-                throw HookError(.unreachable, "Route 53 returned the same page twice while listing \(wanted) \(type); stopping")
+            seen.formUnion(matching.map { $0.setIdentifier ?? "" })
+            guard root.childText("IsTruncated") == "true", matching.count == page.count else { return records }
+            guard let nextName = root.childText("NextRecordName"), let nextType = root.childText("NextRecordType") else {
+                throw Self.brokenPaging("ListResourceRecordSets", listing: "\(wanted) \(type)",
+                                        "a truncated page without NextRecordName and NextRecordType")
             }
+            guard DNSName.normalized(nextName) == wanted, nextType == type else { return records }
+            // Within one name and type only set identifiers tell record sets apart: the next one
+            // must be new, or the listing goes round in circles.
+            let nextIdentifier = root.childText("NextRecordIdentifier")
+            guard !page.isEmpty, let nextIdentifier, !seen.contains(nextIdentifier) else {
+                throw Self.brokenPaging("ListResourceRecordSets", listing: "\(wanted) \(type)",
+                                        "a next page that does not move on (NextRecordIdentifier \(nextIdentifier.map { "'\($0)' again" } ?? "missing"))")
+            }
+            seen.insert(nextIdentifier)
             start = (nextName, nextType, nextIdentifier)
         }
+        throw Self.brokenPaging("ListResourceRecordSets", listing: "\(wanted) \(type)",
+                                "more than \(Self.maximumRecordSetPages * Self.recordSetPageSize) record sets (\(Self.maximumRecordSetPages) pages)")
+    }
+
+    private static func brokenPaging(_ operation: String, listing: String, _ what: String) -> HookError {
+        HookError(.unreachable,
+                  "Route 53 answered \(operation) for \(listing) with \(what); Route 53 never does, so r53hook stopped reading. Check AWS_ENDPOINT_URL_ROUTE_53 / AWS_ENDPOINT_URL: is that endpoint really Route 53?")
     }
 
     /// The one record set with this name, type and set identifier, or nil.
