@@ -87,26 +87,19 @@ import TestSupport
 
     @Test func aHolderThatKeepsRenewingIsNeverTakenOver() async throws {
         let harness = try DomainHarness()
-        let (lock, store) = lock(harness, runner: RecordingRunner())
-        var holder = LockRecord(owner: "i-busy", token: "t", leaseSeconds: 6)
-        _ = try await store.create(holder)
-        let time = harness.time
-        let renewing = Task {
-            // The busy holder renews every 2 s of virtual time, for 60 s, then releases.
-            var renewedAt = time.monotonicNow
-            while time.monotonicNow - renewedAt < .seconds(60) {
-                await Task.yield()
-                if time.monotonicNow - renewedAt >= .seconds(2), let current = try await store.current() {
-                    let next = holder.renewed()
-                    if try await store.replace(current, with: next) { holder = next }
-                    renewedAt = time.monotonicNow
-                    if holder.sequence >= 20, let last = try await store.current() { _ = try await store.delete(last); return }
-                }
-            }
-        }
-        defer { renewing.cancel() }
+        let store = LockStore(route53: harness.route53, time: harness.time, zone: Self.zone, lockName: "jobs")
+        let busy = BusyHolder(store: store, holder: LockRecord(owner: "i-busy", token: "t", leaseSeconds: 6))
+        _ = try await store.create(busy.current)
+        // The holder renews every 2 s of virtual time inside the waiter's own sleeps, so the
+        // interleaving is the same on every run (a task racing the clock was not).
+        let clock = RenewingClock(base: harness.time, every: .seconds(2)) { try await busy.renew() }
+        let lock = RunUnderLock(store: store, runner: RecordingRunner(), time: clock, logger: harness.logs.logger(), random: { 0.5 })
+        let started = harness.time.monotonicNow
         _ = try await lock.run(owner: "i-me", lease: .seconds(30), waiting: .upTo(nil), command: ["job"])
         #expect(!harness.logs.messages.contains { $0.contains("taking it over") })
+        // 20 renewals 2 s apart, then the holder released: the waiter got the lock only then.
+        #expect(busy.renewals == 20)
+        #expect(harness.time.monotonicNow - started >= .seconds(40))
     }
 
     @Test func waitTimeoutGivesUp() async throws {
@@ -177,3 +170,63 @@ final class ManualInstant: Sendable {
 }
 
 import Synchronization
+
+/// A lock holder that renews its record, and after 20 renewals releases it.
+private final class BusyHolder: Sendable {
+    private let store: LockStore
+    private let state: Mutex<(holder: LockRecord, renewals: Int, released: Bool)>
+
+    init(store: LockStore, holder: LockRecord) {
+        self.store = store
+        self.state = Mutex((holder, 0, false))
+    }
+
+    var current: LockRecord { state.withLock { $0.holder } }
+    var renewals: Int { state.withLock { $0.renewals } }
+
+    func renew() async throws {
+        guard !state.withLock({ $0.released }), let record = try await store.current() else { return }
+        if renewals >= 20 {
+            _ = try await store.delete(record)
+            state.withLock { $0.released = true }
+            return
+        }
+        let next = current.renewed()
+        if try await store.replace(record, with: next) {
+            state.withLock { $0.holder = next; $0.renewals += 1 }
+        }
+    }
+}
+
+/// Virtual time that calls `tick` every `interval` while anyone sleeps on it: the sleeper's
+/// waits are cut into steps so that nothing happens between two ticks but the sleep itself.
+private final class RenewingClock: TimeSource, Sendable {
+    private let base: ManualTime
+    private let interval: Duration
+    private let tick: @Sendable () async throws -> Void
+    private let lastTick: Mutex<Duration>
+
+    init(base: ManualTime, every interval: Duration, tick: @escaping @Sendable () async throws -> Void) {
+        self.base = base
+        self.interval = interval
+        self.tick = tick
+        self.lastTick = Mutex(base.monotonicNow)
+    }
+
+    var monotonicNow: Duration { base.monotonicNow }
+    var wallClock: UnixTime { base.wallClock }
+
+    func sleep(for duration: Duration) async throws {
+        var left = duration
+        while left > .zero {
+            let untilTick = interval - (base.monotonicNow - lastTick.withLock { $0 })
+            let step = min(left, max(untilTick, .zero))
+            try await base.sleep(for: step)
+            left -= step
+            if base.monotonicNow - lastTick.withLock({ $0 }) >= interval {
+                lastTick.withLock { $0 = base.monotonicNow }
+                try await tick()
+            }
+        }
+    }
+}
