@@ -15,8 +15,8 @@ import Glibc
 ///
 /// Hand-written rather than swift-subprocess 1.0: that needs tools version 6.2 and swift-system,
 /// installs its own SIGCHLD handler and monitor thread on kernels without pidfd (Amazon Linux 2's
-/// 4.14), and waits for and tears down the direct child only; the group fence, the wait for the
-/// whole group and the forwarding without a race would still be ours.
+/// 4.14), and its teardown can signal the group but waits only for the direct child; the wait
+/// for the whole group, the leftovers and the forwarding without a race would still be ours.
 public struct ProcessCommandRunner: CommandRunner {
     /// What happens to members of the group still running when the command itself exits.
     public enum Leftovers: Sendable {
