@@ -287,3 +287,72 @@ def test_ctrl_c_at_the_terminal_ends_the_command_and_r53hook_tidies_up(aws: Worl
     assert lock_rrset(aws) is None
     # dash ignores SIGINT in a background job (`&`): the sleep ends as a leftover of the group.
     assert not left, "the grandchild outlived the lock"
+
+
+class InteractiveShell:
+    """bash with job control on a new terminal (a pty), typed into like an operator would."""
+
+    def __init__(self, aws: World):
+        self.pid, self.master = pty.fork()
+        if self.pid == 0:
+            try:
+                os.chdir(aws.tmp)
+                os.execve("/bin/bash", ["bash", "--norc", "--noprofile", "-i"], {**env(aws), "PS1": "$ "})
+            finally:
+                os._exit(127)
+        self.shown = b""
+
+    def type(self, text: str) -> None:
+        os.write(self.master, text.encode())
+
+    def read(self) -> None:
+        while select.select([self.master], [], [], 0.02)[0]:
+            try:
+                chunk = os.read(self.master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.shown += chunk
+
+    def wait_for(self, text: str, timeout: float = 15) -> None:
+        def seen() -> bool:
+            self.read()
+            return text.encode() in self.shown
+        wait_until(seen, timeout, f"{text!r} on the terminal; it showed:\n{self.shown.decode(errors='replace')}")
+
+    def close(self) -> None:
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+        os.close(self.master)
+
+
+def process_state(pid: int) -> str:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat[stat.rindex(")") + 2]
+
+
+def test_ctrl_z_stops_the_command_and_r53hook_as_one_job_and_fg_resumes_both(aws: World, binary: Path):
+    pidfile, out = aws.tmp / "command.pid", aws.tmp / "read.txt"
+    shell = InteractiveShell(aws)
+    try:
+        shell.wait_for("$ ")
+        shell.type(f"{binary} lock --zone-id {aws.zone_id} --owner tty {LOCK} -- "
+                   f"sh -c 'echo $$ > {pidfile}; read line; echo \"got $line\" > {out}'\n")
+        command = grandchild(pidfile)
+        shell.type("\x1a")
+        shell.wait_for("Stopped")
+        assert process_state(command) == "T"
+        shell.type("fg\n")
+        wait_until(lambda: process_state(command) != "T", 10, "the command to be continued")
+        shell.type("hello\n")
+        wait_until(out.exists, 10, "the command to read the terminal")
+        shell.type("echo exit=$?\n")
+        shell.wait_for("exit=0")
+        assert out.read_text() == "got hello\n"
+        assert lock_rrset(aws) is None
+    finally:
+        shell.close()

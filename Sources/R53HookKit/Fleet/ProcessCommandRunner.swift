@@ -65,11 +65,8 @@ public struct ProcessCommandRunner: CommandRunner {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 DispatchQueue.global().async {
-                    // See the exit without reaping (WNOWAIT): the zombie keeps the group's number
-                    // reserved while the rest of the group is dealt with.
-                    var info = siginfo_t()
-                    while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
-                    terminal?.takeBack()
+                    Self.waitForExit(of: pid, stoppingWith: terminal)
+                    terminal?.end()
                     let terminatedAt = fence.terminatedAt
                     let left = group.liveMembers()
                     if !left.isEmpty {
@@ -96,6 +93,25 @@ public struct ProcessCommandRunner: CommandRunner {
             fence.terminate(group, grace: grace) {
                 logger.warning("terminating \(program) (process group \(pid)): SIGTERM, then SIGKILL after \(Self.describe(grace))")
             }
+        }
+    }
+
+    /// Waits until the command has exited, without reaping it (WNOWAIT): the zombie keeps the
+    /// group's number reserved while the rest of the group is dealt with. In an interactive run
+    /// a stopped command (Ctrl-Z) stops r53hook too, until the shell continues it.
+    private static func waitForExit(of pid: pid_t, stoppingWith terminal: TerminalForeground?) {
+        let events = terminal == nil ? WEXITED | WNOWAIT : WEXITED | WSTOPPED | WNOWAIT
+        while true {
+            var info = siginfo_t()
+            if waitid(P_PID, id_t(pid), &info, events) == -1 {
+                if errno == EINTR { continue }
+                return
+            }
+            guard info.si_code == CLD_STOPPED, let terminal else { return }
+            // Consume the stop report (it stays waitable under WNOWAIT), then follow it.
+            var consumed = siginfo_t()
+            _ = waitid(P_PID, id_t(pid), &consumed, WSTOPPED | WNOHANG)
+            terminal.stopWithTheCommand()
         }
     }
 
