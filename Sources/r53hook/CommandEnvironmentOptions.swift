@@ -20,6 +20,7 @@ struct CommandEnvironmentOptions: ParsableArguments {
         but no other descriptor of r53hook's, and without r53hook's AWS keys and tokens unless \
         --pass-aws-credentials. SIGINT, SIGTERM and SIGHUP sent to r53hook go to the whole group; \
         when r53hook is the terminal's foreground job, the group gets the terminal while it runs \
-        (Ctrl-C reaches it directly, and it may read the terminal).
+        (Ctrl-C reaches it directly, it may read the terminal, and Ctrl-Z stops it and r53hook \
+        as one job).
         """
 }

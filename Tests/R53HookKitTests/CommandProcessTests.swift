@@ -75,6 +75,40 @@ extension ProcessCommandRunnerTests {
         ["sh", "-c", "sleep 30 & echo $! > \(pidFile)\(thenWait ? "; wait" : "")"]
     }
 
+    /// The race the forwarder closes: a SIGTERM between the spawn and knowing the group.
+    @Test func aSignalBeforeTheGroupIsKnownIsKeptThenPassedOn() async throws {
+        let forwarder = SignalForwarder.install()
+        kill(getpid(), SIGTERM)  // without the handler, this would end the test process
+        try await Task.sleep(for: .milliseconds(50))
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK))
+        let words: [String] = ["sleep", "5"]
+        var argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid = pid_t()
+        #expect(posix_spawnp(&pid, "sleep", nil, &attributes, &argv, environ) == 0)
+
+        #expect(forwarder.forward(to: pid) == SIGTERM)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        #expect(ProcessCommandRunner.exitCode(fromWaitStatus: status) == 128 + SIGTERM)
+        #expect(forwarder.uninstall() == nil)
+    }
+
+    @Test func aSignalAfterTheCommandIsReportedNotLost() async throws {
+        let forwarder = SignalForwarder.install()
+        kill(getpid(), SIGHUP)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(forwarder.uninstall() == SIGHUP)
+    }
+
     @Test func cancellingEndsTheWholeGroupBeforeReturning() async throws {
         let pidFile = temporaryPath("cancel")
         defer { removeFile(pidFile) }

@@ -65,14 +65,16 @@ struct SignalForwarder {
     }
 
     /// Stops forwarding (before the group can vanish and its number be reused) and restores the
-    /// previous handlers; returns a signal that arrived in between and was not passed on.
+    /// previous handlers; returns a signal that arrived while there was no group to pass it to
+    /// (the spawn failed, or the command had ended).
     func uninstall() -> Int32? {
-        forwardingState.store(0, ordering: .releasing)
+        let before = forwardingState.exchange(0, ordering: .acquiringAndReleasing)
         for (index, number) in Self.forwarded.enumerated() {
             var old = previous[index]
             sigaction(number, &old, nil)
         }
-        let pending = Int32(truncatingIfNeeded: forwardingState.exchange(0, ordering: .acquiringAndReleasing) >> 32)
+        let after = forwardingState.exchange(0, ordering: .acquiringAndReleasing)
+        let pending = Int32(truncatingIfNeeded: (after >> 32 != 0 ? after : before) >> 32)
         return pending == 0 ? nil : pending
     }
 }
