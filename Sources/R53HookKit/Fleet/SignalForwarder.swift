@@ -42,17 +42,19 @@ struct SignalForwarder {
     /// Installs the handlers; signals are kept until `forward(to:)`.
     static func install() -> SignalForwarder {
         forwardingState.store(0, ordering: .releasing)
-        var previous: [sigaction] = []
-        for number in forwarded {
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = forwardSignal
-            sigemptyset(&action.sa_mask)
-            action.sa_flags = SA_RESTART
-            var old = sigaction()
-            sigaction(number, &action, &old)
-            previous.append(old)
-        }
-        return SignalForwarder(previous: previous)
+        return SignalForwarder(previous: forwarded.map { setHandler(forwardSignal, for: $0) })
+    }
+
+    /// Sets the disposition of `number` (a handler, or SIG_IGN), restarting interrupted calls;
+    /// returns the previous one, for `sigaction(number, &previous, nil)`.
+    static func setHandler(_ handler: (@convention(c) (Int32) -> Void)?, for number: Int32) -> sigaction {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = handler
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        var previous = sigaction()
+        sigaction(number, &action, &previous)
+        return previous
     }
 
     /// From now on signals go to `group`; returns a signal that arrived before, already passed on.

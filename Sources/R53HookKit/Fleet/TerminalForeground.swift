@@ -36,11 +36,7 @@ struct TerminalForeground: Sendable {
             close(terminal)
             return nil
         }
-        var ignore = sigaction()
-        ignore.__sigaction_handler.sa_handler = SIG_IGN
-        sigemptyset(&ignore.sa_mask)
-        var previous = sigaction()
-        sigaction(SIGTTOU, &ignore, &previous)
+        let previous = SignalForwarder.setHandler(SIG_IGN, for: SIGTTOU)
         let foreground = TerminalForeground(terminal: terminal, ownGroup: own, commandGroup: group, previousTTOU: previous)
         foreground.giveToCommand()
         return foreground
@@ -55,12 +51,7 @@ struct TerminalForeground: Sendable {
             // The stop is taken by whichever thread the kernel picks, maybe after this one has
             // gone on: wait for the SIGCONT that ends it, not for kill() to return.
             continuedAfterStop.store(false, ordering: .releasing)
-            var handler = sigaction()
-            handler.__sigaction_handler.sa_handler = noteContinued
-            sigemptyset(&handler.sa_mask)
-            handler.sa_flags = SA_RESTART
-            var previous = sigaction()
-            sigaction(SIGCONT, &handler, &previous)
+            var previous = SignalForwarder.setHandler(noteContinued, for: SIGCONT)
             kill(getpid(), SIGTSTP)
             while !continuedAfterStop.load(ordering: .acquiring) { usleep(10_000) }
             sigaction(SIGCONT, &previous, nil)
