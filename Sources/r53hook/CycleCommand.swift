@@ -14,6 +14,9 @@ struct CycleCommand: HookCommand {
             code is the command's. A failed command leaves the instance out (it is probably \
             broken) unless --rejoin-on-failure; while the --hold-file exists it stays out.
 
+            \(CommandEnvironmentOptions.discussion) Processes of the group still running when the \
+            command exits (a daemon started without setsid) are left running.
+
             Example: r53hook cycle --elb web --min-healthy 2 -- systemctl restart myapp
             """)
 
@@ -24,6 +27,9 @@ struct CycleCommand: HookCommand {
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Seconds to drain beyond the record's TTL. (R53HOOK_DRAIN_EXTRA, default 5)", valueName: "seconds"))
     var drainExtra: String?
+
+    @OptionGroup(title: "The command's environment")
+    var commandEnvironment: CommandEnvironmentOptions
 
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to run while out of the fleet, after --.", valueName: "command"))
     var command: [String] = []
@@ -39,9 +45,11 @@ struct CycleCommand: HookCommand {
         var extra: [SettingKey: String] = [:]
         if rejoinOnFailure { extra[.rejoinOnFailure] = "true" }
         extra[.drainExtra] = drainExtra
+        commandEnvironment.add(to: &extra)
         try await withRuntime(extraFlags: extra) { runtime in
             let context = try await runtime.fleetContext()
-            status = try await CycleInstance(context: context, runner: ProcessCommandRunner(logger: runtime.logger))
+            status = try await CycleInstance(context: context, runner: ProcessCommandRunner(logger: runtime.logger, leftovers: .leave,
+                                                                                 passesAWSCredentials: runtime.settings.passesAWSCredentials))
                 .run(runtime.settings, command: command)
         }
         if status != 0 { throw ExitCode(status) }

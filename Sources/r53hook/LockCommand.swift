@@ -23,6 +23,12 @@ struct LockCommand: AsyncParsableCommand {
             --wait-timeout passes, or when the lock was lost; 78 when something else at the lock's \
             name (a CNAME, say) makes Route 53 refuse the lock record.
 
+            \(CommandEnvironmentOptions.discussion) Fencing and the end of the command concern \
+            the whole group: when the lock is lost, r53hook exits 75 only once no process of the \
+            group is left (SIGTERM, SIGKILL after a sixth of the lease); when the command exits \
+            and leaves processes of its group running, they are terminated the same way before \
+            the lock is released (detach what must outlive the lock with setsid).
+
             Example: r53hook lock --zone-name example.com reports -- /usr/local/bin/aggregate
             """)
 
@@ -45,6 +51,9 @@ struct LockCommand: AsyncParsableCommand {
                                                          valueName: "seconds"))
     var waitTimeout: Int?
 
+    @OptionGroup(title: "The command's environment")
+    var commandEnvironment: CommandEnvironmentOptions
+
     @Flag(help: "Allow IMDSv1 when IMDSv2 tokens are refused. (R53HOOK_IMDS_V1)")
     var imdsV1 = false
 
@@ -66,12 +75,15 @@ struct LockCommand: AsyncParsableCommand {
         var flags = zone.given
         if imdsV1 { flags[.imdsV1] = "true" }
         if debug { flags[.debug] = "true" }
+        commandEnvironment.add(to: &flags)
         var status: Int32 = 0
         try await CommandErrors.reporting {
             var selector: HookSettings.ZoneSelector?
+            var passesAWSCredentials = false
             let runtime = try HookRuntime.make(configFile: zone.configFile, flags: flags) { resolver throws(HookError) in
                 let resolved = try resolver.resolveForLock()
                 selector = resolved.zone
+                passesAWSCredentials = resolved.settings.passesAWSCredentials
                 return resolved.settings
             }
             guard let selector else { throw HookError(.internal, "no zone after resolving the lock's settings") }
@@ -81,8 +93,10 @@ struct LockCommand: AsyncParsableCommand {
             let store = LockStore(route53: runtime.route53, time: runtime.time, zone: zone, lockName: name)
             let waiting: RunUnderLock.Waiting = noWait ? .noWait : .upTo(waitTimeout.map { .seconds($0) })
             // A fenced command must be gone within the lease's last third: SIGKILL follows
-            // SIGTERM after a sixth of the lease (half a second for the shortest lease).
-            let runner = ProcessCommandRunner(logger: runtime.logger, killGrace: .milliseconds(lease * 1000 / 6))
+            // SIGTERM after a sixth of the lease (half a second for the shortest lease). What
+            // the command leaves running is ended too: the lock is released next.
+            let runner = ProcessCommandRunner(logger: runtime.logger, killGrace: .milliseconds(lease * 1000 / 6),
+                                              leftovers: .terminate, passesAWSCredentials: passesAWSCredentials)
             status = try await RunUnderLock(store: store, runner: runner, time: runtime.time,
                                             logger: runtime.logger)
                 .run(owner: owner, lease: .seconds(lease), waiting: waiting, command: command)

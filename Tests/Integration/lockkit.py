@@ -277,15 +277,12 @@ class LockProc:
     def killpg(self) -> float:
         """SIGKILL to r53hook and its command at once; returns the monotonic time it was sent."""
         t = time.monotonic()
-        os.killpg(self.proc.pid, signal.SIGKILL)
+        kill_session(self.proc.pid)
         return t
 
     def kill(self) -> None:
-        """Clean-up: end the process group if anything of it is left."""
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        """Clean-up: end the session if anything of it is left."""
+        kill_session(self.proc.pid)
         self.proc.wait()
         for f in (self._out, self._err):
             if not f.closed:
@@ -307,6 +304,27 @@ class LockProc:
         code = self.proc.poll()
         return (f"[{self.label}] argv: {self.argv}\nexit: {code} after {self.elapsed:.2f} s\n"
                 f"--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}")
+
+
+def kill_session(session: int) -> None:
+    """SIGKILL to every process of a session: r53hook (started as its leader) and its command,
+    which runs in a process group of its own, so killpg(r53hook) alone would miss it."""
+    groups = {session}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if len(fields) > 3 and int(fields[3]) == session:
+            groups.add(int(fields[2]))
+    for group in groups:
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.05) -> Any:

@@ -65,6 +65,9 @@ public struct HookSettings: Sendable, Equatable {
     /// `start --adopt`: take over this instance's address record although it lacks r53hook's
     /// mark (made by hand, by another tool, or by r53hook before the registry).
     public var adoptsUnmarkedRecord = false
+    /// Whether the command of `cycle` and `lock` gets the AWS keys, session token and container
+    /// token from r53hook's environment; withheld by default (see `ChildEnvironment`).
+    public var passesAWSCredentials = false
 
     /// Creates settings; `SettingsResolver` is the usual way.
     public init(record: RecordSettings? = nil, loadBalancer: LoadBalancerTarget? = nil, quorum: QuorumRule? = nil,

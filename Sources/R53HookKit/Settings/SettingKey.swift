@@ -28,6 +28,7 @@ public enum SettingKey: String, Sendable, CaseIterable, Hashable {
     case holdFile = "R53HOOK_HOLD_FILE"
     case rejoinOnFailure = "R53HOOK_REJOIN_ON_FAILURE"
     case quorumLock = "R53HOOK_QUORUM_LOCK"
+    case passAWSCredentials = "R53HOOK_PASS_AWS_CREDENTIALS"
 
     /// The command-line flag that sets it.
     public var flag: String {
@@ -60,6 +61,7 @@ public enum SettingKey: String, Sendable, CaseIterable, Hashable {
         case .holdFile: return "--hold-file"
         case .rejoinOnFailure: return "--rejoin-on-failure"
         case .quorumLock: return "--no-quorum-lock"
+        case .passAWSCredentials: return "--pass-aws-credentials"
         }
     }
 

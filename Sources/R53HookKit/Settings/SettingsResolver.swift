@@ -61,7 +61,7 @@ public struct SettingsResolver: Sendable {
             throw invalid(.onNoQuorum, onNoQuorumText, "use proceed or fail")
         }
 
-        return HookSettings(
+        var settings = HookSettings(
             record: record, loadBalancer: loadBalancer, quorum: quorum,
             quorumInterval: .seconds(try integer(.quorumInterval, default: 5, range: 1...3600)),
             quorumTimeout: .seconds(try integer(.quorumTimeout, default: 60, range: 0...86_400)),
@@ -72,6 +72,8 @@ public struct SettingsResolver: Sendable {
             setIdentifier: setIdentifier, deadline: .seconds(deadline), drainExtra: .seconds(drainExtra),
             waitsForSync: !(try bool(.noWait) ?? false), dryRun: try bool(.dryRun) ?? false,
             debug: try bool(.debug) ?? false, allowsIMDSv1: try bool(.imdsV1) ?? false)
+        settings.passesAWSCredentials = try bool(.passAWSCredentials) ?? false
+        return settings
     }
 
     /// The hosted zone the settings name, or nil when none is given.
