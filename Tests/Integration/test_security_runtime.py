@@ -1,0 +1,137 @@
+"""Files and modes at run time (security issue, points 10 and 13).
+
+- The init script's lock file lives in a directory that is root's alone: /var/lock/subsys when it
+  exists and nobody else may write it (RHEL's rc looks there), else /run/r53hook, made 0700;
+  never the world-writable /run/lock, where anyone could plant a symlink for root to touch.
+- heartbeat's memo directory is made 0700 and checked; an unsafe one is skipped with a warning
+  and the beat still lands. The heartbeat unit has systemd make the directory (0700) and keep it
+  between the oneshot runs.
+- r53hook makes itself undumpable first thing: no core file of a process holding AWS keys, and
+  no other unprivileged process of the same user may read its memory.
+
+Run: python3 -m pytest Tests/Integration/test_security_runtime.py -q -p no:cacheprovider
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import stat
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from harness import World
+
+ROOT = Path(__file__).resolve().parents[2]
+INIT = ROOT / "init.d" / "r53hook"
+SYSTEMD = ROOT / "systemd"
+TOOLS = ("touch", "rm", "mkdir", "cat", "stat")
+STUB = "#!/bin/sh\nexit 0\n"
+
+
+def tools(tmp: Path) -> Path:
+    folder = tmp / "tools"
+    folder.mkdir(exist_ok=True)
+    for tool in TOOLS:
+        if not (folder / tool).exists():
+            (folder / tool).symlink_to(shutil.which(tool))
+    return folder
+
+
+def stub(tmp: Path) -> Path:
+    path = tmp / "stub-r53hook"
+    path.write_text(STUB)
+    path.chmod(0o755)
+    return path
+
+
+def init_env(tmp: Path, **extra: str) -> dict[str, str]:
+    return {"PATH": str(tools(tmp)), "R53HOOK_BIN": str(stub(tmp)), "R53HOOK_SYSCONFIG": "", **extra}
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.lstat().st_mode)
+
+
+# ------------------------------------------------------------------------ the heartbeat's memo
+
+
+def unit_service(name: str) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    section = ""
+    for raw in (SYSTEMD / name).read_text().splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("["):
+            section = line
+            continue
+        if section == "[Service]":
+            key, _, value = line.partition("=")
+            values.setdefault(key, []).append(value)
+    return values
+
+
+def test_the_heartbeat_unit_has_systemd_make_and_keep_a_private_runtime_directory():
+    service = unit_service("r53hook-heartbeat.service")
+    assert service["RuntimeDirectory"] == ["r53hook"]
+    assert service["RuntimeDirectoryMode"] == ["0700"]
+    # A oneshot's runtime directory is removed when it exits, memo included, unless preserved.
+    assert service["RuntimeDirectoryPreserve"] == ["yes"]
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze is needed")
+def test_the_heartbeat_unit_still_verifies(tmp_path: Path):
+    for name in ("r53hook.service", "r53hook-heartbeat.service"):
+        text = (SYSTEMD / name).read_text().replace("/usr/local/bin/r53hook", "/bin/true")
+        (tmp_path / name).write_text(text)
+    proc = subprocess.run(["systemd-analyze", "verify", "--man=no", str(tmp_path / "r53hook-heartbeat.service")],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "RuntimeDirectory" not in proc.stdout + proc.stderr
+
+
+def start(aws: World) -> None:
+    run = aws.run("start", "--no-wait")
+    assert run.code == 0, run.describe()
+
+
+def test_heartbeat_makes_its_memo_directory_0700_and_the_memo_0600(aws: World):
+    start(aws)
+    memo_dir = aws.tmp / "run" / "r53hook"
+    memo_dir.parent.mkdir()
+    for _ in range(2):
+        run = aws.run("heartbeat", RUNTIME_DIRECTORY=str(memo_dir))
+        assert run.code == 0, run.describe()
+    assert mode(memo_dir) == 0o700
+    [memo] = list(memo_dir.iterdir())
+    assert memo.name.startswith("heartbeat-") and ".tmp" not in memo.name
+    assert stat.S_ISREG(memo.lstat().st_mode) and mode(memo) == 0o600
+    aws.clear_stats()
+    assert aws.run("heartbeat", RUNTIME_DIRECTORY=str(memo_dir)).code == 0
+    assert aws.route53_calls() == {"ChangeResourceRecordSets": 1}
+
+
+@pytest.mark.parametrize("kind", ["world-writable", "symlink"])
+def test_heartbeat_skips_an_unsafe_memo_directory_with_a_warning_and_still_beats(aws: World, kind: str):
+    start(aws)
+    target = aws.tmp / "elsewhere"
+    target.mkdir()
+    memo_dir = aws.tmp / "memo"
+    if kind == "symlink":
+        memo_dir.symlink_to(target)
+    else:
+        memo_dir.mkdir()
+        memo_dir.chmod(0o777)
+    for _ in range(2):
+        run = aws.run("heartbeat", RUNTIME_DIRECTORY=str(memo_dir))
+        assert run.code == 0, run.describe()
+        assert "memo" in run.stderr and str(memo_dir) in run.stderr, run.stderr
+    assert list(target.iterdir()) == []
+    if kind != "symlink":
+        assert list(memo_dir.iterdir()) == []
