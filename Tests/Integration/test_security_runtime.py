@@ -58,6 +58,68 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.lstat().st_mode)
 
 
+# ------------------------------------------------------------------------ the init script's lock
+
+
+@pytest.mark.parametrize("kind", ["world-writable", "group-writable", "symlink"])
+def test_start_refuses_a_lock_directory_others_could_write(tmp_path: Path, kind: str):
+    lockdir = tmp_path / "lock"
+    if kind == "symlink":
+        real = tmp_path / "real"
+        real.mkdir(mode=0o700)
+        lockdir.symlink_to(real)
+    else:
+        lockdir.mkdir()
+        lockdir.chmod(0o1777 if kind == "world-writable" else 0o770)
+    proc = subprocess.run(["/bin/sh", str(INIT), "start"], env=init_env(tmp_path, R53HOOK_LOCKDIR=str(lockdir)),
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 4, proc.stderr
+    assert str(lockdir) in proc.stderr and "root's alone" in proc.stderr
+    assert not (lockdir / "r53hook").exists()
+
+
+needs_namespace = pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("unshare")
+    or subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0,
+    reason="needs root and unshare -m (a private /run for the default lock directory)")
+
+# Runs in a private mount namespace with an empty tmpfs on /run (and on /var/lock when it is a
+# directory of its own), so the machine's own lock directories are never touched.
+NAMESPACE_SCRIPT = r"""
+set -e
+mount -t tmpfs tmpfs /run
+if [ ! -L /var/lock ]; then mount -t tmpfs tmpfs /var/lock; fi
+mkdir -p /run/lock && chmod 1777 /run/lock
+case $SUBSYS in
+  none) rm -rf /var/lock/subsys ;;
+  root) mkdir -p /var/lock/subsys && chmod 0755 /var/lock/subsys ;;
+  open) mkdir -p /var/lock/subsys && chmod 1777 /var/lock/subsys ;;
+esac
+PATH=$TOOLS /bin/sh "$INIT" start
+for f in /var/lock/subsys/r53hook /run/lock/r53hook /var/lock/r53hook /run/r53hook/r53hook; do
+  if [ -e "$f" ]; then echo "lock: $f"; fi
+done
+if [ -d /run/r53hook ]; then echo "dir: $(stat -c '%a %u' /run/r53hook)"; fi
+"""
+
+
+@needs_namespace
+@pytest.mark.parametrize("subsys, lock", [
+    ("none", "/run/r53hook/r53hook"),
+    ("root", "/var/lock/subsys/r53hook"),
+    ("open", "/run/r53hook/r53hook"),
+], ids=["no-subsys", "subsys-root-only", "subsys-world-writable"])
+def test_the_default_lock_is_in_a_root_only_directory(tmp_path: Path, subsys: str, lock: str):
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TOOLS": str(tools(tmp_path)), "INIT": str(INIT),
+           "SUBSYS": subsys, "R53HOOK_BIN": str(stub(tmp_path)), "R53HOOK_SYSCONFIG": ""}
+    proc = subprocess.run(["unshare", "-m", "sh", "-c", NAMESPACE_SCRIPT], env=env, capture_output=True, text=True,
+                          timeout=30)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert re.findall(r"^lock: (.*)$", proc.stdout, re.M) == [lock], proc.stdout
+    if lock.startswith("/run/r53hook/"):
+        assert "dir: 700 0" in proc.stdout
+
+
 # ------------------------------------------------------------------------ the heartbeat's memo
 
 
