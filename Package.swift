@@ -24,6 +24,8 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .yum(["libxml2-devel"])]
         ),
+        // prctl(2), which Swift cannot call (variadic, and outside the Glibc module): header only.
+        .systemLibrary(name: "CProcessControl"),
 
         // Pure AWS Signature Version 4 signer: no I/O, time passed in.
         .target(
@@ -36,7 +38,7 @@ let package = Package(
         .target(
             name: "AWSKit",
             dependencies: [
-                "CCurl", "SigV4", "XMLLite",
+                "CCurl", "CProcessControl", "SigV4", "XMLLite",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,8 +1,8 @@
 import ArgumentParser
 import R53HookKit
 
-/// The root command: configuration only; the work is in the subcommands.
-@main
+/// The root command: configuration only; the work is in the subcommands. Started by
+/// `R53HookMain`.
 struct R53HookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "r53hook",

@@ -197,3 +197,44 @@ def test_heartbeat_skips_an_unsafe_memo_directory_with_a_warning_and_still_beats
     assert list(target.iterdir()) == []
     if kind != "symlink":
         assert list(memo_dir.iterdir()) == []
+
+
+# ------------------------------------------------------------------------ core dumps
+
+
+def _world_traversable(path: Path) -> bool:
+    return all(p.stat().st_mode & stat.S_IXOTH for p in [path, *path.parents])
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"),
+                    reason="needs root (to run r53hook as another user) and setpriv")
+def test_r53hook_is_not_dumpable(binary: Path, tmp_path: Path):
+    """The kernel gives the /proc files of a process that is not dumpable to root: r53hook run as
+    nobody, waiting on an instance metadata service that never answers, shows /proc/PID/status
+    owned by root, not by nobody. (A dumpable process's are its own user's.)"""
+    if not _world_traversable(binary):
+        pytest.skip(f"{binary} is not reachable by other users")
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # accepts connections (the kernel does) and never answers
+    port = silent.getsockname()[1]
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "AWS_EC2_METADATA_SERVICE_ENDPOINT": f"http://127.0.0.1:{port}",
+           "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"}
+    proc = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(binary), "status",
+                             "--zone-id", "Z1", "--name", "www.example.com"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd="/")
+    try:
+        status = Path(f"/proc/{proc.pid}/status")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not re.match(r"Name:\s+r53hook$", status.read_text(), re.M):
+            time.sleep(0.02)
+        # Past its first instructions: it now waits for the instance metadata (3 tries of 2 s).
+        time.sleep(0.5)
+        text = status.read_text()
+        assert re.match(r"Name:\s+r53hook$", text, re.M) and re.search(r"^Uid:\s+65534\b", text, re.M), text
+        assert proc.poll() is None, proc.communicate()
+        assert status.stat().st_uid == 0, "r53hook is dumpable: its /proc files belong to its own user"
+    finally:
+        proc.kill()
+        proc.communicate()
+        silent.close()
