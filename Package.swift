@@ -24,6 +24,8 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .yum(["libxml2-devel"])]
         ),
+        // prctl(2), which Swift cannot call (variadic, and outside the Glibc module): header only.
+        .systemLibrary(name: "CProcessControl"),
 
         // What the executable needs from the C runtime: the glibc 2.34 floor (hypotf), argv
         // without /proc, and the build commit written in by scripts/build-release. See its headers.
@@ -40,7 +42,7 @@ let package = Package(
         .target(
             name: "AWSKit",
             dependencies: [
-                "CCurl", "SigV4", "XMLLite",
+                "CCurl", "CProcessControl", "SigV4", "XMLLite",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

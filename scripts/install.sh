@@ -5,7 +5,7 @@
 # DESTDIR (default: empty, i.e. the running system) is prepended to every
 # path, so "scripts/install.sh /tmp/stage" works as a normal user and stages
 # a tree for a package or an AMI build. Running it again is safe: program
-# files are replaced, an existing configuration is never touched.
+# files are replaced, an existing configuration keeps its content.
 #
 # Installs:
 #   usr/local/bin/r53hook                        0755  the binary
@@ -20,7 +20,9 @@
 #   etc/r53hook/                                 0755  per-application configs (--config)
 #   etc/default/r53hook.example (Debian-like, i.e. /etc/debian_version exists)
 #   or etc/sysconfig/r53hook.example (others)    0644  the commented sample
-#   etc/{default,sysconfig}/r53hook              0600  a copy of the sample, only when absent
+#   etc/{default,sysconfig}/r53hook              0600  a copy of the sample, only when absent;
+#                                                      an existing one keeps its content but is
+#                                                      made root's, mode 0600
 #   usr/local/share/r53hook/iam-policy.json      0644  least-privilege IAM policy (with
 #                                                      ec2:DescribeInstances, for sweep)
 #   usr/local/share/r53hook/iam-policy-elb.json  0644  what ELB mode and the quorum add
@@ -122,8 +124,18 @@ if [ -f "$root/README.md" ]; then
 fi
 
 config=$confdir/r53hook
-if [ -e "$destdir/$config" ] || [ -L "$destdir/$config" ]; then
-    kept="kept the existing /$config"
+if [ -L "$destdir/$config" ]; then
+    # chmod and chown would follow the link, maybe out of DESTDIR: leave it to the operator.
+    kept="the existing symlink /$config is untouched: make its target root's, mode 0600, or the init script refuses it"
+elif [ -e "$destdir/$config" ]; then
+    # Keep what the operator wrote, but not who may change it: the init script
+    # sources the file as root (and refuses it unless root's alone), and it may
+    # hold AWS keys. Nothing but root reads it (systemd, the init script, and
+    # r53hook as root), so 0600, not 0640.
+    chmod 0600 "$destdir/$config"
+    if [ "$(id -u)" -eq 0 ]; then chown root:root "$destdir/$config"; fi
+    installed+=("0600  /$config (kept its content; owner root when installing as root)")
+    kept="the content of the existing /$config is untouched"
 else
     # 0600: it may hold AWS keys or endpoints; only root reads it.
     install -m 0600 "$root/etc/r53hook.conf.example" "$destdir/$config"
@@ -133,7 +145,7 @@ fi
 
 echo "Installed into ${destdir:-/}:"
 printf '  %s\n' "${installed[@]}"
-[ -z "$kept" ] || echo "  ($kept untouched)"
+[ -z "$kept" ] || echo "  ($kept)"
 
 # A running systemd must re-read the units it may already know.
 if [ -z "$destdir" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then

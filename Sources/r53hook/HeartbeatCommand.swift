@@ -30,7 +30,7 @@ struct HeartbeatCommand: HookCommand {
             let directory = ProcessEnvironment.current()["RUNTIME_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) }
                 ?? "/run/r53hook"
             _ = try await MemberHeartbeat(route53: runtime.route53, identity: runtime.identity,
-                                          memo: DirectoryHeartbeatMemo(directory: directory), time: runtime.time,
+                                          memo: DirectoryHeartbeatMemo(directory: directory, logger: runtime.logger), time: runtime.time,
                                           logger: runtime.logger).run(runtime.settings)
         }
     }

@@ -1,12 +1,17 @@
+import AWSKit
 import ArgumentParser
 import CRuntime
 
-/// The process entry: runs the root command with the arguments the kernel passed, read from the
-/// C library's own copy so that a missing /proc cannot turn `r53hook stop ...` into a silent
-/// `r53hook` that prints the help and exits 0.
+/// The process entry. Its first act makes the process undumpable, before any key is read: no
+/// core file or same-user memory read can then expose one. Then the root command runs with the
+/// arguments the kernel passed, read from the C library's own copy so that a missing /proc cannot
+/// turn `r53hook stop ...` into a silent `r53hook` that prints the help and exits 0.
 @main
 enum ProgramEntry {
     static func main() async {
+        if !ProcessDumpability.disable() {
+            StandardError.line("r53hook: warning: could not turn off core dumps (prctl PR_SET_DUMPABLE); a crash may write AWS keys to a core file")
+        }
         await R53HookCommand.main(commandLineArguments())
     }
 

@@ -1,7 +1,8 @@
 import ArgumentParser
 import R53HookKit
 
-/// The root command: configuration only; the work is in the subcommands.
+/// The root command: configuration only; the work is in the subcommands. Started by
+/// `ProgramEntry`.
 struct R53HookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "r53hook",

@@ -31,8 +31,9 @@ POLICY = ROOT / "etc" / "iam-policy.json"
 
 SHELLS = [s for s in ("/bin/dash", "/bin/bash") if os.access(s, os.X_OK)]
 
-# The only external commands the init script may need besides logger.
-BASIC_TOOLS = ("touch", "rm", "mkdir", "cat")
+# The only external commands the init script may need besides logger (stat: the
+# config file's owner and mode, checked before it is sourced).
+BASIC_TOOLS = ("touch", "rm", "mkdir", "cat", "stat")
 
 # What the stub reports about its environment: exported config keys and two
 # variables that must NOT reach it unless the config exports them.
@@ -549,7 +550,8 @@ def test_install_keeps_existing_config_and_is_idempotent(tmp_path: Path):
         proc = run_install(tmp_path, dest, "etc/sysconfig")
         assert proc.returncode == 0, proc.stderr
         assert real.read_text() == "R53HOOK_ZONE_ID=ZMINE\n"
-        assert mode(real) == 0o640
+        # The content is kept, the mode is not: root's alone (test_security_config.py).
+        assert mode(real) == 0o600
         assert "untouched" in proc.stdout
     files = sorted(str(p.relative_to(dest)) for p in dest.rglob("*"))
     proc = run_install(tmp_path, dest, "etc/sysconfig")

@@ -1,11 +1,29 @@
 import AWSKit
 
-/// A configuration file of shell-style `KEY=VALUE` lines, the same file the init script sources
-/// and systemd reads as an `EnvironmentFile`.
+/// A configuration file of `KEY=value` lines, the same file the init script sources (as root, at
+/// boot) and systemd reads as an `EnvironmentFile`.
 ///
-/// Read literally, as systemd does: `#` comments, blank lines, an optional `export `, values
-/// optionally in single or double quotes. Variable expansion and command substitution are
-/// refused rather than silently read differently from the shell.
+/// Because the init script runs the file as shell code, r53hook accepts only the lines `sh` reads
+/// as a literal assignment, and refuses the whole file otherwise: a value like `web;touch /tmp/x`
+/// would run `touch` as root. The grammar, line by line (lines end at a line feed):
+///
+/// - blank, or a comment: optional blanks (space, tab), then `#` and anything;
+/// - an assignment: optional blanks, optional `export` and blanks, `KEY=VALUE`, then optional
+///   blanks and an optional comment (blanks, `#`, anything). KEY is an ASCII letter or `_`
+///   followed by letters, digits and `_`, with nothing between it, `=` and the value. VALUE is
+///   - empty, or unquoted: only `A-Z a-z 0-9 _ @ % + = : , . / -`;
+///   - or in single quotes, with no `'` inside;
+///   - or in double quotes, with none of `"` `\` `$` `` ` `` inside.
+/// - never: a carriage return (but one right before the line feed, which r53hook drops as systemd
+///   does; the init script refuses even that, since sh would keep it in the value), a line ending
+///   in `\` (systemd joins the next line to it), control characters other than tab outside
+///   comments, or invalid UTF-8 in a value (r53hook's check only: sh cannot tell).
+///
+/// Such a value reads the same in `sh` and in systemd's `EnvironmentFile=`, with two shell forms
+/// kept because existing files use them: `export` (systemd ignores the line) and a trailing
+/// comment (systemd keeps it in the value). The init script checks the same grammar before it
+/// sources the file (init.d/r53hook). Errors name the file, the line and the key, never the value:
+/// it may be a secret.
 public struct ConfigFile: Sendable {
     /// The path it was read from.
     public let path: String
@@ -19,52 +37,28 @@ public struct ConfigFile: Sendable {
     public init(path: String, text: String) throws(HookError) {
         var settings: [SettingKey: String] = [:]
         var environment: [String: String] = [:]
-        for (offset, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let place = "\(path):\(offset + 1)"
-            var line = rawLine.trimmingWhitespace
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmingWhitespace }
-            guard let equals = line.firstIndex(of: "=") else {
-                throw HookError(.configuration, "\(place): expected KEY=VALUE, found '\(line)'")
+        for (offset, rawLine) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var scalars = Array(rawLine)
+            if scalars.last == "\r" { scalars.removeLast() }
+            let line: ConfigLine?
+            do {
+                line = try ConfigLine.parse(scalars)
+            } catch {
+                throw HookError(.configuration, "\(path):\(offset + 1): \(error.explanation)")
             }
-            let key = String(line[..<equals])
-            guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), key.first?.isNumber == false else {
-                throw HookError(.configuration, "\(place): '\(key)' is not a valid variable name")
-            }
-            let value = try Self.unquote(String(line[line.index(after: equals)...]), place: place)
-            if key.hasPrefix("R53HOOK_") {
-                guard let setting = SettingKey(rawValue: key) else {
+            guard let line else { continue }
+            if line.key.hasPrefix("R53HOOK_") {
+                guard let setting = SettingKey(rawValue: line.key) else {
                     let known = SettingKey.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw HookError(.configuration, "\(place): unknown key \(key). Known keys: \(known)")
+                    throw HookError(.configuration, "\(path):\(offset + 1): unknown key \(line.key). Known keys: \(known)")
                 }
-                settings[setting] = value
+                settings[setting] = line.value
             } else {
-                environment[key] = value
+                environment[line.key] = line.value
             }
         }
         self.path = path
         self.settings = settings
         self.environment = environment
-    }
-
-    private static func unquote(_ raw: String, place: String) throws(HookError) -> String {
-        let value = raw.trimmingWhitespace
-        if value.count >= 2, value.hasPrefix("'"), value.hasSuffix("'") {
-            return String(value.dropFirst().dropLast())
-        }
-        var inner = value
-        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-            inner = String(value.dropFirst().dropLast())
-        } else if let comment = value.firstRange(of: " #") {
-            inner = value[..<comment.lowerBound].trimmingWhitespace
-        }
-        if inner.contains("$") || inner.contains("`") {
-            throw HookError(.configuration,
-                            "\(place): r53hook reads config files literally; '$' and '`' (expansion) are not supported. Write the value itself, or put it in single quotes")
-        }
-        if inner.contains("\"") || inner.contains("'") {
-            throw HookError(.configuration, "\(place): unbalanced quotes in '\(value)'")
-        }
-        return inner
     }
 }
