@@ -69,12 +69,10 @@ if [ -n "${R53HOOK_BINARY:-}" ]; then
 elif [ "${R53HOOK_SKIP_BUILD:-0}" = 1 ]; then
     binary=$root/.build/release/r53hook
 else
-    command -v swift >/dev/null 2>&1 ||
+    command -v swift >/dev/null 2>&1 || [ -x /opt/swift/usr/bin/swift ] ||
         die "swift is not installed (https://www.swift.org/install/); or build elsewhere and set R53HOOK_BINARY"
-    echo "Building the release binary (swift build -c release --static-swift-stdlib)..."
-    # --static-swift-stdlib: the binary runs on instances without a Swift runtime.
-    (cd "$root" && swift build -c release --static-swift-stdlib)
-    binary=$(cd "$root" && swift build -c release --static-swift-stdlib --show-bin-path)/r53hook
+    echo "Building the release binary (scripts/build-release: static Swift runtime, glibc 2.34+, any libcurl.so.4)..."
+    binary=$("$root/scripts/build-release") || die "the release build failed (above)"
 fi
 if [ ! -f "$binary" ] || [ ! -x "$binary" ]; then
     die "no executable binary at $binary (build it, or set R53HOOK_BINARY)"
