@@ -1,3 +1,5 @@
+import AWSKit
+
 /// The mark that says a weighted record pair belongs to r53hook: the value of the companion TXT
 /// record `start` writes beside the address record, in the same change batch.
 /// Written as one TXT string of at most 255 characters:
@@ -47,22 +49,92 @@ public struct MemberMark: Sendable, Equatable {
     /// The time of the last sign of life: the heartbeat, else the join.
     public var lastSeenAt: Int { heartbeatAt ?? joinedAt }
 
-    /// Reads a TXT value; nil when it is not an r53hook mark.
+    /// What a TXT value at the registry name is.
+    public enum Reading: Sendable, Equatable {
+        /// A valid mark.
+        case mark(MemberMark)
+        /// Not a mark at all (it does not start with the tag): someone else's record.
+        case notAMark
+        /// It starts with the tag but fails validation: forged, damaged, or written by a newer
+        /// version. r53hook lists it as foreign and never acts on it or deletes it.
+        case invalid(reason: String)
+    }
+
+    /// The fields a mark may hold, each at most once.
+    private static let knownKeys: Set<Substring> = ["v", "instance", "address", "az", "joined", "heartbeat", "role", "group"]
+
+    /// Reads a TXT value; nil when it is not a valid r53hook mark.
     public init?(txtValue: String) {
-        var text = txtValue
-        if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 { text = String(text.dropFirst().dropLast()) }
-        let words = text.split(separator: " ")
-        guard words.first.map(String.init) == Self.tag else { return nil }
-        var fields: [String: String] = [:]
-        for word in words.dropFirst() {
-            let parts = word.split(separator: "=", maxSplits: 1)
-            if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
+        guard case .mark(let mark) = Self.read(txtValue: txtValue) else { return nil }
+        self = mark
+    }
+
+    /// Reads a TXT value written by any machine that can change the zone, so every field is
+    /// checked where it enters: one quoted string of at most 255 printable ASCII characters,
+    /// words `key=value` with no key twice, `v=1`, an instance id (or `-`), an IP address, a
+    /// zone name (or `-`), times as plain digits within `UnixTime.plausibleSeconds` (so no
+    /// arithmetic on them can overflow), a known role, a valid group. Keys it does not know are
+    /// skipped if well formed, as a newer r53hook may add fields to v=1 marks as this one did
+    /// with heartbeat, role and group.
+    public static func read(txtValue: String) -> Reading {
+        var text = Substring(txtValue)
+        if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = text.dropFirst().dropLast() }
+        let words = text.split(separator: " ", omittingEmptySubsequences: false)
+        guard words.first == Substring(tag) else { return .notAMark }
+        guard txtValue.hasPrefix("\""), txtValue.hasSuffix("\""), txtValue.utf8.count >= 2 else {
+            return .invalid(reason: "it is not one quoted TXT string")
         }
-        guard let instanceId = fields["instance"], let address = fields["address"],
-              let joinedAt = fields["joined"].flatMap({ Int($0) }) else { return nil }
-        self.init(instanceId: instanceId, address: address, availabilityZone: fields["az"] ?? "-", joinedAt: joinedAt,
-                  heartbeatAt: fields["heartbeat"].flatMap { Int($0) }, role: fields["role"].flatMap(MemberRole.init(rawValue:)),
-                  group: fields["group"])
+        if let bad = text.unicodeScalars.first(where: { !(0x20...0x7E).contains($0.value) || $0 == "\"" || $0 == "\\" }) {
+            return .invalid(reason: "it holds \(PrintableText.codePoint(bad)), which r53hook never writes (only printable ASCII without quotes or backslashes)")
+        }
+        guard text.utf8.count <= 255 else { return .invalid(reason: "it is longer than the 255 characters of one TXT string") }
+        var fields: [Substring: Substring] = [:]
+        for word in words.dropFirst() {
+            let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                return .invalid(reason: "'\(word)' is not a key=value word")
+            }
+            guard fields.updateValue(parts[1], forKey: parts[0]) == nil else { return .invalid(reason: "\(parts[0])= appears twice") }
+            guard knownKeys.contains(parts[0]) || parts[0].allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
+                return .invalid(reason: "'\(parts[0])' is not a field name")
+            }
+        }
+        guard let version = fields["v"] else { return .invalid(reason: "it has no version (v=1)") }
+        guard version == "1" else { return .invalid(reason: "v=\(version) is a mark version this r53hook does not know (it reads v=1): written by a newer r53hook?") }
+        guard let instanceId = fields["instance"] else { return .invalid(reason: "it has no instance=") }
+        guard instanceId == "-" || EC2Identifiers.isInstanceId(instanceId) else {
+            return .invalid(reason: "instance=\(instanceId) is not an instance id (i- and up to 32 lowercase letters and digits) or '-'")
+        }
+        guard let address = fields["address"] else { return .invalid(reason: "it has no address=") }
+        guard IPAddress(String(address)) != nil else { return .invalid(reason: "address=\(address) is not an IP address") }
+        let zone = fields["az"] ?? "-"
+        guard zone == "-" || EC2Identifiers.isAvailabilityZone(zone) else {
+            return .invalid(reason: "az=\(zone) is not an availability zone (up to 64 lowercase letters, digits and '-') or '-'")
+        }
+        guard let joinedText = fields["joined"] else { return .invalid(reason: "it has no joined=") }
+        guard let joinedAt = UnixTime.plausibleWholeSeconds(joinedText) else { return .invalid(reason: timeProblem("joined", joinedText)) }
+        var heartbeatAt: Int?
+        if let heartbeatText = fields["heartbeat"] {
+            guard let value = UnixTime.plausibleWholeSeconds(heartbeatText) else { return .invalid(reason: timeProblem("heartbeat", heartbeatText)) }
+            heartbeatAt = value
+        }
+        var role: MemberRole?
+        if let roleText = fields["role"] {
+            guard let known = MemberRole(rawValue: String(roleText)) else {
+                return .invalid(reason: "role=\(roleText) is not a role (\(MemberRole.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            role = known
+        }
+        let group = fields["group"].map(String.init)
+        if let group, let problem = problem(withGroup: group) { return .invalid(reason: "group=\(group): \(problem)") }
+        return .mark(MemberMark(instanceId: String(instanceId), address: String(address), availabilityZone: String(zone),
+                                joinedAt: joinedAt, heartbeatAt: heartbeatAt, role: role, group: group))
+    }
+
+    private static func timeProblem(_ key: String, _ text: Substring) -> String {
+        let range = UnixTime.plausibleSeconds
+        let shown = text.utf8.count > 24 ? "\(text.prefix(24))…" : "\(text)"
+        return "\(key)=\(shown) is not a time in Unix seconds between \(range.lowerBound) (\(UnixTime(seconds: Double(range.lowerBound)).iso8601)) and \(range.upperBound) (\(UnixTime(seconds: Double(range.upperBound)).iso8601))"
     }
 
     /// Why a group name is not acceptable, or nil: one DNS label of letters, digits, '-' and '_'.
