@@ -1,5 +1,4 @@
 import AWSKit
-import Synchronization
 import Testing
 import TestSupport
 @testable import R53HookKit
@@ -104,22 +103,6 @@ private func markText(_ changes: [(String, String?)] = [], extra: [String] = [])
     }
 }
 
-/// EC2 as a dictionary of instance states.
-private final class StaticInstances: InstanceStateLookup, Sendable {
-    let region = "us-east-1"
-    private let known: [String: String]
-    private let asked = Mutex<[[String]]>([])
-
-    init(_ known: [String: String]) { self.known = known }
-
-    var lookups: [[String]] { asked.withLock { $0 } }
-
-    func states(of instanceIds: [String]) async throws -> [String: String] {
-        asked.withLock { $0.append(instanceIds) }
-        return known.filter { instanceIds.contains($0.key) }
-    }
-}
-
 @Suite struct ForeignMarkTests {
     private static let dead = "i-0dead0dead0dead00"
 
@@ -151,7 +134,7 @@ private final class StaticInstances: InstanceStateLookup, Sendable {
 
     @Test func sweepDeletesTheDeadMemberAndLeavesForeignMarks() async throws {
         let harness = try zone()
-        let instances = StaticInstances([me: "running", Self.dead: "terminated"])
+        let instances = FakeInstances([me: "running", Self.dead: "terminated"])
         let report = try await RegistrySweep(route53: harness.route53, instances: instances, identity: harness.identity, time: harness.time,
                                              logger: harness.logs.logger())
             .run(DomainHarness.settings(), limits: .init(force: true), waiting: .noWait)

@@ -7,22 +7,6 @@ import TestSupport
 private let me = "i-0123456789abcdef0"
 private let now = 1_795_000_000
 
-/// EC2 as a dictionary of instance states; records every lookup.
-private final class FakeInstances: InstanceStateLookup, Sendable {
-    let region = "us-east-1"
-    private let known: [String: String]
-    private let asked = Mutex<[[String]]>([])
-
-    init(_ known: [String: String]) { self.known = known }
-
-    var lookups: [[String]] { asked.withLock { $0 } }
-
-    func states(of instanceIds: [String]) async throws -> [String: String] {
-        asked.withLock { $0.append(instanceIds) }
-        return known.filter { instanceIds.contains($0.key) }
-    }
-}
-
 @Suite struct MemberMarkTests {
     @Test func roundTripsThroughItsTXTValue() {
         let mark = MemberMark(instanceId: "i-0abc", address: "10.0.0.5", availabilityZone: "us-east-1a", joinedAt: now,
