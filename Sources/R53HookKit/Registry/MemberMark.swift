@@ -79,62 +79,76 @@ public struct MemberMark: Sendable, Equatable {
     public static func read(txtValue: String) -> Reading {
         var text = Substring(txtValue)
         if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = text.dropFirst().dropLast() }
-        let words = text.split(separator: " ", omittingEmptySubsequences: false)
-        guard words.first == Substring(tag) else { return .notAMark }
-        guard txtValue.hasPrefix("\""), txtValue.hasSuffix("\""), txtValue.utf8.count >= 2 else {
-            return .invalid(reason: "it is not one quoted TXT string")
-        }
-        if let bad = text.unicodeScalars.first(where: { !(0x20...0x7E).contains($0.value) || $0 == "\"" || $0 == "\\" }) {
-            return .invalid(reason: "it holds \(PrintableText.codePoint(bad)), which r53hook never writes (only printable ASCII without quotes or backslashes)")
-        }
-        guard text.utf8.count <= 255 else { return .invalid(reason: "it is longer than the 255 characters of one TXT string") }
-        var fields: [Substring: Substring] = [:]
-        for word in words.dropFirst() {
-            let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                return .invalid(reason: "'\(word)' is not a key=value word")
+        guard text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).first == Substring(tag) else { return .notAMark }
+        do throws(Invalid) {
+            guard txtValue.hasPrefix("\""), txtValue.hasSuffix("\""), txtValue.utf8.count >= 2 else {
+                throw Invalid("it is not one quoted TXT string")
             }
-            guard fields.updateValue(parts[1], forKey: parts[0]) == nil else { return .invalid(reason: "\(parts[0])= appears twice") }
-            guard knownKeys.contains(parts[0]) || parts[0].allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
-                return .invalid(reason: "'\(parts[0])' is not a field name")
-            }
+            return .mark(try mark(from: try fields(of: text)))
+        } catch {
+            return .invalid(reason: error.reason)
         }
-        guard let version = fields["v"] else { return .invalid(reason: "it has no version (v=1)") }
-        guard version == "1" else { return .invalid(reason: "v=\(version) is a mark version this r53hook does not know (it reads v=1): written by a newer r53hook?") }
-        guard let instanceId = fields["instance"] else { return .invalid(reason: "it has no instance=") }
-        guard instanceId == "-" || EC2Identifiers.isInstanceId(instanceId) else {
-            return .invalid(reason: "instance=\(instanceId) is not an instance id (i- and up to 32 lowercase letters and digits) or '-'")
-        }
-        guard let address = fields["address"] else { return .invalid(reason: "it has no address=") }
-        guard IPAddress(String(address)) != nil else { return .invalid(reason: "address=\(address) is not an IP address") }
-        let zone = fields["az"] ?? "-"
-        guard zone == "-" || EC2Identifiers.isAvailabilityZone(zone) else {
-            return .invalid(reason: "az=\(zone) is not an availability zone (up to 64 lowercase letters, digits and '-') or '-'")
-        }
-        guard let joinedText = fields["joined"] else { return .invalid(reason: "it has no joined=") }
-        guard let joinedAt = UnixTime.plausibleWholeSeconds(joinedText) else { return .invalid(reason: timeProblem("joined", joinedText)) }
-        var heartbeatAt: Int?
-        if let heartbeatText = fields["heartbeat"] {
-            guard let value = UnixTime.plausibleWholeSeconds(heartbeatText) else { return .invalid(reason: timeProblem("heartbeat", heartbeatText)) }
-            heartbeatAt = value
-        }
-        var role: MemberRole?
-        if let roleText = fields["role"] {
-            guard let known = MemberRole(rawValue: String(roleText)) else {
-                return .invalid(reason: "role=\(roleText) is not a role (\(MemberRole.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            role = known
-        }
-        let group = fields["group"].map(String.init)
-        if let group, let problem = problem(withGroup: group) { return .invalid(reason: "group=\(group): \(problem)") }
-        return .mark(MemberMark(instanceId: String(instanceId), address: String(address), availabilityZone: String(zone),
-                                joinedAt: joinedAt, heartbeatAt: heartbeatAt, role: role, group: group))
     }
 
-    private static func timeProblem(_ key: String, _ text: Substring) -> String {
+    /// Why a value is not a valid mark.
+    private struct Invalid: Error {
+        let reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    /// The `key=value` words after the tag, each key once, in r53hook's character set.
+    private static func fields(of text: Substring) throws(Invalid) -> [Substring: Substring] {
+        if let bad = text.unicodeScalars.first(where: { !(0x20...0x7E).contains($0.value) || $0 == "\"" || $0 == "\\" }) {
+            throw Invalid("it holds \(PrintableText.codePoint(bad)), which r53hook never writes (only printable ASCII without quotes or backslashes)")
+        }
+        guard text.utf8.count <= 255 else { throw Invalid("it is longer than the 255 characters of one TXT string") }
+        var fields: [Substring: Substring] = [:]
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).dropFirst() {
+            let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw Invalid("'\(word)' is not a key=value word") }
+            guard fields.updateValue(parts[1], forKey: parts[0]) == nil else { throw Invalid("\(parts[0])= appears twice") }
+            guard knownKeys.contains(parts[0]) || parts[0].allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
+                throw Invalid("'\(parts[0])' is not a field name")
+            }
+        }
+        return fields
+    }
+
+    /// The mark the fields describe, each checked.
+    private static func mark(from fields: [Substring: Substring]) throws(Invalid) -> MemberMark {
+        guard let version = fields["v"] else { throw Invalid("it has no version (v=1)") }
+        guard version == "1" else { throw Invalid("v=\(version) is a mark version this r53hook does not know (it reads v=1): written by a newer r53hook?") }
+        guard let instanceId = fields["instance"] else { throw Invalid("it has no instance=") }
+        guard instanceId == "-" || EC2Identifiers.isInstanceId(instanceId) else {
+            throw Invalid("instance=\(instanceId) is not an instance id (i- and up to 32 lowercase letters and digits) or '-'")
+        }
+        guard let address = fields["address"] else { throw Invalid("it has no address=") }
+        guard IPAddress(String(address)) != nil else { throw Invalid("address=\(address) is not an IP address") }
+        let zone = fields["az"] ?? "-"
+        guard zone == "-" || EC2Identifiers.isAvailabilityZone(zone) else {
+            throw Invalid("az=\(zone) is not an availability zone (up to 64 lowercase letters, digits and '-') or '-'")
+        }
+        guard let joinedText = fields["joined"] else { throw Invalid("it has no joined=") }
+        let joinedAt = try time("joined", joinedText)
+        let heartbeatAt = try fields["heartbeat"].map { text throws(Invalid) in try time("heartbeat", text) }
+        let role = try fields["role"].map { text throws(Invalid) in
+            guard let role = MemberRole(rawValue: String(text)) else {
+                throw Invalid("role=\(text) is not a role (\(MemberRole.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return role
+        }
+        let group = fields["group"].map(String.init)
+        if let group, let problem = problem(withGroup: group) { throw Invalid("group=\(group): \(problem)") }
+        return MemberMark(instanceId: String(instanceId), address: String(address), availabilityZone: String(zone),
+                          joinedAt: joinedAt, heartbeatAt: heartbeatAt, role: role, group: group)
+    }
+
+    /// A time field: plain digits within `UnixTime.plausibleSeconds`.
+    private static func time(_ key: String, _ text: Substring) throws(Invalid) -> Int {
+        if let seconds = UnixTime.plausibleWholeSeconds(text) { return seconds }
         let range = UnixTime.plausibleSeconds
         let shown = text.utf8.count > 24 ? "\(text.prefix(24))…" : "\(text)"
-        return "\(key)=\(shown) is not a time in Unix seconds between \(range.lowerBound) (\(UnixTime(seconds: Double(range.lowerBound)).iso8601)) and \(range.upperBound) (\(UnixTime(seconds: Double(range.upperBound)).iso8601))"
+        throw Invalid("\(key)=\(shown) is not a time in Unix seconds between \(range.lowerBound) (\(UnixTime(seconds: Double(range.lowerBound)).iso8601)) and \(range.upperBound) (\(UnixTime(seconds: Double(range.upperBound)).iso8601))")
     }
 
     /// Why a group name is not acceptable, or nil: one DNS label of letters, digits, '-' and '_'.
