@@ -16,16 +16,17 @@ extension HookCommand {
     }
 }
 
-/// Turns what a command throws into its message on stderr and its exit code.
+/// Turns what a command throws into its message on stderr and its exit code. Messages quote
+/// values from flags, AWS and other machines' records, so they are escaped onto one line.
 enum CommandErrors {
     static func reporting(_ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let error as HookError {
-            StandardError.line("r53hook: error: \(error.message)")
+            StandardError.line("r53hook: error: " + PrintableText.escaping(error.message))
             throw ExitCode(ExitStatus.code(for: error.kind))
         } catch let error as AWSServiceError {
-            StandardError.line("r53hook: error: AWS answered \(error)")
+            StandardError.line("r53hook: error: " + PrintableText.escaping("AWS answered \(error)"))
             throw ExitCode(ExitStatus.unavailable)
         } catch is CancellationError {
             StandardError.line("r53hook: error: interrupted")

@@ -38,7 +38,8 @@ struct LockCommand: AsyncParsableCommand {
     @OptionGroup(title: "Config file and the hosted zone that holds the lock record")
     var zone: ZoneOptions
 
-    @Option(help: ArgumentHelp("Who holds the lock. (default: the instance id)", valueName: "id"))
+    @Option(help: ArgumentHelp("Who holds the lock: up to 128 printable ASCII characters without '\"', '\\' or spaces. (default: the instance id)",
+                               valueName: "id"))
     var owner: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Seconds the holder promises to renew within; 3 to 3600.", valueName: "seconds"))
@@ -65,6 +66,9 @@ struct LockCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let problem = LockStore.problem(withName: name) { throw ValidationError("invalid lock name '\(name)': \(problem)") }
+        if let owner, let problem = MemberIdentifier.problem(with: owner, noun: "a lock owner") {
+            throw ValidationError("invalid --owner '\(PrintableText.escaping(owner))': \(problem)")
+        }
         if command.isEmpty { throw ValidationError("give the command to run after --, e.g. r53hook lock --zone-name example.com reports -- ./aggregate") }
         if !(3...3600).contains(lease) { throw ValidationError("--lease must be between 3 and 3600 seconds") }
         if let waitTimeout, waitTimeout < 0 { throw ValidationError("--wait-timeout must not be negative") }
@@ -87,9 +91,10 @@ struct LockCommand: AsyncParsableCommand {
                 return resolved.settings
             }
             guard let selector else { throw HookError(.internal, "no zone after resolving the lock's settings") }
+            // The owner first: a bad one (from IMDS) is refused before any Route 53 request.
+            let owner: String
+            if let given = self.owner { owner = given } else { owner = try await runtime.identity.instanceId() }
             let zone = try await ZoneResolver(route53: runtime.route53).resolve(selector)
-            var owner = self.owner ?? ""
-            if owner.isEmpty { owner = try await runtime.identity.instanceId() }
             let store = LockStore(route53: runtime.route53, time: runtime.time, zone: zone, lockName: name)
             let waiting: RunUnderLock.Waiting = noWait ? .noWait : .upTo(waitTimeout.map { .seconds($0) })
             // A fenced command must be gone within the lease's last third: SIGKILL follows

@@ -12,7 +12,9 @@ struct MembersCommand: HookCommand {
             heartbeat is at most --expiry seconds old, or when it sends no heartbeats at all (then \
             only `sweep`, asking EC2, can tell). RECORD is ok when the address record matches its \
             mark, missing or differs otherwise. Records without a mark are listed apart: r53hook \
-            never touches them.
+            never touches them. So are foreign marks, which fail validation (a time out of range, \
+            an address that is not an IP, ...): forged or damaged, they are never counted, judged \
+            or deleted.
             """)
 
     @OptionGroup var options: RecordOptions

@@ -22,7 +22,15 @@ enum MembersFormatter {
         lines.append("(* = this instance) \(snapshot.members.count) member\(snapshot.members.count == 1 ? "" : "s"), \(live) live (heartbeat expiry \(expiry) s; members without heartbeats count as live)")
         if !snapshot.unmarked.isEmpty {
             let names = snapshot.unmarked.map { $0.setIdentifier ?? "(simple)" }.joined(separator: ", ")
-            lines.append("without r53hook's mark (never touched): \(names)")
+            lines.append("without r53hook's mark (never touched): " + PrintableText.escaping(names))
+        }
+        if !snapshot.foreign.isEmpty {
+            lines.append("foreign marks (they fail validation: never counted, judged or deleted; check who wrote them):")
+            for foreign in snapshot.foreign {
+                // Values from the zone, written by anyone: escaped onto their own line.
+                lines.append("  " + PrintableText.escaping("\(foreign.setIdentifier): \(foreign.reason)"))
+                lines.append("    " + PrintableText.escaping(foreign.record.values.joined(separator: " ")))
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -45,6 +53,10 @@ enum MembersFormatter {
             ("registry", .string(registry.registryName)), ("expiry", .int(expiry)), ("now", .int(now)),
             ("members", .array(members)),
             ("unmarked", .array(snapshot.unmarked.map { .optional($0.setIdentifier) })),
+            ("foreign", .array(snapshot.foreign.map { foreign in
+                .object([("setIdentifier", .string(foreign.setIdentifier)), ("reason", .string(foreign.reason)),
+                         ("value", .string(foreign.record.values.joined(separator: " ")))])
+            })),
         ]))
     }
 

@@ -1,7 +1,13 @@
+import AWSKit
 import Logging
 
 /// Writes one line per message to stderr, which journald and init scripts capture:
-/// `r53hook: message`, with `warning:`, `error:` or `debug:` before the message when it is one.
+/// `r53hook: message`, with `warning:`, `error:` or `debug:` before the message when it is one,
+/// and the metadata, if any, after it as ` key=value`.
+///
+/// Messages quote values from AWS and from other machines' records (a lock's owner, a foreign
+/// mark), so control characters in the message and the metadata are escaped: a value carrying
+/// "\n[fake] ..." stays inside its own line instead of forging the next one.
 struct StderrLogHandler: LogHandler {
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
@@ -19,6 +25,8 @@ struct StderrLogHandler: LogHandler {
         case .warning: prefix = "warning: "
         case .error, .critical: prefix = "error: "
         }
-        StandardError.line("r53hook: \(prefix)\(event.message)")
+        let merged = metadata.merging(event.metadata ?? [:]) { _, event in event }
+        let fields = merged.keys.sorted().map { key in " \(key)=\(merged[key].map { "\($0)" } ?? "")" }.joined()
+        StandardError.line("r53hook: \(prefix)" + PrintableText.escaping("\(event.message)\(fields)"))
     }
 }

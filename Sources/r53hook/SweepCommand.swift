@@ -14,7 +14,8 @@ struct SweepCommand: HookCommand {
             only, and only once the mark is 5 minutes old), or when it sends heartbeats and the \
             last one is older than --expiry. Each dead pair goes with its own exact DELETE batch, \
             so a member that beat in the meantime stays. Records without r53hook's mark are never \
-            touched, nor is this instance's own pair.
+            touched, nor are foreign marks (which fail validation; each is named in a warning), \
+            nor is this instance's own pair.
 
             Self-preservation: when more than --max-fraction of the members look dead at once, \
             nothing is deleted and sweep exits 75: that is more likely a partition or an EC2 API \

@@ -152,7 +152,7 @@ def test_stop_drains_even_when_insync_is_not_reached_by_the_deadline(aws: World)
 
 def test_stop_with_a_set_identifier_that_needs_escaping(aws: World):
     # Exercises the query string of ListResourceRecordSets (identifier=...) under SigV4.
-    odd = 'blue & "green" <1>'
+    odd = "blue&'green'<1>+=%"  # no quotes or spaces: set identifiers refuse them (see test_security_identifiers)
     assert aws.run("start", "--set-identifier", odd, "--ttl", "1", "--no-wait").code == 0
     run = aws.run("stop", "--set-identifier", odd, "--drain-extra", "0")
     assert run.code == 0, run.describe()

@@ -7,32 +7,16 @@ import TestSupport
 private let me = "i-0123456789abcdef0"
 private let now = 1_795_000_000
 
-/// EC2 as a dictionary of instance states; records every lookup.
-private final class FakeInstances: InstanceStateLookup, Sendable {
-    let region = "us-east-1"
-    private let known: [String: String]
-    private let asked = Mutex<[[String]]>([])
-
-    init(_ known: [String: String]) { self.known = known }
-
-    var lookups: [[String]] { asked.withLock { $0 } }
-
-    func states(of instanceIds: [String]) async throws -> [String: String] {
-        asked.withLock { $0.append(instanceIds) }
-        return known.filter { instanceIds.contains($0.key) }
-    }
-}
-
 @Suite struct MemberMarkTests {
     @Test func roundTripsThroughItsTXTValue() {
-        let mark = MemberMark(instanceId: "i-0abc", address: "10.0.0.5", availabilityZone: "us-east-1a", joinedAt: 100,
-                              heartbeatAt: 160, role: .server, group: "consul")
-        #expect(mark.txtValue == "\"r53hook-member v=1 instance=i-0abc address=10.0.0.5 az=us-east-1a joined=100 heartbeat=160 role=server group=consul\"")
+        let mark = MemberMark(instanceId: "i-0abc", address: "10.0.0.5", availabilityZone: "us-east-1a", joinedAt: now,
+                              heartbeatAt: now + 60, role: .server, group: "consul")
+        #expect(mark.txtValue == "\"r53hook-member v=1 instance=i-0abc address=10.0.0.5 az=us-east-1a joined=1795000000 heartbeat=1795000060 role=server group=consul\"")
         #expect(MemberMark(txtValue: mark.txtValue) == mark)
-        #expect(mark.lastSeenAt == 160)
-        let plain = MemberMark(instanceId: "i-0abc", address: "2001:db8::1", availabilityZone: "-", joinedAt: 100)
+        #expect(mark.lastSeenAt == now + 60)
+        let plain = MemberMark(instanceId: "i-0abc", address: "2001:db8::1", availabilityZone: "-", joinedAt: now)
         #expect(MemberMark(txtValue: plain.txtValue) == plain)
-        #expect(plain.lastSeenAt == 100)
+        #expect(plain.lastSeenAt == now)
     }
 
     @Test func otherTXTValuesAreNotMarks() {
@@ -40,8 +24,8 @@ private final class FakeInstances: InstanceStateLookup, Sendable {
         #expect(MemberMark(txtValue: "\"r53hook-lock owner=i-1 token=t lease=30 seq=0\"") == nil)
         #expect(MemberMark(txtValue: "\"r53hook-member v=1 address=10.0.0.5 joined=1\"") == nil)  // no instance
         #expect(MemberMark(txtValue: "\"r53hook-member v=1 instance=i-1 address=10.0.0.5 joined=soon\"") == nil)
-        // An unknown role is dropped rather than trusted.
-        #expect(MemberMark(txtValue: "\"r53hook-member v=1 instance=i-1 address=a joined=1 role=king\"")?.role == nil)
+        // An unknown role makes the whole mark foreign rather than trusted (see MemberMarkValidationTests).
+        #expect(MemberMark(txtValue: "\"r53hook-member v=1 instance=i-1 address=10.0.0.5 joined=1795000000 role=king\"") == nil)
     }
 
     @Test func theLongestMarkFitsOneTXTString() {
@@ -92,7 +76,7 @@ private final class FakeInstances: InstanceStateLookup, Sendable {
     @Test func startKeepsTheRoleAndHeartbeatsOfAnEarlierMark() async throws {
         let harness = try DomainHarness(pollsUntilInSync: 1)
         harness.fake.insert(DomainHarness.record(me, "198.51.100.1"), in: "ZPUBLIC")
-        harness.fake.insert(DomainHarness.mark(me, "198.51.100.1", heartbeat: 5, role: .server, group: "consul"), in: "ZPUBLIC")
+        harness.fake.insert(DomainHarness.mark(me, "198.51.100.1", heartbeat: now - 500, role: .server, group: "consul"), in: "ZPUBLIC")
         _ = try await harness.join.run(DomainHarness.settings())
         let mark = try #require(harness.fake.records(in: "ZPUBLIC").first { $0.type == "TXT" }.flatMap { MemberMark(txtValue: $0.values[0]) })
         #expect(mark.role == .server && mark.group == "consul")

@@ -123,14 +123,25 @@ public struct AWSClient: Sendable {
                                   headers: headers.map { HTTPHeader($0.name, $0.value) }, body: operation.body,
                                   maximumResponseSize: service.responseLimits.maximumBytes)
         if logger.logLevel <= .debug {
-            logger.debug("-> \(operation.method) \(url) (\(operation.name))\n\(Redaction.headers(request.headers))\(Redaction.body(operation.body))")
+            // One log line each: a line break inside a message is escaped by the log handler.
+            logger.debug("-> \(operation.method) \(url) (\(operation.name))")
+            for line in Redaction.headers(request.headers).split(separator: "\n") { logger.debug("\(line)") }
+            logBody(operation.body)
         }
         let timeouts = HTTPTimeouts(connect: min(.seconds(5), remaining), total: min(.seconds(30), remaining))
         let response = try await http.send(request, timeouts: timeouts)
         if logger.logLevel <= .debug {
-            logger.debug("<- HTTP \(response.status) for \(operation.name)\(Redaction.body(response.body))")
+            logger.debug("<- HTTP \(response.status) for \(operation.name)")
+            logBody(response.body)
         }
         return response
+    }
+
+    /// A body for --debug on its own line; its own line breaks are escaped by the log handler,
+    /// since an answer's text is not ours to trust.
+    private func logBody(_ body: [UInt8]) {
+        let text = Redaction.body(body)
+        if !text.isEmpty { logger.debug("\(text.drop { $0 == "\n" })") }
     }
 
     private func accessDenied(_ error: AWSServiceError, operation: AWSOperation, service: AWSService) async -> HookError {

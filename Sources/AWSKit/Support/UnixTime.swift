@@ -55,9 +55,37 @@ public struct UnixTime: Sendable, Comparable, Hashable, CustomStringConvertible 
         seconds = Double(days * 86_400 + hour * 3600 + minute * 60 + second - offset) + fraction
     }
 
-    /// The time as `YYYY-MM-DDTHH:MM:SSZ`.
+    /// Whole seconds a time written by another machine (a registry mark) may hold:
+    /// 2000-01-01T00:00:00Z up to 2100-01-01T00:00:00Z. Every r53hook clock reads inside it,
+    /// any difference of two such times is far from overflowing, and, being fixed, it judges a
+    /// value the same on every machine, whatever its clock says: a mark valid for one member of
+    /// the fleet is valid for all.
+    public static let plausibleSeconds: ClosedRange<Int> = 946_684_800...4_102_444_800
+
+    /// Reads whole Unix seconds written by another machine: 1 to 10 decimal digits (no sign, no
+    /// space) within `plausibleSeconds`. Nil for anything else, so that no value read can make
+    /// later arithmetic overflow.
+    public static func plausibleWholeSeconds(_ text: Substring) -> Int? {
+        guard (1...10).contains(text.utf8.count), text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+              let value = Int(text), plausibleSeconds.contains(value) else { return nil }
+        return value
+    }
+
+    /// Seconds from `earlier` to `later`, saturating at Int's bounds instead of trapping: a
+    /// difference of times from other machines must never crash the reader, whatever got
+    /// past validation.
+    public static func secondsBetween(_ earlier: Int, _ later: Int) -> Int {
+        let (difference, overflow) = later.subtractingReportingOverflow(earlier)
+        guard overflow else { return difference }
+        return later < earlier ? Int.min : Int.max
+    }
+
+    /// The time as `YYYY-MM-DDTHH:MM:SSZ`; outside the years 1 to 9999 (not a time AWS or a
+    /// clock gives), the number of seconds instead, since converting it would trap.
     public var iso8601: String {
-        var time = time_t(seconds.rounded(.down))
+        let whole = seconds.rounded(.down)
+        guard whole.isFinite, whole >= -62_135_596_800, whole <= 253_402_300_799 else { return "\(seconds) s since 1970" }
+        var time = time_t(whole)
         var parts = tm()
         gmtime_r(&time, &parts)
         func pad(_ value: Int32, _ width: Int) -> String {

@@ -24,25 +24,52 @@ public struct LockRecord: Sendable, Equatable {
         "\"r53hook-lock owner=\(owner) token=\(token) lease=\(leaseSeconds) seq=\(sequence)\""
     }
 
-    /// The next renewal's value.
+    /// The leases r53hook writes: `lock --lease` allows 3 to 3600 s, `role` and `sweep` use 30.
+    /// A waiter trusts the holder's lease to decide when it is stale, so a value read from
+    /// another machine outside this range is not a lock r53hook wrote (a lease of 2^63 s would
+    /// keep every waiter out for good).
+    public static let leaseRange: ClosedRange<Int> = 1...3600
+    /// Renewals a value may count: far more than a lease of 1 s renewed for a century, far
+    /// less than overflows.
+    public static let sequenceRange: ClosedRange<Int> = 0...999_999_999_999
+
+    /// The next renewal's value (the count starts again at 0 past `sequenceRange`, so it can
+    /// never overflow; the token still tells holders apart).
     public func renewed() -> LockRecord {
-        LockRecord(owner: owner, token: token, leaseSeconds: leaseSeconds, sequence: sequence + 1)
+        LockRecord(owner: owner, token: token, leaseSeconds: leaseSeconds,
+                   sequence: sequence < Self.sequenceRange.upperBound ? sequence + 1 : 0)
     }
 
-    /// Reads a TXT value; nil when it is not an r53hook lock.
+    /// Reads a TXT value; nil when it is not an r53hook lock. The value may have been written
+    /// by any machine: each field is checked (owner and token as `MemberIdentifier`s, the token at most 64 characters, lease and
+    /// count in range, no field twice), and anything else is an unknown value, which waiters
+    /// treat as held by a stranger with their own lease.
     public init?(txtValue: String) {
         var text = txtValue
         if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 { text = String(text.dropFirst().dropLast()) }
         let words = text.split(separator: " ")
         guard words.first == "r53hook-lock" else { return nil }
-        var fields: [String: String] = [:]
+        var fields: [String: Substring] = [:]
         for word in words.dropFirst() {
             let parts = word.split(separator: "=", maxSplits: 1)
-            if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
+            guard parts.count == 2, fields.updateValue(parts[1], forKey: String(parts[0])) == nil else { return nil }
         }
-        guard let owner = fields["owner"], let token = fields["token"], let lease = fields["lease"].flatMap({ Int($0) }),
-              lease > 0 else { return nil }
-        self.init(owner: owner, token: token, leaseSeconds: lease, sequence: fields["seq"].flatMap { Int($0) } ?? 0)
+        guard let owner = fields["owner"].map(String.init), MemberIdentifier.problem(with: owner) == nil,
+              let token = fields["token"], token.utf8.count <= 64, MemberIdentifier.problem(with: String(token)) == nil,
+              let lease = fields["lease"].flatMap(Self.number), Self.leaseRange.contains(lease)
+        else { return nil }
+        var sequence = 0
+        if let text = fields["seq"] {
+            guard let value = Self.number(text), Self.sequenceRange.contains(value) else { return nil }
+            sequence = value
+        }
+        self.init(owner: owner, token: String(token), leaseSeconds: lease, sequence: sequence)
+    }
+
+    /// Digits only: `Int()` would also take a sign.
+    private static func number(_ text: Substring) -> Int? {
+        guard (1...12).contains(text.utf8.count), text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        return Int(text)
     }
 
     /// A random 128-bit token in hex.

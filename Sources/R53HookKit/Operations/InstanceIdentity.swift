@@ -21,6 +21,12 @@ public struct InstanceIdentity: Sendable {
         guard let id = try await metadata.value(at: "instance-id")?.trimmingWhitespace, !id.isEmpty else {
             throw HookError(.unreachable, "IMDS has no instance-id; give --set-identifier explicitly")
         }
+        // It becomes a set identifier, a lock owner and a mark's instance: refuse junk from
+        // whatever answers at the metadata address rather than write it into Route 53.
+        guard EC2Identifiers.isInstanceId(id) else {
+            throw HookError(.unreachable,
+                            "IMDS answered an instance id that is not one ('\(id)'; an instance id is i- and up to 32 lowercase letters and digits, e.g. i-0123456789abcdef0): is something else listening at the metadata address (AWS_EC2_METADATA_SERVICE_ENDPOINT)? Give --set-identifier (for lock: --owner) explicitly")
+        }
         return id
     }
 
@@ -30,9 +36,11 @@ public struct InstanceIdentity: Sendable {
         (try? await instanceId()) ?? "-"
     }
 
-    /// The availability zone from IMDS, or `-` when IMDS does not tell.
+    /// The availability zone from IMDS, or `-` when IMDS does not tell (or answers something
+    /// that is not a zone name, which would make the mark invalid).
     public func availabilityZone() async -> String {
-        guard let zone = try? await metadata.value(at: "placement/availability-zone")?.trimmingWhitespace, !zone.isEmpty else {
+        guard let zone = try? await metadata.value(at: "placement/availability-zone")?.trimmingWhitespace,
+              EC2Identifiers.isAvailabilityZone(zone) else {
             return "-"
         }
         return zone

@@ -21,7 +21,11 @@ public struct WeightedRecordPlan: Sendable, Equatable {
             lines.append("no change needed")
         } else {
             lines.append("change batch (POST /2013-04-01/hostedzone/\(zone.id)/rrset):")
-            lines.append(Route53XML.changeBatch(changes, comment: nil))
+            do {
+                lines.append(try Route53XML.changeBatch(changes, comment: nil))
+            } catch {
+                lines.append("(the batch cannot be written: \(error.message))")
+            }
         }
         lines += waits.map { "then: \($0)" }
         return lines.joined(separator: "\n")

@@ -45,10 +45,26 @@ public struct MemberRegistry: Sendable {
         try await route53.recordSet(zoneId: zone.id, name: registryName, type: "TXT", setIdentifier: setIdentifier)
     }
 
-    /// The mark a record carries, when it is r53hook's.
+    /// The mark a record carries, when it is a valid r53hook mark.
     public static func mark(of record: ResourceRecordSet) -> MemberMark? {
-        guard record.type == "TXT", record.values.count == 1, record.otherFeatures.isEmpty, record.setIdentifier != nil else { return nil }
-        return MemberMark(txtValue: record.values[0])
+        guard case .mark(let mark) = reading(of: record) else { return nil }
+        return mark
+    }
+
+    /// What a record at the registry name is: a valid mark, someone else's record, or a record
+    /// that claims to be a mark (its value starts with the tag) but fails validation. Besides
+    /// the value, a mark is a weighted TXT record with one value and a set identifier r53hook
+    /// could have written (`MemberIdentifier`).
+    public static func reading(of record: ResourceRecordSet) -> MemberMark.Reading {
+        guard record.type == "TXT", let setIdentifier = record.setIdentifier, let first = record.values.first else { return .notAMark }
+        let reading = MemberMark.read(txtValue: first)
+        guard reading != .notAMark else { return .notAMark }
+        if record.values.count != 1 { return .invalid(reason: "it has \(record.values.count) values; a mark has one") }
+        if !record.otherFeatures.isEmpty {
+            return .invalid(reason: "it uses Route 53 features r53hook never writes (\(record.otherFeatures.joined(separator: ", ")))")
+        }
+        if let problem = MemberIdentifier.problem(with: setIdentifier) { return .invalid(reason: "its set identifier is not one r53hook writes: \(problem)") }
+        return reading
     }
 
     /// Reads every mark and every address record of the set and pairs them.
@@ -60,15 +76,24 @@ public struct MemberRegistry: Sendable {
             if let setIdentifier = record.setIdentifier { addressBySet[setIdentifier] = record }
         }
         var members: [RegistryMember] = []
+        var foreign: [RegistrySnapshot.ForeignMark] = []
         var marked = Set<String>()
         for record in marks {
-            guard let setIdentifier = record.setIdentifier, let mark = Self.mark(of: record) else { continue }
-            marked.insert(setIdentifier)
-            members.append(RegistryMember(setIdentifier: setIdentifier, markRecord: record, mark: mark,
-                                          addressRecord: addressBySet[setIdentifier]))
+            guard let setIdentifier = record.setIdentifier else { continue }
+            switch Self.reading(of: record) {
+            case .mark(let mark):
+                marked.insert(setIdentifier)
+                members.append(RegistryMember(setIdentifier: setIdentifier, markRecord: record, mark: mark,
+                                              addressRecord: addressBySet[setIdentifier]))
+            case .invalid(let reason):
+                foreign.append(RegistrySnapshot.ForeignMark(setIdentifier: setIdentifier, record: record, reason: reason))
+            case .notAMark:
+                continue
+            }
         }
         let unmarked = addresses.filter { record in record.setIdentifier.map { !marked.contains($0) } ?? true }
-        return RegistrySnapshot(members: members.sorted { $0.setIdentifier < $1.setIdentifier }, unmarked: unmarked)
+        return RegistrySnapshot(members: members.sorted { $0.setIdentifier < $1.setIdentifier }, unmarked: unmarked,
+                                foreign: foreign.sorted { $0.setIdentifier < $1.setIdentifier })
     }
 
     /// Applies a batch; nil when Route 53 refused it because a record changed since it was
@@ -99,6 +124,12 @@ extension MemberRegistry {
         return MemberRegistry(route53: route53, zone: zone, recordName: dns.recordName, recordType: dns.recordType.rawValue)
     }
 
+    /// The refusal to act on this member's own mark when it fails validation.
+    public static func foreignMarkError(_ record: ResourceRecordSet, reason: String) -> HookError {
+        HookError(.configuration,
+                  "\(record.summary) is not a valid r53hook registry mark (\(reason)), so r53hook leaves it alone. Someone changed it by hand or forged it: delete the pair (the mark and the address record with its set identifier) and run `r53hook start` again")
+    }
+
     /// Rewrites this member's mark with one [DELETE exact old, CREATE new] batch, reading again
     /// when it changed in between. It never creates a mark that is not there: a member that
     /// stopped, or was swept, must not come back by a heartbeat.
@@ -108,7 +139,13 @@ extension MemberRegistry {
                 throw HookError(.configuration,
                                 "\(setIdentifier) is not registered: there is no registry mark for it at \(registryName) in \(zone.name). Run `r53hook start` first (if it was registered, it has stopped or was swept)")
             }
-            guard let old = Self.mark(of: record) else {
+            let old: MemberMark
+            switch Self.reading(of: record) {
+            case .mark(let mark):
+                old = mark
+            case .invalid(let reason):
+                throw Self.foreignMarkError(record, reason: reason)
+            case .notAMark:
                 throw HookError(.configuration, "\(record.summary) is not an r53hook registry mark; r53hook leaves it alone")
             }
             let new = update(old)

@@ -1,3 +1,5 @@
+import AWSKit
+
 /// One member of the registry: its mark (the TXT record exactly as read, for an exact DELETE)
 /// and the address record with the same set identifier, when there is one.
 public struct RegistryMember: Sendable, Equatable {
@@ -18,9 +20,15 @@ public struct RegistryMember: Sendable, Equatable {
         self.addressRecord = addressRecord
     }
 
-    /// Seconds since the last heartbeat; nil when the member does not send heartbeats.
+    /// Seconds since the last heartbeat (0 for one ahead of this clock); nil when the member
+    /// does not send heartbeats. Never traps, whatever the mark holds.
     public func heartbeatAge(now: Int) -> Int? {
-        mark.heartbeatAt.map { max(0, now - $0) }
+        mark.heartbeatAt.map { max(0, UnixTime.secondsBetween($0, now)) }
+    }
+
+    /// Seconds since the last sign of life (heartbeat, else join); never traps.
+    public func lastSeenAge(now: Int) -> Int {
+        UnixTime.secondsBetween(mark.lastSeenAt, now)
     }
 
     /// Whether the member counts as alive: its heartbeat is at most `expiry` seconds old, or it

@@ -118,6 +118,9 @@ public struct RegistrySweep: Sendable {
     private func sweep(_ registry: MemberRegistry, isMe: @Sendable (RegistryMember) -> Bool, limits: Limits,
                        dryRun: Bool) async throws -> Report {
         let snapshot = try await registry.snapshot()
+        for foreign in snapshot.foreign {
+            logger.warning("left \(foreign.setIdentifier) alone: its registry mark is foreign (\(foreign.reason)); r53hook never judges or deletes a mark it cannot trust. Check who wrote \(foreign.record.summary)")
+        }
         let dead = try await judge(snapshot.members.filter { !isMe($0) }, limits: limits)
         let members = snapshot.members.count
         if !dead.isEmpty, !limits.force, Double(dead.count) > limits.maxFraction * Double(members) {
@@ -158,7 +161,7 @@ public struct RegistrySweep: Sendable {
         let judgedIds = Set(judgedByEC2.map(\.setIdentifier))
         var dead: [Verdict] = []
         for member in members {
-            let age = now - member.mark.lastSeenAt
+            let age = member.lastSeenAge(now: now)
             if judgedIds.contains(member.setIdentifier) {
                 let state = states[member.mark.instanceId]
                 if state == "terminated" {

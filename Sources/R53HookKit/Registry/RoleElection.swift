@@ -65,6 +65,9 @@ public struct RoleElection: Sendable {
                 let snapshot = try await registry.snapshot()
                 let now = Int(time.wallClock.seconds)
                 guard snapshot.members.contains(where: { $0.setIdentifier == setIdentifier }) else {
+                    if let foreign = snapshot.foreign.first(where: { $0.setIdentifier == setIdentifier }) {
+                        throw MemberRegistry.foreignMarkError(foreign.record, reason: foreign.reason)
+                    }
                     throw HookError(.configuration,
                                     "\(setIdentifier) is not registered in \(registry.registryName): run `r53hook start` before `r53hook role`")
                 }

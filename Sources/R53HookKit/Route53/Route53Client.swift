@@ -131,7 +131,7 @@ public struct Route53Client: Sendable {
 
     /// ChangeResourceRecordSets: applies all the changes or none.
     public func change(zoneId: String, _ changes: [RecordChange], comment: String?) async throws -> ChangeInfo {
-        let body = Route53XML.changeBatch(changes, comment: comment)
+        let body = try Route53XML.changeBatch(changes, comment: comment)
         let root = try await send(AWSOperation(name: "ChangeResourceRecordSets", method: "POST",
                                                path: "\(Self.version)/hostedzone/\(zoneId)/rrset",
                                                body: Array(body.utf8), contentType: "application/xml",

@@ -6,8 +6,9 @@ public enum Route53XML {
     /// The API namespace.
     public static let namespace = "https://route53.amazonaws.com/doc/2013-04-01/"
 
-    /// The `ChangeResourceRecordSetsRequest` body for a batch.
-    public static func changeBatch(_ changes: [RecordChange], comment: String?) -> String {
+    /// The `ChangeResourceRecordSetsRequest` body for a batch. Throws, sending nothing, when a
+    /// value holds a character XML cannot carry: dropping it would change a different record.
+    public static func changeBatch(_ changes: [RecordChange], comment: String?) throws(HookError) -> String {
         var writer = XMLWriter()
         writer.element("ChangeResourceRecordSetsRequest", attributes: [(name: "xmlns", value: namespace)]) { request in
             request.element("ChangeBatch") { batch in
@@ -22,7 +23,12 @@ public enum Route53XML {
                 }
             }
         }
-        return writer.finish()
+        do {
+            return try writer.finish()
+        } catch {
+            throw HookError(.configuration,
+                            "cannot send the change to Route 53: \(error). Such a value cannot be written, read or deleted through the API; remove the record in the console if it is not yours")
+        }
     }
 
     /// Writes a record set in the order the API's schema requires.

@@ -38,8 +38,8 @@ public struct SettingsResolver: Sendable {
 
     private func commonSettings(record: RecordSettings?, loadBalancer: LoadBalancerTarget?) throws(HookError) -> HookSettings {
         let setIdentifier = try text(.setIdentifier)
-        if let setIdentifier, setIdentifier.utf8.count > 128 {
-            throw invalid(.setIdentifier, setIdentifier, "a set identifier has 1 to 128 characters")
+        if let setIdentifier, let problem = MemberIdentifier.problem(with: setIdentifier) {
+            throw invalid(.setIdentifier, setIdentifier, problem)
         }
         let deadline = try integer(.deadline, default: 300, range: 1...86_400)
         let drainExtra = try integer(.drainExtra, default: 5, range: 0...3600)
