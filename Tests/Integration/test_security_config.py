@@ -23,7 +23,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from test_init_script import run_install
 
 ROOT = Path(__file__).resolve().parents[2]
