@@ -175,7 +175,7 @@ def test_start_runs_binary_with_start_and_exported_config(env: Env):
 
 def test_lock_is_taken_before_the_binary_runs(env: Env):
     # RHEL's rc only runs the stop at shutdown when the lock exists; a start
-    # that dies after the UPSERT must still be undone.
+    # that dies after its change reached Route 53 must still be undone.
     env.run("start")
     [call] = env.calls()
     assert call["lock"] is True
@@ -194,7 +194,7 @@ def test_stop_runs_binary_with_stop_and_removes_lock(env: Env):
 
 @pytest.mark.parametrize("code", [69, 70, 75, 77])
 def test_start_failure_passes_exit_code_and_keeps_lock(env: Env, code: int):
-    # The UPSERT may have reached Route 53 before the failure: keep the lock
+    # The change may have reached Route 53 before the failure: keep the lock
     # so the stop at shutdown removes the record.
     result = env.run("start", exit_code=code)
     assert result.code == code
@@ -356,7 +356,7 @@ def test_try_restart_does_nothing_when_not_started(env: Env):
     assert env.calls() == []
 
 
-def test_reload_upserts_in_place_only_when_started(env: Env):
+def test_reload_starts_again_only_when_started(env: Env):
     assert env.run("reload").code == 7
     assert env.calls() == []
     env.lockdir.mkdir()
