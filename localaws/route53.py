@@ -3,7 +3,7 @@
 moto keeps the hosted zones, health checks and everything else; this module takes over
 ChangeResourceRecordSets, ListResourceRecordSets, GetChange and ListHostedZonesByName,
 whose moto versions check batches against a log of past changes instead of the records
-that exist (see shared/reference/local-aws.md, items 1-8).
+that exist (localaws/README.md, "What it corrects").
 
 The records of a zone live here, keyed by (lower-cased name with trailing dot, type,
 SetIdentifier); after each committed batch they are mirrored into moto's zone so that
