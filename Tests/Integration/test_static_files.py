@@ -145,3 +145,17 @@ def test_check_static_runs_ruff_on_python_scripts_without_a_py_name(tmp_path: Pa
     proc = run_check_static(tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "ok    ruff (2 Python files)" in proc.stdout
+
+
+def test_localaws_points_at_no_file_outside_the_repository():
+    """localaws/ says itself what it corrects in moto: no pointer to the project's notes
+    outside the repository (shared/reference/...) or to a path above the repository."""
+    outside = []
+    for path in sorted((ROOT / "localaws").rglob("*")):
+        if path.suffix not in (".py", ".md", ".txt", ".json") or "__pycache__" in path.parts:
+            continue
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            if "shared/reference" in line or "aws-semantics.md" in line or "../" in line:
+                outside.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
+    assert outside == []
+    assert "What it corrects" in (ROOT / "localaws" / "README.md").read_text()
