@@ -3,9 +3,10 @@
 
 Reads `BINARY --experimental-dump-help`: the JSON (ArgumentParserToolInfo) that
 swift-argument-parser writes from the commands' own declarations, and the same input its
-GenerateManual plugin's generate-manual tool reads. The plugin is not used because it rebuilds
-the whole package in another configuration (minutes on two cores) instead of reading the
-binary being packaged. Deterministic: no date but the one given in SOURCE_DATE_EPOCH.
+GenerateManual plugin's generate-manual tool reads. The plugin is not used: it works offline,
+but it rebuilds the package in a plain release configuration first, relinking
+.build/release/r53hook against the toolchain's shared Swift runtime over the portable binary
+that scripts/build-release made. Deterministic: no date but SOURCE_DATE_EPOCH's.
 """
 
 import json
