@@ -312,22 +312,23 @@ def _condition_ok(condition: dict[str, Any], context: dict[str, list[str]]) -> b
                     continue
                 return False
             patterns = [str(p) for p in _as_list(expected)]
-
-            def one(value: str) -> bool:
-                if base_op == "StringLike":
-                    hit = any(_wild(p, value, False) for p in patterns)
-                elif base_op == "StringEqualsIgnoreCase":
-                    hit = any(p.lower() == value.lower() for p in patterns)
-                else:
-                    hit = value in patterns
-                return not hit if negate else hit
-
             if quantifier == "ForAllValues":
-                if not all(one(v) for v in values):
+                if not all(_string_condition_holds(base_op, patterns, negate, v) for v in values):
                     return False
-            elif not any(one(v) for v in values):
+            elif not any(_string_condition_holds(base_op, patterns, negate, v) for v in values):
                 return False
     return True
+
+
+def _string_condition_holds(base_op: str, patterns: list[str], negate: bool, value: str) -> bool:
+    """One context value against a String* condition operator's patterns (negated for Not...)."""
+    if base_op == "StringLike":
+        hit = any(_wild(p, value, False) for p in patterns)
+    elif base_op == "StringEqualsIgnoreCase":
+        hit = any(p.lower() == value.lower() for p in patterns)
+    else:
+        hit = value in patterns
+    return not hit if negate else hit
 
 
 def evaluate(

@@ -155,7 +155,8 @@ class ELBHealth:
                                 if self._ec2_instance(region, tid) is None:
                                     raise AWSError(
                                         400, "InvalidTarget",
-                                        "The specified target does not exist or is not in the same VPC as the target group.",
+                                        "The specified target does not exist or is not in the same VPC as the "
+                                        "target group.",
                                     )
                         return None
                     if action == "DescribeTargetHealth":
@@ -171,7 +172,8 @@ class ELBHealth:
         params = _params(environ, body)
         now = time.time()
         with self.app.lock:
-            if service == "elb" and action in ("RegisterInstancesWithLoadBalancer", "DeregisterInstancesFromLoadBalancer"):
+            if service == "elb" and action in ("RegisterInstancesWithLoadBalancer",
+                                               "DeregisterInstancesFromLoadBalancer"):
                 name = params.get("LoadBalancerName", "")
                 regs = self.classic.setdefault((region, name), {})
                 lb = self._classic_lb(region, name)
@@ -279,7 +281,8 @@ class ELBHealth:
         if reg is None:
             return "unused", "Target.NotRegistered", "Target is not registered to the target group"
         if not tg.load_balancer_arns:
-            return "unused", "Target.NotInUse", "Target group is not configured to receive traffic from the load balancer"
+            return ("unused", "Target.NotInUse",
+                    "Target group is not configured to receive traffic from the load balancer")
         if tg.target_type == "instance":
             inst = self._ec2_instance(region, tid)
             if inst is None or inst.state != "running":

@@ -3,7 +3,7 @@
 moto keeps the hosted zones, health checks and everything else; this module takes over
 ChangeResourceRecordSets, ListResourceRecordSets, GetChange and ListHostedZonesByName,
 whose moto versions check batches against a log of past changes instead of the records
-that exist (see shared/reference/local-aws.md, items 1-8).
+that exist (localaws/README.md, "What it corrects").
 
 The records of a zone live here, keyed by (lower-cased name with trailing dot, type,
 SetIdentifier); after each committed batch they are mirrored into moto's zone so that
@@ -75,7 +75,7 @@ class Record:
     def key(self) -> tuple[str, str, str]:
         return (self.name, self.type, self.set_id or "")
 
-    def same_values(self, other: "Record") -> bool:
+    def same_values(self, other: Record) -> bool:
         return (
             self.ttl == other.ttl
             and sorted(self.values) == sorted(other.values)
@@ -260,7 +260,8 @@ class Route53:
             raise invalid_input(f"Invalid XML ; {exc}") from None
         batch = _child(root, "ChangeBatch")
         if batch is None:
-            raise _validation_error(["Value null at 'changeBatch' failed to satisfy constraint: Member must not be null"])
+            raise _validation_error(
+                ["Value null at 'changeBatch' failed to satisfy constraint: Member must not be null"])
         comment = _text(batch, "Comment")
         changes_el = _child(batch, "Changes")
         change_els = _children(changes_el, "Change")
@@ -281,7 +282,8 @@ class Route53:
                 )
             rrs = _child(ch, "ResourceRecordSet")
             if rrs is None:
-                errors.append(f"Value null at '{where}.resourceRecordSet' failed to satisfy constraint: Member must not be null")
+                errors.append(f"Value null at '{where}.resourceRecordSet' failed to satisfy constraint: "
+                              "Member must not be null")
                 continue
             raw_name = _text(rrs, "Name") or ""
             rtype = (_text(rrs, "Type") or "").strip()
@@ -312,7 +314,8 @@ class Route53:
             alias = None
             if alias_el is not None:
                 alias = tuple(
-                    (k, (normalize_name(_text(alias_el, k) or "") if k == "DNSName" else (_text(alias_el, k) or "").strip()))
+                    (k, (normalize_name(_text(alias_el, k) or "") if k == "DNSName"
+                         else (_text(alias_el, k) or "").strip()))
                     for k in ("HostedZoneId", "DNSName", "EvaluateTargetHealth")
                     if _text(alias_el, k) is not None
                 )
@@ -545,7 +548,8 @@ class Route53:
         try:
             max_items = int(raw_max)
         except ValueError:
-            raise invalid_input(f"1 validation error detected: Value '{raw_max}' at 'maxItems' failed to satisfy constraint: Member must be a number") from None
+            raise invalid_input(f"1 validation error detected: Value '{raw_max}' at 'maxItems' failed to satisfy "
+                                "constraint: Member must be a number") from None
         if max_items < 1:
             raise invalid_input("MaxItems must be at least 1")
         if start_type and not start_name:
@@ -560,7 +564,8 @@ class Route53:
             start = (name_sort_key(normalize_name(start_name)), start_type or "", start_id or "")
             records = [r for r in records if r.sort_key() >= start]
         page, rest = records[:page_size], records[page_size:]
-        out = [f'<?xml version="1.0" encoding="UTF-8"?>\n<ListResourceRecordSetsResponse xmlns="{NS}"><ResourceRecordSets>']
+        out = [f'<?xml version="1.0" encoding="UTF-8"?>\n'
+               f'<ListResourceRecordSetsResponse xmlns="{NS}"><ResourceRecordSets>']
         out.extend(r.to_xml() for r in page)
         out.append("</ResourceRecordSets>")
         out.append(f"<IsTruncated>{'true' if rest else 'false'}</IsTruncated>")
@@ -590,7 +595,8 @@ class Route53:
         try:
             max_items = int(raw_max)
         except ValueError:
-            raise invalid_input(f"1 validation error detected: Value '{raw_max}' at 'maxItems' failed to satisfy constraint: Member must be a number") from None
+            raise invalid_input(f"1 validation error detected: Value '{raw_max}' at 'maxItems' failed to satisfy "
+                                "constraint: Member must be a number") from None
         if zone_id and not dns_name:
             raise invalid_input("The input is not valid: hostedzoneid requires dnsname")
         page_size = max(1, min(max_items, 100))
@@ -598,7 +604,8 @@ class Route53:
             self.backend().zones.values(), key=lambda z: (name_sort_key(normalize_name(z.name)), z.resource_id)
         )
         if dns_name:
-            start: tuple[Any, ...] = (name_sort_key(normalize_name(dns_name)), (zone_id or "").replace("/hostedzone/", ""))
+            start: tuple[Any, ...] = (name_sort_key(normalize_name(dns_name)),
+                                      (zone_id or "").replace("/hostedzone/", ""))
             zones = [z for z in zones if (name_sort_key(normalize_name(z.name)), z.resource_id) >= start]
         page, rest = zones[:page_size], zones[page_size:]
         out = [f'<?xml version="1.0" encoding="UTF-8"?>\n<ListHostedZonesByNameResponse xmlns="{NS}"><HostedZones>']

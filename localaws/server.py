@@ -11,7 +11,8 @@ import secrets
 import socket
 import threading
 import time
-from typing import Any, Callable, Iterable
+from collections.abc import Iterable
+from typing import Any, Callable
 from urllib.parse import parse_qsl
 
 from .auth import ACCOUNT_ID, AWSError, authenticate, authorize, parse_authorization, service_of
@@ -97,7 +98,8 @@ class LocalAWS:
             log.exception("internal error on %s %s", environ.get("REQUEST_METHOD"), path)
             name = "route53" if path.startswith("/2013-04-01/") else (service_of(environ) or "unknown")
             status, headers, body = render_error(
-                name, AWSError(500, "InternalFailure", f"localaws internal error: {type(exc).__name__}: {exc}", sender=False)
+                name, AWSError(500, "InternalFailure", f"localaws internal error: {type(exc).__name__}: {exc}",
+                               sender=False)
             )
         headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
         headers.append(("Content-Length", str(len(body))))
@@ -159,7 +161,8 @@ class LocalAWS:
         status5xx = self.faults.take_5xx()
         if status5xx is not None:
             if status5xx == 500:
-                err = AWSError(500, "InternalFailure", "The request processing has failed because of an unknown error, exception or failure.", sender=False)
+                err = AWSError(500, "InternalFailure", "The request processing has failed because of an unknown "
+                               "error, exception or failure.", sender=False)
             else:
                 err = AWSError(503, "ServiceUnavailable", "Service Unavailable", sender=False)
             resp = render_error(service, err)
@@ -198,7 +201,8 @@ class LocalAWS:
         context: dict[str, list[str]] = {}
         if action == "ChangeResourceRecordSets":
             context = self.route53.condition_context(body)
-        m = re.match(r"^/2013-04-01/(hostedzone|change|healthcheck|delegationset)/(?:/?(?:hostedzone|change)/)?([^/]+)", path)
+        m = re.match(r"^/2013-04-01/(hostedzone|change|healthcheck|delegationset)/"
+                     r"(?:/?(?:hostedzone|change)/)?([^/]+)", path)
         if m:
             return f"arn:aws:route53:::{m.group(1)}/{m.group(2)}", context
         return "*", context
@@ -250,7 +254,8 @@ class LocalAWS:
                 if close:
                     close()
         code = int(status.split(" ", 1)[0])
-        hdrs = [(k, v) for k, v in headers.items() if k.lower() not in ("content-length", "transfer-encoding", "connection")]
+        hdrs = [(k, v) for k, v in headers.items()
+                if k.lower() not in ("content-length", "transfer-encoding", "connection")]
         return code, hdrs, out
 
     @staticmethod

@@ -17,7 +17,6 @@ import json
 import math
 import os
 import platform
-import select
 import shutil
 import statistics
 import subprocess
@@ -25,11 +24,13 @@ import sys
 import sysconfig
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from localaws.launcher import LaunchError, LocalAWSProcess  # noqa: E402
+
 WALL_RATIO_TARGET = 0.10
 RSS_TARGET_MIB = 20.0
 ZONE = "bench.example."
@@ -134,48 +135,6 @@ def binary_facts(binary: Path) -> dict[str, Any]:
     return {"size": size, "ldd": out.strip(), "libs": libs, "swift_libs": swift_libs}
 
 
-# ----------------------------------------------------------------------------- local AWS
-class LocalAWS:
-    def __init__(self) -> None:
-        self.log = tempfile.NamedTemporaryFile(prefix="bench-localaws-", suffix=".log", delete=False)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "localaws", "--port", "0", "--insync-delay", "0"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL, text=True,
-        )
-        assert self.proc.stdout is not None
-        ready, _, _ = select.select([self.proc.stdout], [], [], 60)
-        line = self.proc.stdout.readline() if ready else ""
-        if not line:
-            self.stop()
-            raise BenchError(f"the local AWS did not start (log: {self.log.name})")
-        info = json.loads(line)
-        self.endpoint: str = info["endpoint"]
-        self.control: str = info["control"]
-        self.admin: dict[str, str] = info["admin"]
-        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.control + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-        with self._opener.open(req, timeout=60) as resp:
-            return json.loads(resp.read())
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        try:
-            os.unlink(self.log.name)
-        except OSError:
-            pass
-
-
 # ----------------------------------------------------------------------------- measuring
 # Peak RSS comes from GNU time, not from os.wait4() here: Linux carries the exec'ing process's old
 # high-water RSS into the child's ru_maxrss, and a child spawned from this Python process starts
@@ -271,19 +230,20 @@ def main(argv: list[str] | None = None) -> int:
     else:
         say("ldd: no libswift*.so / Foundation / libdispatch dependency: runs on a machine without Swift")
 
-    local = LocalAWS()
     try:
+        local = LocalAWSProcess(insync_delay=0)
+    except LaunchError as exc:
+        raise BenchError(str(exc)) from exc
+    with local:
         return run(args, local, binary, aws, machine, facts, r53_version, aws_version)
-    finally:
-        local.stop()
 
 
-def run(args: argparse.Namespace, local: LocalAWS, binary: Path, aws: str, machine: dict[str, Any],
+def run(args: argparse.Namespace, local: LocalAWSProcess, binary: Path, aws: str, machine: dict[str, Any],
         facts: dict[str, Any], r53_version: str, aws_version: str) -> int:
     say(f"local AWS: {local.endpoint}, started with --insync-delay 0: every change is INSYNC at once, so the")
     say("  figures measure the two tools, not the emulator's delay (on real Route 53 the INSYNC wait")
     say("  that start does, and the CLI call does not, adds seconds)")
-    instance = local.call("POST", "/instances", {})
+    instance = local.control("POST", "/instances", {})
     env = base_env()
     admin_env = dict(env, AWS_ACCESS_KEY_ID=local.admin["access_key_id"],
                      AWS_SECRET_ACCESS_KEY=local.admin["secret_access_key"], AWS_DEFAULT_REGION="us-east-1",
@@ -297,10 +257,12 @@ def run(args: argparse.Namespace, local: LocalAWS, binary: Path, aws: str, machi
     zone_id = created.stdout.strip().rsplit("/", 1)[-1]
     hook_env = dict(env, AWS_EC2_METADATA_SERVICE_ENDPOINT=instance["imds_endpoint"],
                     AWS_ENDPOINT_URL=local.endpoint)
-    say(f"instance {instance['instance_id']} (public {instance['public_ipv4']}), zone {ZONE} {zone_id}, record {NAME} A")
-    say(f"each tool: {args.warmup} warm-up run(s), then {args.runs} measured, alternating; every run UPSERTs a")
-    say("  different weight, so each really changes the record (r53hook: its own set, credentials from the")
-    say("  instance role; aws: set 'bench-cli', admin keys in the environment)")
+    say(f"instance {instance['instance_id']} (public {instance['public_ipv4']}), zone {ZONE} {zone_id}, "
+        f"record {NAME} A")
+    say(f"each tool: {args.warmup} warm-up run(s), then {args.runs} measured, alternating; every run writes a")
+    say("  different weight, so each really changes the record (r53hook: replaces its own set in one")
+    say("  compare-and-swap batch, credentials from the instance role; aws: UPSERTs set 'bench-cli', admin")
+    say("  keys in the environment)")
     batch_file = tempfile.NamedTemporaryFile("w", prefix="bench-batch-", suffix=".json", delete=False)
     batch_file.close()
 
@@ -315,11 +277,11 @@ def run(args: argparse.Namespace, local: LocalAWS, binary: Path, aws: str, machi
             measured = i >= args.warmup
             label = f"run {i - args.warmup + 1:>3}/{args.runs}" if measured else f"warm-up {i + 1}"
 
-            local.call("DELETE", "/stats")
+            local.control("DELETE", "/stats")
             cmd = [str(binary), "start", "--zone-id", zone_id, "--name", NAME, "--ttl", str(TTL),
                    "--weight", str(weight)]
             h_wall, h_rss, h_code, h_out = measure(cmd, hook_env)
-            counts = route53_counts(local.call("GET", "/stats"))
+            counts = route53_counts(local.control("GET", "/stats"))
             if h_code != 0:
                 raise BenchError(f"r53hook start exited {h_code}:\n{h_out}")
             if counts.get("ChangeResourceRecordSets", 0) != 1:
@@ -330,11 +292,11 @@ def run(args: argparse.Namespace, local: LocalAWS, binary: Path, aws: str, machi
                 json.dump({"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {
                     "Name": NAME, "Type": "A", "SetIdentifier": "bench-cli", "Weight": weight, "TTL": TTL,
                     "ResourceRecords": [{"Value": instance["public_ipv4"]}]}}]}, f)
-            local.call("DELETE", "/stats")
+            local.control("DELETE", "/stats")
             cmd = [aws, "--endpoint-url", local.endpoint, "route53", "change-resource-record-sets",
                    "--hosted-zone-id", zone_id, "--change-batch", f"file://{batch_file.name}"]
             a_wall, a_rss, a_code, a_out = measure(cmd, admin_env)
-            a_counts = route53_counts(local.call("GET", "/stats"))
+            a_counts = route53_counts(local.control("GET", "/stats"))
             if a_code != 0:
                 raise BenchError(f"aws route53 change-resource-record-sets exited {a_code}:\n{a_out}")
             if a_counts.get("ChangeResourceRecordSets", 0) != 1:
@@ -368,7 +330,8 @@ def run(args: argparse.Namespace, local: LocalAWS, binary: Path, aws: str, machi
     rss_pass = hook["max_rss_mib"] <= RSS_TARGET_MIB
 
     say()
-    say(f"{'tool':<44} {'runs':>4} {'median ms':>10} {'p90 ms':>8} {'min ms':>8} {'median RSS MiB':>15} {'max RSS MiB':>12}")
+    say(f"{'tool':<44} {'runs':>4} {'median ms':>10} {'p90 ms':>8} {'min ms':>8} {'median RSS MiB':>15} "
+        f"{'max RSS MiB':>12}")
     for name, s in (("r53hook start (IMDS+creds+change+INSYNC)", hook),
                     ("aws route53 change-resource-record-sets", cli)):
         say(f"{name:<44} {s['runs']:>4} {s['median_ms']:>10.1f} {s['p90_ms']:>8.1f} {s['min_ms']:>8.1f} "
@@ -392,7 +355,8 @@ def run(args: argparse.Namespace, local: LocalAWS, binary: Path, aws: str, machi
     if invalid:
         say("INVALID: " + "; ".join(invalid))
     else:
-        say(f"verified: every r53hook and every aws run made exactly one ChangeResourceRecordSets ({args.runs + args.warmup} each)")
+        say("verified: every r53hook and every aws run made exactly one ChangeResourceRecordSets "
+            f"({args.runs + args.warmup} each)")
     say()
     say(f"target wall time: r53hook median <= {WALL_RATIO_TARGET:.2f} x aws median: "
         f"{hook['median_ms']:.1f} ms vs {cli['median_ms'] * WALL_RATIO_TARGET:.1f} ms allowed "
@@ -408,7 +372,8 @@ def run(args: argparse.Namespace, local: LocalAWS, binary: Path, aws: str, machi
             "binary": {"path": str(binary), "size": facts["size"], "libs": facts["libs"],
                        "swift_libs": facts["swift_libs"]},
             "insync_delay": 0, "runs": args.runs, "warmup": args.warmup,
-            "r53hook": hook, "aws": cli, "r53hook_version_floor": floor, "wall_ratio": wall_ratio, "rss_ratio": rss_ratio,
+            "r53hook": hook, "aws": cli, "r53hook_version_floor": floor,
+            "wall_ratio": wall_ratio, "rss_ratio": rss_ratio,
             "wall_target_pass": wall_pass, "rss_target_pass": rss_pass,
             "r53hook_requests_per_run": hook_counts, "invalid": invalid,
             "raw": {"wall_s": walls, "rss_kib": rss},

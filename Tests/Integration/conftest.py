@@ -4,22 +4,19 @@ per test (reset, with a fresh instance and zone: see harness.py), and the r53hoo
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from harness import BINARY, MEASUREMENTS, LocalAWSProcess, World
+from harness import BINARY, MEASUREMENTS, LocalAWSProcess, World, start_localaws
 
 
 @pytest.fixture(scope="session")
 def localaws() -> Iterator[LocalAWSProcess]:
-    server = LocalAWSProcess()
-    try:
+    with start_localaws() as server:
         yield server
-    finally:
-        server.stop()
-        server.log.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")

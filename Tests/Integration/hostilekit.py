@@ -36,7 +36,8 @@ def record_sets(identifiers: list[str]) -> str:
         f"</ResourceRecordSet>" for i in identifiers)
 
 
-def listing(identifiers: list[str], *, truncated: bool, next_keys: bool = True, next_identifier: str | None = None) -> str:
+def listing(identifiers: list[str], *, truncated: bool, next_keys: bool = True,
+            next_identifier: str | None = None) -> str:
     keys = f"<NextRecordName>{NAME}</NextRecordName><NextRecordType>A</NextRecordType>" if next_keys else ""
     if next_identifier is not None:
         keys += f"<NextRecordIdentifier>{next_identifier}</NextRecordIdentifier>"
@@ -102,7 +103,7 @@ class HostileAWS:
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def __enter__(self) -> "HostileAWS":
+    def __enter__(self) -> HostileAWS:
         self.thread.start()
         return self
 
@@ -134,7 +135,8 @@ class HostileAWS:
             self.requests.append((method, action))
         xml = getattr(self, "_" + action, None)
         if xml is None:
-            return 400, b"<ErrorResponse><Error><Code>InvalidAction</Code><Message>not here</Message></Error></ErrorResponse>"
+            return 400, (b"<ErrorResponse><Error><Code>InvalidAction</Code><Message>not here</Message>"
+                         b"</Error></ErrorResponse>")
         return xml(query)
 
     def _GetHostedZone(self, query: dict[str, str]) -> tuple[int, bytes]:
@@ -142,7 +144,8 @@ class HostileAWS:
 
     def _ListHostedZonesByName(self, query: dict[str, str]) -> tuple[int, bytes]:
         more = "<IsTruncated>true</IsTruncated><NextDNSName>example.com.</NextDNSName>" \
-               f"<NextHostedZoneId>{ZONE_ID}</NextHostedZoneId>" if self.mode == "zones-cycle" else "<IsTruncated>false</IsTruncated>"
+               f"<NextHostedZoneId>{ZONE_ID}</NextHostedZoneId>" if self.mode == "zones-cycle" \
+            else "<IsTruncated>false</IsTruncated>"
         return 200, (f"<ListHostedZonesByNameResponse {NS}><HostedZones>{ZONE_XML}</HostedZones>{more}"
                      f"<MaxItems>100</MaxItems></ListHostedZonesByNameResponse>").encode()
 

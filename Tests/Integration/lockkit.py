@@ -28,9 +28,10 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable
 
 ZONE = "example.com"
 
@@ -262,7 +263,7 @@ class LockProc:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-            raise AssertionError(f"{self.label} did not exit within {timeout} s\n{self.describe()}")
+            raise AssertionError(f"{self.label} did not exit within {timeout} s\n{self.describe()}") from None
         if self.ended is None:
             self.ended = time.monotonic()
         self._out.close()
@@ -452,7 +453,7 @@ class Blackhole:
         for t in self._threads:
             t.join(timeout=2)
 
-    def __enter__(self) -> "Blackhole":
+    def __enter__(self) -> Blackhole:
         return self
 
     def __exit__(self, *exc: Any) -> None:

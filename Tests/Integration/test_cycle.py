@@ -11,8 +11,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from harness import World, is_mark_name
 
 HEALTHY_AFTER = 1.0

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-
 from harness import World
 
 URLSAFE_56 = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{56}(?![A-Za-z0-9_-])")  # IMDS tokens here

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from harness import DRAINING_TEXT, NAME, World
 
 HEALTHY_AFTER = 1.0  # a new registration stays OutOfService / initial this long
@@ -45,7 +43,8 @@ def test_classic_stop_waits_while_the_instance_drains(aws: World):
     assert run.elapsed >= DRAIN, run.describe()
     assert run.elapsed <= DRAIN + 3.5, run.describe()
     assert aws.fleet.elb_states(elb) == {}
-    assert aws.fleet.elb.describe_load_balancers(LoadBalancerNames=[elb])["LoadBalancerDescriptions"][0]["Instances"] == []
+    [described] = aws.fleet.elb.describe_load_balancers(LoadBalancerNames=[elb])["LoadBalancerDescriptions"]
+    assert described["Instances"] == []
     # It did see the draining state (the wait was not a blind sleep).
     calls = aws.stats()["requests"]["elb"]
     assert calls["DeregisterInstancesFromLoadBalancer"] == 1

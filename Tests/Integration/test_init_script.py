@@ -1,4 +1,5 @@
-"""The init script, the install script and the static checker, run for real.
+"""The init script (init.d/r53hook), run for real. The install script, the static checks and
+the IAM policy have their own files: test_install.py, test_static_files.py, test_iam_policy.py.
 
 The init script runs under every POSIX shell found here (dash, bash), with
 R53HOOK_BIN pointing at a stub that records its arguments and part of its
@@ -24,10 +25,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 INIT = ROOT / "init.d" / "r53hook"
-INSTALL = ROOT / "scripts" / "install.sh"
-CHECK_STATIC = ROOT / "scripts" / "check-static"
-SAMPLE = ROOT / "etc" / "r53hook.conf.example"
-POLICY = ROOT / "etc" / "iam-policy.json"
 
 SHELLS = [s for s in ("/bin/dash", "/bin/bash") if os.access(s, os.X_OK)]
 
@@ -178,7 +175,7 @@ def test_start_runs_binary_with_start_and_exported_config(env: Env):
 
 def test_lock_is_taken_before_the_binary_runs(env: Env):
     # RHEL's rc only runs the stop at shutdown when the lock exists; a start
-    # that dies after the UPSERT must still be undone.
+    # that dies after its change reached Route 53 must still be undone.
     env.run("start")
     [call] = env.calls()
     assert call["lock"] is True
@@ -197,7 +194,7 @@ def test_stop_runs_binary_with_stop_and_removes_lock(env: Env):
 
 @pytest.mark.parametrize("code", [69, 70, 75, 77])
 def test_start_failure_passes_exit_code_and_keeps_lock(env: Env, code: int):
-    # The UPSERT may have reached Route 53 before the failure: keep the lock
+    # The change may have reached Route 53 before the failure: keep the lock
     # so the stop at shutdown removes the record.
     result = env.run("start", exit_code=code)
     assert result.code == code
@@ -308,8 +305,8 @@ def test_logger_that_cannot_reach_syslog_falls_back_to_stderr(env: Env):
 def test_does_not_use_init_functions():
     # It must run where /etc/init.d/functions does not exist (Debian), which
     # every test here does with PATH reduced to a few tools.
-    code = [l for l in INIT.read_text().splitlines() if not l.lstrip().startswith("#")]
-    assert not any("init.d/functions" in l or "init-functions" in l for l in code)
+    code = [line for line in INIT.read_text().splitlines() if not line.lstrip().startswith("#")]
+    assert not any("init.d/functions" in line or "init-functions" in line for line in code)
 
 
 # --- status, other actions, usage ----------------------------------------------
@@ -359,7 +356,7 @@ def test_try_restart_does_nothing_when_not_started(env: Env):
     assert env.calls() == []
 
 
-def test_reload_upserts_in_place_only_when_started(env: Env):
+def test_reload_starts_again_only_when_started(env: Env):
     assert env.run("reload").code == 7
     assert env.calls() == []
     env.lockdir.mkdir()
@@ -383,9 +380,9 @@ def test_headers_for_chkconfig_and_lsb():
     block = re.search(r"^### BEGIN INIT INFO$(.*?)^### END INIT INFO$", text, re.M | re.S)
     assert block, "LSB header missing"
     fields = dict(
-        re.match(r"# ([A-Za-z-]+):\s*(.*)", l).groups()
-        for l in block.group(1).strip().splitlines()
-        if re.match(r"# [A-Za-z-]+:", l)
+        re.match(r"# ([A-Za-z-]+):\s*(.*)", line).groups()
+        for line in block.group(1).strip().splitlines()
+        if re.match(r"# [A-Za-z-]+:", line)
     )
     assert fields["Provides"] == "r53hook"
     for facility in ("$network", "$remote_fs", "$syslog"):
@@ -396,278 +393,6 @@ def test_headers_for_chkconfig_and_lsb():
     assert fields["Default-Stop"].split() == ["0", "1", "6"]
     assert fields["Short-Description"]
     assert INIT.stat().st_mode & stat.S_IXUSR
-
-
-# --- the sample config and the IAM policy ----------------------------------------
-
-# Every key the binary reads (from its own list in SettingKey.swift), and the AWS variables.
-SETTING_KEYS_SOURCE = ROOT / "Sources" / "R53HookKit" / "Settings" / "SettingKey.swift"
-CONFIG_KEYS = sorted(set(re.findall(r'= "(R53HOOK_[A-Z0-9_]+)"', SETTING_KEYS_SOURCE.read_text()))) + (
-    "AWS_REGION AWS_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_ROUTE_53 AWS_EC2_METADATA_SERVICE_ENDPOINT"
-).split()
-
-DEFAULTS = {
-    "R53HOOK_HEALTHY_TIMEOUT": "300",
-    "R53HOOK_QUORUM_INTERVAL": "5",
-    "R53HOOK_QUORUM_TIMEOUT": "60",
-    "R53HOOK_ON_NO_QUORUM": "proceed",
-    "R53HOOK_HOLD_FILE": "/etc/r53hook/hold",
-    "R53HOOK_TYPE": "A",
-    "R53HOOK_TTL": "60",
-    "R53HOOK_WEIGHT": "10",
-    "R53HOOK_DEADLINE": "300",
-    "R53HOOK_DRAIN_EXTRA": "5",
-}
-
-
-def sample_assignments() -> dict[str, str]:
-    pairs = {}
-    for line in SAMPLE.read_text().splitlines():
-        m = re.match(r"^#([A-Z][A-Z0-9_]*)=(.*)$", line)
-        if m:
-            pairs[m.group(1)] = m.group(2)
-    return pairs
-
-
-def test_sample_config_lists_every_key_with_its_default():
-    pairs = sample_assignments()
-    for key in CONFIG_KEYS:
-        assert key in pairs, f"{key} missing from {SAMPLE.name}"
-    for key, value in DEFAULTS.items():
-        assert pairs[key] == value
-
-
-def test_sample_config_reads_the_same_in_sh_and_systemd():
-    # Nothing active by default: an unedited copy must not point anywhere.
-    active = [
-        l for l in SAMPLE.read_text().splitlines() if l.strip() and not l.startswith("#")
-    ]
-    assert active == []
-    # Every example value is in the syntax sh, systemd's EnvironmentFile and
-    # r53hook --config all read the same: no quotes, $, backslashes, spaces.
-    pairs = sample_assignments()
-    for key, value in pairs.items():
-        assert re.fullmatch(r"[A-Za-z0-9_.:/@=+,-]*", value), f"{key}={value!r}"
-    # And sourcing it uncommented in sh yields exactly those values.
-    uncommented = "\n".join(f"{k}={v}" for k, v in pairs.items())
-    script = "set -a\n" + uncommented + "\nenv\n"
-    out = subprocess.run(["/bin/sh", "-c", script], capture_output=True, text=True, env={})
-    seen = dict(l.split("=", 1) for l in out.stdout.splitlines() if "=" in l)
-    for key, value in pairs.items():
-        assert seen.get(key) == value
-
-
-def test_iam_policy_is_least_privilege():
-    policy = json.loads(POLICY.read_text())
-    grants = {}
-    for st in policy["Statement"]:
-        assert st["Effect"] == "Allow"
-        actions = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
-        for action in actions:
-            grants[action] = (st["Resource"], st.get("Condition"))
-    zone = "arn:aws:route53:::hostedzone/ZONEID_PLACEHOLDER"
-    assert set(grants) == {
-        "route53:ChangeResourceRecordSets",
-        "route53:ListResourceRecordSets",
-        "route53:GetHostedZone",
-        "route53:GetChange",
-        "route53:ListHostedZonesByName",
-        "ec2:DescribeInstances",
-    }
-    assert grants["route53:ChangeResourceRecordSets"][0] == zone
-    cond = grants["route53:ChangeResourceRecordSets"][1]["ForAllValues:StringLike"]
-    # Compare-and-swap batches only (no blind UPSERT), on the record, its registry mark and the
-    # zone's r53hook locks: nothing else in the zone can be written.
-    assert cond["route53:ChangeResourceRecordSetsActions"] == ["CREATE", "DELETE"]
-    assert cond["route53:ChangeResourceRecordSetsNormalizedRecordNames"] == [
-        "RECORD_NAME_PLACEHOLDER", "_r53hook-*.RECORD_NAME_PLACEHOLDER", "*._r53hook-lock.*"]
-    assert cond["route53:ChangeResourceRecordSetsRecordTypes"] == ["A", "AAAA", "TXT"]
-    assert grants["route53:ListResourceRecordSets"][0] == zone
-    assert grants["route53:GetHostedZone"][0] == zone
-    assert grants["route53:GetChange"][0] == "arn:aws:route53:::change/*"
-    assert grants["route53:ListHostedZonesByName"][0] == "*"
-    # sweep: DescribeInstances supports no resource-level permissions.
-    assert grants["ec2:DescribeInstances"] == ("*", None)
-
-
-# --- install.sh -----------------------------------------------------------------
-
-EXPECTED_FILES = {
-    "usr/local/bin/r53hook": 0o755,
-    "etc/systemd/system/r53hook.service": 0o644,
-    "etc/init.d/r53hook": 0o755,
-    "usr/local/share/r53hook/iam-policy.json": 0o644,
-    "usr/local/share/r53hook/systemd-examples/myapp.service.d/r53hook.conf": 0o644,
-}
-
-
-def run_install(tmp: Path, destdir: Path, confdir: str) -> subprocess.CompletedProcess:
-    fake = tmp / "fake-r53hook"
-    fake.write_text("#!/bin/sh\necho fake r53hook\n")
-    fake.chmod(0o755)
-    env = dict(os.environ)
-    env.update(
-        R53HOOK_SKIP_BUILD="1", R53HOOK_BINARY=str(fake), R53HOOK_CONFDIR=confdir
-    )
-    return subprocess.run(
-        ["bash", str(INSTALL), str(destdir)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
-@pytest.mark.parametrize("confdir", ["etc/sysconfig", "etc/default"])
-def test_install_into_destdir(tmp_path: Path, confdir: str):
-    dest = tmp_path / "root"
-    proc = run_install(tmp_path, dest, confdir)
-    assert proc.returncode == 0, proc.stderr
-    for rel, want in EXPECTED_FILES.items():
-        assert mode(dest / rel) == want, rel
-    assert (dest / "usr/local/bin/r53hook").read_text() == "#!/bin/sh\necho fake r53hook\n"
-    assert (dest / "etc/init.d/r53hook").read_bytes() == INIT.read_bytes()
-    assert (dest / "etc/r53hook").is_dir()
-    assert mode(dest / confdir / "r53hook.example") == 0o644
-    assert (dest / confdir / "r53hook.example").read_bytes() == SAMPLE.read_bytes()
-    # No real config yet: a private copy of the sample to edit.
-    assert mode(dest / confdir / "r53hook") == 0o600
-    assert "systemctl enable --now r53hook" in proc.stdout
-    assert "chkconfig --add r53hook" in proc.stdout
-
-
-def test_install_keeps_existing_config_and_is_idempotent(tmp_path: Path):
-    dest = tmp_path / "root"
-    real = dest / "etc/sysconfig/r53hook"
-    real.parent.mkdir(parents=True)
-    real.write_text("R53HOOK_ZONE_ID=ZMINE\n")
-    real.chmod(0o640)
-    for _ in range(2):
-        proc = run_install(tmp_path, dest, "etc/sysconfig")
-        assert proc.returncode == 0, proc.stderr
-        assert real.read_text() == "R53HOOK_ZONE_ID=ZMINE\n"
-        # The content is kept, the mode is not: root's alone (test_security_config.py).
-        assert mode(real) == 0o600
-        assert "untouched" in proc.stdout
-    files = sorted(str(p.relative_to(dest)) for p in dest.rglob("*"))
-    proc = run_install(tmp_path, dest, "etc/sysconfig")
-    assert sorted(str(p.relative_to(dest)) for p in dest.rglob("*")) == files
-
-
-def _world_traversable(path: Path) -> bool:
-    return all(p.stat().st_mode & stat.S_IXOTH for p in [path, *path.parents])
-
-
-@pytest.mark.skipif(
-    os.geteuid() != 0 or not shutil.which("setpriv") or not _world_traversable(ROOT),
-    reason="needs root (to drop to an unprivileged user) and setpriv",
-)
-def test_install_into_destdir_as_unprivileged_user():
-    import tempfile
-
-    base = Path(tempfile.mkdtemp(prefix="r53hook-install-"))
-    try:
-        base.chmod(0o777)
-        fake = base / "fake-r53hook"
-        fake.write_text("#!/bin/sh\n")
-        fake.chmod(0o755)
-        proc = subprocess.run(
-            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-             "bash", str(INSTALL), str(base / "root")],
-            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "R53HOOK_BINARY": str(fake),
-                 "R53HOOK_CONFDIR": "etc/sysconfig"},
-            capture_output=True, text=True, timeout=60,
-        )
-        assert proc.returncode == 0, proc.stderr
-        for rel, want in EXPECTED_FILES.items():
-            assert mode(base / "root" / rel) == want, rel
-            assert (base / "root" / rel).stat().st_uid == 65534
-    finally:
-        shutil.rmtree(base)
-
-
-def test_install_fails_clearly_without_a_binary(tmp_path: Path):
-    env = dict(os.environ, R53HOOK_BINARY=str(tmp_path / "none"))
-    proc = subprocess.run(
-        ["bash", str(INSTALL), str(tmp_path / "root")], env=env, capture_output=True, text=True
-    )
-    assert proc.returncode != 0
-    assert "no executable binary" in proc.stderr
-    assert not (tmp_path / "root").exists()
-
-
-def test_installed_init_script_runs_installed_binary(tmp_path: Path):
-    dest = tmp_path / "root"
-    assert run_install(tmp_path, dest, "etc/sysconfig").returncode == 0
-    tools = tmp_path / "tools"
-    tools.mkdir()
-    for tool in BASIC_TOOLS:
-        (tools / tool).symlink_to(shutil.which(tool))
-    proc = subprocess.run(
-        ["/bin/sh", str(dest / "etc/init.d/r53hook"), "start"],
-        env={
-            "PATH": str(tools),
-            "R53HOOK_BIN": str(dest / "usr/local/bin/r53hook"),
-            "R53HOOK_SYSCONFIG": str(dest / "etc/sysconfig/r53hook"),
-            "R53HOOK_LOCKDIR": str(tmp_path / "lock"),
-        },
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert "fake r53hook" in proc.stderr
-
-
-# --- check-static itself ----------------------------------------------------------
-
-needs_checkers = pytest.mark.skipif(
-    not (shutil.which("shellcheck") and shutil.which("systemd-analyze")),
-    reason="shellcheck and systemd-analyze are needed",
-)
-
-
-def copy_checked_tree(dest: Path) -> None:
-    for rel in ("scripts/check-static", "init.d/r53hook"):
-        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / rel, dest / rel)
-    shutil.copytree(ROOT / "systemd", dest / "systemd")
-
-
-def run_check_static(tree: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["bash", str(tree / "scripts/check-static")], capture_output=True, text=True, timeout=120
-    )
-
-
-@needs_checkers
-def test_check_static_passes_on_our_files_and_reports_counts(tmp_path: Path):
-    copy_checked_tree(tmp_path)
-    proc = run_check_static(tmp_path)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    last = proc.stdout.strip().splitlines()[-1]
-    assert re.fullmatch(r"check-static: \d+ passed, 0 failed", last)
-
-
-@needs_checkers
-def test_check_static_fails_on_a_shellcheck_finding_and_a_unit_warning(tmp_path: Path):
-    copy_checked_tree(tmp_path)
-    bad = tmp_path / "scripts" / "bad"
-    bad.write_text("#!/bin/sh\necho $1\n")
-    (tmp_path / "scripts" / "tool.py").write_text("#!/usr/bin/env python3\nprint(1)\n")
-    unit = tmp_path / "systemd" / "r53hook.service"
-    # systemd-analyze exits 0 on this; check-static must not.
-    unit.write_text(unit.read_text().replace("[Service]", "[Service]\nTimeoutStopSec=forever"))
-    proc = run_check_static(tmp_path)
-    assert proc.returncode == 1
-    assert "FAIL  shellcheck scripts/bad" in proc.stdout
-    assert "tool.py" not in proc.stdout
-    assert "FAIL  systemd-analyze verify systemd/r53hook.service" in proc.stdout
-    # r53hook.service is verified twice: alone, and beside the examples.
-    assert re.search(r"check-static: \d+ passed, [1-9]\d* failed$", proc.stdout.strip())
 
 
 # --- the real binary against the local AWS ------------------------------------------

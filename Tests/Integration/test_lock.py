@@ -452,7 +452,8 @@ def test_route53_down_fences_the_command_before_a_waiter_could_take_over(lk: Loc
     assert "lost lock" in holder.stderr and "2/3" in holder.stderr, holder.describe()
     assert term.t - renewed <= lease * 2 / 3 + 0.5, (
         f"SIGTERM came {term.t - renewed:.2f} s after the last renewal; the fence is {lease * 2 / 3:.0f} s")
-    assert last_beat - renewed < lease - 0.3, f"the command still ran {last_beat - renewed:.2f} s after the last renewal"
+    assert last_beat - renewed < lease - 0.3, \
+        f"the command still ran {last_beat - renewed:.2f} s after the last renewal"
     assert holder.ended - down < lease, f"exited {holder.ended - down:.2f} s after Route 53 went down"
     assert lk.value()["owner"] == "holder", "the record must stay: nobody could delete it"
     measure("lock: route53_down right after a renewal (lease 6)",

@@ -10,11 +10,21 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from harness import ZONE, World, measure
-from registrykit import (REGISTRY, RECORD, address_records, address_rrset, by_set_id, forge_member,
-                         mark_records, marks, members_json, rewrite_mark, start, start_fleet)
+from registrykit import (
+    RECORD,
+    REGISTRY,
+    address_records,
+    address_rrset,
+    by_set_id,
+    forge_member,
+    mark_records,
+    marks,
+    members_json,
+    rewrite_mark,
+    start,
+    start_fleet,
+)
 
 
 def test_start_writes_the_pair_and_members_lists_every_field(aws: World):

@@ -15,8 +15,8 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -82,8 +82,8 @@ def test_deb_declares_its_libraries_and_conffiles(debs: tuple[Path, Path]):
 
 
 def test_lintian_is_clean_and_every_override_explained(debs: tuple[Path, Path]):
-    linted = run(["lintian", "--fail-on", "error,warning,info", "--display-info", "--tag-display-limit", "0", str(debs[0])],
-                 timeout=300)
+    linted = run(["lintian", "--fail-on", "error,warning,info", "--display-info", "--tag-display-limit", "0",
+                  str(debs[0])], timeout=300)
     assert linted.returncode == 0, linted.stdout + linted.stderr
     assert not [line for line in linted.stdout.splitlines() if line[:2] in ("E:", "W:", "I:")], linted.stdout
     explained_overrides(REPO / "packaging" / "debian" / "lintian-overrides")
@@ -152,7 +152,8 @@ class Overlay:
 
     def ok(self, script: str, timeout: float = 300) -> str:
         done = self.sh(script, timeout)
-        assert done.returncode == 0, f"{script}\n--- exit {done.returncode}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        assert done.returncode == 0, \
+            f"{script}\n--- exit {done.returncode}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
         return done.stdout
 
 
@@ -185,8 +186,10 @@ def test_deb_installs_with_apt_upgrades_keeping_the_config_then_removes_and_purg
     trixie.ok("grep -q '^ExecStart=/usr/bin/r53hook start$' /lib/systemd/system/r53hook.service"
               "; grep -q '^R53HOOK_BIN=${R53HOOK_BIN:-/usr/bin/r53hook}$' /etc/init.d/r53hook")
     # Nothing enabled or started: no unit in a .wants directory, no S link, no r53hook process.
-    state = trixie.ok("ls /etc/systemd/system/*.wants/ 2>/dev/null | grep r53hook || true; ls /etc/rc?.d/ | grep r53hook || true"
-                      "; for p in /proc/[0-9]*; do [ \"$(readlink $p/exe)\" = /usr/bin/r53hook ] && echo running $p; done; true")
+    state = trixie.ok("ls /etc/systemd/system/*.wants/ 2>/dev/null | grep r53hook || true"
+                      "; ls /etc/rc?.d/ | grep r53hook || true"
+                      "; for p in /proc/[0-9]*; do [ \"$(readlink $p/exe)\" = /usr/bin/r53hook ] && echo running $p"
+                      "; done; true")
     assert "running" not in state and not re.search(r"^S\d\dr53hook", state, re.M), state
     assert re.search(r"^K\d\dr53hook", state, re.M), f"registered with update-rc.d defaults-disabled:\n{state}"
     status = trixie.ok("dpkg-query -W -f='${Conffiles}\\n' r53hook; stat -c '%a %U' /etc/default/r53hook")
@@ -195,13 +198,15 @@ def test_deb_installs_with_apt_upgrades_keeping_the_config_then_removes_and_purg
 
     # An edited config survives an upgrade (dpkg keeps a changed conffile the package did not change).
     trixie.ok("echo R53HOOK_NAME=app.example.com >> /etc/default/r53hook")
-    upgraded = trixie.ok(f"apt-get install -y --no-install-recommends {second}; dpkg-query -W -f='${{Version}}\\n' r53hook"
+    upgraded = trixie.ok(f"apt-get install -y --no-install-recommends {second}"
+                         "; dpkg-query -W -f='${Version}\\n' r53hook"
                          "; tail -n 1 /etc/default/r53hook; stat -c '%a' /etc/default/r53hook")
     assert upgraded.splitlines()[-3:] == [debs[1].name.split("_")[1], "R53HOOK_NAME=app.example.com", "600"], upgraded
 
     # remove keeps the conffiles (dpkg state "rc"), purge removes them and the init script's links.
     removed = trixie.ok("apt-get remove -y r53hook >/dev/null; dpkg-query -W -f='${db:Status-Abbrev}\\n' r53hook"
-                        "; test ! -e /usr/bin/r53hook; test ! -e /lib/systemd/system/r53hook.service; tail -n 1 /etc/default/r53hook")
+                        "; test ! -e /usr/bin/r53hook; test ! -e /lib/systemd/system/r53hook.service"
+                        "; tail -n 1 /etc/default/r53hook")
     assert removed.split() == ["rc", "R53HOOK_NAME=app.example.com"], removed
     trixie.ok("apt-get purge -y r53hook >/dev/null; ! dpkg-query -W r53hook 2>/dev/null"
               "; test ! -e /etc/default/r53hook; test ! -e /etc/init.d/r53hook; test ! -e /etc/r53hook"

@@ -38,7 +38,8 @@ def chroot() -> Path:
     return root
 
 
-def in_chroot(root: Path, argv: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def in_chroot(root: Path, argv: list[str], env: dict[str, str],
+              timeout: float = 60) -> subprocess.CompletedProcess[str]:
     script = 'mount -t proc proc /proc && exec "$@"'
     return subprocess.run([UNSHARE, "--mount", "--propagation", "private", CHROOT, str(root),
                            "/bin/sh", "-c", script, "sh", *argv],
@@ -99,6 +100,7 @@ def test_without_proc_the_command_line_is_still_read(chroot: Path, where: str):
 
 def test_version_names_the_release_and_the_commit_it_was_built_from():
     head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
-    run = subprocess.run([RELEASE, "--version"], env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=30)
+    run = subprocess.run([RELEASE, "--version"], env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
+                         timeout=30)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == f"0.1.0 (commit {head.stdout.strip()})", run.stdout

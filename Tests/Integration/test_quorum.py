@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness import World, Later
+from harness import Later, World
 
 NO_QUORUM_FAIL = ("--on-no-quorum", "fail")
 
@@ -53,7 +53,8 @@ def test_stop_waits_while_two_of_three_are_out_and_leaves_once_one_returns(aws: 
     # Blocked until b came back, then it left promptly.
     assert run.elapsed >= 3.0, run.describe()
     assert run.ended - back.fired_at < 2.5, run.describe()
-    [deregistered] = [t for t, _, action, _ in aws.stats()["timeline"] if action == "DeregisterInstancesFromLoadBalancer"]
+    [deregistered] = [t for t, _, action, _ in aws.stats()["timeline"]
+                      if action == "DeregisterInstancesFromLoadBalancer"]
     assert deregistered >= back.fired_at
     assert registered(aws, elb) == {b, c}
     # It said what it saw each time: 1 healthy of 3, none would remain, 1 required.

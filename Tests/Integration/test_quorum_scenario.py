@@ -20,21 +20,18 @@ balancer reports it InService / healthy again after its re-registration:
   number out at any moment is the deregistrations so far minus the re-registrations that
   have been healthy_after old, so a dip shorter than the sampling interval is seen too.
 
-The scenario code (fleet set-up, the sampler, the cycle runner) is scripts/scenario-cycle's
+The scenario code (fleet set-up, the sampler, the cycle runner) is scripts/scenario_cycle.py's
 own, imported, so the script and the test measure the same thing. Short times keep each test
 near 20 s: draining 1 s, healthy after 1 s, the command `sleep 1`, --quorum-interval 1.
 """
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
 import sys
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -59,22 +56,9 @@ ACTIONS = {
 }
 
 
-def load_scenario() -> ModuleType:
-    """scripts/scenario-cycle as a module (it has no .py name; its main() is not run)."""
-    name = "scenario_cycle"
-    if name in sys.modules:
-        return sys.modules[name]
-    path = REPO / "scripts" / "scenario-cycle"
-    loader = importlib.machinery.SourceFileLoader(name, str(path))
-    spec = importlib.util.spec_from_loader(name, loader)
-    assert spec is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is built
-    loader.exec_module(module)
-    return module
-
-
-scenario = load_scenario()
+# The scenario code is the module scripts/scenario_cycle.py (scripts/scenario-cycle runs it).
+sys.path.insert(0, str(REPO / "scripts"))
+import scenario_cycle as scenario  # noqa: E402
 
 
 class LocalAWSView:
@@ -105,7 +89,7 @@ class Outcome:
     def describe(self) -> str:
         lines = [f"{self.kind}: fewest healthy sampled {self.fewest_sampled}, by the timeline "
                  f"{self.fewest_by_timeline}; {len(self.samples)} samples, {self.late} late; {self.elapsed:.1f} s"]
-        for start, end, count, n in scenario.runs_of(self.samples):
+        for start, end, count, _n in scenario.runs_of(self.samples):
             lines.append(f"  {start:6.2f} - {end:6.2f} s  {count}  {'#' * count}")
         for c in self.cycles:
             ev = " ".join(f"{k}={v:.2f}" for k, v in sorted(c.events.items(), key=lambda kv: kv[1]))

@@ -18,8 +18,17 @@ from typing import Any
 import pytest
 
 from harness import World, measure
-from registrykit import (by_set_id, forge_member, mark_records, marks, members_json, popen_all, rewrite_mark, start,
-                         start_fleet)
+from registrykit import (
+    by_set_id,
+    forge_member,
+    mark_records,
+    marks,
+    members_json,
+    popen_all,
+    rewrite_mark,
+    start,
+    start_fleet,
+)
 
 GROUP = "g"
 
@@ -135,7 +144,7 @@ def test_heartbeat_is_kept_fresh_and_role_survives_heartbeats(aws: World):
 def test_role_and_heartbeats_at_once_both_land_in_the_mark(aws: World):
     start(aws)
     me = aws.instance["instance_id"]
-    for n in range(3):
+    for _ in range(3):
         t0 = int(time.time())
         procs = [aws.popen("role", "--group", GROUP, "--servers", "3")] + [aws.popen("heartbeat") for _ in range(3)]
         outs = [p.communicate(timeout=60) for p in procs]

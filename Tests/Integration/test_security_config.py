@@ -23,8 +23,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from test_init_script import run_install
+from test_install import run_install
 
 ROOT = Path(__file__).resolve().parents[2]
 INIT = ROOT / "init.d" / "r53hook"

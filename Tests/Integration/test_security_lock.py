@@ -20,8 +20,8 @@ def env(aws: World, **extra: str) -> dict[str, str]:
 
 def lock(aws: World, *extra: str, zone_id: str | None = None, name: str = LOCK, **env_extra: str) -> LockProc:
     """r53hook lock NAME -- touch ran: the file `ran` in tmp_path says whether the command ran."""
-    return LockProc(aws.binary, zone_id or aws.zone_id, name, ["touch", str(aws.tmp / "ran")], env=env(aws, **env_extra),
-                    workdir=aws.tmp, lease=3, owner="tester", extra=extra, label="lock")
+    return LockProc(aws.binary, zone_id or aws.zone_id, name, ["touch", str(aws.tmp / "ran")],
+                    env=env(aws, **env_extra), workdir=aws.tmp, lease=3, owner="tester", extra=extra, label="lock")
 
 
 def test_a_cname_at_the_lock_name_is_a_configuration_error_at_once(aws: World):
@@ -35,7 +35,8 @@ def test_a_cname_at_the_lock_name_is_a_configuration_error_at_once(aws: World):
     finally:
         p.kill()
     calls = aws.route53_calls()
-    measure("lock: CNAME at the lock name", f"exit {code} after {p.ended and p.ended - p.started:.2f} s, Route 53 calls {calls}")
+    measure("lock: CNAME at the lock name",
+            f"exit {code} after {p.ended and p.ended - p.started:.2f} s, Route 53 calls {calls}")
     assert code == 78, p.describe()
     assert p.ended is not None and p.ended - p.started < 5, p.describe()
     assert record_name(LOCK) in p.stderr and "CNAME" in p.stderr and "another lock name" in p.stderr, p.describe()

@@ -14,8 +14,18 @@ from typing import Any
 import pytest
 
 from harness import World
-from registrykit import (REGISTRY, address_records, address_rrset, by_set_id, mark_records, mark_rrset, members_json,
-                         start, start_fleet, terminate)
+from registrykit import (
+    REGISTRY,
+    address_records,
+    address_rrset,
+    by_set_id,
+    mark_records,
+    mark_rrset,
+    members_json,
+    start,
+    start_fleet,
+    terminate,
+)
 
 FORGED = "i-0f0f0f0f0f0f0f0f0"  # the forged member's set identifier and (by default) instance
 NOW = int(time.time())

@@ -94,8 +94,9 @@ def survived(pid: int) -> bool:
 
 
 def lose_the_lock(aws: World, binary: Path, script: str, lease: int) -> tuple[LockProc, int, bool, float]:
-    """Runs `sh -c SCRIPT` under the lock (SCRIPT writes its grandchild's pid to $PIDFILE), deletes the lock record, and returns r53hook, its exit code, whether the grandchild
-    survived it, and the seconds from the delete to r53hook's exit."""
+    """Runs `sh -c SCRIPT` under the lock (SCRIPT writes its grandchild's pid to $PIDFILE), deletes the
+    lock record, and returns r53hook, its exit code, whether the grandchild survived it, and the seconds
+    from the delete to r53hook's exit."""
     pidfile = aws.tmp / "grandchild.pid"
     p = start_lock(aws, binary, ["sh", "-c", script.replace("$PIDFILE", f'"{pidfile}"')], lease=lease)
     sleeper = grandchild(pidfile)
@@ -264,7 +265,8 @@ def run_in_terminal(aws: World, binary: Path, command: list[str], typed: bytes, 
             if time.monotonic() > deadline:
                 os.killpg(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
-                raise AssertionError(f"r53hook did not exit within {timeout} s; the terminal showed:\n{shown.decode(errors='replace')}")
+                raise AssertionError(f"r53hook did not exit within {timeout} s; the terminal showed:\n"
+                                     f"{shown.decode(errors='replace')}")
     finally:
         os.close(master)
 

@@ -275,7 +275,8 @@ def test_a_non_weighted_record_with_our_set_identifier_is_left_alone(aws: World)
 def test_route53_refusal_in_either_error_shape_is_explained(aws: World, shape: str):
     # Route 53 answers InvalidChangeBatch in two body shapes; both must be decoded.
     aws.control("POST", "/route53", {"invalid_change_batch_shape": shape})
-    cname = {"Name": "www.example.com.", "Type": "CNAME", "TTL": 60, "ResourceRecords": [{"Value": "elsewhere.example.net"}]}
+    cname = {"Name": "www.example.com.", "Type": "CNAME", "TTL": 60,
+             "ResourceRecords": [{"Value": "elsewhere.example.net"}]}
     aws.change({"Action": "CREATE", "ResourceRecordSet": cname})
     run = aws.run("start", "--no-wait")
     assert run.code == 78, run.describe()

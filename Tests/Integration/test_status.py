@@ -31,7 +31,8 @@ def test_status_json_shows_this_record_and_the_whole_set(aws: World):
     iid = aws.instance["instance_id"]
     status = json.loads(run.stdout)
     assert status["zone"] == {"id": aws.zone_id, "name": "example.com.", "private": False}
-    assert (status["name"], status["type"], status["instanceId"], status["setIdentifier"]) == (NAME + ".", "A", iid, iid)
+    assert (status["name"], status["type"], status["instanceId"], status["setIdentifier"]) == \
+        (NAME + ".", "A", iid, iid)
     assert status["registered"] is True
     assert status["record"] == mine
     assert sorted(status["records"], key=lambda r: r["setIdentifier"]) == sorted(

@@ -51,8 +51,10 @@ def test_stop_deletes_only_its_own_record(aws: World):
     me = aws.instance["instance_id"]
     aws.change(
         # Other instances of the same weighted set.
-        {"Action": "CREATE", "ResourceRecordSet": aws.expected(set_id="i-0aaaaaaaaaaaaaaaa", value="198.51.100.1", ttl=1)},
-        {"Action": "CREATE", "ResourceRecordSet": aws.expected(set_id="i-0bbbbbbbbbbbbbbbb", value="198.51.100.2", ttl=1)},
+        {"Action": "CREATE",
+         "ResourceRecordSet": aws.expected(set_id="i-0aaaaaaaaaaaaaaaa", value="198.51.100.1", ttl=1)},
+        {"Action": "CREATE",
+         "ResourceRecordSet": aws.expected(set_id="i-0bbbbbbbbbbbbbbbb", value="198.51.100.2", ttl=1)},
         # Same set identifier, other type; same set identifier, other name.
         {"Action": "CREATE", "ResourceRecordSet": aws.expected(rtype="AAAA", value="2001:db8::1", ttl=1)},
         {"Action": "CREATE", "ResourceRecordSet": aws.expected(name="other.example.com", value="198.51.100.3")},

@@ -18,8 +18,23 @@ from typing import Any
 import pytest
 
 from harness import World, measure
-from registrykit import (RECORD, REGISTRY, address_records, address_rrset, ec2_calls, forge_member, mark_records,
-                         mark_rrset, marks, members_json, popen_all, rewrite_mark, start, start_fleet, terminate)
+from registrykit import (
+    RECORD,
+    REGISTRY,
+    address_records,
+    address_rrset,
+    ec2_calls,
+    forge_member,
+    mark_records,
+    mark_rrset,
+    marks,
+    members_json,
+    popen_all,
+    rewrite_mark,
+    start,
+    start_fleet,
+    terminate,
+)
 
 
 def sweep(aws: World, *args: str, code: int = 0, **env: str | None) -> Any:

@@ -2,8 +2,8 @@
 their installation and IAM permission, read as files, checked with systemd-analyze, and their
 commands run for real against the local AWS with the configuration as systemd passes it.
 
-r53hook.service itself, the init script, install.sh's other files and check-static's own
-behaviour are in test_init_script.py.
+r53hook.service itself and the init script are in test_init_script.py, install.sh's other files
+in test_install.py, check-static's own behaviour in test_static_files.py.
 
 Run: python3 -m pytest Tests/Integration/test_systemd_units.py -q
 """

@@ -19,7 +19,8 @@ ERROR_RESPONSE = re.compile(
 
 def test_route53_gets_verify_with_the_right_keys(aws: LocalAWS, zone: str) -> None:
     r53 = aws.client("route53")
-    change_id = r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch=batch(simple("a.example.com", "10.0.0.1")))["ChangeInfo"]["Id"]
+    change_id = r53.change_resource_record_sets(
+        HostedZoneId=zone, ChangeBatch=batch(simple("a.example.com", "10.0.0.1")))["ChangeInfo"]["Id"]
     # Every Route 53 read r53hook makes, signed by botocore, including ones with a query string.
     r53.get_change(Id=change_id)
     r53.list_resource_record_sets(HostedZoneId=zone)
@@ -30,7 +31,8 @@ def test_route53_gets_verify_with_the_right_keys(aws: LocalAWS, zone: str) -> No
     assert r.status_code == 200, r.text
 
 
-@pytest.mark.parametrize("path", ["/2013-04-01/hostedzone/{zone}/rrset", "/2013-04-01/hostedzonesbyname?dnsname=example.com"])
+@pytest.mark.parametrize("path", ["/2013-04-01/hostedzone/{zone}/rrset",
+                                  "/2013-04-01/hostedzonesbyname?dnsname=example.com"])
 def test_route53_get_with_a_wrong_secret_is_signature_does_not_match(aws: LocalAWS, zone: str, path: str) -> None:
     r = aws.signed("GET", path.format(zone=zone), "route53", secret="wrong" + aws.admin["secret_access_key"][5:])
     assert r.status_code == 403
@@ -51,15 +53,16 @@ def test_boto3_with_a_wrong_secret_fails_on_get_and_post(aws: LocalAWS, zone: st
 
 
 def test_tampered_body_fails(aws: LocalAWS, zone: str) -> None:
+    import requests
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
-    import requests
 
     url = f"{aws.endpoint}/2013-04-01/hostedzone/{zone}/rrset"
     body = b"<ChangeResourceRecordSetsRequest/>"
     req = AWSRequest(method="POST", url=url, data=body)
-    SigV4Auth(Credentials(aws.admin["access_key_id"], aws.admin["secret_access_key"]), "route53", "us-east-1").add_auth(req)
+    admin = Credentials(aws.admin["access_key_id"], aws.admin["secret_access_key"])
+    SigV4Auth(admin, "route53", "us-east-1").add_auth(req)
     r = requests.post(url, headers=dict(req.prepare().headers), data=body + b" ")
     assert r.status_code == 403 and "SignatureDoesNotMatch" in r.text
 
@@ -86,7 +89,8 @@ def test_stale_or_future_x_amz_date_is_refused(aws: LocalAWS, zone: str, minutes
     m = ERROR_RESPONSE.fullmatch(r.text)
     assert m and m["code"] == "SignatureDoesNotMatch"
     if minutes < 0:
-        assert re.fullmatch(r"Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)", m["message"])
+        assert re.fullmatch(r"Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z "
+                            r"\(\d{8}T\d{6}Z - 5 min\.\)", m["message"])
     else:
         assert m["message"].startswith("Signature not yet current:")
     # Four minutes off is still fine.
@@ -136,7 +140,8 @@ def test_policy_without_change_permission_gets_access_denied(aws: LocalAWS, zone
     )
     assert user["arn"] == "arn:aws:iam::123456789012:user/reader"
     # Nothing was written.
-    names = [r["Name"] for r in aws.client("route53").list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]]
+    listed = aws.client("route53").list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
+    names = [r["Name"] for r in listed]
     assert "a.example.com." not in names
 
 
@@ -145,7 +150,8 @@ def test_policy_scoped_to_one_zone(aws: LocalAWS, zone: str) -> None:
     user = aws.control("POST", "/users", {"policy": {
         "Version": "2012-10-17",
         "Statement": [
-            {"Effect": "Allow", "Action": "route53:ChangeResourceRecordSets", "Resource": f"arn:aws:route53:::hostedzone/{zone}"},
+            {"Effect": "Allow", "Action": "route53:ChangeResourceRecordSets",
+             "Resource": f"arn:aws:route53:::hostedzone/{zone}"},
             {"Effect": "Allow", "Action": "route53:GetChange", "Resource": "arn:aws:route53:::change/*"},
         ],
     }})
@@ -188,9 +194,11 @@ def test_record_name_conditions_are_enforced(aws: LocalAWS, zone: str) -> None:
         }],
     }})
     r53 = aws.client("route53", key=user["access_key_id"], secret=user["secret_access_key"])
-    r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch=batch(weighted("App.example.com", "i-1", "10.0.0.1")))
+    r53.change_resource_record_sets(HostedZoneId=zone,
+                                    ChangeBatch=batch(weighted("App.example.com", "i-1", "10.0.0.1")))
     with pytest.raises(ClientError) as info:
-        r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch=batch(weighted("db.example.com", "i-1", "10.0.0.1")))
+        r53.change_resource_record_sets(HostedZoneId=zone,
+                                        ChangeBatch=batch(weighted("db.example.com", "i-1", "10.0.0.1")))
     assert info.value.response["Error"]["Code"] == "AccessDenied"
 
 

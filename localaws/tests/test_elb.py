@@ -49,7 +49,8 @@ def test_classic_registration_goes_out_of_service_then_in_service(fast: LocalAWS
     aws = fast
     classic_lb(aws)
     a, b = instances(aws, 2)
-    aws.client("elb").register_instances_with_load_balancer(LoadBalancerName="web", Instances=[{"InstanceId": a}, {"InstanceId": b}])
+    aws.client("elb").register_instances_with_load_balancer(LoadBalancerName="web",
+                                                            Instances=[{"InstanceId": a}, {"InstanceId": b}])
     now = health(aws)
     assert now[a] == ("OutOfService", "Instance registration is still in progress.")
     time.sleep(0.7)
@@ -86,7 +87,8 @@ def test_classic_forced_health_and_terminated(fast: LocalAWS) -> None:
     aws = fast
     classic_lb(aws)
     a, b = instances(aws, 2)
-    aws.client("elb").register_instances_with_load_balancer(LoadBalancerName="web", Instances=[{"InstanceId": a}, {"InstanceId": b}])
+    aws.client("elb").register_instances_with_load_balancer(LoadBalancerName="web",
+                                                            Instances=[{"InstanceId": a}, {"InstanceId": b}])
     aws.control("PATCH", f"/instances/{a}", {"elb_health": "healthy"})
     aws.control("PATCH", f"/instances/{b}", {"elb_health": "unhealthy"})
     now = health(aws)
@@ -113,9 +115,12 @@ def test_classic_unknown_instance_is_refused(fast: LocalAWS) -> None:
 def target_group(aws: LocalAWS, delay: int | None = None, attach: bool = True) -> str:
     ec2 = aws.client("ec2")
     vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
-    subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]][:2]
+    described = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]
+    subnets = [s["SubnetId"] for s in described][:2]
     v2 = aws.client("elbv2")
-    tg = v2.create_target_group(Name="web", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="instance")["TargetGroups"][0]["TargetGroupArn"]
+    [created] = v2.create_target_group(Name="web", Protocol="HTTP", Port=8080, VpcId=vpc,
+                                       TargetType="instance")["TargetGroups"]
+    tg = created["TargetGroupArn"]
     if delay is not None:
         v2.modify_target_group_attributes(
             TargetGroupArn=tg, Attributes=[{"Key": "deregistration_delay.timeout_seconds", "Value": str(delay)}]
@@ -141,7 +146,8 @@ def test_v2_initial_then_healthy_then_draining_then_gone(fast: LocalAWS) -> None
     a, b = instances(aws, 2)
     v2 = aws.client("elbv2")
     v2.register_targets(TargetGroupArn=tg, Targets=[{"Id": a}, {"Id": b}])
-    assert target_health(aws, tg) == {a: ("initial", "Elb.RegistrationInProgress"), b: ("initial", "Elb.RegistrationInProgress")}
+    initial = ("initial", "Elb.RegistrationInProgress")
+    assert target_health(aws, tg) == {a: initial, b: initial}
     time.sleep(0.6)
     assert target_health(aws, tg) == {a: ("healthy", None), b: ("healthy", None)}
     desc = v2.describe_target_health(TargetGroupArn=tg)["TargetHealthDescriptions"][0]

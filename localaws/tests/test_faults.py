@@ -36,7 +36,8 @@ def test_throttle_at_5_rps_hits_a_burst_of_20(aws: LocalAWS, zone: str) -> None:
 
 
 def test_throttle_flag_at_start(aws: LocalAWS) -> None:
-    from .conftest import LocalAWS as Client, start_server, stop_server
+    from .conftest import LocalAWS as Client
+    from .conftest import start_server, stop_server
 
     proc, info = start_server("--throttle-rps", "2")
     try:

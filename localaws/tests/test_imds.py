@@ -65,7 +65,8 @@ def test_instance_without_public_address_with_ipv6(aws: LocalAWS) -> None:
     assert get(imds, "meta-data/ipv6", tok).text == inst["ipv6"]
     assert get(imds, f"meta-data/network/interfaces/macs/{inst['mac']}/ipv6s", tok).text == inst["ipv6"]
     assert get(imds, "meta-data/placement/availability-zone", tok).text == "us-east-1b"
-    described = aws.client("ec2").describe_instances(InstanceIds=[inst["instance_id"]])["Reservations"][0]["Instances"][0]
+    [reservation] = aws.client("ec2").describe_instances(InstanceIds=[inst["instance_id"]])["Reservations"]
+    described = reservation["Instances"][0]
     assert "PublicIpAddress" not in described
     assert described["NetworkInterfaces"][0]["Ipv6Addresses"][0]["Ipv6Address"] == inst["ipv6"]
 
@@ -125,7 +126,8 @@ def test_settable_items(aws: LocalAWS, instance: dict[str, Any]) -> None:
     assert get(imds, "meta-data/spot/instance-action", tok).json() == action
     assert get(imds, "meta-data/events/recommendations/rebalance", tok).json()["noticeTime"]
     assert get(imds, "meta-data/autoscaling/target-lifecycle-state", tok).text == "InService"
-    aws.control("PATCH", f"/instances/{instance['instance_id']}", {"items": {"autoscaling/target-lifecycle-state": "Terminated"}})
+    aws.control("PATCH", f"/instances/{instance['instance_id']}",
+                {"items": {"autoscaling/target-lifecycle-state": "Terminated"}})
     assert get(imds, "meta-data/autoscaling/target-lifecycle-state", tok).text == "Terminated"
     aws.control("PATCH", f"/instances/{instance['instance_id']}", {"items": {"spot/instance-action": None}})
     assert get(imds, "meta-data/spot/instance-action", tok).status_code == 404
@@ -142,7 +144,8 @@ def credentials(imds: str) -> dict[str, Any]:
 def test_role_credentials_work_with_the_role_policy(aws: LocalAWS, zone: str) -> None:
     inst = aws.control("POST", "/instances", {"role_policy": {
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": ["route53:ListResourceRecordSets", "ec2:DescribeInstances"], "Resource": "*"}],
+        "Statement": [{"Effect": "Allow", "Action": ["route53:ListResourceRecordSets", "ec2:DescribeInstances"],
+                       "Resource": "*"}],
     }})
     imds = inst["imds_endpoint"]
     tok = token(imds)

@@ -68,13 +68,13 @@ def test_twenty_racing_creates_have_exactly_one_winner(aws: LocalAWS, zone: str)
 def test_invalid_change_batch_wire_shape_is_awss(aws: LocalAWS, zone: str) -> None:
     change(aws, zone, weighted(NAME, "i-1", "10.0.0.1"))
     body = (
-        '<?xml version="1.0" encoding="UTF-8"?><ChangeResourceRecordSetsRequest '
-        'xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ChangeBatch><Changes><Change>'
-        "<Action>CREATE</Action><ResourceRecordSet><Name>lock.example.com</Name><Type>A</Type>"
-        "<SetIdentifier>i-1</SetIdentifier><Weight>10</Weight><TTL>60</TTL><ResourceRecords>"
-        "<ResourceRecord><Value>10.0.0.9</Value></ResourceRecord></ResourceRecords>"
-        "</ResourceRecordSet></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>"
-    ).encode()
+        b'<?xml version="1.0" encoding="UTF-8"?><ChangeResourceRecordSetsRequest '
+        b'xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ChangeBatch><Changes><Change>'
+        b"<Action>CREATE</Action><ResourceRecordSet><Name>lock.example.com</Name><Type>A</Type>"
+        b"<SetIdentifier>i-1</SetIdentifier><Weight>10</Weight><TTL>60</TTL><ResourceRecords>"
+        b"<ResourceRecord><Value>10.0.0.9</Value></ResourceRecord></ResourceRecords>"
+        b"</ResourceRecordSet></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>"
+    )
     r = aws.signed("POST", f"/2013-04-01/hostedzone/{zone}/rrset", "route53", body)
     assert r.status_code == 400
     assert re.fullmatch(
@@ -112,10 +112,12 @@ def test_create_after_delete_works(aws: LocalAWS, zone: str) -> None:
     ],
     ids=["weight", "ttl", "value"],
 )
-def test_delete_with_wrong_values_is_refused_and_changes_nothing(aws: LocalAWS, zone: str, wrong: dict[str, Any]) -> None:
+def test_delete_with_wrong_values_is_refused_and_changes_nothing(aws: LocalAWS, zone: str,
+                                                                 wrong: dict[str, Any]) -> None:
     change(aws, zone, weighted(NAME, "i-1", "10.0.0.1", weight=10, ttl=60))
     args = {"weight": 10, "ttl": 60, "value": "10.0.0.1", **wrong}
-    msgs = refused(aws, zone, weighted(NAME, "i-1", args["value"], weight=args["weight"], ttl=args["ttl"], action="DELETE"))
+    msgs = refused(aws, zone, weighted(NAME, "i-1", args["value"], weight=args["weight"], ttl=args["ttl"],
+                                       action="DELETE"))
     assert msgs == [
         "Tried to delete resource record set [name='lock.example.com.', type='A', set-identifier='i-1'] "
         "but the values provided do not match the current values"
@@ -304,7 +306,8 @@ def test_missing_ttl_is_invalid_input(aws: LocalAWS, zone: str) -> None:
             "Name": "www.example.com", "Type": "A", "ResourceRecords": [{"Value": "10.0.0.1"}]}})
     err = info.value.response["Error"]
     assert err["Code"] == "InvalidInput"
-    assert err["Message"].startswith("Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords]")
+    assert err["Message"].startswith(
+        "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords]")
 
 
 def test_unknown_zone_is_no_such_hosted_zone(aws: LocalAWS) -> None:

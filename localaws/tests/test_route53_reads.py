@@ -46,8 +46,9 @@ def test_paging_250_records_of_one_name_with_maxitems_100(aws: LocalAWS, zone: s
     changes = [weighted("pool.example.com", f"a-{i:03d}", f"10.0.0.{i + 1}") for i in range(100)]
     changes += [weighted("pool.example.com", f"b-{i:03d}", f"2001:db8::{i + 1:x}", rtype="AAAA") for i in range(100)]
     changes += [
-        {"Action": "CREATE", "ResourceRecordSet": {"Name": "pool.example.com", "Type": "TXT", "SetIdentifier": f"c-{i:03d}",
-                                                   "MultiValueAnswer": True, "TTL": 60, "ResourceRecords": [{"Value": f'"{i}"'}]}}
+        {"Action": "CREATE", "ResourceRecordSet": {"Name": "pool.example.com", "Type": "TXT",
+                                                   "SetIdentifier": f"c-{i:03d}", "MultiValueAnswer": True,
+                                                   "TTL": 60, "ResourceRecords": [{"Value": f'"{i}"'}]}}
         for i in range(50)
     ]
     r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch=batch(*changes))
@@ -133,7 +134,8 @@ def test_public_and_private_zones_of_one_name(aws: LocalAWS) -> None:
     private = aws.create_zone("corp.example", private_vpc=_vpc(aws))
     assert public != private
     got = r53.list_hosted_zones_by_name(DNSName="corp.example")
-    mine = [(z["Id"].split("/")[-1], z["Config"]["PrivateZone"]) for z in got["HostedZones"] if z["Name"] == "corp.example."]
+    mine = [(z["Id"].split("/")[-1], z["Config"]["PrivateZone"]) for z in got["HostedZones"]
+            if z["Name"] == "corp.example."]
     assert sorted(mine) == sorted([(public, False), (private, True)])
     assert r53.get_hosted_zone(Id=private)["HostedZone"]["Config"]["PrivateZone"] is True
     assert r53.get_hosted_zone(Id=private)["VPCs"][0]["VPCRegion"] == "us-east-1"
