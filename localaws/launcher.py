@@ -60,7 +60,11 @@ class LocalAWSProcess:
         except ValueError:
             self.info = {}
         if not self.info:
-            code = self.proc.poll()
+            # Its stdout closes a moment before its exit status can be read: give it that moment.
+            try:
+                code: int | None = self.proc.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                code = None
             log_tail = self.log_text()[-4000:]
             self.stop()
             what = f"exited with status {code}" if code is not None else f"printed nothing in {start_timeout:g} s"
