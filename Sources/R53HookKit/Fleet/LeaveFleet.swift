@@ -122,12 +122,10 @@ public struct LeaveFleet: Sendable {
         let store = LockStore(route53: context.route53, time: context.time, zone: zone, lockName: Self.quorumLockName(settings))
         let owner = try await context.identity.setIdentifier(settings)
         let lock = FleetLock(store: store, time: context.time, logger: context.logger)
-        do {
-            return try await lock.withLock(owner: owner, lease: .seconds(30), waiting: .upTo(settings.quorumTimeout + .seconds(60)),
-                                           purpose: "checking the quorum and leaving", checkAndLeave)
-        } catch let lost as FleetLock.LockLost {
-            throw HookError(.temporary, "lost the quorum lock while leaving (\(lost.reason)); the fleet may briefly dip below its quorum")
-        }
+        return try await lock.withLock(owner: owner, lease: .seconds(30), waiting: .upTo(settings.quorumTimeout + .seconds(60)),
+                                       purpose: "checking the quorum and leaving", ifLost: { lost in
+            HookError(.temporary, "lost the quorum lock while leaving (\(lost.reason)); the fleet may briefly dip below its quorum")
+        }, checkAndLeave)
     }
 
     /// One lock per record or load balancer: leavers of the same fleet take turns.

@@ -49,6 +49,19 @@ public struct FleetLock: Sendable {
         }
     }
 
+    /// `withLock`, with a lost lock told in the caller's terms: `ifLost` turns `LockLost` into
+    /// the error the command reports (always a temporary one, exit 75, in r53hook's commands).
+    /// Every other error of the body or of acquiring passes through unchanged.
+    public func withLock<Value: Sendable>(owner: String, lease: Duration, waiting: Waiting, purpose: String,
+                                          ifLost: (LockLost) -> HookError,
+                                          _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        do {
+            return try await withLock(owner: owner, lease: lease, waiting: waiting, purpose: purpose, body)
+        } catch let lost as LockLost {
+            throw ifLost(lost)
+        }
+    }
+
     /// The lock was lost while its body ran.
     public struct LockLost: Error, Sendable {
         /// Why.
