@@ -87,7 +87,7 @@ public struct AWSClient: Sendable {
             }
 
             lastFailure = failure
-            if let limit = retryPolicy.maximumRetries, retry >= limit {
+            if !retryPolicy.allows(retry: retry + 1) {
                 throw exhausted(failure, operation: operation, service: service, attempts: retry + 1)
             }
             retry += 1
