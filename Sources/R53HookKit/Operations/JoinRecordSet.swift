@@ -17,7 +17,7 @@ public struct JoinRecordSet: Sendable {
         /// The record was already exactly as wanted.
         case unchanged
         /// The record was written; the wait is nil with `--no-wait`.
-        case upserted(ChangeInfo, waited: Duration?)
+        case written(ChangeInfo, waited: Duration?)
         /// `--dry-run`: what would be done.
         case planned(WeightedRecordPlan)
     }
@@ -86,9 +86,9 @@ public struct JoinRecordSet: Sendable {
                 return nil
             }
             logger.info("\(current == nil ? "registered" : current == record ? "marked" : "updated") \(record.summary) in \(zone.name) (change \(change.id), \(change.status.rawValue)); registry mark \(registry.registryName)")
-            guard settings.waitsForSync else { return (record, .upserted(change, waited: nil)) }
+            guard settings.waitsForSync else { return (record, .written(change, waited: nil)) }
             let waited = try await waiter.waitUntilInSync(change)
-            return (record, .upserted(change, waited: waited))
+            return (record, .written(change, waited: waited))
         }
     }
 
