@@ -39,7 +39,7 @@ public struct JoinFleet: Sendable {
             if settings.dryRun {
                 outcome.plan.append("register \(instanceId) with \(loadBalancer)")
                 if settings.waitsForSync {
-                    outcome.plan.append("wait until \(loadBalancer) reports it healthy (up to \(Int(settings.healthyTimeout.seconds)) s)")
+                    outcome.plan.append("wait until \(loadBalancer) reports it healthy (up to \(settings.healthyTimeout.wholeSecondsText))")
                 }
             } else {
                 try await loadBalancer.register(instanceId: instanceId)

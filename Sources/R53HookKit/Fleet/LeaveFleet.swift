@@ -98,9 +98,9 @@ public struct LeaveFleet: Sendable {
                 if try await !gate.waitForQuorum(checks, interval: settings.quorumInterval, timeout: settings.quorumTimeout) {
                     if strictQuorum || settings.onNoQuorum == .fail {
                         throw HookError(.temporary,
-                                        "leaving would take the fleet below its quorum and it did not recover within \(Int(settings.quorumTimeout.seconds)) s; nothing was changed")
+                                        "leaving would take the fleet below its quorum and it did not recover within \(settings.quorumTimeout.wholeSecondsText); nothing was changed")
                     }
-                    context.logger.warning("LEAVING WITHOUT QUORUM: the fleet stays below its quorum after \(Int(settings.quorumTimeout.seconds)) s and this machine is stopping anyway (--on-no-quorum proceed); an instance that stays registered while it dies would be worse")
+                    context.logger.warning("LEAVING WITHOUT QUORUM: the fleet stays below its quorum after \(settings.quorumTimeout.wholeSecondsText) and this machine is stopping anyway (--on-no-quorum proceed); an instance that stays registered while it dies would be worse")
                     calls.leftWithoutQuorum = true
                 }
             }
@@ -153,7 +153,7 @@ public struct LeaveFleet: Sendable {
             return nil
         }
         try await loadBalancer.deregister(instanceId: instanceId)
-        context.logger.info("deregistered \(instanceId) from \(loadBalancer); it drains for up to \(Int(drainTime.seconds)) s")
+        context.logger.info("deregistered \(instanceId) from \(loadBalancer); it drains for up to \(drainTime.wholeSecondsText)")
         return drainTime
     }
 

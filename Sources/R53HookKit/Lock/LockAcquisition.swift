@@ -101,9 +101,9 @@ struct LockAcquisition: Sendable {
         }
         let ownLease = Duration.seconds(mine.leaseSeconds)
         let pause = min(Self.pollInterval(lease: ownLease, jitter: jitter) * (1 << min(failures, 5)), ownLease)
-        let note = Note(level: .notice, message: "lock \(recordName): \(error.message); polling again in \(Int(pause.seconds)) s")
+        let note = Note(level: .notice, message: "lock \(recordName): \(error.message); polling again in \(pause.wholeSecondsText)")
         return (pace(pause, now: now) { limit in
-            HookError(.temporary, "lock \(recordName) could not be taken within \(Int(limit.seconds)) s (--wait-timeout); last: \(error.message)",
+            HookError(.temporary, "lock \(recordName) could not be taken within \(limit.wholeSecondsText) (--wait-timeout); last: \(error.message)",
                       underlying: error)
         }, [note])
     }
@@ -124,7 +124,7 @@ struct LockAcquisition: Sendable {
         }
         let count = vanished
         return (pace(Self.pollInterval(lease: .seconds(mine.leaseSeconds), jitter: jitter), now: now) { limit in
-            HookError(.temporary, "lock \(recordName) could not be taken within \(Int(limit.seconds)) s (--wait-timeout): Route 53 refused it as held \(count) times, yet no lock record read back")
+            HookError(.temporary, "lock \(recordName) could not be taken within \(limit.wholeSecondsText) (--wait-timeout): Route 53 refused it as held \(count) times, yet no lock record read back")
         }, notes)
     }
 
@@ -141,7 +141,7 @@ struct LockAcquisition: Sendable {
         if let seen = observed, seen.value == current.values, now - seen.since >= staleAfter {
             takingOver = (who, staleAfter, now)
             let note = Note(level: .warning,
-                            message: "lock \(recordName) held by \(who) has not changed for \(Int((now - seen.since).seconds)) s, a full lease: taking it over")
+                            message: "lock \(recordName) held by \(who) has not changed for \((now - seen.since).wholeSecondsText), a full lease: taking it over")
             return (.takeOver(current), [note])
         }
         if observed?.value != current.values {
@@ -169,7 +169,7 @@ struct LockAcquisition: Sendable {
             notes.append(Note(level: .info, message: "waiting for lock \(recordName), held by \(who)"))
         }
         return (pace(Self.pollInterval(lease: staleAfter, jitter: jitter), now: now) { limit in
-            HookError(.temporary, "lock \(recordName) is still held by \(who) after \(Int(limit.seconds)) s (--wait-timeout)")
+            HookError(.temporary, "lock \(recordName) is still held by \(who) after \(limit.wholeSecondsText) (--wait-timeout)")
         }, notes)
     }
 

@@ -76,7 +76,7 @@ public struct JoinRecordSet: Sendable {
             }
             changes += Self.swap(currentMark, for: registry.markRecord(setIdentifier: setIdentifier, mark: mark))
             if settings.dryRun {
-                let waits = settings.waitsForSync ? ["wait until Route 53 reports the change INSYNC (up to the \(Int(settings.deadline.seconds)) s deadline)"] : []
+                let waits = settings.waitsForSync ? ["wait until Route 53 reports the change INSYNC (up to the \(settings.deadline.wholeSecondsText) deadline)"] : []
                 return (record, .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits)))
             }
 

@@ -91,10 +91,10 @@ public struct LeaveRecordSet: Sendable {
                 return .notFound
             }
             if settings.dryRun {
-                var waits = ["wait until Route 53 reports the change INSYNC (up to the \(Int(settings.deadline.seconds)) s deadline)"]
+                var waits = ["wait until Route 53 reports the change INSYNC (up to the \(settings.deadline.wholeSecondsText) deadline)"]
                 if let current {
                     let ttl = Duration.seconds(current.ttl ?? 0)
-                    waits.append("drain \(Int((ttl + settings.drainExtra).seconds)) s (the record's TTL \(current.ttl ?? 0) s + \(Int(settings.drainExtra.seconds)) s extra)")
+                    waits.append("drain \((ttl + settings.drainExtra).wholeSecondsText) (the record's TTL \(current.ttl ?? 0) s + \(settings.drainExtra.wholeSecondsText) extra)")
                 }
                 return .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits))
             }
