@@ -163,7 +163,7 @@ public struct RegistrySweep: Sendable {
             let age = member.lastSeenAge(now: now)
             if judgedIds.contains(member.setIdentifier) {
                 let state = states[member.mark.instanceId]
-                if state == "terminated" {
+                if state == .terminated {
                     dead.append(Verdict(member: member, reason: "instance \(member.mark.instanceId) is terminated"))
                     continue
                 }
