@@ -12,8 +12,8 @@ public struct LeaveFleet: Sendable {
         public var loadBalancerDrained: Duration?
         /// Whether the instance left without the quorum (stop with --on-no-quorum proceed).
         public var leftWithoutQuorum = false
-        /// `--dry-run`: what would be done, in words.
-        public var plan: [String] = []
+        /// `--dry-run`: what would be done.
+        public var plan = DryRunPlan()
     }
 
     private let context: FleetContext
@@ -36,10 +36,11 @@ public struct LeaveFleet: Sendable {
 
         if settings.dryRun {
             if let loadBalancer, let instanceId {
-                outcome.plan.append("deregister \(instanceId) from \(loadBalancer) and wait while it drains")
+                outcome.plan.steps.append(.deregister(instanceId: instanceId, loadBalancer: "\(loadBalancer)"))
             }
             if settings.record != nil, case .planned(let plan) = try await context.leaveRecordSet.delete(settings) {
                 outcome.record = .planned(plan)
+                outcome.plan.steps.append(.records(plan))
             }
             return outcome
         }
