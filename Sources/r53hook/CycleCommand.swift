@@ -48,9 +48,13 @@ struct CycleCommand: HookCommand {
         commandEnvironment.add(to: &extra)
         try await withRuntime(extraFlags: extra) { runtime in
             let context = try await runtime.fleetContext()
-            status = try await CycleInstance(context: context, runner: ProcessCommandRunner(logger: runtime.logger, leftovers: .leave,
-                                                                                 passesAWSCredentials: runtime.settings.passesAWSCredentials))
-                .run(runtime.settings, command: command)
+            let cycle = CycleInstance(context: context, runner: ProcessCommandRunner(logger: runtime.logger, leftovers: .leave,
+                                                                                     passesAWSCredentials: runtime.settings.passesAWSCredentials))
+            if runtime.settings.dryRun {
+                DryRunOutput.print(try await cycle.plan(runtime.settings, command: command))
+            } else {
+                status = try await cycle.run(runtime.settings, command: command)
+            }
         }
         if status != 0 { throw ExitCode(status) }
     }

@@ -30,14 +30,9 @@ struct R53HookCommand: AsyncParsableCommand {
               IMDS: IMDSv2 at AWS_EC2_METADATA_SERVICE_ENDPOINT (default
               http://169.254.169.254), never through a proxy.
 
-            \(ExitStatusHelp.table)
+            \(ExitStatus.table)
             """,
         version: BuildVersion.text,
         subcommands: [StartCommand.self, StopCommand.self, StatusCommand.self, CycleCommand.self, LockCommand.self,
                       HeartbeatCommand.self, MembersCommand.self, RoleCommand.self, SweepCommand.self])
-}
-
-/// Keeps the exit code table next to the codes themselves.
-enum ExitStatusHelp {
-    static var table: String { ExitStatus.table }
 }

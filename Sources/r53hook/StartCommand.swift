@@ -35,10 +35,7 @@ struct StartCommand: HookCommand {
             var settings = runtime.settings
             settings.adoptsUnmarkedRecord = adopt
             let outcome = try await JoinFleet(context: try await runtime.fleetContext()).run(settings)
-            for step in outcome.plan { print("then: \(step)") }
-            if case .planned(let plan) = outcome.record {
-                print(plan.text)
-            }
+            DryRunOutput.print(outcome.plan)
         }
     }
 }

@@ -38,10 +38,7 @@ struct StopCommand: HookCommand {
         extra[.onNoQuorum] = onNoQuorum
         try await withRuntime(extraFlags: extra) { runtime in
             let outcome = try await LeaveFleet(context: try await runtime.fleetContext()).run(runtime.settings, strictQuorum: false)
-            for step in outcome.plan { print("then: \(step)") }
-            if case .planned(let plan) = outcome.record {
-                print(plan.text)
-            }
+            DryRunOutput.print(outcome.plan)
         }
     }
 }

@@ -4,7 +4,7 @@ import TestSupport
 @testable import R53HookKit
 
 @Suite struct JoinRecordSetTests {
-    @Test func upsertsTheWeightedRecordAndWaitsUntilInSync() async throws {
+    @Test func writesTheWeightedRecordAndWaitsUntilInSync() async throws {
         let harness = try DomainHarness(pollsUntilInSync: 3)
         let (record, outcome) = try await harness.join.run(DomainHarness.settings())
         #expect(record == ResourceRecordSet(name: "app.example.com.", type: "A", setIdentifier: "i-0123456789abcdef0", weight: 10,
@@ -15,7 +15,7 @@ import TestSupport
                                                                            setIdentifier: "i-0123456789abcdef0", weight: 0, ttl: 60,
                                                                            values: ["\"r53hook-member v=1 instance=i-0123456789abcdef0 address=203.0.113.7 az=- joined=1795000000\""])])
         #expect(harness.fake.operations.filter { $0 == "ChangeResourceRecordSets" }.count == 1)
-        guard case .upserted(let change, let waited?) = outcome else { Issue.record("expected a waited upsert"); return }
+        guard case .written(let change, let waited?) = outcome else { Issue.record("expected a waited write"); return }
         #expect(change.status == .pending)
         #expect(waited == .milliseconds(1500))  // three polls, half a second apart
         #expect(harness.fake.operations.filter { $0 == "GetChange" }.count == 3)
@@ -48,7 +48,7 @@ import TestSupport
     @Test func noWaitReturnsWithoutPolling() async throws {
         let harness = try DomainHarness()
         let (_, outcome) = try await harness.join.run(DomainHarness.settings { $0.waitsForSync = false })
-        guard case .upserted(_, nil) = outcome else { Issue.record("expected no wait"); return }
+        guard case .written(_, nil) = outcome else { Issue.record("expected no wait"); return }
         #expect(!harness.fake.operations.contains("GetChange"))
     }
 

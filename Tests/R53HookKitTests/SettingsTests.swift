@@ -162,8 +162,8 @@ import Testing
     @Test func writesTheChangeBatchInSchemaOrderWithEscaping() throws {
         let record = ResourceRecordSet(name: "app.example.com", type: "A", setIdentifier: "i-1<&>", weight: 10, ttl: 60,
                                        values: ["192.0.2.1"], healthCheckId: "hc-1")
-        let xml = try Route53XML.changeBatch([RecordChange(.upsert, record)], comment: "r53hook")
-        #expect(xml == #"<?xml version="1.0" encoding="UTF-8"?><ChangeResourceRecordSetsRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ChangeBatch><Comment>r53hook</Comment><Changes><Change><Action>UPSERT</Action><ResourceRecordSet><Name>app.example.com.</Name><Type>A</Type><SetIdentifier>i-1&lt;&amp;&gt;</SetIdentifier><Weight>10</Weight><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>192.0.2.1</Value></ResourceRecord></ResourceRecords><HealthCheckId>hc-1</HealthCheckId></ResourceRecordSet></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>"#)
+        let xml = try Route53XML.changeBatch([RecordChange(.create, record)], comment: "r53hook")
+        #expect(xml == #"<?xml version="1.0" encoding="UTF-8"?><ChangeResourceRecordSetsRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ChangeBatch><Comment>r53hook</Comment><Changes><Change><Action>CREATE</Action><ResourceRecordSet><Name>app.example.com.</Name><Type>A</Type><SetIdentifier>i-1&lt;&amp;&gt;</SetIdentifier><Weight>10</Weight><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>192.0.2.1</Value></ResourceRecord></ResourceRecords><HealthCheckId>hc-1</HealthCheckId></ResourceRecordSet></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>"#)
     }
 
     @Test func readsRecordSetsNotingFeaturesItDoesNotModel() throws {

@@ -57,12 +57,16 @@ public struct ContainerCredentialProvider: CredentialProvider {
             } catch let error as HTTPTransportError where error.isRetryable {
                 failure = error.detail
             }
-            guard attempt < 3 else {
+            guard Self.retryPolicy.allows(retry: attempt) else {
                 throw HookError(.unreachable, "the container credentials endpoint did not answer (\(failure), \(attempt) tries)")
             }
-            try await time.sleep(for: .milliseconds(200 << attempt))
+            try await time.sleep(for: Self.retryPolicy.delay(beforeRetry: attempt))
         }
     }
+
+    /// Three attempts, 400 ms then 800 ms apart: the agent runs on this host, so a few quick
+    /// tries tell a restarting agent from a missing one.
+    static let retryPolicy = RetryPolicy.withoutJitter(baseDelay: .milliseconds(400), maximumDelay: .seconds(2), maximumRetries: 2)
 
     private func authorizationToken() throws(HookError) -> String? {
         var token: String?

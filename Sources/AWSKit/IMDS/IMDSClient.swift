@@ -57,11 +57,11 @@ public actor IMDSClient: InstanceMetadata {
             } catch let error as HTTPTransportError where error.isRetryable {
                 failure = error.detail
             }
-            guard attempt < configuration.attempts else {
+            guard configuration.retryPolicy.allows(retry: attempt) else {
                 throw HookError(.unreachable,
                                 "could not read instance metadata '\(path)' from \(configuration.endpoint) (\(failure), \(attempt) tries). Off EC2, give --set-identifier and --address and credentials explicitly; in a container on EC2 the metadata hop limit must be at least 2")
             }
-            try await time.sleep(for: .milliseconds(100 << attempt))
+            try await time.sleep(for: configuration.retryPolicy.delay(beforeRetry: attempt))
         }
     }
 
@@ -115,7 +115,7 @@ public actor IMDSClient: InstanceMetadata {
             } catch let error as HTTPTransportError where error.isRetryable {
                 failure = error.detail
             }
-            guard attempt < configuration.attempts else {
+            guard configuration.retryPolicy.allows(retry: attempt) else {
                 if configuration.allowsV1 {
                     logger.info("IMDS gave no session token (\(failure)); using IMDSv1 as --imds-v1 allows")
                     return nil
@@ -123,7 +123,7 @@ public actor IMDSClient: InstanceMetadata {
                 throw HookError(.unreachable,
                                 "IMDS at \(configuration.endpoint) gave no session token (\(failure), \(attempt) tries). Off EC2, give --set-identifier and --address and credentials explicitly; in a container on EC2 the metadata hop limit must be at least 2")
             }
-            try await time.sleep(for: .milliseconds(100 << attempt))
+            try await time.sleep(for: configuration.retryPolicy.delay(beforeRetry: attempt))
         }
     }
 }

@@ -11,6 +11,11 @@ public struct IMDSConfiguration: Sendable {
     public var tokenLifetimeSeconds: Int
     /// Attempts for one read when IMDS answers 503 or not at all.
     public var attempts: Int
+    /// The backoff between attempts: 200 ms, then doubling up to 2 s, `attempts` in all. IMDS
+    /// belongs to this instance alone, so there is no fleet of callers to spread out by jitter.
+    public var retryPolicy: RetryPolicy {
+        .withoutJitter(baseDelay: .milliseconds(200), maximumDelay: .seconds(2), maximumRetries: max(0, attempts - 1))
+    }
     /// Limits on each attempt. IMDS is local: when it does not answer in a second or two, it
     /// will not (a hop limit of 1 drops the answers to a container, for example).
     public var timeouts: HTTPTimeouts

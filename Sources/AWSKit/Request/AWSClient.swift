@@ -46,7 +46,7 @@ public struct AWSClient: Sendable {
             guard remaining > .zero else {
                 if let lastFailure { throw exhausted(lastFailure, operation: operation, service: service, attempts: retry) }
                 throw HookError(.unreachable,
-                                "no time left for \(operation.name) to \(service.displayName): the \(Int(deadline.budget.seconds)) s deadline has passed (raise --deadline)")
+                                "no time left for \(operation.name) to \(service.displayName): the \(deadline.budget.wholeSecondsText) deadline has passed (raise --deadline)")
             }
             let failure: Failure
             do {
@@ -87,14 +87,14 @@ public struct AWSClient: Sendable {
             }
 
             lastFailure = failure
-            if let limit = retryPolicy.maximumRetries, retry >= limit {
+            if !retryPolicy.allows(retry: retry + 1) {
                 throw exhausted(failure, operation: operation, service: service, attempts: retry + 1)
             }
             retry += 1
             // Keep trying until the deadline itself: a long random backoff is cut to the time left.
             let left = deadline.remaining(time)
             let delay = min(retryPolicy.delay(beforeRetry: retry), left)
-            logger.notice("\(service.displayName) \(operation.name): \(failure.text); retrying in \(Self.format(delay)) (retry \(retry), \(Int(left.seconds)) s of the deadline left)")
+            logger.notice("\(service.displayName) \(operation.name): \(failure.text); retrying in \(delay.preciseText) (retry \(retry), \(left.wholeSecondsText) of the deadline left)")
             try await time.sleep(for: delay)
         }
     }
@@ -171,10 +171,5 @@ public struct AWSClient: Sendable {
         }
         return HookError(.unreachable,
                          "could not complete \(operation.name) with \(service.displayName) at \(service.endpoint) within the \(budget) s deadline, over \(attempts) \(attempts == 1 ? "try" : "tries") (last: \(failure.text)). Check the network, proxy settings and AWS_ENDPOINT_URL*")
-    }
-
-    static func format(_ duration: Duration) -> String {
-        let milliseconds = duration.wholeMilliseconds
-        return milliseconds < 1000 ? "\(milliseconds) ms" : "\(Double(milliseconds / 100) / 10) s"
     }
 }

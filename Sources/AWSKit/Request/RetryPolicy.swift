@@ -6,7 +6,7 @@ public struct RetryPolicy: Sendable {
     public var baseDelay: Duration
     /// No single sleep is longer than this.
     public var maximumDelay: Duration
-    /// A number in [0, 1); injectable so tests are deterministic.
+    /// A number in [0, 1) (1 for no jitter); injectable so tests are deterministic.
     public var random: @Sendable () -> Double
     /// At most this many retries (nil: until the deadline); 0 for callers that poll anyway.
     public var maximumRetries: Int?
@@ -18,6 +18,18 @@ public struct RetryPolicy: Sendable {
         self.maximumDelay = maximumDelay
         self.maximumRetries = maximumRetries
         self.random = random
+    }
+
+    /// Backoff without jitter: before retry n, exactly min(cap, base × 2ⁿ⁻¹). For an endpoint
+    /// that only this machine calls (IMDS, the container credentials agent), where there is no
+    /// fleet of callers to spread out.
+    public static func withoutJitter(baseDelay: Duration, maximumDelay: Duration, maximumRetries: Int) -> RetryPolicy {
+        RetryPolicy(baseDelay: baseDelay, maximumDelay: maximumDelay, maximumRetries: maximumRetries, random: { 1 })
+    }
+
+    /// Whether retry number `retry` (1 for the first retry) may be made.
+    public func allows(retry: Int) -> Bool {
+        maximumRetries.map { retry <= $0 } ?? true
     }
 
     /// The sleep before retry number `retry` (1 for the first retry).

@@ -28,8 +28,8 @@ public struct EC2Client: InstanceStateLookup {
 
     /// Each nextToken must be new and the pages of a batch at most `maximumPagesPerBatch`; only
     /// the ids asked for are kept.
-    public func states(of instanceIds: [String]) async throws -> [String: String] {
-        var states: [String: String] = [:]
+    public func states(of instanceIds: [String]) async throws -> [String: InstanceState] {
+        var states: [String: InstanceState] = [:]
         let unique = Array(Set(instanceIds)).sorted()
         var start = 0
         while start < unique.count {
@@ -50,7 +50,7 @@ public struct EC2Client: InstanceStateLookup {
                 if let nextToken { parameters.append(("NextToken", nextToken)) }
                 let root = try await aws.send(.query(action: "DescribeInstances", version: Self.version, parameters: parameters),
                                               to: service)
-                for (id, state) in Self.instanceStates(in: root) where wanted.contains(id) { states[id] = state }
+                for (id, state) in Self.instanceStates(in: root) where wanted.contains(id) { states[id] = InstanceState(rawValue: state) }
                 nextToken = root.childText("nextToken").flatMap { $0.isEmpty ? nil : $0 }
                 if let token = nextToken, !seenTokens.insert(token).inserted {
                     throw Self.brokenPaging("the same nextToken twice")

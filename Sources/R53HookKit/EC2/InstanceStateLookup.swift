@@ -3,7 +3,7 @@
 public protocol InstanceStateLookup: Sendable {
     /// The region whose instances this lookup sees.
     var region: String { get }
-    /// The state name (`pending`, `running`, `stopped`, `shutting-down`, `terminated`, ...) of
+    /// The state (`pending`, `running`, `stopped`, `shutting-down`, `terminated`, ...) of
     /// each instance EC2 still knows; an id missing from the answer is gone.
-    func states(of instanceIds: [String]) async throws -> [String: String]
+    func states(of instanceIds: [String]) async throws -> [String: InstanceState]
 }

@@ -1,4 +1,4 @@
-/// Runs an operator's command; a seam so `cycle` (and later `lock`) can be tested without processes.
+/// Runs an operator's command; a seam so `cycle` and `lock` can be tested without processes.
 public protocol CommandRunner: Sendable {
     /// Runs the command with this process's standard input, output and error, forwarding
     /// SIGINT, SIGTERM and SIGHUP to it (to its whole process group), and returns its exit

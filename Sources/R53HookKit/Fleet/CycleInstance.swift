@@ -15,19 +15,22 @@ public struct CycleInstance: Sendable {
         self.runner = runner
     }
 
+    /// `--dry-run`: what the cycle would do (leave, run the command, rejoin), changing nothing.
+    public func plan(_ settings: HookSettings, command: [String]) async throws -> DryRunPlan {
+        var plan = try await LeaveFleet(context: context).run(settings, strictQuorum: true).plan
+        plan.steps.append(.run(command: command))
+        return plan
+    }
+
     /// Runs the cycle and returns the command's exit status.
     public func run(_ settings: HookSettings, command: [String]) async throws -> Int32 {
         guard !command.isEmpty else {
             throw HookError(.usage, "cycle needs a command after --, e.g. r53hook cycle ... -- systemctl restart myapp")
         }
-        let leaving = try await LeaveFleet(context: context).run(settings, strictQuorum: true)
-        if settings.dryRun {
-            var steps = leaving.plan
-            if case .planned(let plan) = leaving.record { steps.append(plan.text) }
-            steps.append("run \(command.joined(separator: " ")), then rejoin when it succeeds")
-            for step in steps { context.logger.info("dry run: \(step)") }
-            return 0
+        guard !settings.dryRun else {
+            throw HookError(.internal, "cycle --dry-run is planned by CycleInstance.plan, not run")
         }
+        _ = try await LeaveFleet(context: context).run(settings, strictQuorum: true)
         context.logger.info("out of the fleet; running: \(command.joined(separator: " "))")
         let status = try await runner.run(command)
         guard status == 0 || settings.rejoinsOnFailure else {

@@ -13,8 +13,8 @@ public struct JoinFleet: Sendable {
         /// How long the load balancer took to report the instance healthy, when one is configured
         /// and start waited.
         public var healthyAfter: Duration?
-        /// `--dry-run`: what would be done, in words.
-        public var plan: [String] = []
+        /// `--dry-run`: what would be done.
+        public var plan = DryRunPlan()
     }
 
     private let context: FleetContext
@@ -37,9 +37,9 @@ public struct JoinFleet: Sendable {
             if settings.record != nil { try await context.joinRecordSet.check(settings) }
             let instanceId = try await context.identity.instanceId()
             if settings.dryRun {
-                outcome.plan.append("register \(instanceId) with \(loadBalancer)")
+                outcome.plan.steps.append(.register(instanceId: instanceId, loadBalancer: "\(loadBalancer)"))
                 if settings.waitsForSync {
-                    outcome.plan.append("wait until \(loadBalancer) reports it healthy (up to \(Int(settings.healthyTimeout.seconds)) s)")
+                    outcome.plan.steps.append(.waitHealthy(loadBalancer: "\(loadBalancer)", upTo: settings.healthyTimeout))
                 }
             } else {
                 try await loadBalancer.register(instanceId: instanceId)
@@ -52,6 +52,7 @@ public struct JoinFleet: Sendable {
         }
         if settings.record != nil {
             outcome.record = try await context.joinRecordSet.run(settings).outcome
+            if case .planned(let plan) = outcome.record { outcome.plan.steps.append(.records(plan)) }
         }
         return outcome
     }

@@ -12,8 +12,8 @@ public struct LeaveFleet: Sendable {
         public var loadBalancerDrained: Duration?
         /// Whether the instance left without the quorum (stop with --on-no-quorum proceed).
         public var leftWithoutQuorum = false
-        /// `--dry-run`: what would be done, in words.
-        public var plan: [String] = []
+        /// `--dry-run`: what would be done.
+        public var plan = DryRunPlan()
     }
 
     private let context: FleetContext
@@ -36,10 +36,11 @@ public struct LeaveFleet: Sendable {
 
         if settings.dryRun {
             if let loadBalancer, let instanceId {
-                outcome.plan.append("deregister \(instanceId) from \(loadBalancer) and wait while it drains")
+                outcome.plan.steps.append(.deregister(instanceId: instanceId, loadBalancer: "\(loadBalancer)"))
             }
             if settings.record != nil, case .planned(let plan) = try await context.leaveRecordSet.delete(settings) {
                 outcome.record = .planned(plan)
+                outcome.plan.steps.append(.records(plan))
             }
             return outcome
         }
@@ -98,9 +99,9 @@ public struct LeaveFleet: Sendable {
                 if try await !gate.waitForQuorum(checks, interval: settings.quorumInterval, timeout: settings.quorumTimeout) {
                     if strictQuorum || settings.onNoQuorum == .fail {
                         throw HookError(.temporary,
-                                        "leaving would take the fleet below its quorum and it did not recover within \(Int(settings.quorumTimeout.seconds)) s; nothing was changed")
+                                        "leaving would take the fleet below its quorum and it did not recover within \(settings.quorumTimeout.wholeSecondsText); nothing was changed")
                     }
-                    context.logger.warning("LEAVING WITHOUT QUORUM: the fleet stays below its quorum after \(Int(settings.quorumTimeout.seconds)) s and this machine is stopping anyway (--on-no-quorum proceed); an instance that stays registered while it dies would be worse")
+                    context.logger.warning("LEAVING WITHOUT QUORUM: the fleet stays below its quorum after \(settings.quorumTimeout.wholeSecondsText) and this machine is stopping anyway (--on-no-quorum proceed); an instance that stays registered while it dies would be worse")
                     calls.leftWithoutQuorum = true
                 }
             }
@@ -122,12 +123,10 @@ public struct LeaveFleet: Sendable {
         let store = LockStore(route53: context.route53, time: context.time, zone: zone, lockName: Self.quorumLockName(settings))
         let owner = try await context.identity.setIdentifier(settings)
         let lock = FleetLock(store: store, time: context.time, logger: context.logger)
-        do {
-            return try await lock.withLock(owner: owner, lease: .seconds(30), waiting: .upTo(settings.quorumTimeout + .seconds(60)),
-                                           purpose: "checking the quorum and leaving", checkAndLeave)
-        } catch let lost as FleetLock.LockLost {
-            throw HookError(.temporary, "lost the quorum lock while leaving (\(lost.reason)); the fleet may briefly dip below its quorum")
-        }
+        return try await lock.withLock(owner: owner, lease: .seconds(30), waiting: .upTo(settings.quorumTimeout + .seconds(60)),
+                                       purpose: "checking the quorum and leaving", ifLost: { lost in
+            HookError(.temporary, "lost the quorum lock while leaving (\(lost.reason)); the fleet may briefly dip below its quorum")
+        }, checkAndLeave)
     }
 
     /// One lock per record or load balancer: leavers of the same fleet take turns.
@@ -155,7 +154,7 @@ public struct LeaveFleet: Sendable {
             return nil
         }
         try await loadBalancer.deregister(instanceId: instanceId)
-        context.logger.info("deregistered \(instanceId) from \(loadBalancer); it drains for up to \(Int(drainTime.seconds)) s")
+        context.logger.info("deregistered \(instanceId) from \(loadBalancer); it drains for up to \(drainTime.wholeSecondsText)")
         return drainTime
     }
 

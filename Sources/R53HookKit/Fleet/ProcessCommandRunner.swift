@@ -72,7 +72,7 @@ public struct ProcessCommandRunner: CommandRunner {
                     if !left.isEmpty {
                         if terminatedAt != nil || leftovers == .terminate {
                             if terminatedAt == nil {
-                                logger.warning("\(program) exited with \(left.count) process(es) it started still running (pids \(Self.list(left))): terminating them, SIGKILL after \(Self.describe(grace))")
+                                logger.warning("\(program) exited with \(left.count) process(es) it started still running (pids \(Self.list(left))): terminating them, SIGKILL after \(grace.preciseText)")
                             }
                             let survivors = group.fence(grace: grace, terminatedAt: terminatedAt)
                             if !survivors.isEmpty {
@@ -91,7 +91,7 @@ public struct ProcessCommandRunner: CommandRunner {
             }
         } onCancel: {
             fence.terminate(group, grace: grace) {
-                logger.warning("terminating \(program) (process group \(pid)): SIGTERM, then SIGKILL after \(Self.describe(grace))")
+                logger.warning("terminating \(program) (process group \(pid)): SIGTERM, then SIGKILL after \(grace.preciseText)")
             }
         }
     }
@@ -146,10 +146,6 @@ public struct ProcessCommandRunner: CommandRunner {
         defer { for pointer in argv { free(pointer) } }
         var environment = ChildEnvironment.current(passingAWSCredentials: passesAWSCredentials)
         return posix_spawnp(&pid, arguments[0], &actions, &attributes, &argv, &environment)
-    }
-
-    private static func describe(_ grace: Duration) -> String {
-        grace.wholeMilliseconds < 10_000 ? "\(grace.wholeMilliseconds) ms" : "\(Int(grace.seconds)) s"
     }
 
     private static func name(ofSignal number: Int32) -> String {

@@ -24,17 +24,17 @@ public struct LoadBalancerWaiter: Sendable {
             let member = try await membership.member(instanceId: instanceId)
             let waited = time.monotonicNow - started
             if member?.isHealthy == true {
-                logger.info("\(membership) reports \(instanceId) healthy after \(Int(waited.seconds)) s")
+                logger.info("\(membership) reports \(instanceId) healthy after \(waited.wholeSecondsText)")
                 return waited
             }
             let state = member.map { "\($0.health.rawValue): \($0.detail)" } ?? "not registered"
             guard waited < timeout else {
                 throw HookError(.temporary,
-                                "\(membership) did not report \(instanceId) healthy within \(Int(timeout.seconds)) s (last: \(state)); it stays registered. Check the load balancer's health check, or raise --healthy-timeout")
+                                "\(membership) did not report \(instanceId) healthy within \(timeout.wholeSecondsText) (last: \(state)); it stays registered. Check the load balancer's health check, or raise --healthy-timeout")
             }
             if time.monotonicNow - lastReport >= .seconds(10) || waited == .zero {
                 lastReport = time.monotonicNow
-                logger.info("waiting for \(membership) to report \(instanceId) healthy (\(state), \(Int(waited.seconds)) s)")
+                logger.info("waiting for \(membership) to report \(instanceId) healthy (\(state), \(waited.wholeSecondsText))")
             }
             // The last pause is cut to the timeout, so the last look is at the timeout itself.
             try await time.sleep(for: min(pollInterval, timeout - waited))
@@ -51,16 +51,16 @@ public struct LoadBalancerWaiter: Sendable {
             let member = try await membership.member(instanceId: instanceId)
             let waited = time.monotonicNow - started
             guard let member, member.health == .draining || member.health == .healthy else {
-                logger.info("\(membership) finished draining \(instanceId) after \(Int(waited.seconds)) s")
+                logger.info("\(membership) finished draining \(instanceId) after \(waited.wholeSecondsText)")
                 return waited
             }
             guard waited < bound else {
-                logger.warning("\(membership) still reports \(instanceId) \(member.detail) after \(Int(waited.seconds)) s, past its own draining time; going on")
+                logger.warning("\(membership) still reports \(instanceId) \(member.detail) after \(waited.wholeSecondsText), past its own draining time; going on")
                 return waited
             }
             if time.monotonicNow - lastReport >= .seconds(10) || waited == .zero {
                 lastReport = time.monotonicNow
-                logger.info("\(membership) is draining \(instanceId): \(member.detail) (\(Int(waited.seconds)) s of at most \(Int(bound.seconds)) s)")
+                logger.info("\(membership) is draining \(instanceId): \(member.detail) (\(waited.wholeSecondsText) of at most \(bound.wholeSecondsText))")
             }
             try await time.sleep(for: min(pollInterval, bound - waited))
         }

@@ -39,7 +39,7 @@ public struct TargetGroup: LoadBalancerMembership {
     public func member(instanceId: String) async throws -> FleetMember? {
         let root = try await call("DescribeTargetHealth", [("TargetGroupArn", arn)] + target(instanceId))
         let member = descriptions(root).compactMap { Self.member(from: $0) }.first { $0.id == instanceId }
-        return member?.health == .unused && member?.detail.contains("NotRegistered") == true ? nil : member
+        return member?.health == .unused && member?.reason == Self.notRegistered ? nil : member
     }
 
     public func drainTimeout() async throws -> Duration {
@@ -48,6 +48,9 @@ public struct TargetGroup: LoadBalancerMembership {
         let delay = attributes.first { $0.childText("Key") == "deregistration_delay.timeout_seconds" }?.childText("Value")
         return .seconds(Int(delay ?? "") ?? 300)
     }
+
+    /// The reason code of a target that is not in the group at all (state `unused`).
+    static let notRegistered = "Target.NotRegistered"
 
     /// ELBv2 states: initial, healthy, unhealthy, unhealthy.draining, draining, unused, unavailable.
     static func member(from element: XMLElement) -> FleetMember? {
@@ -62,7 +65,8 @@ public struct TargetGroup: LoadBalancerMembership {
         case "unused": health = .unused
         default: health = .unhealthy
         }
-        return FleetMember(id: id, health: health, detail: reason.isEmpty ? state : "\(state) (\(reason))")
+        return FleetMember(id: id, health: health, detail: reason.isEmpty ? state : "\(state) (\(reason))",
+                           reason: reason.isEmpty ? nil : reason)
     }
 
     private func target(_ instanceId: String) -> [(String, String)] {

@@ -49,6 +49,19 @@ public struct FleetLock: Sendable {
         }
     }
 
+    /// `withLock`, with a lost lock told in the caller's terms: `ifLost` turns `LockLost` into
+    /// the error the command reports (always a temporary one, exit 75, in r53hook's commands).
+    /// Every other error of the body or of acquiring passes through unchanged.
+    public func withLock<Value: Sendable>(owner: String, lease: Duration, waiting: Waiting, purpose: String,
+                                          ifLost: (LockLost) -> HookError,
+                                          _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        do {
+            return try await withLock(owner: owner, lease: lease, waiting: waiting, purpose: purpose, body)
+        } catch let lost as LockLost {
+            throw ifLost(lost)
+        }
+    }
+
     /// The lock was lost while its body ran.
     public struct LockLost: Error, Sendable {
         /// Why.
@@ -57,103 +70,41 @@ public struct FleetLock: Sendable {
         public let ended: Result<String, any Error>?
     }
 
-    /// Polls until the lock is ours; returns the record as written. Every path round the loop
-    /// either returns, throws, or sleeps through `pace`, which keeps to --wait-timeout: no
-    /// answer of Route 53's, however odd, makes it ask again at once.
+    /// Polls until the lock is ours; returns the record as written. The driver of
+    /// `LockAcquisition`: it does the calls and the sleeps the machine decides, and nothing else.
     func acquire(_ mine: LockRecord, waiting: Waiting) async throws -> ResourceRecordSet {
-        let started = time.monotonicNow
-        let ownLease = Duration.seconds(mine.leaseSeconds)
-        var observed: (value: [String], since: Duration)?
-        var lastReport = started
-        var failures = 0
-        var vanished = 0
+        var machine = LockAcquisition(mine: mine, ownRecord: store.record(mine), recordName: store.recordName, waiting: waiting,
+                                      started: time.monotonicNow)
+        var observation = try await poll(mine)
         while true {
-            let polled: (created: Bool, current: ResourceRecordSet?)
-            do {
-                let created = try await store.create(mine)
-                polled = (created, created ? nil : try await store.current())
-                failures = 0
-            } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
-                // Throttled or unreachable: ask less often, not more (up to once a lease).
-                failures += 1
-                if waiting == .noWait {
-                    throw HookError(.temporary, "lock \(store.recordName) could not be taken (\(error.message)); not waiting (--no-wait)", underlying: error)
-                }
-                let pause = min(pollInterval(lease: ownLease) * (1 << min(failures, 5)), ownLease)
-                logger.notice("lock \(store.recordName): \(error.message); polling again in \(Int(pause.seconds)) s")
-                try await pace(pause, since: started, waiting: waiting) { limit in
-                    HookError(.temporary, "lock \(store.recordName) could not be taken within \(Int(limit.seconds)) s (--wait-timeout); last: \(error.message)", underlying: error)
-                }
-                continue
-            }
-            if polled.created { return store.record(mine) }
-            guard let current = polled.current else {
-                // CREATE found a record but the read finds none: released in between, most
-                // likely. Try again, but paced and within the limit like any other poll: an
-                // endpoint that keeps answering this way must not make us spin.
-                vanished += 1
-                if waiting == .noWait && vanished > 1 {
-                    throw HookError(.temporary, "lock \(store.recordName) is refused as held, yet no lock record reads back; not waiting (--no-wait)")
-                }
-                if vanished == 1 || time.monotonicNow - lastReport >= .seconds(30) {
-                    lastReport = time.monotonicNow
-                    logger.notice("lock \(store.recordName) was refused as held, but no lock record reads back (released meanwhile?); trying again")
-                }
-                try await pace(pollInterval(lease: ownLease), since: started, waiting: waiting) { limit in
-                    HookError(.temporary, "lock \(store.recordName) could not be taken within \(Int(limit.seconds)) s (--wait-timeout): Route 53 refused it as held \(vanished) times, yet no lock record read back")
-                }
-                continue
-            }
-            vanished = 0
-            let holder = current.values.first.flatMap(LockRecord.init(txtValue:))
-            if holder?.token == mine.token { return current }  // an earlier CREATE of ours went through
-            let who = holder.map { "\($0.owner) (renewal \($0.sequence))" } ?? "an unknown value \(current.values.first ?? "")"
-            if waiting == .noWait {
-                throw HookError(.temporary, "lock \(store.recordName) is held by \(who); not waiting (--no-wait)")
-            }
-            let now = time.monotonicNow
-            // The holder's own lease, measured on this machine's clock, decides when it is stale.
-            let staleAfter = Duration.seconds(holder?.leaseSeconds ?? mine.leaseSeconds)
-            if let seen = observed, seen.value == current.values, now - seen.since >= staleAfter {
-                logger.warning("lock \(store.recordName) held by \(who) has not changed for \(Int((now - seen.since).seconds)) s, a full lease: taking it over")
+            let (decision, notes) = machine.next(observation, now: time.monotonicNow, jitter: random())
+            for note in notes { logger.log(level: note.level, "\(note.message)") }
+            switch decision {
+            case .acquired(let record):
+                return record
+            case .giveUp(let error):
+                throw error
+            case .wait(let pause):
+                try await time.sleep(for: pause)
+                observation = try await poll(mine)
+            case .takeOver(let stale):
                 do {
-                    if try await store.replace(current, with: mine) { return store.record(mine) }
-                    logger.notice("lock \(store.recordName): another waiter took it over first; waiting again")
+                    observation = try await store.replace(stale, with: mine) ? .tookOver : .takeOverRefused
                 } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
-                    logger.notice("lock \(store.recordName): taking over failed (\(error.message)); polling again")
+                    observation = .takeOverFailed(error)
                 }
-                observed = nil
-            } else if observed?.value != current.values {
-                observed = (current.values, now)
-            }
-            if now - lastReport >= .seconds(30) || now == started || lastReport == started && now - started >= .seconds(5) {
-                lastReport = now
-                logger.info("waiting for lock \(store.recordName), held by \(who)")
-            }
-            try await pace(pollInterval(lease: staleAfter), since: started, waiting: waiting) { limit in
-                HookError(.temporary, "lock \(store.recordName) is still held by \(who) after \(Int(limit.seconds)) s (--wait-timeout)")
             }
         }
     }
 
-    /// Sleeps before the next poll, cut to what is left of --wait-timeout; once that has passed,
-    /// throws what `givingUp` makes of the limit instead.
-    private func pace(_ pause: Duration, since started: Duration, waiting: Waiting,
-                      givingUp: (Duration) -> HookError) async throws {
-        var pause = pause
-        if case .upTo(let limit?) = waiting {
-            let elapsed = time.monotonicNow - started
-            if elapsed >= limit { throw givingUp(limit) }
-            pause = min(pause, limit - elapsed)
+    /// One poll: CREATE, and when it is refused as held, read who holds the lock.
+    private func poll(_ mine: LockRecord) async throws -> LockAcquisition.Observation {
+        do {
+            if try await store.create(mine) { return .created }
+            return try await store.current().map { .held($0) } ?? .vanished
+        } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
+            return .failed(error)
         }
-        try await time.sleep(for: pause)
-    }
-
-    /// A third of the lease, between 1 and 5 s, with ±50% jitter so waiters spread out: a few
-    /// waiters stay well under Route 53's 5 requests/s.
-    func pollInterval(lease: Duration) -> Duration {
-        let base = min(max(lease.seconds / 3, 1), 5)
-        return .milliseconds(Int64(base * (0.5 + random()) * 1000))
     }
 
     private func release(_ last: ResourceRecordSet, token: String) async {

@@ -76,7 +76,7 @@ actor Renewal {
         while true {
             let now = time.monotonicNow
             if now - lastSuccess >= fence {
-                return "no renewal succeeded for \(Int((now - lastSuccess).seconds)) s, 2/3 of the \(Int(lease.seconds)) s lease"
+                return "no renewal succeeded for \((now - lastSuccess).wholeSecondsText), 2/3 of the \(lease.wholeSecondsText) lease"
             }
             let wake = min(nextAttempt, lastSuccess + fence)
             if wake > now {

@@ -21,8 +21,11 @@ public struct LockRecord: Sendable, Equatable {
 
     /// The TXT record value, quoted as Route 53 wants it.
     public var txtValue: String {
-        "\"r53hook-lock owner=\(owner) token=\(token) lease=\(leaseSeconds) seq=\(sequence)\""
+        TaggedTXTValue.encode(tag: Self.tag, [("owner", owner), ("token", token), ("lease", String(leaseSeconds)), ("seq", String(sequence))])
     }
+
+    /// The tag that starts every lock value.
+    static let tag = "r53hook-lock"
 
     /// The leases r53hook writes: `lock --lease` allows 3 to 3600 s, `role` and `sweep` use 30.
     /// A waiter trusts the holder's lease to decide when it is stale, so a value read from
@@ -41,21 +44,14 @@ public struct LockRecord: Sendable, Equatable {
     }
 
     /// Reads a TXT value; nil when it is not an r53hook lock. The value may have been written
-    /// by any machine: each field is checked (owner and token as `MemberIdentifier`s, the token at most 64 characters, lease and
-    /// count in range, no field twice), and anything else is an unknown value, which waiters
-    /// treat as held by a stranger with their own lease.
+    /// by any machine: the layout is `TaggedTXTValue`'s (one quoted string, printable ASCII,
+    /// no field twice), then each field is checked (owner and token as `MemberIdentifier`s,
+    /// the token at most 64 characters, lease and count in range), and anything else is an
+    /// unknown value, which waiters treat as held by a stranger with their own lease.
     public init?(txtValue: String) {
-        var text = txtValue
-        if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 { text = String(text.dropFirst().dropLast()) }
-        let words = text.split(separator: " ")
-        guard words.first == "r53hook-lock" else { return nil }
-        var fields: [String: Substring] = [:]
-        for word in words.dropFirst() {
-            let parts = word.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, fields.updateValue(parts[1], forKey: String(parts[0])) == nil else { return nil }
-        }
-        guard let owner = fields["owner"].map(String.init), MemberIdentifier.problem(with: owner) == nil,
-              let token = fields["token"], token.utf8.count <= 64, MemberIdentifier.problem(with: String(token)) == nil,
+        guard case .fields(let fields) = TaggedTXTValue.read(txtValue, tag: Self.tag, knownKeys: ["owner", "token", "lease", "seq"]),
+              let owner = fields["owner"], MemberIdentifier.problem(with: owner) == nil,
+              let token = fields["token"], token.utf8.count <= 64, MemberIdentifier.problem(with: token) == nil,
               let lease = fields["lease"].flatMap(Self.number), Self.leaseRange.contains(lease)
         else { return nil }
         var sequence = 0
@@ -63,11 +59,11 @@ public struct LockRecord: Sendable, Equatable {
             guard let value = Self.number(text), Self.sequenceRange.contains(value) else { return nil }
             sequence = value
         }
-        self.init(owner: owner, token: String(token), leaseSeconds: lease, sequence: sequence)
+        self.init(owner: owner, token: token, leaseSeconds: lease, sequence: sequence)
     }
 
     /// Digits only: `Int()` would also take a sign.
-    private static func number(_ text: Substring) -> Int? {
+    private static func number(_ text: String) -> Int? {
         guard (1...12).contains(text.utf8.count), text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
         return Int(text)
     }

@@ -19,16 +19,15 @@ public struct RunUnderLock: Sendable {
 
     /// Acquires, runs the command while renewing, releases; returns the command's status.
     public func run(owner: String, lease: Duration, waiting: Waiting, command: [String]) async throws -> Int32 {
-        do {
-            let runner = self.runner
-            return try await lock.withLock(owner: owner, lease: lease, waiting: waiting,
-                                           purpose: "running: \(command.joined(separator: " "))") {
-                try await runner.run(command)
-            }
-        } catch let lost as FleetLock.LockLost {
+        let runner = self.runner
+        let recordName = lock.store.recordName
+        return try await lock.withLock(owner: owner, lease: lease, waiting: waiting,
+                                       purpose: "running: \(command.joined(separator: " "))", ifLost: { lost in
             let status = (try? lost.ended?.get()).map { "exit \($0)" } ?? "no exit status"
-            throw HookError(.temporary,
-                            "lost lock \(lock.store.recordName): \(lost.reason); the command was terminated (\(status)) so that it never runs beside another holder's")
+            return HookError(.temporary,
+                             "lost lock \(recordName): \(lost.reason); the command was terminated (\(status)) so that it never runs beside another holder's")
+        }) {
+            try await runner.run(command)
         }
     }
 }

@@ -41,20 +41,16 @@ public struct ChangeWaiter: Sendable {
             try await time.sleep(for: min(Self.interval(beforePoll: poll), deadline.remaining(time)))
             guard deadline.remaining(time) > .zero else {
                 throw HookError(.temporary,
-                                "change \(change.id) is still \(status.rawValue) after \(Int((time.monotonicNow - started).seconds)) s and the \(Int(deadline.budget.seconds)) s deadline is up; Route 53 normally applies changes within 60 s (raise --deadline)")
+                                "change \(change.id) is still \(status.rawValue) after \((time.monotonicNow - started).wholeSecondsText) and the \(deadline.budget.wholeSecondsText) deadline is up; Route 53 normally applies changes within 60 s (raise --deadline)")
             }
             status = try await route53.change(id: change.id).status
             if time.monotonicNow - lastReport >= .seconds(10), status != .inSync {
                 lastReport = time.monotonicNow
-                logger.info("waiting for Route 53 to apply change \(change.id) on all name servers (\(status.rawValue), \(Int((time.monotonicNow - started).seconds)) s)")
+                logger.info("waiting for Route 53 to apply change \(change.id) on all name servers (\(status.rawValue), \((time.monotonicNow - started).wholeSecondsText))")
             }
         }
         let waited = time.monotonicNow - started
-        logger.info("change \(change.id) is INSYNC after \(Self.format(waited))")
+        logger.info("change \(change.id) is INSYNC after \(waited.preciseText)")
         return waited
-    }
-
-    static func format(_ duration: Duration) -> String {
-        "\(Double(duration.wholeMilliseconds / 100) / 10) s"
     }
 }

@@ -20,7 +20,7 @@ public struct DrainTimer: Sendable {
     public func drain(ttl: Duration, extra: Duration) async throws {
         let total = ttl + extra
         let end = time.monotonicNow + total
-        logger.info("draining for \(Self.seconds(total)) (TTL \(Self.seconds(ttl)) + \(Self.seconds(extra)) extra) so clients holding the cached address finish")
+        logger.info("draining for \(total.wholeSecondsText) (TTL \(ttl.wholeSecondsText) + \(extra.wholeSecondsText) extra) so clients holding the cached address finish")
         while true {
             let left = end - time.monotonicNow
             guard left > .zero else { break }
@@ -29,13 +29,9 @@ public struct DrainTimer: Sendable {
             try await time.sleep(for: partial > .zero ? partial : min(reportEvery, left))
             let remaining = end - time.monotonicNow
             if remaining > .milliseconds(500) {
-                logger.info("draining: \(Self.seconds(remaining)) left")
+                logger.info("draining: \(remaining.wholeSecondsText) left")
             }
         }
         logger.info("drain complete")
-    }
-
-    static func seconds(_ duration: Duration) -> String {
-        "\(Int(duration.seconds.rounded())) s"
     }
 }

@@ -17,7 +17,7 @@ public struct JoinRecordSet: Sendable {
         /// The record was already exactly as wanted.
         case unchanged
         /// The record was written; the wait is nil with `--no-wait`.
-        case upserted(ChangeInfo, waited: Duration?)
+        case written(ChangeInfo, waited: Duration?)
         /// `--dry-run`: what would be done.
         case planned(WeightedRecordPlan)
     }
@@ -56,7 +56,9 @@ public struct JoinRecordSet: Sendable {
         let instanceId = await identity.instanceIdForMark()
         let availabilityZone = await identity.availabilityZone()
 
-        for _ in 1...3 {
+        return try await CompareAndSwapLoop.run(givingUp: { tries in
+            HookError(.temporary, "the record kept changing while starting (\(tries) tries); is another r53hook running for \(setIdentifier)?")
+        }) { () async throws -> (record: ResourceRecordSet, outcome: Outcome)? in
             let (current, currentMark, oldMark) = try await readAndCheck(record, registry: registry, settings: settings)
 
             var mark = MemberMark(instanceId: instanceId, address: record.values.first ?? "", availabilityZone: availabilityZone,
@@ -74,21 +76,20 @@ public struct JoinRecordSet: Sendable {
             }
             changes += Self.swap(currentMark, for: registry.markRecord(setIdentifier: setIdentifier, mark: mark))
             if settings.dryRun {
-                let waits = settings.waitsForSync ? ["wait until Route 53 reports the change INSYNC (up to the \(Int(settings.deadline.seconds)) s deadline)"] : []
+                let waits = settings.waitsForSync ? ["wait until Route 53 reports the change INSYNC (up to the \(settings.deadline.wholeSecondsText) deadline)"] : []
                 return (record, .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits)))
             }
 
             guard let change = try await registry.apply(changes, comment: "r53hook start \(setIdentifier)",
                                                         action: "register \(record.summary)") else {
                 logger.notice("the record or its mark changed while starting; reading them again")
-                continue
+                return nil
             }
             logger.info("\(current == nil ? "registered" : current == record ? "marked" : "updated") \(record.summary) in \(zone.name) (change \(change.id), \(change.status.rawValue)); registry mark \(registry.registryName)")
-            guard settings.waitsForSync else { return (record, .upserted(change, waited: nil)) }
+            guard settings.waitsForSync else { return (record, .written(change, waited: nil)) }
             let waited = try await waiter.waitUntilInSync(change)
-            return (record, .upserted(change, waited: waited))
+            return (record, .written(change, waited: waited))
         }
-        throw HookError(.temporary, "the record kept changing while starting (3 tries); is another r53hook running for \(setIdentifier)?")
     }
 
     /// Refuses now what `run` would refuse (Route 53's limits, a record without the mark), so

@@ -57,7 +57,9 @@ public struct LeaveRecordSet: Sendable {
         // The records can change between reading and deleting (a start racing this stop); the
         // exact DELETE then fails and nothing changes, so read again and retry.
         var seen: ResourceRecordSet?
-        for _ in 1...3 {
+        return try await CompareAndSwapLoop.run(givingUp: { tries in
+            HookError(.temporary, "the record kept changing while stopping (\(tries) tries); is another r53hook start running for \(setIdentifier)?")
+        }) { () async throws -> Deletion? in
             let current = try await route53.recordSet(zoneId: zone.id, name: dns.recordName, type: type, setIdentifier: setIdentifier)
             let markRecord = try await registry.currentMarkRecord(setIdentifier: setIdentifier)
             if let markRecord, MemberRegistry.mark(of: markRecord) == nil {
@@ -89,17 +91,17 @@ public struct LeaveRecordSet: Sendable {
                 return .notFound
             }
             if settings.dryRun {
-                var waits = ["wait until Route 53 reports the change INSYNC (up to the \(Int(settings.deadline.seconds)) s deadline)"]
+                var waits = ["wait until Route 53 reports the change INSYNC (up to the \(settings.deadline.wholeSecondsText) deadline)"]
                 if let current {
                     let ttl = Duration.seconds(current.ttl ?? 0)
-                    waits.append("drain \(Int((ttl + settings.drainExtra).seconds)) s (the record's TTL \(current.ttl ?? 0) s + \(Int(settings.drainExtra.seconds)) s extra)")
+                    waits.append("drain \((ttl + settings.drainExtra).wholeSecondsText) (the record's TTL \(current.ttl ?? 0) s + \(settings.drainExtra.wholeSecondsText) extra)")
                 }
                 return .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits))
             }
             guard let change = try await registry.apply(changes, comment: "r53hook stop \(setIdentifier)",
                                                         action: "delete \(current?.summary ?? registry.registryName)") else {
                 logger.notice("the record or its mark changed while stopping; reading them again")
-                continue
+                return nil
             }
             guard let current else {
                 logger.info("removed the registry mark of \(setIdentifier), left without its record, from \(registry.registryName); nothing to drain")
@@ -108,7 +110,6 @@ public struct LeaveRecordSet: Sendable {
             logger.info("deleted \(current.summary) and its registry mark from \(zone.name) (change \(change.id), \(change.status.rawValue))")
             return .deleted(current, change: change)
         }
-        throw HookError(.temporary, "the record kept changing while stopping (3 tries); is another r53hook start running for \(setIdentifier)?")
     }
 
     /// Waits until the deletion is INSYNC, then drains the deleted record's TTL plus the margin.

@@ -20,12 +20,16 @@ public struct FleetMember: Sendable, Equatable {
     public let health: Health
     /// The load balancer's own words, for messages.
     public let detail: String
+    /// The load balancer's reason code, where it gives one (ELBv2 `TargetHealth.Reason`, such
+    /// as `Target.NotRegistered`): matched exactly, never found in `detail`.
+    public let reason: String?
 
     /// Creates a member.
-    public init(id: String, health: Health, detail: String = "") {
+    public init(id: String, health: Health, detail: String = "", reason: String? = nil) {
         self.id = id
         self.health = health
         self.detail = detail
+        self.reason = reason
     }
 
     /// Whether it counts towards the quorum.

@@ -32,11 +32,6 @@ public struct QuorumGate: Sendable {
         self.logger = logger
     }
 
-    static func seconds(_ duration: Duration) -> String {
-        let tenths = (duration.wholeMilliseconds + 99) / 100
-        return tenths % 10 == 0 ? "\(tenths / 10) s" : "\(Double(tenths) / 10) s"
-    }
-
     /// True once every check allows this instance to leave; false when `timeout` passes first.
     public func waitForQuorum(_ checks: [Check], interval: Duration, timeout: Duration) async throws -> Bool {
         let started = time.monotonicNow
@@ -53,12 +48,12 @@ public struct QuorumGate: Sendable {
             if blocked.isEmpty { return true }
             let waited = time.monotonicNow - started
             guard waited < timeout else {
-                logger.warning("no quorum after \(Int(waited.seconds)) s: \(blocked.joined(separator: "; "))")
+                logger.warning("no quorum after \(waited.wholeSecondsText): \(blocked.joined(separator: "; "))")
                 return false
             }
             // The last pause is cut to the timeout, so the last check is at the timeout itself.
             let pause = min(interval, timeout - waited)
-            logger.notice("no quorum yet (\(blocked.joined(separator: "; "))); checking again in \(Self.seconds(pause)) (\(Int(waited.seconds)) of \(Int(timeout.seconds)) s)")
+            logger.notice("no quorum yet (\(blocked.joined(separator: "; "))); checking again in \(pause.preciseText) (\(Int(waited.seconds)) of \(timeout.wholeSecondsText))")
             try await time.sleep(for: pause)
         }
     }

@@ -39,11 +39,12 @@ public struct MemberMark: Sendable, Equatable {
 
     /// The TXT record value, quoted as Route 53 wants it.
     public var txtValue: String {
-        var words = [Self.tag, "v=1", "instance=\(instanceId)", "address=\(address)", "az=\(availabilityZone)", "joined=\(joinedAt)"]
-        if let heartbeatAt { words.append("heartbeat=\(heartbeatAt)") }
-        if let role { words.append("role=\(role.rawValue)") }
-        if let group { words.append("group=\(group)") }
-        return "\"" + words.joined(separator: " ") + "\""
+        var fields = [(key: "v", value: "1"), ("instance", instanceId), ("address", address), ("az", availabilityZone),
+                      ("joined", String(joinedAt))]
+        if let heartbeatAt { fields.append(("heartbeat", String(heartbeatAt))) }
+        if let role { fields.append(("role", role.rawValue)) }
+        if let group { fields.append(("group", group)) }
+        return TaggedTXTValue.encode(tag: Self.tag, fields)
     }
 
     /// The time of the last sign of life: the heartbeat, else the join.
@@ -61,7 +62,7 @@ public struct MemberMark: Sendable, Equatable {
     }
 
     /// The fields a mark may hold, each at most once.
-    private static let knownKeys: Set<Substring> = ["v", "instance", "address", "az", "joined", "heartbeat", "role", "group"]
+    private static let knownKeys: Set<String> = ["v", "instance", "address", "az", "joined", "heartbeat", "role", "group"]
 
     /// Reads a TXT value; nil when it is not a valid r53hook mark.
     public init?(txtValue: String) {
@@ -77,16 +78,17 @@ public struct MemberMark: Sendable, Equatable {
     /// skipped if well formed, as a newer r53hook may add fields to v=1 marks as this one did
     /// with heartbeat, role and group.
     public static func read(txtValue: String) -> Reading {
-        var text = Substring(txtValue)
-        if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = text.dropFirst().dropLast() }
-        guard text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).first == Substring(tag) else { return .notAMark }
-        do throws(Invalid) {
-            guard txtValue.hasPrefix("\""), txtValue.hasSuffix("\""), txtValue.utf8.count >= 2 else {
-                throw Invalid("it is not one quoted TXT string")
+        switch TaggedTXTValue.read(txtValue, tag: tag, knownKeys: knownKeys) {
+        case .untagged:
+            return .notAMark
+        case .invalid(let reason):
+            return .invalid(reason: reason)
+        case .fields(let fields):
+            do throws(Invalid) {
+                return .mark(try mark(from: fields))
+            } catch {
+                return .invalid(reason: error.reason)
             }
-            return .mark(try mark(from: try fields(of: text)))
-        } catch {
-            return .invalid(reason: error.reason)
         }
     }
 
@@ -96,26 +98,8 @@ public struct MemberMark: Sendable, Equatable {
         init(_ reason: String) { self.reason = reason }
     }
 
-    /// The `key=value` words after the tag, each key once, in r53hook's character set.
-    private static func fields(of text: Substring) throws(Invalid) -> [Substring: Substring] {
-        if let bad = text.unicodeScalars.first(where: { !(0x20...0x7E).contains($0.value) || $0 == "\"" || $0 == "\\" }) {
-            throw Invalid("it holds \(PrintableText.codePoint(bad)), which r53hook never writes (only printable ASCII without quotes or backslashes)")
-        }
-        guard text.utf8.count <= 255 else { throw Invalid("it is longer than the 255 characters of one TXT string") }
-        var fields: [Substring: Substring] = [:]
-        for word in text.split(separator: " ", omittingEmptySubsequences: false).dropFirst() {
-            let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw Invalid("'\(word)' is not a key=value word") }
-            guard fields.updateValue(parts[1], forKey: parts[0]) == nil else { throw Invalid("\(parts[0])= appears twice") }
-            guard knownKeys.contains(parts[0]) || parts[0].allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
-                throw Invalid("'\(parts[0])' is not a field name")
-            }
-        }
-        return fields
-    }
-
     /// The mark the fields describe, each checked.
-    private static func mark(from fields: [Substring: Substring]) throws(Invalid) -> MemberMark {
+    private static func mark(from fields: [String: String]) throws(Invalid) -> MemberMark {
         guard let version = fields["v"] else { throw Invalid("it has no version (v=1)") }
         guard version == "1" else { throw Invalid("v=\(version) is a mark version this r53hook does not know (it reads v=1): written by a newer r53hook?") }
         guard let instanceId = fields["instance"] else { throw Invalid("it has no instance=") }
@@ -123,7 +107,7 @@ public struct MemberMark: Sendable, Equatable {
             throw Invalid("instance=\(instanceId) is not an instance id (i- and up to 32 lowercase letters and digits) or '-'")
         }
         guard let address = fields["address"] else { throw Invalid("it has no address=") }
-        guard IPAddress(String(address)) != nil else { throw Invalid("address=\(address) is not an IP address") }
+        guard IPAddress(address) != nil else { throw Invalid("address=\(address) is not an IP address") }
         let zone = fields["az"] ?? "-"
         guard zone == "-" || EC2Identifiers.isAvailabilityZone(zone) else {
             throw Invalid("az=\(zone) is not an availability zone (up to 64 lowercase letters, digits and '-') or '-'")
@@ -132,20 +116,20 @@ public struct MemberMark: Sendable, Equatable {
         let joinedAt = try time("joined", joinedText)
         let heartbeatAt = try fields["heartbeat"].map { text throws(Invalid) in try time("heartbeat", text) }
         let role = try fields["role"].map { text throws(Invalid) in
-            guard let role = MemberRole(rawValue: String(text)) else {
+            guard let role = MemberRole(rawValue: text) else {
                 throw Invalid("role=\(text) is not a role (\(MemberRole.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             return role
         }
-        let group = fields["group"].map(String.init)
+        let group = fields["group"]
         if let group, let problem = problem(withGroup: group) { throw Invalid("group=\(group): \(problem)") }
-        return MemberMark(instanceId: String(instanceId), address: String(address), availabilityZone: String(zone),
+        return MemberMark(instanceId: instanceId, address: address, availabilityZone: zone,
                           joinedAt: joinedAt, heartbeatAt: heartbeatAt, role: role, group: group)
     }
 
     /// A time field: plain digits within `UnixTime.plausibleSeconds`.
-    private static func time(_ key: String, _ text: Substring) throws(Invalid) -> Int {
-        if let seconds = UnixTime.plausibleWholeSeconds(text) { return seconds }
+    private static func time(_ key: String, _ text: String) throws(Invalid) -> Int {
+        if let seconds = UnixTime.plausibleWholeSeconds(Substring(text)) { return seconds }
         let range = UnixTime.plausibleSeconds
         let shown = text.utf8.count > 24 ? "\(text.prefix(24))…" : "\(text)"
         throw Invalid("\(key)=\(shown) is not a time in Unix seconds between \(range.lowerBound) (\(UnixTime(seconds: Double(range.lowerBound)).iso8601)) and \(range.upperBound) (\(UnixTime(seconds: Double(range.upperBound)).iso8601))")

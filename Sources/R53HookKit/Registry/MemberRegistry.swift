@@ -134,7 +134,9 @@ extension MemberRegistry {
     /// when it changed in between. It never creates a mark that is not there: a member that
     /// stopped, or was swept, must not come back by a heartbeat.
     public func rewriteMark(setIdentifier: String, _ update: (MemberMark) -> MemberMark) async throws -> (mark: MemberMark, change: ChangeInfo) {
-        for _ in 1...3 {
+        try await CompareAndSwapLoop.run(givingUp: { tries in
+            HookError(.temporary, "the registry mark of \(setIdentifier) kept changing (\(tries) tries); is another r53hook running for it?")
+        }) { () async throws -> (mark: MemberMark, change: ChangeInfo)? in
             guard let record = try await currentMarkRecord(setIdentifier: setIdentifier) else {
                 throw HookError(.configuration,
                                 "\(setIdentifier) is not registered: there is no registry mark for it at \(registryName) in \(zone.name). Run `r53hook start` first (if it was registered, it has stopped or was swept)")
@@ -149,12 +151,9 @@ extension MemberRegistry {
                 throw HookError(.configuration, "\(record.summary) is not an r53hook registry mark; r53hook leaves it alone")
             }
             let new = update(old)
-            if let change = try await apply([RecordChange(.delete, record), RecordChange(.create, markRecord(setIdentifier: setIdentifier, mark: new))],
-                                            comment: "r53hook mark \(setIdentifier)",
-                                            action: "rewrite the registry mark of \(setIdentifier)") {
-                return (new, change)
-            }
+            return try await apply([RecordChange(.delete, record), RecordChange(.create, markRecord(setIdentifier: setIdentifier, mark: new))],
+                                   comment: "r53hook mark \(setIdentifier)",
+                                   action: "rewrite the registry mark of \(setIdentifier)").map { (new, $0) }
         }
-        throw HookError(.temporary, "the registry mark of \(setIdentifier) kept changing (3 tries); is another r53hook running for it?")
     }
 }

@@ -105,12 +105,11 @@ public struct RegistrySweep: Sendable {
                               lockName: LockStore.name(from: "sweep-\(registry.recordName)\(registry.recordType)"))
         let owner = me ?? myInstance ?? "sweeper"
         let lock = FleetLock(store: store, time: time, logger: logger)
-        do {
-            return try await lock.withLock(owner: owner, lease: .seconds(30), waiting: waiting, purpose: "sweeping \(registry.registryName)") {
-                try await self.sweep(registry, isMe: isMe, limits: limits, dryRun: false)
-            }
-        } catch let lost as FleetLock.LockLost {
-            throw HookError(.temporary, "lost the sweep lock (\(lost.reason)); the sweep stopped part way, run it again")
+        return try await lock.withLock(owner: owner, lease: .seconds(30), waiting: waiting, purpose: "sweeping \(registry.registryName)",
+                                       ifLost: { lost in
+            HookError(.temporary, "lost the sweep lock (\(lost.reason)); the sweep stopped part way, run it again")
+        }) {
+            try await self.sweep(registry, isMe: isMe, limits: limits, dryRun: false)
         }
     }
 
@@ -164,7 +163,7 @@ public struct RegistrySweep: Sendable {
             let age = member.lastSeenAge(now: now)
             if judgedIds.contains(member.setIdentifier) {
                 let state = states[member.mark.instanceId]
-                if state == "terminated" {
+                if state == .terminated {
                     dead.append(Verdict(member: member, reason: "instance \(member.mark.instanceId) is terminated"))
                     continue
                 }

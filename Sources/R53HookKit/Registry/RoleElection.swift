@@ -59,32 +59,30 @@ public struct RoleElection: Sendable {
         let lock = FleetLock(store: store, time: time, logger: logger)
         let time = self.time
         let logger = self.logger
-        do {
-            return try await lock.withLock(owner: setIdentifier, lease: .seconds(30), waiting: waiting,
-                                           purpose: "choosing a role in group \(group)") {
-                let snapshot = try await registry.snapshot()
-                let now = Int(time.wallClock.seconds)
-                guard snapshot.members.contains(where: { $0.setIdentifier == setIdentifier }) else {
-                    if let foreign = snapshot.foreign.first(where: { $0.setIdentifier == setIdentifier }) {
-                        throw MemberRegistry.foreignMarkError(foreign.record, reason: foreign.reason)
-                    }
-                    throw HookError(.configuration,
-                                    "\(setIdentifier) is not registered in \(registry.registryName): run `r53hook start` before `r53hook role`")
+        return try await lock.withLock(owner: setIdentifier, lease: .seconds(30), waiting: waiting,
+                                       purpose: "choosing a role in group \(group)", ifLost: { lost in
+            HookError(.temporary, "lost the role lock while choosing (\(lost.reason)); run role again")
+        }) {
+            let snapshot = try await registry.snapshot()
+            let now = Int(time.wallClock.seconds)
+            guard snapshot.members.contains(where: { $0.setIdentifier == setIdentifier }) else {
+                if let foreign = snapshot.foreign.first(where: { $0.setIdentifier == setIdentifier }) {
+                    throw MemberRegistry.foreignMarkError(foreign.record, reason: foreign.reason)
                 }
-                let decision = Self.decide(for: setIdentifier, members: snapshot.members, group: group, servers: servers,
-                                           now: now, expiry: expiry)
-                _ = try await registry.rewriteMark(setIdentifier: setIdentifier) { old in
-                    var new = old
-                    new.role = decision.role
-                    new.group = group
-                    if new.heartbeatAt != nil { new.heartbeatAt = now }
-                    return new
-                }
-                logger.info("\(setIdentifier) is \(decision.role.rawValue) in group \(group) (\(decision.join.count) live server(s) besides it, \(servers) wanted)")
-                return decision
+                throw HookError(.configuration,
+                                "\(setIdentifier) is not registered in \(registry.registryName): run `r53hook start` before `r53hook role`")
             }
-        } catch let lost as FleetLock.LockLost {
-            throw HookError(.temporary, "lost the role lock while choosing (\(lost.reason)); run role again")
+            let decision = Self.decide(for: setIdentifier, members: snapshot.members, group: group, servers: servers,
+                                       now: now, expiry: expiry)
+            _ = try await registry.rewriteMark(setIdentifier: setIdentifier) { old in
+                var new = old
+                new.role = decision.role
+                new.group = group
+                if new.heartbeatAt != nil { new.heartbeatAt = now }
+                return new
+            }
+            logger.info("\(setIdentifier) is \(decision.role.rawValue) in group \(group) (\(decision.join.count) live server(s) besides it, \(servers) wanted)")
+            return decision
         }
     }
 }

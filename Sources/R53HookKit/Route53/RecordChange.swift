@@ -1,13 +1,12 @@
 /// One change of a change batch.
 public struct RecordChange: Sendable, Equatable {
-    /// What to do with the record set.
+    /// What to do with the record set. No UPSERT: it overwrites whatever is there, and every
+    /// batch r53hook sends is a compare-and-swap ([DELETE exact old, CREATE new]).
     public enum Action: String, Sendable, Equatable {
         /// Create; fails when it exists (the compare-and-swap primitive).
         case create = "CREATE"
         /// Delete; every value must match the current record exactly.
         case delete = "DELETE"
-        /// Create or replace.
-        case upsert = "UPSERT"
     }
 
     /// The action.

@@ -1,0 +1,164 @@
+import AWSKit
+import Testing
+import TestSupport
+@testable import R53HookKit
+
+/// One read / compare-and-swap loop serves `start`, `stop` and the mark rewrites: a round that
+/// lost the race (Route 53 refused the batch as stale) is read again, up to three rounds; any
+/// other refusal ends it at once.
+@Suite struct CompareAndSwapLoopTests {
+    private static let staleCreate = "Tried to create resource record set [name='app.example.com.', type='A', set-identifier='i-0123456789abcdef0'] but it already exists"
+    private static let cnameConflict = "RRSet of type A with DNS name app.example.com. is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone example.com."
+
+    private final class Counter: @unchecked Sendable { var rounds = 0 }
+
+    @Test func aLostRaceIsReadAgainAndTheNextRoundsValueReturned() async throws {
+        let counter = Counter()
+        let value = try await CompareAndSwapLoop.run(givingUp: { _ in HookError(.internal, "unexpected") }) { () async throws -> Int? in
+            counter.rounds += 1
+            return counter.rounds < 3 ? nil : 42
+        }
+        #expect(value == 42)
+        #expect(counter.rounds == 3)
+    }
+
+    @Test func threeLostRacesGiveUpWithTheCallersWords() async throws {
+        let counter = Counter()
+        do {
+            _ = try await CompareAndSwapLoop.run(givingUp: { tries in HookError(.temporary, "busy after \(tries) tries") }) { () async throws -> Int? in
+                counter.rounds += 1
+                return nil
+            }
+            Issue.record("expected the loop to give up")
+        } catch let error as HookError {
+            #expect(error.kind == .temporary)
+            #expect(error.message == "busy after 3 tries")
+        }
+        #expect(counter.rounds == 3)
+    }
+
+    @Test func anErrorEndsTheLoopWithoutAnotherRound() async throws {
+        let counter = Counter()
+        await #expect(throws: HookError.self) {
+            _ = try await CompareAndSwapLoop.run(givingUp: { _ in HookError(.temporary, "busy") }) { () async throws -> Int? in
+                counter.rounds += 1
+                throw HookError(.configuration, "refused")
+            }
+        }
+        #expect(counter.rounds == 1)
+    }
+
+    private func changes(_ harness: DomainHarness) -> Int {
+        harness.fake.operations.filter { $0 == "ChangeResourceRecordSets" }.count
+    }
+
+    @Test func startReadsAgainAfterAStaleRefusalAndGivesUpAfterThree() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 1)
+        let stale = FakeRoute53.error(400, "InvalidChangeBatch", Self.staleCreate)
+        harness.fake.inject("ChangeResourceRecordSets", [stale, stale, stale])
+        do {
+            _ = try await harness.join.run(DomainHarness.settings())
+            Issue.record("expected start to give up")
+        } catch let error as HookError {
+            #expect(error.kind == .temporary)
+            #expect(error.message.contains("kept changing while starting (3 tries)"))
+        }
+        #expect(changes(harness) == 3)
+    }
+
+    @Test func startExplainsAnyOtherRefusalAtOnce() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 1)
+        harness.fake.inject("ChangeResourceRecordSets", Array(repeating: FakeRoute53.error(400, "InvalidChangeBatch", Self.cnameConflict), count: 3))
+        do {
+            _ = try await harness.join.run(DomainHarness.settings())
+            Issue.record("expected start to refuse")
+        } catch let error as HookError {
+            #expect(error.kind == .configuration)
+            #expect(error.message.contains("Route 53 refused to register"))
+        }
+        #expect(changes(harness) == 1)
+    }
+
+    @Test func stopReadsAgainAfterAStaleRefusalThenDeletes() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 1)
+        harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7"))
+        let stale = FakeRoute53.error(400, "InvalidChangeBatch",
+                                      "Tried to delete resource record set [name='app.example.com.', type='A', set-identifier='i-0123456789abcdef0'] but the values provided do not match the current values")
+        harness.fake.inject("ChangeResourceRecordSets", [stale])
+        let deletion = try await harness.leave.delete(DomainHarness.settings())
+        guard case .deleted(_, let change) = deletion else {
+            Issue.record("expected the record deleted, got \(deletion)")
+            return
+        }
+        #expect(change != nil)
+        #expect(changes(harness) == 2)
+        #expect(harness.addressRecords().isEmpty)
+    }
+
+    @Test func stopExplainsAnyOtherRefusalAtOnce() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 1)
+        harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7"))
+        harness.fake.inject("ChangeResourceRecordSets", Array(repeating: FakeRoute53.error(400, "InvalidChangeBatch", Self.cnameConflict), count: 3))
+        await #expect(throws: HookError.self) { _ = try await harness.leave.delete(DomainHarness.settings()) }
+        #expect(changes(harness) == 1)
+    }
+
+    @Test func aMarkRewriteGivesUpAfterThreeStaleRefusals() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 1)
+        harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7"))
+        let stale = FakeRoute53.error(400, "InvalidChangeBatch", Self.staleCreate)
+        harness.fake.inject("ChangeResourceRecordSets", [stale, stale, stale])
+        let registry = try await MemberRegistry.of(DomainHarness.settings(), route53: harness.route53)
+        do {
+            _ = try await registry.rewriteMark(setIdentifier: "i-0123456789abcdef0") { $0 }
+            Issue.record("expected the rewrite to give up")
+        } catch let error as HookError {
+            #expect(error.kind == .temporary)
+            #expect(error.message.contains("kept changing (3 tries)"))
+        }
+        #expect(changes(harness) == 3)
+    }
+}
+
+/// `FleetLock.withLock(ifLost:)`: the one place a lost lock becomes the caller's error; any
+/// other error passes through untouched.
+@Suite struct LockRunTests {
+    private static let zone = HostedZone(id: "ZPUBLIC", name: "example.com", isPrivate: false)
+
+    private func lock(_ harness: DomainHarness) -> FleetLock {
+        FleetLock(store: LockStore(route53: harness.route53, time: harness.time, zone: Self.zone, lockName: "jobs"),
+                  time: harness.time, logger: harness.logs.logger(), random: { 0.5 })
+    }
+
+    @Test func aLostLockBecomesTheCallersError() async throws {
+        let harness = try DomainHarness()
+        let fake = harness.fake
+        do {
+            _ = try await lock(harness).withLock(owner: "i-me", lease: .seconds(30), waiting: .noWait, purpose: "testing",
+                                                 ifLost: { lost in HookError(.temporary, "mapped: \(lost.reason)") }) {
+                fake.remove(in: "ZPUBLIC") { $0.type == "TXT" }
+                while !Task.isCancelled { await Task.yield() }
+                return 0
+            }
+            Issue.record("expected the lock to be lost")
+        } catch let error as HookError {
+            #expect(error.kind == .temporary)
+            #expect(error.message.hasPrefix("mapped: its value changed or disappeared"))
+        }
+    }
+
+    @Test func theBodysOwnErrorPassesThroughAndTheLockIsReleased() async throws {
+        let harness = try DomainHarness()
+        do {
+            _ = try await lock(harness).withLock(owner: "i-me", lease: .seconds(30), waiting: .noWait, purpose: "testing",
+                                                 ifLost: { _ in HookError(.internal, "not lost") }) { () async throws -> Int in
+                throw HookError(.configuration, "the body's own")
+            }
+            Issue.record("expected the body's error")
+        } catch let error as HookError {
+            #expect(error.kind == .configuration)
+            #expect(error.message == "the body's own")
+        }
+        #expect(harness.fake.records(in: "ZPUBLIC").filter { $0.type == "TXT" }.isEmpty)
+    }
+}
