@@ -71,7 +71,7 @@ final class CurlTransfer: Sendable {
                 r53_curl_set_long(handle, CURLOPT_NOBODY, 1)
             default:
                 r53_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, request.body.count)
-                request.body.withUnsafeBufferPointer { body in
+                _ = request.body.withUnsafeBufferPointer { body in
                     // COPYPOSTFIELDS copies now, so the body need not outlive this closure.
                     body.baseAddress.map { r53_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0)) }
                         ?? r53_curl_set_string(handle, CURLOPT_COPYPOSTFIELDS, "")
