@@ -21,7 +21,8 @@ struct CanonicalHeaders {
             guard !Self.unsignedNames.contains(name) else { continue }
             valuesByName[name, default: []].append(Self.foldingWhitespace(header.value))
         }
-        entries = valuesByName
+        entries =
+            valuesByName
             .map { (name: $0.key, value: $0.value.joined(separator: ",")) }
             .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
@@ -61,7 +62,7 @@ struct CanonicalHeaders {
     private static func isPythonWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A,
-             0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
             return true
         default:
             return false

@@ -62,7 +62,8 @@ public struct SigV4Signer: Sendable {
     /// hashing the body, as botocore does.
     public func canonicalRequest(for request: SigV4Request, signedHeaders: [SigV4Header]) -> String {
         let headers = CanonicalHeaders(signedHeaders)
-        let payloadHash = signedHeaders.first { $0.name.lowercased() == Self.contentSHA256HeaderName }?.value
+        let payloadHash =
+            signedHeaders.first { $0.name.lowercased() == Self.contentSHA256HeaderName }?.value
             ?? HexEncoding.lowercaseHex(SHA256.hash(data: request.body))
         return [
             request.method.uppercased(),

@@ -27,8 +27,10 @@ public enum XMLDocumentParser {
         public var maximumElements: Int
 
         /// Creates limits; the defaults are the parser's general ones.
-        public init(maximumBytes: Int = XMLDocumentParser.maximumDocumentSize, maximumDepth: Int = XMLDocumentParser.maximumDepth,
-                    maximumElements: Int = XMLDocumentParser.maximumElements) {
+        public init(
+            maximumBytes: Int = XMLDocumentParser.maximumDocumentSize, maximumDepth: Int = XMLDocumentParser.maximumDepth,
+            maximumElements: Int = XMLDocumentParser.maximumElements
+        ) {
             self.maximumBytes = maximumBytes
             self.maximumDepth = maximumDepth
             self.maximumElements = maximumElements

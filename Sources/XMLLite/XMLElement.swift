@@ -47,7 +47,8 @@ public struct XMLElement: Sendable, Equatable {
     /// The element's text with leading and trailing white space removed.
     public var trimmedText: String {
         guard let first = text.firstIndex(where: { !$0.isWhitespace }),
-              let last = text.lastIndex(where: { !$0.isWhitespace }) else { return "" }
+            let last = text.lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
         return String(text[first...last])
     }
 }

@@ -48,8 +48,11 @@ struct CycleCommand: HookCommand {
         commandEnvironment.add(to: &extra)
         try await withRuntime(extraFlags: extra) { runtime in
             let context = try await runtime.fleetContext()
-            let cycle = CycleInstance(context: context, runner: ProcessCommandRunner(logger: runtime.logger, leftovers: .leave,
-                                                                                     passesAWSCredentials: runtime.settings.passesAWSCredentials))
+            let cycle = CycleInstance(
+                context: context,
+                runner: ProcessCommandRunner(
+                    logger: runtime.logger, leftovers: .leave,
+                    passesAWSCredentials: runtime.settings.passesAWSCredentials))
             if runtime.settings.dryRun {
                 DryRunOutput.print(try await cycle.plan(runtime.settings, command: command))
             } else {

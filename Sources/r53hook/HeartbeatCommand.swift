@@ -1,5 +1,5 @@
-import ArgumentParser
 import AWSKit
+import ArgumentParser
 import R53HookKit
 
 /// `r53hook heartbeat`.
@@ -27,11 +27,14 @@ struct HeartbeatCommand: HookCommand {
     func run() async throws {
         try await withRuntime { runtime in
             // systemd's RuntimeDirectory=r53hook sets RUNTIME_DIRECTORY; elsewhere /run/r53hook.
-            let directory = ProcessEnvironment.current()["RUNTIME_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) }
+            let directory =
+                ProcessEnvironment.current()["RUNTIME_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) }
                 ?? "/run/r53hook"
-            _ = try await MemberHeartbeat(route53: runtime.route53, identity: runtime.identity,
-                                          memo: DirectoryHeartbeatMemo(directory: directory, logger: runtime.logger), time: runtime.time,
-                                          logger: runtime.logger).run(runtime.settings)
+            _ = try await MemberHeartbeat(
+                route53: runtime.route53, identity: runtime.identity,
+                memo: DirectoryHeartbeatMemo(directory: directory, logger: runtime.logger), time: runtime.time,
+                logger: runtime.logger
+            ).run(runtime.settings)
         }
     }
 }

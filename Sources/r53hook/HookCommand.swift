@@ -1,5 +1,5 @@
-import ArgumentParser
 import AWSKit
+import ArgumentParser
 import R53HookKit
 
 /// What every subcommand does around its work: build the runtime, run, and turn a `HookError`

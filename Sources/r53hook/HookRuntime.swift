@@ -24,8 +24,10 @@ struct HookRuntime {
     }
 
     /// The same for any command: `resolve` picks what the command needs from the resolver.
-    static func make(configFile: String?, flags: [SettingKey: String],
-                     resolve: (SettingsResolver) throws(HookError) -> HookSettings) throws(HookError) -> HookRuntime {
+    static func make(
+        configFile: String?, flags: [SettingKey: String],
+        resolve: (SettingsResolver) throws(HookError) -> HookSettings
+    ) throws(HookError) -> HookRuntime {
         var environment = ProcessEnvironment.current()
         var file: ConfigFile?
         if let path = configFile ?? environment["R53HOOK_CONFIG"] {
@@ -43,17 +45,19 @@ struct HookRuntime {
         let time = SystemTimeSource()
         let deadline = Deadline(budget: settings.deadline, time: time)
         let http = CurlHTTPClient(userAgent: "r53hook/\(R53HookVersion.current)")
-        let metadata = IMDSClient(configuration: try IMDSConfiguration.from(environment: environment, allowV1: settings.allowsIMDSv1),
-                                  http: http, time: time, logger: logger)
+        let metadata = IMDSClient(
+            configuration: try IMDSConfiguration.from(environment: environment, allowV1: settings.allowsIMDSv1),
+            http: http, time: time, logger: logger)
         let chain = CredentialProviderChain.standard(environment: environment, http: http, metadata: metadata, time: time)
         let credentials = RefreshingCredentials(provider: chain, time: time, logger: logger)
         let aws = AWSClient(http: http, credentials: credentials, time: time, deadline: deadline, logger: logger)
         let route53 = Route53Client(aws: aws, service: try AWSService.route53(environment: environment))
-        return HookRuntime(settings: settings, logger: logger, route53: route53,
-                           identity: InstanceIdentity(metadata: metadata),
-                           waiter: ChangeWaiter(route53: route53, time: time, deadline: deadline, logger: logger),
-                           drainTimer: DrainTimer(time: time, logger: logger),
-                           aws: aws, environment: environment, metadata: metadata, time: time)
+        return HookRuntime(
+            settings: settings, logger: logger, route53: route53,
+            identity: InstanceIdentity(metadata: metadata),
+            waiter: ChangeWaiter(route53: route53, time: time, deadline: deadline, logger: logger),
+            drainTimer: DrainTimer(time: time, logger: logger),
+            aws: aws, environment: environment, metadata: metadata, time: time)
     }
 
     /// The fleet context; the load balancer client needs the region, which may come from IMDS.
@@ -63,16 +67,19 @@ struct HookRuntime {
             let region = try await RegionResolver(environment: environment, metadata: metadata).region()
             switch target {
             case .classic(let name):
-                loadBalancer = ClassicLoadBalancer(aws: aws, service: try AWSService.classicLoadBalancing(region: region, environment: environment),
-                                                   name: name)
+                loadBalancer = ClassicLoadBalancer(
+                    aws: aws, service: try AWSService.classicLoadBalancing(region: region, environment: environment),
+                    name: name)
             case .targetGroup(let arn, let port):
-                loadBalancer = TargetGroup(aws: aws, service: try AWSService.loadBalancingV2(region: region, environment: environment),
-                                           arn: arn, port: port)
+                loadBalancer = TargetGroup(
+                    aws: aws, service: try AWSService.loadBalancingV2(region: region, environment: environment),
+                    arn: arn, port: port)
             }
         }
-        return FleetContext(route53: route53, loadBalancer: loadBalancer, identity: identity, changeWaiter: waiter,
-                            drainTimer: drainTimer, loadBalancerWaiter: LoadBalancerWaiter(time: time, logger: logger),
-                            time: time, logger: logger)
+        return FleetContext(
+            route53: route53, loadBalancer: loadBalancer, identity: identity, changeWaiter: waiter,
+            drainTimer: drainTimer, loadBalancerWaiter: LoadBalancerWaiter(time: time, logger: logger),
+            time: time, logger: logger)
     }
 
     /// EC2 in this instance's region (for sweep).

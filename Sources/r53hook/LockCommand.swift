@@ -1,5 +1,5 @@
-import ArgumentParser
 import AWSKit
+import ArgumentParser
 import R53HookKit
 
 /// `r53hook lock NAME -- COMMAND`.
@@ -38,8 +38,10 @@ struct LockCommand: AsyncParsableCommand {
     @OptionGroup(title: "Config file and the hosted zone that holds the lock record")
     var zone: ZoneOptions
 
-    @Option(help: ArgumentHelp("Who holds the lock: up to 128 printable ASCII characters without '\"', '\\' or spaces. (default: the instance id)",
-                               valueName: "id"))
+    @Option(
+        help: ArgumentHelp(
+            "Who holds the lock: up to 128 printable ASCII characters without '\"', '\\' or spaces. (default: the instance id)",
+            valueName: "id"))
     var owner: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Seconds the holder promises to renew within; 3 to 3600.", valueName: "seconds"))
@@ -48,8 +50,11 @@ struct LockCommand: AsyncParsableCommand {
     @Flag(help: "Exit 75 at once when the lock is held.")
     var noWait = false
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Give up waiting after this many seconds (exit 75). (default: wait forever)",
-                                                         valueName: "seconds"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Give up waiting after this many seconds (exit 75). (default: wait forever)",
+            valueName: "seconds"))
     var waitTimeout: Int?
 
     @OptionGroup(title: "The command's environment")
@@ -100,11 +105,14 @@ struct LockCommand: AsyncParsableCommand {
             // A fenced command must be gone within the lease's last third: SIGKILL follows
             // SIGTERM after a sixth of the lease (half a second for the shortest lease). What
             // the command leaves running is ended too: the lock is released next.
-            let runner = ProcessCommandRunner(logger: runtime.logger, killGrace: .milliseconds(lease * 1000 / 6),
-                                              leftovers: .terminate, passesAWSCredentials: passesAWSCredentials)
-            status = try await RunUnderLock(store: store, runner: runner, time: runtime.time,
-                                            logger: runtime.logger)
-                .run(owner: owner, lease: .seconds(lease), waiting: waiting, command: command)
+            let runner = ProcessCommandRunner(
+                logger: runtime.logger, killGrace: .milliseconds(lease * 1000 / 6),
+                leftovers: .terminate, passesAWSCredentials: passesAWSCredentials)
+            status = try await RunUnderLock(
+                store: store, runner: runner, time: runtime.time,
+                logger: runtime.logger
+            )
+            .run(owner: owner, lease: .seconds(lease), waiting: waiting, command: command)
         }
         if status != 0 { throw ExitCode(status) }
     }

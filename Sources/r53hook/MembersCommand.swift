@@ -36,11 +36,14 @@ struct MembersCommand: HookCommand {
             // This instance: its set identifier, or any mark naming its instance id.
             let instanceId = try? await runtime.identity.instanceId()
             let setIdentifier = runtime.settings.setIdentifier ?? instanceId
-            let me = Set(snapshot.members.filter { $0.setIdentifier == setIdentifier || (instanceId != nil && $0.mark.instanceId == instanceId) }
-                .map(\.setIdentifier))
+            let me = Set(
+                snapshot.members.filter { $0.setIdentifier == setIdentifier || (instanceId != nil && $0.mark.instanceId == instanceId) }
+                    .map(\.setIdentifier))
             let now = Int(runtime.time.wallClock.seconds)
-            print(json ? MembersFormatter.json(snapshot, registry: registry, me: me, now: now, expiry: expiry)
-                       : MembersFormatter.text(snapshot, registry: registry, me: me, now: now, expiry: expiry))
+            print(
+                json
+                    ? MembersFormatter.json(snapshot, registry: registry, me: me, now: now, expiry: expiry)
+                    : MembersFormatter.text(snapshot, registry: registry, me: me, now: now, expiry: expiry))
         }
     }
 }

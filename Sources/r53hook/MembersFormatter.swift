@@ -19,7 +19,8 @@ enum MembersFormatter {
         }
         lines += TextTable.render(rows)
         let live = snapshot.members.filter { $0.isLive(now: now, expiry: expiry) }.count
-        lines.append("(* = this instance) \(snapshot.members.count) member\(snapshot.members.count == 1 ? "" : "s"), \(live) live (heartbeat expiry \(expiry) s; members without heartbeats count as live)")
+        lines.append(
+            "(* = this instance) \(snapshot.members.count) member\(snapshot.members.count == 1 ? "" : "s"), \(live) live (heartbeat expiry \(expiry) s; members without heartbeats count as live)")
         if !snapshot.unmarked.isEmpty {
             let names = snapshot.unmarked.map { $0.setIdentifier ?? "(simple)" }.joined(separator: ", ")
             lines.append("without r53hook's mark (never touched): " + PrintableText.escaping(names))
@@ -47,17 +48,24 @@ enum MembersFormatter {
                 ("live", .bool(member.isLive(now: now, expiry: expiry))), ("record", .string(recordState(member))),
             ])
         }
-        return JSONWriter.write(.object([
-            ("zone", .object([("id", .string(registry.zone.id)), ("name", .string(registry.zone.name))])),
-            ("name", .string(registry.recordName)), ("type", .string(registry.recordType)),
-            ("registry", .string(registry.registryName)), ("expiry", .int(expiry)), ("now", .int(now)),
-            ("members", .array(members)),
-            ("unmarked", .array(snapshot.unmarked.map { .optional($0.setIdentifier) })),
-            ("foreign", .array(snapshot.foreign.map { foreign in
-                .object([("setIdentifier", .string(foreign.setIdentifier)), ("reason", .string(foreign.reason)),
-                         ("value", .string(foreign.record.values.joined(separator: " ")))])
-            })),
-        ]))
+        return JSONWriter.write(
+            .object([
+                ("zone", .object([("id", .string(registry.zone.id)), ("name", .string(registry.zone.name))])),
+                ("name", .string(registry.recordName)), ("type", .string(registry.recordType)),
+                ("registry", .string(registry.registryName)), ("expiry", .int(expiry)), ("now", .int(now)),
+                ("members", .array(members)),
+                ("unmarked", .array(snapshot.unmarked.map { .optional($0.setIdentifier) })),
+                (
+                    "foreign",
+                    .array(
+                        snapshot.foreign.map { foreign in
+                            .object([
+                                ("setIdentifier", .string(foreign.setIdentifier)), ("reason", .string(foreign.reason)),
+                                ("value", .string(foreign.record.values.joined(separator: " "))),
+                            ])
+                        })
+                ),
+            ]))
     }
 
     /// `ok` when the address record is the one the mark describes, `missing`, or `differs`.

@@ -33,6 +33,8 @@ struct R53HookCommand: AsyncParsableCommand {
             \(ExitStatus.table)
             """,
         version: BuildVersion.text,
-        subcommands: [StartCommand.self, StopCommand.self, StatusCommand.self, CycleCommand.self, LockCommand.self,
-                      HeartbeatCommand.self, MembersCommand.self, RoleCommand.self, SweepCommand.self])
+        subcommands: [
+            StartCommand.self, StopCommand.self, StatusCommand.self, CycleCommand.self, LockCommand.self,
+            HeartbeatCommand.self, MembersCommand.self, RoleCommand.self, SweepCommand.self,
+        ])
 }

@@ -20,9 +20,11 @@ enum ZoneVisibilityFlag: String, EnumerableFlag {
 /// Where the records live: the config file and the hosted zone. Shared by every command,
 /// `lock` included.
 struct ZoneOptions: ParsableArguments {
-    @Option(name: .customLong("config"), help: ArgumentHelp(
-        "Read settings from FILE: KEY=VALUE lines with the R53HOOK_* keys (and AWS_* variables). (R53HOOK_CONFIG)",
-        valueName: "file"))
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp(
+            "Read settings from FILE: KEY=VALUE lines with the R53HOOK_* keys (and AWS_* variables). (R53HOOK_CONFIG)",
+            valueName: "file"))
     var configFile: String?
 
     @Option(help: ArgumentHelp("The hosted zone's id. (R53HOOK_ZONE_ID)", valueName: "id"))
@@ -67,9 +69,10 @@ struct RecordOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The record's SetIdentifier. (R53HOOK_SET_IDENTIFIER, default: the instance id)", valueName: "id"))
     var setIdentifier: String?
 
-    @Option(help: ArgumentHelp(
-        "public-ipv4, local-ipv4, ipv6 or an IP address. (R53HOOK_ADDRESS, default: public-ipv4 in a public zone, local-ipv4 in a private one, ipv6 for AAAA)",
-        valueName: "source"))
+    @Option(
+        help: ArgumentHelp(
+            "public-ipv4, local-ipv4, ipv6 or an IP address. (R53HOOK_ADDRESS, default: public-ipv4 in a public zone, local-ipv4 in a private one, ipv6 for AAAA)",
+            valueName: "source"))
     var address: String?
 
     @Option(help: ArgumentHelp("Tie the record to this Route 53 health check. (R53HOOK_HEALTH_CHECK_ID)", valueName: "id"))
@@ -87,33 +90,43 @@ struct RecordOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The port to register in the target group. (R53HOOK_TARGET_PORT, default: the group's)", valueName: "port"))
     var targetPort: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "How long start waits for the load balancer to report the instance healthy. (R53HOOK_HEALTHY_TIMEOUT, default 300)",
-        valueName: "seconds"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "How long start waits for the load balancer to report the instance healthy. (R53HOOK_HEALTHY_TIMEOUT, default 300)",
+            valueName: "seconds"))
     var healthyTimeout: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Leave only if at least N healthy members remain. (R53HOOK_MIN_HEALTHY)", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Leave only if at least N healthy members remain. (R53HOOK_MIN_HEALTHY)", valueName: "n"))
     var minHealthy: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Leave only if at least this share of the members (rounded up) remains healthy, e.g. 0.67. (R53HOOK_QUORUM)",
-        valueName: "fraction"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Leave only if at least this share of the members (rounded up) remains healthy, e.g. 0.67. (R53HOOK_QUORUM)",
+            valueName: "fraction"))
     var quorum: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Pause between quorum checks. (R53HOOK_QUORUM_INTERVAL, default 5)", valueName: "seconds"))
     var quorumInterval: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "How long to wait for the quorum. (R53HOOK_QUORUM_TIMEOUT, default 60)", valueName: "seconds"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "How long to wait for the quorum. (R53HOOK_QUORUM_TIMEOUT, default 60)", valueName: "seconds"))
     var quorumTimeout: String?
 
-    @Option(help: ArgumentHelp(
-        "While this file exists, start and cycle do not join. (R53HOOK_HOLD_FILE, default /etc/r53hook/hold)", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "While this file exists, start and cycle do not join. (R53HOOK_HOLD_FILE, default /etc/r53hook/hold)", valueName: "path"))
     var holdFile: String?
 
-    @Flag(help: ArgumentHelp(
-        "Check the quorum without the fleet-wide lock that makes concurrent leavers take turns (for comparison). (R53HOOK_QUORUM_LOCK=false)"))
+    @Flag(
+        help: ArgumentHelp(
+            "Check the quorum without the fleet-wide lock that makes concurrent leavers take turns (for comparison). (R53HOOK_QUORUM_LOCK=false)"))
     var noQuorumLock = false
 
     @Flag(help: "Print the change batch and the waits; change nothing. (R53HOOK_DRY_RUN)")

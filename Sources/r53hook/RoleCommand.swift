@@ -1,5 +1,5 @@
-import ArgumentParser
 import AWSKit
+import ArgumentParser
 import R53HookKit
 
 /// `r53hook role`.
@@ -53,14 +53,18 @@ struct RoleCommand: HookCommand {
 
     func run() async throws {
         try await withRuntime { runtime in
-            let decision = try await RoleElection(route53: runtime.route53, identity: runtime.identity, time: runtime.time,
-                                                  logger: runtime.logger)
-                .run(runtime.settings, group: group, servers: servers, expiry: expiry, waiting: .upTo(runtime.settings.deadline))
+            let decision = try await RoleElection(
+                route53: runtime.route53, identity: runtime.identity, time: runtime.time,
+                logger: runtime.logger
+            )
+            .run(runtime.settings, group: group, servers: servers, expiry: expiry, waiting: .upTo(runtime.settings.deadline))
             if json {
-                print(JSONWriter.write(.object([
-                    ("role", .string(decision.role.rawValue)), ("group", .string(group)), ("servers", .int(servers)),
-                    ("join", .array(decision.join.map(JSONWriter.Node.string))),
-                ])))
+                print(
+                    JSONWriter.write(
+                        .object([
+                            ("role", .string(decision.role.rawValue)), ("group", .string(group)), ("servers", .int(servers)),
+                            ("join", .array(decision.join.map(JSONWriter.Node.string))),
+                        ])))
             } else {
                 print(([decision.role.rawValue] + decision.join).joined(separator: " "))
             }

@@ -1,5 +1,5 @@
-import ArgumentParser
 import AWSKit
+import ArgumentParser
 import R53HookKit
 
 /// `r53hook status`.
@@ -19,8 +19,10 @@ struct StatusCommand: HookCommand {
             var sections: [String] = []
             var json: [(String, JSONWriter.Node)] = []
             if runtime.settings.record != nil {
-                let report = try await RecordSetStatus(route53: runtime.route53, identity: runtime.identity,
-                                                       logger: runtime.logger).run(runtime.settings)
+                let report = try await RecordSetStatus(
+                    route53: runtime.route53, identity: runtime.identity,
+                    logger: runtime.logger
+                ).run(runtime.settings)
                 sections.append(StatusFormatter.text(report))
                 if case .object(let fields) = StatusFormatter.jsonNode(report) { json += fields }
             }

@@ -31,13 +31,16 @@ enum StatusFormatter {
 
     static func text(loadBalancer: String, instanceId: String?, members: [FleetMember]) -> String {
         let own = members.first { $0.id == instanceId }
-        var lines = ["load balancer: \(loadBalancer)",
-                     "this instance: \(own.map { "\($0.health.rawValue) (\($0.detail))" } ?? "not registered")", ""]
+        var lines = [
+            "load balancer: \(loadBalancer)",
+            "this instance: \(own.map { "\($0.health.rawValue) (\($0.detail))" } ?? "not registered")", "",
+        ]
         let width = max(8, members.map(\.id.count).max() ?? 0)
         lines.append("   " + "INSTANCE".padding(width) + "  STATE      DETAIL")
         for member in members {
-            lines.append((member.id == instanceId ? "*  " : "   ") + member.id.padding(width) + "  "
-                         + member.health.rawValue.padding(9) + "  " + member.detail)
+            lines.append(
+                (member.id == instanceId ? "*  " : "   ") + member.id.padding(width) + "  "
+                    + member.health.rawValue.padding(9) + "  " + member.detail)
         }
         lines.append("\(members.filter(\.isHealthy).count) of \(members.count) healthy")
         return lines.joined(separator: "\n")
@@ -47,8 +50,16 @@ enum StatusFormatter {
         .object([
             ("name", .string(loadBalancer)), ("instanceId", .optional(instanceId)),
             ("registered", .bool(members.contains { $0.id == instanceId })),
-            ("members", .array(members.map { .object([("id", .string($0.id)), ("state", .string($0.health.rawValue)),
-                                                      ("healthy", .bool($0.isHealthy)), ("detail", .string($0.detail))]) })),
+            (
+                "members",
+                .array(
+                    members.map {
+                        .object([
+                            ("id", .string($0.id)), ("state", .string($0.health.rawValue)),
+                            ("healthy", .bool($0.isHealthy)), ("detail", .string($0.detail)),
+                        ])
+                    })
+            ),
         ])
     }
 
@@ -66,8 +77,13 @@ enum StatusFormatter {
             ])
         }
         return .object([
-            ("zone", .object([("id", .string(report.zone.id)), ("name", .string(report.zone.name)),
-                              ("private", .bool(report.zone.isPrivate))])),
+            (
+                "zone",
+                .object([
+                    ("id", .string(report.zone.id)), ("name", .string(report.zone.name)),
+                    ("private", .bool(report.zone.isPrivate)),
+                ])
+            ),
             ("name", .string(report.name)), ("type", .string(report.type)),
             ("instanceId", .optional(report.instanceId)), ("setIdentifier", .optional(report.setIdentifier)),
             ("registered", .bool(report.ownRecord != nil)),
@@ -77,8 +93,8 @@ enum StatusFormatter {
     }
 }
 
-private extension String {
-    func padding(_ width: Int) -> String {
+extension String {
+    fileprivate func padding(_ width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

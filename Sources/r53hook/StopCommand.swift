@@ -27,9 +27,10 @@ struct StopCommand: HookCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Seconds to drain beyond the record's TTL. (R53HOOK_DRAIN_EXTRA, default 5)", valueName: "seconds"))
     var drainExtra: String?
 
-    @Option(help: ArgumentHelp(
-        "Without the quorum after --quorum-timeout: proceed (leave anyway, loudly) or fail (exit 75, change nothing). (R53HOOK_ON_NO_QUORUM, default proceed)",
-        valueName: "action"))
+    @Option(
+        help: ArgumentHelp(
+            "Without the quorum after --quorum-timeout: proceed (leave anyway, loudly) or fail (exit 75, change nothing). (R53HOOK_ON_NO_QUORUM, default proceed)",
+            valueName: "action"))
     var onNoQuorum: String?
 
     func run() async throws {

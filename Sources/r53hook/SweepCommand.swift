@@ -1,5 +1,5 @@
-import ArgumentParser
 import AWSKit
+import ArgumentParser
 import R53HookKit
 
 /// `r53hook sweep`.
@@ -30,8 +30,10 @@ struct SweepCommand: HookCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Seconds after which a heartbeat counts as expired.", valueName: "seconds"))
     var expiry = 120
 
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Refuse (exit 75) when more than this share of the members would go at once.", valueName: "fraction"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Refuse (exit 75) when more than this share of the members would go at once.", valueName: "fraction"))
     var maxFraction = 0.5
 
     @Flag(help: "Sweep even beyond --max-fraction.")
@@ -45,10 +47,13 @@ struct SweepCommand: HookCommand {
     func run() async throws {
         try await withRuntime { runtime in
             let settings = runtime.settings
-            let report = try await RegistrySweep(route53: runtime.route53, instances: try await runtime.instanceStates(),
-                                                 identity: runtime.identity, time: runtime.time, logger: runtime.logger)
-                .run(settings, limits: RegistrySweep.Limits(expiry: expiry, maxFraction: maxFraction, force: force),
-                     waiting: .upTo(settings.deadline))
+            let report = try await RegistrySweep(
+                route53: runtime.route53, instances: try await runtime.instanceStates(),
+                identity: runtime.identity, time: runtime.time, logger: runtime.logger
+            )
+            .run(
+                settings, limits: RegistrySweep.Limits(expiry: expiry, maxFraction: maxFraction, force: force),
+                waiting: .upTo(settings.deadline))
             let deleted = Set(report.deleted)
             for verdict in report.dead {
                 let member = verdict.member

@@ -1,15 +1,19 @@
 import SigV4
-import Testing
 import TestSupport
+import Testing
+
 @testable import AWSKit
 
 @Suite struct AWSServiceErrorTests {
     @Test func decodesTheErrorResponseShape() {
-        let error = AWSServiceError(status: 400, body: Array("""
-            <?xml version="1.0"?>
-            <ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>Sender</Type>
-            <Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>req-1</RequestId></ErrorResponse>
-            """.utf8))
+        let error = AWSServiceError(
+            status: 400,
+            body: Array(
+                """
+                <?xml version="1.0"?>
+                <ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>Sender</Type>
+                <Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>req-1</RequestId></ErrorResponse>
+                """.utf8))
         #expect(error.code == "Throttling")
         #expect(error.message == "Rate exceeded")
         #expect(error.requestId == "req-1")
@@ -25,13 +29,18 @@ import TestSupport
 
     @Test func decodesInvalidChangeBatchInTheErrorResponseShapeToo() {
         // Route 53 also answers InvalidChangeBatch as an ErrorResponse with the messages in brackets.
-        let error = AWSServiceError(status: 400, body: Array("<ErrorResponse><Error><Type>Sender</Type><Code>InvalidChangeBatch</Code><Message>[Tried to delete resource record set [name='a.example.com.', type='A', set-identifier='i-1'] but it was not found]</Message></Error><RequestId>r</RequestId></ErrorResponse>".utf8))
+        let error = AWSServiceError(
+            status: 400,
+            body: Array(
+                "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidChangeBatch</Code><Message>[Tried to delete resource record set [name='a.example.com.', type='A', set-identifier='i-1'] but it was not found]</Message></Error><RequestId>r</RequestId></ErrorResponse>"
+                    .utf8))
         #expect(error.code == "InvalidChangeBatch")
         #expect(error.message.contains("but it was not found"))
     }
 
     @Test func decodesTheEC2Shape() {
-        let error = AWSServiceError(status: 403, body: Array("<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>no</Message></Error></Errors><RequestID>x</RequestID></Response>".utf8))
+        let error = AWSServiceError(
+            status: 403, body: Array("<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>no</Message></Error></Errors><RequestID>x</RequestID></Response>".utf8))
         #expect(error.code == "UnauthorizedOperation")
         #expect(error.requestId == "x")
         #expect(error.isMissingPermission)
@@ -89,21 +98,27 @@ import TestSupport
 
 @Suite struct AWSClientTests {
     private static func service() throws -> AWSService {
-        AWSService(displayName: "Route 53", signingName: "route53", iamPrefix: "route53", region: "us-east-1",
-                   endpoint: try Endpoint(parsing: "https://route53.amazonaws.com"))
+        AWSService(
+            displayName: "Route 53", signingName: "route53", iamPrefix: "route53", region: "us-east-1",
+            endpoint: try Endpoint(parsing: "https://route53.amazonaws.com"))
     }
 
-    private static let operation = AWSOperation(name: "ChangeResourceRecordSets", method: "POST", path: "/2013-04-01/hostedzone/Z1/rrset",
-                                                body: Array("<x/>".utf8), contentType: "application/xml",
-                                                resourceARN: "arn:aws:route53:::hostedzone/Z1")
+    private static let operation = AWSOperation(
+        name: "ChangeResourceRecordSets", method: "POST", path: "/2013-04-01/hostedzone/Z1/rrset",
+        body: Array("<x/>".utf8), contentType: "application/xml",
+        resourceARN: "arn:aws:route53:::hostedzone/Z1")
 
-    private func client(_ http: ScriptedHTTPClient, time: ManualTime = ManualTime(), deadline: Duration = .seconds(300),
-                        credentials: AWSCredentials = AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret",
-                                                                     sessionToken: "session", source: "test"),
-                        logs: LogCapture = LogCapture()) -> AWSClient {
+    private func client(
+        _ http: ScriptedHTTPClient, time: ManualTime = ManualTime(), deadline: Duration = .seconds(300),
+        credentials: AWSCredentials = AWSCredentials(
+            accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret",
+            sessionToken: "session", source: "test"),
+        logs: LogCapture = LogCapture()
+    ) -> AWSClient {
         let cache = RefreshingCredentials(provider: StaticCredentialProvider(credentials), time: time, logger: logs.logger())
-        return AWSClient(http: http, credentials: cache, time: time, retryPolicy: RetryPolicy(random: { 0.5 }),
-                         deadline: Deadline(budget: deadline, time: time), logger: logs.logger())
+        return AWSClient(
+            http: http, credentials: cache, time: time, retryPolicy: RetryPolicy(random: { 0.5 }),
+            deadline: Deadline(budget: deadline, time: time), logger: logs.logger())
     }
 
     private static let ok = ScriptedHTTPClient.Answer.status(200, "<ChangeResourceRecordSetsResponse><ChangeInfo><Id>/change/C1</Id></ChangeInfo></ChangeResourceRecordSetsResponse>")
@@ -123,9 +138,11 @@ import TestSupport
 
     @Test func retriesThrottlingAnd5xxAndDroppedConnectionsThenSucceeds() async throws {
         let time = ManualTime()
-        let http = ScriptedHTTPClient(sequence: [Self.throttled, .status(503), .failure(HTTPTransportError(.connectionLost, "Empty reply from server")),
-                                                 .status(400, "<ErrorResponse><Error><Code>PriorRequestNotComplete</Code><Message>wait</Message></Error></ErrorResponse>"),
-                                                 Self.ok])
+        let http = ScriptedHTTPClient(sequence: [
+            Self.throttled, .status(503), .failure(HTTPTransportError(.connectionLost, "Empty reply from server")),
+            .status(400, "<ErrorResponse><Error><Code>PriorRequestNotComplete</Code><Message>wait</Message></Error></ErrorResponse>"),
+            Self.ok,
+        ])
         _ = try await client(http, time: time).send(Self.operation, to: try Self.service())
         #expect(http.requests.count == 5)
         // Full jitter at random 0.5: half of 250 ms, 500 ms, 1 s, 2 s.
@@ -167,7 +184,9 @@ import TestSupport
     }
 
     @Test func accessDeniedNamesTheMissingIAMActionAndIsNotRetried() async throws {
-        let http = ScriptedHTTPClient(sequence: [.status(403, "<ErrorResponse><Error><Code>AccessDenied</Code><Message>User: arn:aws:iam::1:user/x is not authorized</Message></Error></ErrorResponse>")])
+        let http = ScriptedHTTPClient(sequence: [
+            .status(403, "<ErrorResponse><Error><Code>AccessDenied</Code><Message>User: arn:aws:iam::1:user/x is not authorized</Message></Error></ErrorResponse>")
+        ])
         do {
             _ = try await client(http).send(Self.operation, to: try Self.service())
             Issue.record("expected access denied")
@@ -180,7 +199,8 @@ import TestSupport
     }
 
     @Test func expiredTokenGetsFreshCredentialsOnce() async throws {
-        let expired = ScriptedHTTPClient.Answer.status(403, "<ErrorResponse><Error><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error></ErrorResponse>")
+        let expired = ScriptedHTTPClient.Answer.status(
+            403, "<ErrorResponse><Error><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error></ErrorResponse>")
         let http = ScriptedHTTPClient(sequence: [expired, Self.ok])
         _ = try await client(http).send(Self.operation, to: try Self.service())
         #expect(http.requests.count == 2)
@@ -190,7 +210,12 @@ import TestSupport
     }
 
     @Test func serviceErrorsThatAreTheCallersBusinessPassThrough() async throws {
-        let http = ScriptedHTTPClient(sequence: [.status(400, "<InvalidChangeBatch><Messages><Message>Tried to delete resource record set [name='a.example.com.', type='A', set-identifier='i-1'] but it was not found</Message></Messages></InvalidChangeBatch>")])
+        let http = ScriptedHTTPClient(sequence: [
+            .status(
+                400,
+                "<InvalidChangeBatch><Messages><Message>Tried to delete resource record set [name='a.example.com.', type='A', set-identifier='i-1'] but it was not found</Message></Messages></InvalidChangeBatch>"
+            )
+        ])
         do {
             _ = try await client(http).send(Self.operation, to: try Self.service())
             Issue.record("expected a service error")
@@ -215,9 +240,13 @@ import TestSupport
     @Test func debugLogsShowRequestsButNoSecrets() async throws {
         let logs = LogCapture()
         let http = ScriptedHTTPClient(sequence: [Self.ok])
-        _ = try await client(http, credentials: AWSCredentials(accessKeyId: "AKIAEXAMPLEKEY123", secretAccessKey: "VERYSECRETKEY",
-                                                               sessionToken: "VERYSECRETTOKEN", source: "t"),
-                             logs: logs).send(Self.operation, to: try Self.service())
+        _ = try await client(
+            http,
+            credentials: AWSCredentials(
+                accessKeyId: "AKIAEXAMPLEKEY123", secretAccessKey: "VERYSECRETKEY",
+                sessionToken: "VERYSECRETTOKEN", source: "t"),
+            logs: logs
+        ).send(Self.operation, to: try Self.service())
         let all = logs.messages.joined(separator: "\n")
         #expect(all.contains("ChangeResourceRecordSets"))
         #expect(all.contains("HTTP 200"))
@@ -230,10 +259,20 @@ import TestSupport
     @Test func endpointsFollowTheSDKConvention() throws {
         #expect(try AWSService.route53(environment: ProcessEnvironment([:])).endpoint.description == "https://route53.amazonaws.com")
         #expect(try AWSService.route53(environment: ProcessEnvironment(["AWS_ENDPOINT_URL": "http://localhost:4566"])).endpoint.port == 4566)
-        #expect(try AWSService.route53(environment: ProcessEnvironment(["AWS_ENDPOINT_URL": "http://localhost:4566",
-                                                                       "AWS_ENDPOINT_URL_ROUTE_53": "http://localhost:9000"])).endpoint.port == 9000)
-        #expect(try AWSService.route53(environment: ProcessEnvironment(["AWS_ENDPOINT_URL": "http://localhost:4566",
-                                                                       "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"])).endpoint.port == nil)
+        #expect(
+            try AWSService.route53(
+                environment: ProcessEnvironment([
+                    "AWS_ENDPOINT_URL": "http://localhost:4566",
+                    "AWS_ENDPOINT_URL_ROUTE_53": "http://localhost:9000",
+                ])
+            ).endpoint.port == 9000)
+        #expect(
+            try AWSService.route53(
+                environment: ProcessEnvironment([
+                    "AWS_ENDPOINT_URL": "http://localhost:4566",
+                    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true",
+                ])
+            ).endpoint.port == nil)
         #expect(throws: HookError.self) { try AWSService.route53(environment: ProcessEnvironment(["AWS_ENDPOINT_URL": "localhost"])) }
     }
 }

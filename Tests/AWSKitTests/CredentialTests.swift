@@ -1,6 +1,7 @@
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import AWSKit
 
 @Suite struct CredentialProviderTests {
@@ -27,8 +28,10 @@ import TestSupport
     }
 
     @Test func sharedFilesHonourTheirVariablesAndExplainMissingProfiles() async throws {
-        let files = FakeFiles(["/etc/creds": "[ops]\naws_access_key_id=OPS\naws_secret_access_key=x\n",
-                               "/etc/conf": "[profile sso]\nsso_start_url = https://x\n"])
+        let files = FakeFiles([
+            "/etc/creds": "[ops]\naws_access_key_id=OPS\naws_secret_access_key=x\n",
+            "/etc/conf": "[profile sso]\nsso_start_url = https://x\n",
+        ])
         let env = ["AWS_SHARED_CREDENTIALS_FILE": "/etc/creds", "AWS_CONFIG_FILE": "/etc/conf"]
         #expect(try await SharedFileCredentialProvider(environment: ProcessEnvironment(env.merging(["AWS_PROFILE": "ops"]) { $1 }), files: files).resolve()?.accessKeyId == "OPS")
         await #expect(throws: HookError.self) {
@@ -46,8 +49,10 @@ import TestSupport
     @Test func containerCredentialsUseTheRelativeURIAndTheTokenFile() async throws {
         let http = ScriptedHTTPClient(sequence: [.status(200, #"{"AccessKeyId":"ASIAC","SecretAccessKey":"s","Token":"t","Expiration":"2026-11-22T10:00:00Z"}"#)])
         let provider = ContainerCredentialProvider(
-            environment: ProcessEnvironment(["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/creds/abc",
-                                             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/tok"]),
+            environment: ProcessEnvironment([
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/creds/abc",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/tok",
+            ]),
             http: http, time: ManualTime(), files: FakeFiles(["/tok": "secret-token\n"]))
         let credentials = try await provider.resolve()
         #expect(credentials?.accessKeyId == "ASIAC")
@@ -60,17 +65,23 @@ import TestSupport
     @Test func containerFullURIMustBeHTTPSOrLocal() async throws {
         let http = ScriptedHTTPClient(sequence: [.status(500)])
         await #expect(throws: HookError.self) {
-            try await ContainerCredentialProvider(environment: ProcessEnvironment(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://evil.example.com/creds"]),
-                                                  http: http, time: ManualTime()).resolve()
+            try await ContainerCredentialProvider(
+                environment: ProcessEnvironment(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://evil.example.com/creds"]),
+                http: http, time: ManualTime()
+            ).resolve()
         }
         #expect(http.requests.isEmpty)
-        for allowed in ["http://127.0.0.1/c", "http://127.9.8.7:51679/c", "http://[::1]/c", "http://localhost/c",
-                        "http://169.254.170.2/c", "http://169.254.170.23/c", "http://[fd00:ec2::23]/c", "http://[FD00:EC2:0::23]/c"] {
+        for allowed in [
+            "http://127.0.0.1/c", "http://127.9.8.7:51679/c", "http://[::1]/c", "http://localhost/c",
+            "http://169.254.170.2/c", "http://169.254.170.23/c", "http://[fd00:ec2::23]/c", "http://[FD00:EC2:0::23]/c",
+        ] {
             #expect(ContainerCredentialProvider.allowedPlainHosts(try Endpoint(parsing: allowed)), "\(allowed)")
         }
         // Names that only look like loopback, and addresses next to the allowed ones.
-        for refused in ["http://127.attacker.invalid/c", "http://127.0.0.1.nip.io/c", "http://localhost.attacker.invalid/c",
-                        "http://128.0.0.1/c", "http://[::2]/c", "http://169.254.170.3/c", "http://[fd00:ec2::24]/c", "http://0x7f000001/c"] {
+        for refused in [
+            "http://127.attacker.invalid/c", "http://127.0.0.1.nip.io/c", "http://localhost.attacker.invalid/c",
+            "http://128.0.0.1/c", "http://[::2]/c", "http://169.254.170.3/c", "http://[fd00:ec2::24]/c", "http://0x7f000001/c",
+        ] {
             #expect(!ContainerCredentialProvider.allowedPlainHosts(try Endpoint(parsing: refused)), "\(refused)")
         }
     }
@@ -78,16 +89,22 @@ import TestSupport
     @Test func containerFullURIWithAHostThatStartsWith127IsRefusedBeforeAnyRequest() async {
         let http = ScriptedHTTPClient(sequence: [.status(500)])
         await #expect(throws: HookError.self) {
-            try await ContainerCredentialProvider(environment: ProcessEnvironment(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.attacker.invalid/creds",
-                                                                                   "AWS_CONTAINER_AUTHORIZATION_TOKEN": "secret-token"]),
-                                                  http: http, time: ManualTime()).resolve()
+            try await ContainerCredentialProvider(
+                environment: ProcessEnvironment([
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.attacker.invalid/creds",
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN": "secret-token",
+                ]),
+                http: http, time: ManualTime()
+            ).resolve()
         }
         #expect(http.requests.isEmpty)
     }
 
     @Test func instanceRoleReadsTheFirstRoleAndRefusesFailedDocuments() async throws {
-        let good = FakeMetadata(["iam/security-credentials/": "web-role\n",
-                                 "iam/security-credentials/web-role": #"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAR","SecretAccessKey":"s","Token":"t","Expiration":"2026-11-22T10:00:00Z"}"#])
+        let good = FakeMetadata([
+            "iam/security-credentials/": "web-role\n",
+            "iam/security-credentials/web-role": #"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAR","SecretAccessKey":"s","Token":"t","Expiration":"2026-11-22T10:00:00Z"}"#,
+        ])
         let credentials = try await InstanceRoleCredentialProvider(metadata: good).resolve()
         #expect(credentials?.source == "instance role web-role")
         #expect(try await InstanceRoleCredentialProvider(metadata: FakeMetadata([:])).resolve() == nil)
@@ -96,9 +113,11 @@ import TestSupport
     }
 
     @Test func chainTakesTheFirstConfiguredSourceAndNamesAllWhenNone() async throws {
-        let chain = CredentialProviderChain([StaticCredentialProvider(nil),
-                                             StaticCredentialProvider(AWSCredentials(accessKeyId: "SECOND", secretAccessKey: "s", source: "b")),
-                                             StaticCredentialProvider(AWSCredentials(accessKeyId: "THIRD", secretAccessKey: "s", source: "c"))])
+        let chain = CredentialProviderChain([
+            StaticCredentialProvider(nil),
+            StaticCredentialProvider(AWSCredentials(accessKeyId: "SECOND", secretAccessKey: "s", source: "b")),
+            StaticCredentialProvider(AWSCredentials(accessKeyId: "THIRD", secretAccessKey: "s", source: "c")),
+        ])
         #expect(try await chain.resolve()?.accessKeyId == "SECOND")
         do {
             _ = try await CredentialProviderChain([StaticCredentialProvider(nil)]).resolve()
@@ -139,8 +158,9 @@ private final class CountingProvider: CredentialProvider, Sendable {
             return (state.count, state.expiry, state.fail)
         }
         if fail { throw HookError(.unreachable, "down") }
-        return AWSCredentials(accessKeyId: "KEY\(count)", secretAccessKey: "s", sessionToken: "t",
-                              expiration: UnixTime(seconds: expiry), source: "counting")
+        return AWSCredentials(
+            accessKeyId: "KEY\(count)", secretAccessKey: "s", sessionToken: "t",
+            expiration: UnixTime(seconds: expiry), source: "counting")
     }
 }
 

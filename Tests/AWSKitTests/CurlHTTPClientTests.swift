@@ -2,6 +2,7 @@ import Dispatch
 import Glibc
 import Synchronization
 import Testing
+
 @testable import AWSKit
 
 /// A one-connection-at-a-time HTTP server on 127.0.0.1 with scripted behaviour, so the real
@@ -76,8 +77,10 @@ private final class LoopbackServer: Sendable {
 
     @Test func sendsMethodHeadersAndBodyAndReadsTheAnswer() async throws {
         let server = try LoopbackServer(.respond("HTTP/1.1 201 Created\r\nContent-Length: 5\r\nX-Amzn-RequestId: abc\r\nConnection: close\r\n\r\nhello"))
-        let response = try await client.send(HTTPRequest(method: "POST", url: server.url, headers: [HTTPHeader("X-Test", "1")],
-                                                         body: Array("<a/>".utf8)), timeouts: quick)
+        let response = try await client.send(
+            HTTPRequest(
+                method: "POST", url: server.url, headers: [HTTPHeader("X-Test", "1")],
+                body: Array("<a/>".utf8)), timeouts: quick)
         #expect(response.status == 201)
         #expect(response.text == "hello")
         #expect(response.header("x-amzn-requestid") == "abc")
@@ -102,8 +105,9 @@ private final class LoopbackServer: Sendable {
         let started = ContinuousClock.now
         await #expect(throws: HTTPTransportError(.timedOut, "")) {
             do {
-                _ = try await client.send(HTTPRequest(method: "GET", url: server.url),
-                                          timeouts: HTTPTimeouts(connect: .seconds(1), total: .milliseconds(300)))
+                _ = try await client.send(
+                    HTTPRequest(method: "GET", url: server.url),
+                    timeouts: HTTPTimeouts(connect: .seconds(1), total: .milliseconds(300)))
             } catch let error as HTTPTransportError {
                 throw HTTPTransportError(error.reason, "")
             }

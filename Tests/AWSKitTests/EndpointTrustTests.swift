@@ -1,19 +1,24 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import AWSKit
 
 /// Where signed requests, session tokens and the region may send r53hook: plain http only to
 /// this machine, and a region only when it has the shape of a region name.
 @Suite struct EndpointTrustTests {
-    @Test(arguments: ["http://127.0.0.1:4566", "http://127.1.2.3", "http://[::1]:8080/base", "http://localhost:4566",
-                      "http://LOCALHOST", "https://route53.example.com", "https://10.0.0.5"])
+    @Test(arguments: [
+        "http://127.0.0.1:4566", "http://127.1.2.3", "http://[::1]:8080/base", "http://localhost:4566",
+        "http://LOCALHOST", "https://route53.example.com", "https://10.0.0.5",
+    ])
     func serviceEndpointsAllowHTTPSAnywhereAndHTTPOnlyToThisMachine(_ url: String) throws {
         let service = try AWSService.route53(environment: ProcessEnvironment(["AWS_ENDPOINT_URL_ROUTE_53": url]))
         #expect(service.endpoint == (try Endpoint(parsing: url)))
     }
 
-    @Test(arguments: ["http://route53.example.com", "http://127.attacker.invalid:4566", "http://10.0.0.5",
-                      "http://[fd00::1]", "http://localhost.attacker.invalid", "http://0177.0.0.1"])
+    @Test(arguments: [
+        "http://route53.example.com", "http://127.attacker.invalid:4566", "http://10.0.0.5",
+        "http://[fd00::1]", "http://localhost.attacker.invalid", "http://0177.0.0.1",
+    ])
     func serviceEndpointsRefusePlainHTTPToOtherHosts(_ url: String) {
         for variable in ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_ROUTE_53"] {
             #expect {
@@ -35,8 +40,10 @@ import TestSupport
         #expect(try await resolver.region() == region)
     }
 
-    @Test(arguments: ["x.evil.example/", "us-east-1.evil.example", "us-east-1/", "US-EAST-1", "us_east_1", "useast1", "us-east",
-                      "us-east-1 ", "-us-east-1", "us--east-1", "us-east-123", "us-east-1\nHost: evil", String(repeating: "a-", count: 20) + "1"])
+    @Test(arguments: [
+        "x.evil.example/", "us-east-1.evil.example", "us-east-1/", "US-EAST-1", "us_east_1", "useast1", "us-east",
+        "us-east-1 ", "-us-east-1", "us--east-1", "us-east-123", "us-east-1\nHost: evil", String(repeating: "a-", count: 20) + "1",
+    ])
     func malformedRegionsAreRefusedFromEverySource(_ region: String) async {
         var sources: [(ProcessEnvironment, FakeMetadata, FakeFiles)] = [
             (ProcessEnvironment(["AWS_REGION": region]), FakeMetadata([:]), FakeFiles([:])),
@@ -59,9 +66,11 @@ import TestSupport
     }
 
     @Test func withoutHOMETheAccountsHomeDirectoryHoldsTheSharedFiles() async throws {
-        let files = FakeFiles(["/var/lib/svc/.aws/credentials": "[default]\naws_access_key_id=AKIAHOME\naws_secret_access_key=s\n",
-                               "/var/lib/svc/.aws/config": "[default]\nregion = eu-north-1\n",
-                               "/.aws/credentials": "[default]\naws_access_key_id=AKIAROOTFS\naws_secret_access_key=s\n"])
+        let files = FakeFiles([
+            "/var/lib/svc/.aws/credentials": "[default]\naws_access_key_id=AKIAHOME\naws_secret_access_key=s\n",
+            "/var/lib/svc/.aws/config": "[default]\nregion = eu-north-1\n",
+            "/.aws/credentials": "[default]\naws_access_key_id=AKIAROOTFS\naws_secret_access_key=s\n",
+        ])
         let environment = ProcessEnvironment([:], accountHome: "/var/lib/svc")
         #expect(environment.homeDirectory == "/var/lib/svc")
         #expect(ProcessEnvironment(["HOME": "/home/u"], accountHome: "/var/lib/svc").homeDirectory == "/home/u")

@@ -1,19 +1,24 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import AWSKit
 
 @Suite struct IMDSClientTests {
-    private func client(_ http: ScriptedHTTPClient, allowV1: Bool = false, time: ManualTime = ManualTime(),
-                        tokenLifetime: Int = 21_600) throws -> IMDSClient {
+    private func client(
+        _ http: ScriptedHTTPClient, allowV1: Bool = false, time: ManualTime = ManualTime(),
+        tokenLifetime: Int = 21_600
+    ) throws -> IMDSClient {
         var configuration = IMDSConfiguration(endpoint: try Endpoint(parsing: "http://169.254.169.254"), allowsV1: allowV1)
         configuration.tokenLifetimeSeconds = tokenLifetime
         return IMDSClient(configuration: configuration, http: http, time: time, logger: LogCapture().logger())
     }
 
     /// A strict IMDSv2: tokens from PUT, 401 without a known one.
-    private static func strictIMDS(tokens: @escaping @Sendable (Int) -> String = { "token-\($0)" },
-                                   valid: @escaping @Sendable (String) -> Bool = { _ in true },
-                                   items: [String: String]) -> ScriptedHTTPClient {
+    private static func strictIMDS(
+        tokens: @escaping @Sendable (Int) -> String = { "token-\($0)" },
+        valid: @escaping @Sendable (String) -> Bool = { _ in true },
+        items: [String: String]
+    ) -> ScriptedHTTPClient {
         ScriptedHTTPClient { request, index in
             if request.method == "PUT" {
                 guard request.headers.contains(where: { $0.name == "X-aws-ec2-metadata-token-ttl-seconds" }) else { return .status(400) }
@@ -105,9 +110,10 @@ import TestSupport
     }
 
     @Test func honoursTheSDKEnvironmentVariables() async throws {
-        let configuration = try IMDSConfiguration.from(environment: ProcessEnvironment([
-            "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:1338", "AWS_EC2_METADATA_V1_DISABLED": "true",
-        ]), allowV1: true)
+        let configuration = try IMDSConfiguration.from(
+            environment: ProcessEnvironment([
+                "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:1338", "AWS_EC2_METADATA_V1_DISABLED": "true",
+            ]), allowV1: true)
         #expect(configuration.endpoint.port == 1338)
         #expect(configuration.allowsV1 == false)
         let ipv6 = try IMDSConfiguration.from(environment: ProcessEnvironment(["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv6"]), allowV1: false)

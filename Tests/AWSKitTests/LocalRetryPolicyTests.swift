@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import AWSKit
 
 /// IMDS and the container credentials agent retry through `RetryPolicy`, like every AWS call:
@@ -28,8 +29,9 @@ import TestSupport
     @Test func theContainerAgentIsTriedThreeTimesByItsPolicy() async throws {
         let time = ManualTime()
         let http = ScriptedHTTPClient { _, _ in .status(503) }
-        let provider = ContainerCredentialProvider(environment: ProcessEnvironment(["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/creds"]),
-                                                   http: http, time: time, files: FakeFiles([:]))
+        let provider = ContainerCredentialProvider(
+            environment: ProcessEnvironment(["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/creds"]),
+            http: http, time: time, files: FakeFiles([:]))
         do {
             _ = try await provider.resolve()
             Issue.record("expected the provider to give up")

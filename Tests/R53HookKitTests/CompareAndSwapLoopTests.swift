@@ -1,6 +1,7 @@
 import AWSKit
-import Testing
 import TestSupport
+import Testing
+
 @testable import R53HookKit
 
 /// One read / compare-and-swap loop serves `start`, `stop` and the mark rewrites: a round that
@@ -8,7 +9,8 @@ import TestSupport
 /// other refusal ends it at once.
 @Suite struct CompareAndSwapLoopTests {
     private static let staleCreate = "Tried to create resource record set [name='app.example.com.', type='A', set-identifier='i-0123456789abcdef0'] but it already exists"
-    private static let cnameConflict = "RRSet of type A with DNS name app.example.com. is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone example.com."
+    private static let cnameConflict =
+        "RRSet of type A with DNS name app.example.com. is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone example.com."
 
     private final class Counter: @unchecked Sendable { var rounds = 0 }
 
@@ -82,8 +84,9 @@ import TestSupport
     @Test func stopReadsAgainAfterAStaleRefusalThenDeletes() async throws {
         let harness = try DomainHarness(pollsUntilInSync: 1)
         harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7"))
-        let stale = FakeRoute53.error(400, "InvalidChangeBatch",
-                                      "Tried to delete resource record set [name='app.example.com.', type='A', set-identifier='i-0123456789abcdef0'] but the values provided do not match the current values")
+        let stale = FakeRoute53.error(
+            400, "InvalidChangeBatch",
+            "Tried to delete resource record set [name='app.example.com.', type='A', set-identifier='i-0123456789abcdef0'] but the values provided do not match the current values")
         harness.fake.inject("ChangeResourceRecordSets", [stale])
         let deletion = try await harness.leave.delete(DomainHarness.settings())
         guard case .deleted(_, let change) = deletion else {
@@ -126,16 +129,19 @@ import TestSupport
     private static let zone = HostedZone(id: "ZPUBLIC", name: "example.com", isPrivate: false)
 
     private func lock(_ harness: DomainHarness) -> FleetLock {
-        FleetLock(store: LockStore(route53: harness.route53, time: harness.time, zone: Self.zone, lockName: "jobs"),
-                  time: harness.time, logger: harness.logs.logger(), random: { 0.5 })
+        FleetLock(
+            store: LockStore(route53: harness.route53, time: harness.time, zone: Self.zone, lockName: "jobs"),
+            time: harness.time, logger: harness.logs.logger(), random: { 0.5 })
     }
 
     @Test func aLostLockBecomesTheCallersError() async throws {
         let harness = try DomainHarness()
         let fake = harness.fake
         do {
-            _ = try await lock(harness).withLock(owner: "i-me", lease: .seconds(30), waiting: .noWait, purpose: "testing",
-                                                 ifLost: { lost in HookError(.temporary, "mapped: \(lost.reason)") }) {
+            _ = try await lock(harness).withLock(
+                owner: "i-me", lease: .seconds(30), waiting: .noWait, purpose: "testing",
+                ifLost: { lost in HookError(.temporary, "mapped: \(lost.reason)") }
+            ) {
                 fake.remove(in: "ZPUBLIC") { $0.type == "TXT" }
                 while !Task.isCancelled { await Task.yield() }
                 return 0
@@ -150,8 +156,10 @@ import TestSupport
     @Test func theBodysOwnErrorPassesThroughAndTheLockIsReleased() async throws {
         let harness = try DomainHarness()
         do {
-            _ = try await lock(harness).withLock(owner: "i-me", lease: .seconds(30), waiting: .noWait, purpose: "testing",
-                                                 ifLost: { _ in HookError(.internal, "not lost") }) { () async throws -> Int in
+            _ = try await lock(harness).withLock(
+                owner: "i-me", lease: .seconds(30), waiting: .noWait, purpose: "testing",
+                ifLost: { _ in HookError(.internal, "not lost") }
+            ) { () async throws -> Int in
                 throw HookError(.configuration, "the body's own")
             }
             Issue.record("expected the body's error")

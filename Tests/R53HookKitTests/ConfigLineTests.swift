@@ -1,5 +1,6 @@
 import AWSKit
 import Testing
+
 @testable import R53HookKit
 
 /// The config file grammar: what sh reads as a literal assignment is read, the rest refused,

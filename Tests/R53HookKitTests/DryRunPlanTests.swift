@@ -1,6 +1,7 @@
 import AWSKit
-import Testing
 import TestSupport
+import Testing
+
 @testable import R53HookKit
 
 /// `--dry-run` returns a typed plan (the command line words it in one place) and changes nothing.

@@ -1,6 +1,7 @@
 import AWSKit
 import Synchronization
 import TestSupport
+
 @testable import R53HookKit
 
 /// A load balancer whose members' states move with the virtual clock: a registration turns
@@ -97,8 +98,9 @@ final class RecordingRunner: CommandRunner, Sendable {
 extension DomainHarness {
     func fleet(_ loadBalancer: FakeLoadBalancer?, instanceId: String? = nil) -> FleetContext {
         let identity = instanceId.map { InstanceIdentity(metadata: FakeMetadata(["instance-id": $0])) } ?? self.identity
-        return FleetContext(route53: route53, loadBalancer: loadBalancer, identity: identity, changeWaiter: waiter,
-                     drainTimer: DrainTimer(time: time, logger: logs.logger()),
-                     loadBalancerWaiter: LoadBalancerWaiter(time: time, logger: logs.logger()), time: time, logger: logs.logger())
+        return FleetContext(
+            route53: route53, loadBalancer: loadBalancer, identity: identity, changeWaiter: waiter,
+            drainTimer: DrainTimer(time: time, logger: logs.logger()),
+            loadBalancerWaiter: LoadBalancerWaiter(time: time, logger: logs.logger()), time: time, logger: logs.logger())
     }
 }

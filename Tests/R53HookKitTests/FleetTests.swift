@@ -1,6 +1,7 @@
 import AWSKit
-import Testing
 import TestSupport
+import Testing
+
 @testable import R53HookKit
 
 private let me = "i-0123456789abcdef0"
@@ -16,7 +17,8 @@ private let me = "i-0123456789abcdef0"
         #expect(outcome.healthyAfter == .seconds(6))  // polled every 2 s: healthy at the first poll after 5 s
         #expect(harness.addressRecords().count == 1)
         // DNS joined only after the load balancer reported the instance healthy.
-        #expect(harness.logs.messages.firstIndex { $0.contains("reports \(me) healthy") } ?? 99
+        #expect(
+            harness.logs.messages.firstIndex { $0.contains("reports \(me) healthy") } ?? 99
                 < harness.logs.messages.firstIndex { $0.contains("registered app.example.com.") } ?? 0)
     }
 
@@ -105,8 +107,9 @@ private let me = "i-0123456789abcdef0"
         let balancer = fleetOfThree(harness)
         balancer.force("i-b", .unhealthy)
         do {
-            _ = try await LeaveFleet(context: harness.fleet(balancer)).run(settings(QuorumRule(minimumHealthy: 2), onNoQuorum: .fail),
-                                                                          strictQuorum: false)
+            _ = try await LeaveFleet(context: harness.fleet(balancer)).run(
+                settings(QuorumRule(minimumHealthy: 2), onNoQuorum: .fail),
+                strictQuorum: false)
             Issue.record("expected no quorum")
         } catch let error as HookError {
             #expect(error.kind == .temporary)
@@ -138,11 +141,15 @@ private let me = "i-0123456789abcdef0"
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
         #expect(try await balancer.member(instanceId: me) == nil)
         #expect((outcome.loadBalancerDrained ?? .zero) >= .seconds(10))
-        guard case .deleted(_, _, let drained)? = outcome.record else { Issue.record("expected a DNS deletion"); return }
+        guard case .deleted(_, _, let drained)? = outcome.record else {
+            Issue.record("expected a DNS deletion")
+            return
+        }
         #expect(drained == .seconds(25))
         // The load balancer was told before the DNS drain ended: the two ran side by side.
         let messages = harness.logs.messages
-        #expect(messages.firstIndex { $0.contains("deregistered \(me) from fake load balancer") } ?? 99
+        #expect(
+            messages.firstIndex { $0.contains("deregistered \(me) from fake load balancer") } ?? 99
                 < messages.firstIndex { $0.contains("drain complete") } ?? 0)
     }
 }
@@ -267,7 +274,7 @@ private let me = "i-0123456789abcdef0"
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 func writeFile(_ path: String, _ text: String) throws {

@@ -1,14 +1,16 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import AWSKit
 import Logging
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import R53HookKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The memo files are written as root in a directory others may try to trick: never through a
 /// symbolic link, never into a directory anyone else can write, never under a name to guess.
@@ -119,8 +121,9 @@ import TestSupport
         symlink(base + "/victim", base + "/r53hook/" + fileName + ".tmp-taken")
         Self.write("planted", to: base + "/r53hook/" + fileName + ".tmp-also-taken")
         let suffixes = Suffixes(["taken", "also-taken", "free"])
-        let memo = DirectoryHeartbeatMemo(directory: base + "/r53hook", logger: LogCapture().logger(),
-                                          temporarySuffix: { suffixes.next() })
+        let memo = DirectoryHeartbeatMemo(
+            directory: base + "/r53hook", logger: LogCapture().logger(),
+            temporarySuffix: { suffixes.next() })
         memo.save(key: key, value: "memo")
         #expect(Self.contents(base + "/victim") == "victim")
         #expect(Self.contents(base + "/r53hook/" + fileName + ".tmp-also-taken") == "planted")

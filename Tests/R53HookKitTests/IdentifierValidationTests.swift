@@ -1,5 +1,6 @@
 import AWSKit
 import Testing
+
 @testable import R53HookKit
 
 @Suite struct MemberIdentifierTests {

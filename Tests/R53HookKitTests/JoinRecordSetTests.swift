@@ -1,21 +1,32 @@
 import AWSKit
-import Testing
 import TestSupport
+import Testing
+
 @testable import R53HookKit
 
 @Suite struct JoinRecordSetTests {
     @Test func writesTheWeightedRecordAndWaitsUntilInSync() async throws {
         let harness = try DomainHarness(pollsUntilInSync: 3)
         let (record, outcome) = try await harness.join.run(DomainHarness.settings())
-        #expect(record == ResourceRecordSet(name: "app.example.com.", type: "A", setIdentifier: "i-0123456789abcdef0", weight: 10,
-                                            ttl: 60, values: ["203.0.113.7"]))
+        #expect(
+            record
+                == ResourceRecordSet(
+                    name: "app.example.com.", type: "A", setIdentifier: "i-0123456789abcdef0", weight: 10,
+                    ttl: 60, values: ["203.0.113.7"]))
         // The record and its registry mark, written in one batch.
-        #expect(harness.fake.records(in: "ZPUBLIC") == [DomainHarness.record("i-0123456789abcdef0", "203.0.113.7"),
-                                                        FakeRoute53.Record(name: "_r53hook-a.app.example.com.", type: "TXT",
-                                                                           setIdentifier: "i-0123456789abcdef0", weight: 0, ttl: 60,
-                                                                           values: ["\"r53hook-member v=1 instance=i-0123456789abcdef0 address=203.0.113.7 az=- joined=1795000000\""])])
+        #expect(
+            harness.fake.records(in: "ZPUBLIC") == [
+                DomainHarness.record("i-0123456789abcdef0", "203.0.113.7"),
+                FakeRoute53.Record(
+                    name: "_r53hook-a.app.example.com.", type: "TXT",
+                    setIdentifier: "i-0123456789abcdef0", weight: 0, ttl: 60,
+                    values: ["\"r53hook-member v=1 instance=i-0123456789abcdef0 address=203.0.113.7 az=- joined=1795000000\""]),
+            ])
         #expect(harness.fake.operations.filter { $0 == "ChangeResourceRecordSets" }.count == 1)
-        guard case .written(let change, let waited?) = outcome else { Issue.record("expected a waited write"); return }
+        guard case .written(let change, let waited?) = outcome else {
+            Issue.record("expected a waited write")
+            return
+        }
         #expect(change.status == .pending)
         #expect(waited == .milliseconds(1500))  // three polls, half a second apart
         #expect(harness.fake.operations.filter { $0 == "GetChange" }.count == 3)
@@ -48,14 +59,20 @@ import TestSupport
     @Test func noWaitReturnsWithoutPolling() async throws {
         let harness = try DomainHarness()
         let (_, outcome) = try await harness.join.run(DomainHarness.settings { $0.waitsForSync = false })
-        guard case .written(_, nil) = outcome else { Issue.record("expected no wait"); return }
+        guard case .written(_, nil) = outcome else {
+            Issue.record("expected no wait")
+            return
+        }
         #expect(!harness.fake.operations.contains("GetChange"))
     }
 
     @Test func dryRunPrintsTheBatchAndChangesNothing() async throws {
         let harness = try DomainHarness()
         let (_, outcome) = try await harness.join.run(DomainHarness.settings { $0.dryRun = true })
-        guard case .planned(let plan) = outcome else { Issue.record("expected a plan"); return }
+        guard case .planned(let plan) = outcome else {
+            Issue.record("expected a plan")
+            return
+        }
         #expect(plan.text.contains("<Action>CREATE</Action>"))
         #expect(plan.text.contains("<Name>_r53hook-a.app.example.com.</Name><Type>TXT</Type>"))
         #expect(plan.text.contains("<Value>203.0.113.7</Value>"))
@@ -75,10 +92,11 @@ import TestSupport
         #expect(ipv6Record.values == ["2001:db8::7"])
 
         let literal = try DomainHarness()
-        let (literalRecord, _) = try await literal.join.run(DomainHarness.settings {
-            $0.record?.address = IPAddress("192.0.2.10").map(AddressSource.literal)
-            $0.setIdentifier = "web-1"
-        })
+        let (literalRecord, _) = try await literal.join.run(
+            DomainHarness.settings {
+                $0.record?.address = IPAddress("192.0.2.10").map(AddressSource.literal)
+                $0.setIdentifier = "web-1"
+            })
         #expect(literalRecord.values == ["192.0.2.10"])
         #expect(literalRecord.setIdentifier == "web-1")
     }

@@ -1,6 +1,7 @@
 import AWSKit
-import Testing
 import TestSupport
+import Testing
+
 @testable import R53HookKit
 
 @Suite struct LeaveRecordSetTests {
@@ -15,7 +16,10 @@ import TestSupport
         let started = harness.time.monotonicNow
         // The settings' TTL (60) must not matter: the drain uses the deleted record's own TTL.
         let outcome = try await harness.leave.run(DomainHarness.settings { $0.drainExtra = .seconds(5) })
-        guard case .deleted(let deleted, let change?, let drained) = outcome else { Issue.record("expected a deletion"); return }
+        guard case .deleted(let deleted, let change?, let drained) = outcome else {
+            Issue.record("expected a deletion")
+            return
+        }
         #expect(deleted.values == ["203.0.113.7"])
         #expect(change.id == "C1")
         #expect(drained == .seconds(35))
@@ -47,9 +51,19 @@ import TestSupport
     @Test func aRecordChangedUnderneathIsReadAgain() async throws {
         let harness = try DomainHarness(pollsUntilInSync: 1)
         harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", ttl: 10))
-        harness.fake.inject("ChangeResourceRecordSets", [HTTPResponse(status: 400, body: Array(
-            "<InvalidChangeBatch><Messages><Message>Tried to delete resource record set [name='app.example.com.', type='A', set-identifier='i-0123456789abcdef0'] but the values provided do not match the current values</Message></Messages></InvalidChangeBatch>".utf8))])
-        guard case .deleted = try await harness.leave.run(DomainHarness.settings()) else { Issue.record("expected a deletion"); return }
+        harness.fake.inject(
+            "ChangeResourceRecordSets",
+            [
+                HTTPResponse(
+                    status: 400,
+                    body: Array(
+                        "<InvalidChangeBatch><Messages><Message>Tried to delete resource record set [name='app.example.com.', type='A', set-identifier='i-0123456789abcdef0'] but the values provided do not match the current values</Message></Messages></InvalidChangeBatch>"
+                            .utf8))
+            ])
+        guard case .deleted = try await harness.leave.run(DomainHarness.settings()) else {
+            Issue.record("expected a deletion")
+            return
+        }
         // Each round reads the record and its mark.
         #expect(harness.fake.operations.filter { $0 == "ListResourceRecordSets" }.count == 4)
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
@@ -83,7 +97,8 @@ import TestSupport
         let harness = try DomainHarness()
         harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", weight: 9, ttl: 45))
         guard case .planned(let plan) = try await harness.leave.run(DomainHarness.settings { $0.dryRun = true }) else {
-            Issue.record("expected a plan"); return
+            Issue.record("expected a plan")
+            return
         }
         #expect(plan.text.contains("<Action>DELETE</Action>"))
         #expect(plan.text.contains("<Weight>9</Weight><TTL>45</TTL>"))
@@ -100,7 +115,8 @@ import TestSupport
         try await DrainTimer(time: time, logger: logs.logger()).drain(ttl: .seconds(60), extra: .seconds(5))
         #expect(time.sleeps.reduce(.zero, +) == .seconds(65))
         #expect(time.sleeps.first == .seconds(5))
-        #expect(logs.messages.filter { $0.contains("left") }.map { $0.replacingOccurrences(of: "info: draining: ", with: "") }
+        #expect(
+            logs.messages.filter { $0.contains("left") }.map { $0.replacingOccurrences(of: "info: draining: ", with: "") }
                 == ["60 s left", "50 s left", "40 s left", "30 s left", "20 s left", "10 s left"])
     }
 
@@ -120,13 +136,16 @@ import TestSupport
         // A minute of waiting costs 10 + 20 + 17 = 47 polls: under 1 request/s on average.
         var elapsed = Duration.zero
         var polls = 0
-        while elapsed < .seconds(60) { polls += 1; elapsed += ChangeWaiter.interval(beforePoll: polls) }
+        while elapsed < .seconds(60) {
+            polls += 1
+            elapsed += ChangeWaiter.interval(beforePoll: polls)
+        }
         #expect(polls < 50)
     }
 }
 
-private extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
+extension String {
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
         guard let range = firstRange(of: target) else { return self }
         return String(self[..<range.lowerBound]) + replacement + self[range.upperBound...]
     }
@@ -138,10 +157,16 @@ private extension String {
         harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", ttl: 10))
         // Route 53 can answer a stale exact DELETE in the ErrorResponse shape too; nothing was
         // applied, so stop reads the pair again and deletes it.
-        harness.fake.inject("ChangeResourceRecordSets", [FakeRoute53.error(400, "InvalidChangeBatch",
-            "[Tried to delete resource record set [name='app.example.com.', type='A', set-identifier='i-0123456789abcdef0'] but it was not found]")])
+        harness.fake.inject(
+            "ChangeResourceRecordSets",
+            [
+                FakeRoute53.error(
+                    400, "InvalidChangeBatch",
+                    "[Tried to delete resource record set [name='app.example.com.', type='A', set-identifier='i-0123456789abcdef0'] but it was not found]")
+            ])
         guard case .deleted(_, _?, let drained) = try await harness.leave.run(DomainHarness.settings()) else {
-            Issue.record("expected the pair deleted on the second try"); return
+            Issue.record("expected the pair deleted on the second try")
+            return
         }
         #expect(drained == .seconds(15))
         #expect(harness.fake.operations.filter { $0 == "ChangeResourceRecordSets" }.count == 2)

@@ -1,5 +1,6 @@
 import AWSKit
 import Testing
+
 @testable import R53HookKit
 
 /// The lock's waiting rules, on the state machine alone: sequences of observations at given
@@ -10,16 +11,18 @@ import Testing
     private static let ownRecord = ResourceRecordSet(name: name, type: "TXT", ttl: 1, values: [mine.txtValue])
 
     private static func holder(lease: Int = 12, seq: Int = 0, token: String = "theirs") -> ResourceRecordSet {
-        ResourceRecordSet(name: name, type: "TXT", ttl: 1,
-                          values: [LockRecord(owner: "i-other", token: token, leaseSeconds: lease, sequence: seq).txtValue])
+        ResourceRecordSet(
+            name: name, type: "TXT", ttl: 1,
+            values: [LockRecord(owner: "i-other", token: token, leaseSeconds: lease, sequence: seq).txtValue])
     }
 
     private static let throttled = HookError(.temporary, "Throttling: Rate exceeded")
 
     /// Feeds (seconds since the start, observation) pairs; returns each decision in words.
     private func run(_ waiting: FleetLock.Waiting, _ steps: [(Int, LockAcquisition.Observation)]) -> [String] {
-        var machine = LockAcquisition(mine: Self.mine, ownRecord: Self.ownRecord, recordName: Self.name, waiting: waiting,
-                                      started: .seconds(1000))
+        var machine = LockAcquisition(
+            mine: Self.mine, ownRecord: Self.ownRecord, recordName: Self.name, waiting: waiting,
+            started: .seconds(1000))
         return steps.map { at, observation in
             Self.describe(machine.next(observation, now: .seconds(1000 + at), jitter: 0.5).decision)
         }
@@ -54,8 +57,9 @@ import Testing
     @Test func aStaleHolderIsTakenOverAfterItsOwnWholeLease() {
         // Holder lease 12 s: polls a third of it (4 s) apart; the same value for 12 s is stale.
         let held = LockAcquisition.Observation.held(Self.holder())
-        #expect(run(.upTo(nil), [(0, held), (4, held), (8, held), (12, held), (13, .tookOver)])
-            == ["wait 4.0", "wait 4.0", "wait 4.0", "take over", "acquired"])
+        #expect(
+            run(.upTo(nil), [(0, held), (4, held), (8, held), (12, held), (13, .tookOver)])
+                == ["wait 4.0", "wait 4.0", "wait 4.0", "take over", "acquired"])
     }
 
     @Test func aRenewingHolderIsNeverTakenOver() {
@@ -64,8 +68,10 @@ import Testing
     }
 
     @Test func aChangedValueStartsTheWatchAgain() {
-        let steps: [(Int, LockAcquisition.Observation)] = [(0, .held(Self.holder(seq: 1))), (4, .held(Self.holder(seq: 2))),
-                                                           (12, .held(Self.holder(seq: 2))), (16, .held(Self.holder(seq: 2)))]
+        let steps: [(Int, LockAcquisition.Observation)] = [
+            (0, .held(Self.holder(seq: 1))), (4, .held(Self.holder(seq: 2))),
+            (12, .held(Self.holder(seq: 2))), (16, .held(Self.holder(seq: 2))),
+        ]
         #expect(run(.upTo(nil), steps) == ["wait 4.0", "wait 4.0", "wait 4.0", "take over"])
     }
 
@@ -90,8 +96,11 @@ import Testing
     @Test func theWaitTimeoutCutsTheLastWaitAndThenGivesUp() {
         let held = LockAcquisition.Observation.held(Self.holder(seq: 0))
         let decisions = run(.upTo(.seconds(10)), [(0, held), (8, held), (10, held)])
-        #expect(decisions == ["wait 4.0", "wait 2.0",
-                              "give up temporary: lock \(Self.name) is still held by i-other (renewal 0) after 10 s (--wait-timeout)"])
+        #expect(
+            decisions == [
+                "wait 4.0", "wait 2.0",
+                "give up temporary: lock \(Self.name) is still held by i-other (renewal 0) after 10 s (--wait-timeout)",
+            ])
     }
 
     @Test func failuresBackOffUpToOneLease() {
@@ -118,8 +127,9 @@ import Testing
     }
 
     @Test func theWaitIsReportedAtOnceAfterFiveSecondsThenEveryHalfMinute() {
-        var machine = LockAcquisition(mine: Self.mine, ownRecord: Self.ownRecord, recordName: Self.name, waiting: .upTo(nil),
-                                      started: .zero)
+        var machine = LockAcquisition(
+            mine: Self.mine, ownRecord: Self.ownRecord, recordName: Self.name, waiting: .upTo(nil),
+            started: .zero)
         var reportedAt: [Int] = []
         for second in stride(from: 0, through: 80, by: 4) {
             let notes = machine.next(.held(Self.holder(seq: second)), now: .seconds(second), jitter: 0.5).notes

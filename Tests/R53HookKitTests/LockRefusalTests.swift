@@ -1,6 +1,7 @@
 import AWSKit
-import Testing
 import TestSupport
+import Testing
+
 @testable import R53HookKit
 
 /// Only "already exists" means the lock is held; every other refusal of its CREATE is explained
@@ -10,7 +11,8 @@ import TestSupport
     private static let lockName = "jobs._r53hook-lock.example.com."
     /// Route 53's own words for a TXT record refused because a CNAME has the name: they contain
     /// "already exists" too.
-    private static let cnameConflict = "RRSet of type TXT with DNS name \(lockName) is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone example.com."
+    private static let cnameConflict =
+        "RRSet of type TXT with DNS name \(lockName) is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone example.com."
     private static let alreadyExists = "Tried to create resource record set [name='\(lockName)', type='TXT'] but it already exists"
 
     private func lock(_ harness: DomainHarness, runner: any CommandRunner) -> RunUnderLock {
@@ -81,8 +83,9 @@ import TestSupport
         // A crashed holder with a 12 s lease: polls every 4 s, take-over due at 12 s.
         _ = try await store.create(LockRecord(owner: "i-crashed", token: "t", leaseSeconds: 12))
         let refusedAsHeld = FakeRoute53.error(400, "InvalidChangeBatch", Self.alreadyExists)
-        let raceLost = FakeRoute53.error(400, "InvalidChangeBatch",
-                                         "Tried to delete resource record set [name='\(Self.lockName)', type='TXT'] but the values provided do not match the current values")
+        let raceLost = FakeRoute53.error(
+            400, "InvalidChangeBatch",
+            "Tried to delete resource record set [name='\(Self.lockName)', type='TXT'] but the values provided do not match the current values")
         // Four CREATEs refused as held (as the zone would), then the take-over loses a race.
         harness.fake.inject("ChangeResourceRecordSets", Array(repeating: refusedAsHeld, count: 4) + [raceLost])
         let started = time.monotonicNow
@@ -100,8 +103,11 @@ import TestSupport
             AWSServiceError(status: 400, code: "InvalidChangeBatch", message: messages.joined(separator: "; "), messages: messages)
         }
         #expect(MemberRegistry.isStale(refusal(Self.alreadyExists)))
-        #expect(MemberRegistry.isStale(refusal("Tried to delete resource record set [name='a.example.com.', type='TXT'] but it was not found",
-                                               "Tried to delete resource record set [name='a.example.com.', type='TXT'] but the values provided do not match the current values")))
+        #expect(
+            MemberRegistry.isStale(
+                refusal(
+                    "Tried to delete resource record set [name='a.example.com.', type='TXT'] but it was not found",
+                    "Tried to delete resource record set [name='a.example.com.', type='TXT'] but the values provided do not match the current values")))
         #expect(!MemberRegistry.isStale(refusal(Self.cnameConflict)))
         #expect(!MemberRegistry.isStale(refusal(Self.alreadyExists, Self.cnameConflict)))
         #expect(!MemberRegistry.isStale(refusal("RRSet with DNS name a.example.org. is not permitted in zone example.com.")))

@@ -1,6 +1,8 @@
 import AWSKit
-import Testing
+import Synchronization
 import TestSupport
+import Testing
+
 @testable import R53HookKit
 
 @Suite struct LockRecordTests {
@@ -169,8 +171,6 @@ final class ManualInstant: Sendable {
     var value: Duration? { stored.withLock { $0 } }
 }
 
-import Synchronization
-
 /// A lock holder that renews its record, and after 20 renewals releases it.
 private final class BusyHolder: Sendable {
     private let store: LockStore
@@ -193,7 +193,10 @@ private final class BusyHolder: Sendable {
         }
         let next = current.renewed()
         if try await store.replace(record, with: next) {
-            state.withLock { $0.holder = next; $0.renewals += 1 }
+            state.withLock {
+                $0.holder = next
+                $0.renewals += 1
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 import AWSKit
-import Testing
 import TestSupport
+import Testing
+
 @testable import R53HookKit
 
 private let me = "i-0123456789abcdef0"
@@ -8,8 +9,10 @@ private let now = 1_795_000_000
 
 /// A valid mark's TXT value with words replaced or added (`key=nil` removes one).
 private func markText(_ changes: [(String, String?)] = [], extra: [String] = []) -> String {
-    var fields: [(String, String?)] = [("v", "1"), ("instance", "i-0f0f0f0f0f0f0f0f0"), ("address", "192.0.2.66"), ("az", "us-east-1a"),
-                                       ("joined", "1794990000"), ("heartbeat", nil), ("role", "server"), ("group", "g")]
+    var fields: [(String, String?)] = [
+        ("v", "1"), ("instance", "i-0f0f0f0f0f0f0f0f0"), ("address", "192.0.2.66"), ("az", "us-east-1a"),
+        ("joined", "1794990000"), ("heartbeat", nil), ("role", "server"), ("group", "g"),
+    ]
     for (key, value) in changes {
         if let index = fields.firstIndex(where: { $0.0 == key }) { fields[index].1 = value } else { fields.append((key, value)) }
     }
@@ -23,8 +26,11 @@ private func markText(_ changes: [(String, String?)] = [], extra: [String] = [])
             Issue.record("expected a mark")
             return
         }
-        #expect(mark == MemberMark(instanceId: "i-0f0f0f0f0f0f0f0f0", address: "192.0.2.66", availabilityZone: "us-east-1a",
-                                   joinedAt: 1_794_990_000, heartbeatAt: 1_794_999_999, role: .server, group: "g"))
+        #expect(
+            mark
+                == MemberMark(
+                    instanceId: "i-0f0f0f0f0f0f0f0f0", address: "192.0.2.66", availabilityZone: "us-east-1a",
+                    joinedAt: 1_794_990_000, heartbeatAt: 1_794_999_999, role: .server, group: "g"))
         #expect(MemberMark.read(txtValue: markText([("instance", "-"), ("az", "-"), ("role", nil), ("group", nil)])) != .notAMark)
         // A field a newer r53hook may add to v=1 is skipped.
         #expect(MemberMark(txtValue: markText(extra: ["weight-hint=3"])) != nil)
@@ -88,16 +94,18 @@ private func markText(_ changes: [(String, String?)] = [], extra: [String] = [])
     @Test func ageArithmeticNeverTrapsWhateverTheMarkHolds() {
         for extreme in [Int.min, Int.min + 1, -1, 0, Int.max] {
             let mark = MemberMark(instanceId: "-", address: "192.0.2.1", availabilityZone: "-", joinedAt: extreme, heartbeatAt: extreme)
-            let member = RegistryMember(setIdentifier: "x", markRecord: ResourceRecordSet(name: "n.", type: "TXT", values: []),
-                                        mark: mark, addressRecord: nil)
+            let member = RegistryMember(
+                setIdentifier: "x", markRecord: ResourceRecordSet(name: "n.", type: "TXT", values: []),
+                mark: mark, addressRecord: nil)
             _ = member.heartbeatAge(now: now)
             _ = member.lastSeenAge(now: now)
             _ = member.isLive(now: now, expiry: 120)
             _ = RoleElection.decide(for: "y", members: [member], group: "g", servers: 3, now: now, expiry: 120)
         }
         let ancient = MemberMark(instanceId: "-", address: "192.0.2.1", availabilityZone: "-", joinedAt: Int.min, heartbeatAt: Int.min)
-        let member = RegistryMember(setIdentifier: "x", markRecord: ResourceRecordSet(name: "n.", type: "TXT", values: []),
-                                    mark: ancient, addressRecord: nil)
+        let member = RegistryMember(
+            setIdentifier: "x", markRecord: ResourceRecordSet(name: "n.", type: "TXT", values: []),
+            mark: ancient, addressRecord: nil)
         #expect(member.heartbeatAge(now: now) == Int.max)
         #expect(!member.isLive(now: now, expiry: 120))
     }
@@ -112,11 +120,15 @@ private func markText(_ changes: [(String, String?)] = [], extra: [String] = [])
         harness.insertOwned(DomainHarness.record(me, "203.0.113.7"))
         harness.fake.insert(DomainHarness.record(Self.dead, "198.51.100.1"), in: "ZPUBLIC")
         harness.fake.insert(DomainHarness.mark(Self.dead, "198.51.100.1", joined: now - 3600), in: "ZPUBLIC")
-        for (id, value) in [("forged-1", markText([("instance", Self.dead), ("heartbeat", "-9223372036854775808")])),
-                            ("forged-2", markText([("instance", Self.dead), ("joined", "-9223372036854775808")]))] {
+        for (id, value) in [
+            ("forged-1", markText([("instance", Self.dead), ("heartbeat", "-9223372036854775808")])),
+            ("forged-2", markText([("instance", Self.dead), ("joined", "-9223372036854775808")])),
+        ] {
             harness.fake.insert(DomainHarness.record(id, "192.0.2.66"), in: "ZPUBLIC")
-            harness.fake.insert(FakeRoute53.Record(name: "_r53hook-a.app.example.com.", type: "TXT", setIdentifier: id, weight: 0, ttl: 60,
-                                                   values: [value]), in: "ZPUBLIC")
+            harness.fake.insert(
+                FakeRoute53.Record(
+                    name: "_r53hook-a.app.example.com.", type: "TXT", setIdentifier: id, weight: 0, ttl: 60,
+                    values: [value]), in: "ZPUBLIC")
         }
         return harness
     }
@@ -135,9 +147,11 @@ private func markText(_ changes: [(String, String?)] = [], extra: [String] = [])
     @Test func sweepDeletesTheDeadMemberAndLeavesForeignMarks() async throws {
         let harness = try zone()
         let instances = FakeInstances([me: "running", Self.dead: "terminated"])
-        let report = try await RegistrySweep(route53: harness.route53, instances: instances, identity: harness.identity, time: harness.time,
-                                             logger: harness.logs.logger())
-            .run(DomainHarness.settings(), limits: .init(force: true), waiting: .noWait)
+        let report = try await RegistrySweep(
+            route53: harness.route53, instances: instances, identity: harness.identity, time: harness.time,
+            logger: harness.logs.logger()
+        )
+        .run(DomainHarness.settings(), limits: .init(force: true), waiting: .noWait)
         #expect(report.deleted == [Self.dead])
         #expect(report.memberCount == 2)
         let left = harness.fake.records(in: "ZPUBLIC").compactMap(\.setIdentifier)
@@ -146,15 +160,17 @@ private func markText(_ changes: [(String, String?)] = [], extra: [String] = [])
     }
 
     @Test func aMarkUnderASetIdentifierR53hookNeverWritesIsForeign() {
-        let record = ResourceRecordSet(name: "_r53hook-a.app.example.com.", type: "TXT", setIdentifier: "web 1", weight: 0, ttl: 60,
-                                       values: [markText()])
+        let record = ResourceRecordSet(
+            name: "_r53hook-a.app.example.com.", type: "TXT", setIdentifier: "web 1", weight: 0, ttl: 60,
+            values: [markText()])
         guard case .invalid(let reason) = MemberRegistry.reading(of: record) else {
             Issue.record("accepted")
             return
         }
         #expect(reason.contains("set identifier"))
-        let twoValues = ResourceRecordSet(name: "_r53hook-a.app.example.com.", type: "TXT", setIdentifier: "web-1", weight: 0, ttl: 60,
-                                          values: [markText(), "\"x\""])
+        let twoValues = ResourceRecordSet(
+            name: "_r53hook-a.app.example.com.", type: "TXT", setIdentifier: "web-1", weight: 0, ttl: 60,
+            values: [markText(), "\"x\""])
         #expect(MemberRegistry.mark(of: twoValues) == nil)
     }
 }

@@ -1,6 +1,7 @@
 import AWSKit
-import Testing
 import TestSupport
+import Testing
+
 @testable import R53HookKit
 
 /// Paging that does not trust the endpoint: every page key must move on, pages are capped, and
@@ -15,7 +16,8 @@ import TestSupport
         var keys = ""
         if let nextName { keys += "<NextRecordName>\(nextName)</NextRecordName><NextRecordType>A</NextRecordType>" }
         if let next { keys += "<NextRecordIdentifier>\(next)</NextRecordIdentifier>" }
-        let body = "<ListResourceRecordSetsResponse><ResourceRecordSets>\(records)</ResourceRecordSets><IsTruncated>\(truncated)</IsTruncated>\(keys)<MaxItems>100</MaxItems></ListResourceRecordSetsResponse>"
+        let body =
+            "<ListResourceRecordSetsResponse><ResourceRecordSets>\(records)</ResourceRecordSets><IsTruncated>\(truncated)</IsTruncated>\(keys)<MaxItems>100</MaxItems></ListResourceRecordSetsResponse>"
         return HTTPResponse(status: 200, body: Array(body.utf8))
     }
 
@@ -82,7 +84,8 @@ import TestSupport
 
     @Test func hostedZonePagesThatRepeatAZoneAreAnError() async throws {
         let harness = try DomainHarness()
-        let page = "<ListHostedZonesByNameResponse><HostedZones><HostedZone><Id>/hostedzone/Z1</Id><Name>example.com.</Name><Config><PrivateZone>false</PrivateZone></Config></HostedZone></HostedZones><IsTruncated>true</IsTruncated><NextDNSName>example.com.</NextDNSName><NextHostedZoneId>Z1</NextHostedZoneId></ListHostedZonesByNameResponse>"
+        let page =
+            "<ListHostedZonesByNameResponse><HostedZones><HostedZone><Id>/hostedzone/Z1</Id><Name>example.com.</Name><Config><PrivateZone>false</PrivateZone></Config></HostedZone></HostedZones><IsTruncated>true</IsTruncated><NextDNSName>example.com.</NextDNSName><NextHostedZoneId>Z1</NextHostedZoneId></ListHostedZonesByNameResponse>"
         harness.fake.inject("ListHostedZonesByName", Array(repeating: HTTPResponse(status: 200, body: Array(page.utf8)), count: 2000))
         await #expect(throws: HookError.self) { _ = try await harness.route53.hostedZones(named: "example.com") }
         #expect(harness.fake.operations.filter { $0 == "ListHostedZonesByName" }.count == 1)

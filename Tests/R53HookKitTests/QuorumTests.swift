@@ -1,6 +1,7 @@
 import AWSKit
-import Testing
 import TestSupport
+import Testing
+
 @testable import R53HookKit
 
 @Suite struct QuorumRuleTests {
@@ -20,28 +21,39 @@ import TestSupport
     }
 
     static let cases: [Case] = [
-        Case(name: "a single member may not leave with min-healthy 1", rule: QuorumRule(minimumHealthy: 1),
-             members: [.healthy], leaving: "i-0", required: 1, remaining: 0, allowed: false),
-        Case(name: "a single member may leave with min-healthy 0", rule: QuorumRule(minimumHealthy: 0),
-             members: [.healthy], leaving: "i-0", required: 0, remaining: 0, allowed: true),
-        Case(name: "elb-quorum's 0.67 of 3 rounds up to 3", rule: QuorumRule(minimumHealthy: 1, fraction: 0.67),
-             members: [.healthy, .healthy, .healthy], leaving: "i-0", required: 3, remaining: 2, allowed: false),
-        Case(name: "0.66 of 3 rounds up to 2", rule: QuorumRule(minimumHealthy: 1, fraction: 0.66),
-             members: [.healthy, .healthy, .healthy], leaving: "i-0", required: 2, remaining: 2, allowed: true),
-        Case(name: "0.7 of 10 is 7, not 8 by float noise", rule: QuorumRule(fraction: 0.7),
-             members: Array(repeating: .healthy, count: 10), leaving: "i-0", required: 7, remaining: 9, allowed: true),
-        Case(name: "min-healthy wins over a smaller fraction", rule: QuorumRule(minimumHealthy: 4, fraction: 0.5),
-             members: Array(repeating: .healthy, count: 5), leaving: "i-0", required: 4, remaining: 4, allowed: true),
-        Case(name: "draining members are not healthy", rule: QuorumRule(minimumHealthy: 2),
-             members: [.healthy, .healthy, .draining], leaving: "i-0", required: 2, remaining: 1, allowed: false),
-        Case(name: "starting and unhealthy members do not count either", rule: QuorumRule(minimumHealthy: 1),
-             members: [.healthy, .starting, .unhealthy], leaving: "i-0", required: 1, remaining: 0, allowed: false),
-        Case(name: "an unhealthy member's leaving takes nothing away", rule: QuorumRule(minimumHealthy: 5),
-             members: [.healthy, .unhealthy], leaving: "i-1", required: 5, remaining: 1, allowed: true),
-        Case(name: "an instance that is not registered may always leave", rule: QuorumRule(minimumHealthy: 3),
-             members: [.healthy, .healthy], leaving: "i-9", required: 3, remaining: 2, allowed: true),
-        Case(name: "the fraction counts every member, healthy or not", rule: QuorumRule(fraction: 0.5),
-             members: [.healthy, .healthy, .healthy, .unhealthy, .unhealthy, .draining], leaving: "i-0", required: 3, remaining: 2, allowed: false),
+        Case(
+            name: "a single member may not leave with min-healthy 1", rule: QuorumRule(minimumHealthy: 1),
+            members: [.healthy], leaving: "i-0", required: 1, remaining: 0, allowed: false),
+        Case(
+            name: "a single member may leave with min-healthy 0", rule: QuorumRule(minimumHealthy: 0),
+            members: [.healthy], leaving: "i-0", required: 0, remaining: 0, allowed: true),
+        Case(
+            name: "elb-quorum's 0.67 of 3 rounds up to 3", rule: QuorumRule(minimumHealthy: 1, fraction: 0.67),
+            members: [.healthy, .healthy, .healthy], leaving: "i-0", required: 3, remaining: 2, allowed: false),
+        Case(
+            name: "0.66 of 3 rounds up to 2", rule: QuorumRule(minimumHealthy: 1, fraction: 0.66),
+            members: [.healthy, .healthy, .healthy], leaving: "i-0", required: 2, remaining: 2, allowed: true),
+        Case(
+            name: "0.7 of 10 is 7, not 8 by float noise", rule: QuorumRule(fraction: 0.7),
+            members: Array(repeating: .healthy, count: 10), leaving: "i-0", required: 7, remaining: 9, allowed: true),
+        Case(
+            name: "min-healthy wins over a smaller fraction", rule: QuorumRule(minimumHealthy: 4, fraction: 0.5),
+            members: Array(repeating: .healthy, count: 5), leaving: "i-0", required: 4, remaining: 4, allowed: true),
+        Case(
+            name: "draining members are not healthy", rule: QuorumRule(minimumHealthy: 2),
+            members: [.healthy, .healthy, .draining], leaving: "i-0", required: 2, remaining: 1, allowed: false),
+        Case(
+            name: "starting and unhealthy members do not count either", rule: QuorumRule(minimumHealthy: 1),
+            members: [.healthy, .starting, .unhealthy], leaving: "i-0", required: 1, remaining: 0, allowed: false),
+        Case(
+            name: "an unhealthy member's leaving takes nothing away", rule: QuorumRule(minimumHealthy: 5),
+            members: [.healthy, .unhealthy], leaving: "i-1", required: 5, remaining: 1, allowed: true),
+        Case(
+            name: "an instance that is not registered may always leave", rule: QuorumRule(minimumHealthy: 3),
+            members: [.healthy, .healthy], leaving: "i-9", required: 3, remaining: 2, allowed: true),
+        Case(
+            name: "the fraction counts every member, healthy or not", rule: QuorumRule(fraction: 0.5),
+            members: [.healthy, .healthy, .healthy, .unhealthy, .unhealthy, .draining], leaving: "i-0", required: 3, remaining: 2, allowed: false),
     ]
 
     @Test(arguments: cases)

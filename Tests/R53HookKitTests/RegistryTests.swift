@@ -1,7 +1,8 @@
 import AWSKit
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import R53HookKit
 
 private let me = "i-0123456789abcdef0"
@@ -9,8 +10,9 @@ private let now = 1_795_000_000
 
 @Suite struct MemberMarkTests {
     @Test func roundTripsThroughItsTXTValue() {
-        let mark = MemberMark(instanceId: "i-0abc", address: "10.0.0.5", availabilityZone: "us-east-1a", joinedAt: now,
-                              heartbeatAt: now + 60, role: .server, group: "consul")
+        let mark = MemberMark(
+            instanceId: "i-0abc", address: "10.0.0.5", availabilityZone: "us-east-1a", joinedAt: now,
+            heartbeatAt: now + 60, role: .server, group: "consul")
         #expect(mark.txtValue == "\"r53hook-member v=1 instance=i-0abc address=10.0.0.5 az=us-east-1a joined=1795000000 heartbeat=1795000060 role=server group=consul\"")
         #expect(MemberMark(txtValue: mark.txtValue) == mark)
         #expect(mark.lastSeenAt == now + 60)
@@ -29,9 +31,10 @@ private let now = 1_795_000_000
     }
 
     @Test func theLongestMarkFitsOneTXTString() {
-        let mark = MemberMark(instanceId: "i-0123456789abcdef0", address: "2001:0db8:0000:0000:0000:ff00:0042:8329",
-                              availabilityZone: "ap-southeast-2-akl-1a", joinedAt: 9_999_999_999, heartbeatAt: 9_999_999_999,
-                              role: .bootstrap, group: String(repeating: "g", count: 63))
+        let mark = MemberMark(
+            instanceId: "i-0123456789abcdef0", address: "2001:0db8:0000:0000:0000:ff00:0042:8329",
+            availabilityZone: "ap-southeast-2-akl-1a", joinedAt: 9_999_999_999, heartbeatAt: 9_999_999_999,
+            role: .bootstrap, group: String(repeating: "g", count: 63))
         #expect(mark.txtValue.utf8.count - 2 <= 255)
         #expect(MemberMark.problem(withGroup: "consul_1-a") == nil)
         #expect(MemberMark.problem(withGroup: "a.b") != nil)
@@ -60,8 +63,9 @@ private let now = 1_795_000_000
 
     @Test func startRefusesAForeignTXTWhereItsMarkWouldGo() async throws {
         let harness = try DomainHarness()
-        let foreign = FakeRoute53.Record(name: "_r53hook-a.app.example.com.", type: "TXT", setIdentifier: me, weight: 0, ttl: 60,
-                                         values: ["\"hello\""])
+        let foreign = FakeRoute53.Record(
+            name: "_r53hook-a.app.example.com.", type: "TXT", setIdentifier: me, weight: 0, ttl: 60,
+            values: ["\"hello\""])
         harness.fake.insert(foreign, in: "ZPUBLIC")
         do {
             _ = try await harness.join.run(DomainHarness.settings())
@@ -133,8 +137,9 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
         let harness = try DomainHarness()
         harness.insertOwned(DomainHarness.record(me, "203.0.113.7"))
         let memo = MemoryMemo()
-        let beat = MemberHeartbeat(route53: harness.route53, identity: harness.identity, memo: memo, time: harness.time,
-                                   logger: harness.logs.logger())
+        let beat = MemberHeartbeat(
+            route53: harness.route53, identity: harness.identity, memo: memo, time: harness.time,
+            logger: harness.logs.logger())
         _ = try await beat.run(DomainHarness.settings())
         #expect(harness.fake.operations.count == 3)
         harness.time.advance(by: .seconds(60))
@@ -147,8 +152,11 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
         harness.fake.insert(DomainHarness.mark(me, "203.0.113.7", heartbeat: now, role: .agent, group: "g"), in: "ZPUBLIC")
         let third = try await beat.run(DomainHarness.settings())
         #expect(third.role == .agent)
-        #expect(Array(harness.fake.operations.dropFirst(4)) == ["ChangeResourceRecordSets", "ListHostedZonesByName",
-                                                                "ListResourceRecordSets", "ChangeResourceRecordSets"])
+        #expect(
+            Array(harness.fake.operations.dropFirst(4)) == [
+                "ChangeResourceRecordSets", "ListHostedZonesByName",
+                "ListResourceRecordSets", "ChangeResourceRecordSets",
+            ])
 
         // After stop the memo cannot bring the mark back.
         harness.fake.remove(in: "ZPUBLIC") { _ in true }
@@ -171,10 +179,12 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
 
 @Suite struct RoleElectionTests {
     private func member(_ id: String, role: MemberRole? = nil, group: String? = "consul", heartbeat: Int? = nil) -> RegistryMember {
-        let mark = MemberMark(instanceId: id, address: "10.0.0.\(id.count)\(id.last ?? "0")", availabilityZone: "us-east-1a",
-                              joinedAt: now - 600, heartbeatAt: heartbeat, role: role, group: role == nil ? nil : group)
-        let record = ResourceRecordSet(name: "_r53hook-a.app.example.com.", type: "TXT", setIdentifier: id, weight: 0, ttl: 60,
-                                       values: [mark.txtValue])
+        let mark = MemberMark(
+            instanceId: id, address: "10.0.0.\(id.count)\(id.last ?? "0")", availabilityZone: "us-east-1a",
+            joinedAt: now - 600, heartbeatAt: heartbeat, role: role, group: role == nil ? nil : group)
+        let record = ResourceRecordSet(
+            name: "_r53hook-a.app.example.com.", type: "TXT", setIdentifier: id, weight: 0, ttl: 60,
+            values: [mark.txtValue])
         return RegistryMember(setIdentifier: id, markRecord: record, mark: mark, addressRecord: nil)
     }
 
@@ -213,9 +223,11 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
         harness.insertOwned(DomainHarness.record(me, "203.0.113.7"))
         harness.fake.insert(DomainHarness.record("i-b", "203.0.113.8"), in: "ZPUBLIC")
         harness.fake.insert(DomainHarness.mark("i-b", "203.0.113.8", role: .bootstrap, group: "consul"), in: "ZPUBLIC")
-        let decision = try await RoleElection(route53: harness.route53, identity: harness.identity, time: harness.time,
-                                              logger: harness.logs.logger())
-            .run(DomainHarness.settings(), group: "consul", servers: 3, expiry: 120, waiting: .noWait)
+        let decision = try await RoleElection(
+            route53: harness.route53, identity: harness.identity, time: harness.time,
+            logger: harness.logs.logger()
+        )
+        .run(DomainHarness.settings(), group: "consul", servers: 3, expiry: 120, waiting: .noWait)
         #expect(decision == .init(role: .server, join: ["203.0.113.8"]))
         let marks = harness.fake.records(in: "ZPUBLIC").filter { $0.name.hasPrefix("_r53hook-a.") }
         let mine = try #require(marks.first { $0.setIdentifier == me }.flatMap { MemberMark(txtValue: $0.values[0]) })
@@ -227,9 +239,11 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
     @Test func runRefusesAnUnregisteredInstance() async throws {
         let harness = try DomainHarness()
         await #expect(throws: HookError.self) {
-            try await RoleElection(route53: harness.route53, identity: harness.identity, time: harness.time,
-                                   logger: harness.logs.logger())
-                .run(DomainHarness.settings(), group: "consul", servers: 3, expiry: 120, waiting: .noWait)
+            try await RoleElection(
+                route53: harness.route53, identity: harness.identity, time: harness.time,
+                logger: harness.logs.logger()
+            )
+            .run(DomainHarness.settings(), group: "consul", servers: 3, expiry: 120, waiting: .noWait)
         }
         #expect(!harness.fake.records(in: "ZPUBLIC").contains { $0.name.hasPrefix("_r53hook-a.") })
     }
@@ -237,8 +251,9 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
 
 @Suite struct RegistrySweepTests {
     private func sweep(_ harness: DomainHarness, _ instances: FakeInstances) -> RegistrySweep {
-        RegistrySweep(route53: harness.route53, instances: instances, identity: harness.identity, time: harness.time,
-                      logger: harness.logs.logger())
+        RegistrySweep(
+            route53: harness.route53, instances: instances, identity: harness.identity, time: harness.time,
+            logger: harness.logs.logger())
     }
 
     /// Members i-a..i-d (plus this instance), all running unless told.
@@ -257,8 +272,10 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
         let unmarked = DomainHarness.record("i-hand", "192.0.2.1")
         harness.fake.insert(unmarked, in: "ZPUBLIC")
         let before = harness.fake.records(in: "ZPUBLIC")
-        let instances = FakeInstances([me: "running", "i-a": "terminated", "i-b": "running", "i-c": "stopped", "i-d": "running",
-                                       "i-hand": "terminated"])
+        let instances = FakeInstances([
+            me: "running", "i-a": "terminated", "i-b": "running", "i-c": "stopped", "i-d": "running",
+            "i-hand": "terminated",
+        ])
         let report = try await sweep(harness, instances).run(DomainHarness.settings(), limits: .init(), waiting: .noWait)
         #expect(report.deleted == ["i-a"])
         #expect(report.refusal == nil)
@@ -312,9 +329,14 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
         let harness = try DomainHarness()
         fleet(harness)
         let before = harness.fake.records(in: "ZPUBLIC")
-        let report = try await sweep(harness, FakeInstances([me: "running", "i-a": "terminated", "i-b": "running", "i-c": "running",
-                                                             "i-d": "running"]))
-            .run(DomainHarness.settings { $0.dryRun = true }, limits: .init(), waiting: .noWait)
+        let report = try await sweep(
+            harness,
+            FakeInstances([
+                me: "running", "i-a": "terminated", "i-b": "running", "i-c": "running",
+                "i-d": "running",
+            ])
+        )
+        .run(DomainHarness.settings { $0.dryRun = true }, limits: .init(), waiting: .noWait)
         #expect(report.dead.map(\.member.setIdentifier) == ["i-a"])
         #expect(report.deleted.isEmpty)
         #expect(harness.fake.records(in: "ZPUBLIC") == before)
@@ -331,9 +353,14 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
         harness.fake.insert(DomainHarness.mark("i-a", "198.51.100.1", joined: now - 3600), in: "ZPUBLIC")
         for id in ["i-b", "i-c", "i-d"] { harness.insertOwned(DomainHarness.record(id, "198.51.100.9")) }
         let before = harness.fake.records(in: "ZPUBLIC")
-        let report = try await sweep(harness, FakeInstances([me: "running", "i-a": "terminated", "i-b": "running",
-                                                             "i-c": "running", "i-d": "running"]))
-            .run(DomainHarness.settings(), limits: .init(), waiting: .noWait)
+        let report = try await sweep(
+            harness,
+            FakeInstances([
+                me: "running", "i-a": "terminated", "i-b": "running",
+                "i-c": "running", "i-d": "running",
+            ])
+        )
+        .run(DomainHarness.settings(), limits: .init(), waiting: .noWait)
         #expect(report.dead.map(\.member.setIdentifier) == ["i-a"])
         #expect(report.deleted.isEmpty)
         #expect(report.skipped.map(\.setIdentifier) == ["i-a"])

@@ -1,5 +1,7 @@
 import AWSKit
 import Testing
+import XMLLite
+
 @testable import R53HookKit
 
 @Suite struct SettingsResolverTests {
@@ -23,11 +25,15 @@ import Testing
 
     @Test func appliesTheDocumentedDefaults() throws {
         let settings = try resolve(flags: minimal)
-        #expect(settings == HookSettings(record: RecordSettings(zone: .name("example.com.", isPrivate: nil), recordName: "app.example.com.",
-                                                                recordType: .a, ttl: 60, weight: 10),
-                                         quorumInterval: .seconds(5), quorumTimeout: .seconds(60), onNoQuorum: .proceed,
-                                         healthyTimeout: .seconds(300), holdFile: "/etc/r53hook/hold",
-                                         deadline: .seconds(300), drainExtra: .seconds(5), waitsForSync: true))
+        #expect(
+            settings
+                == HookSettings(
+                    record: RecordSettings(
+                        zone: .name("example.com.", isPrivate: nil), recordName: "app.example.com.",
+                        recordType: .a, ttl: 60, weight: 10),
+                    quorumInterval: .seconds(5), quorumTimeout: .seconds(60), onNoQuorum: .proceed,
+                    healthyTimeout: .seconds(300), holdFile: "/etc/r53hook/hold",
+                    deadline: .seconds(300), drainExtra: .seconds(5), waitsForSync: true))
     }
 
     @Test func flagBeatsEnvironmentBeatsFileBeatsDefault() throws {
@@ -100,14 +106,16 @@ import Testing
 
 @Suite struct ConfigFileTests {
     @Test func readsShellStyleLinesLiterally() throws {
-        let file = try ConfigFile(path: "f", text: """
-            # r53hook settings
-            export R53HOOK_NAME="app.example.com"
-            R53HOOK_ZONE_ID='Z0ABC'\r
-            R53HOOK_WEIGHT=20 # comment
-            AWS_REGION=eu-west-1
+        let file = try ConfigFile(
+            path: "f",
+            text: """
+                # r53hook settings
+                export R53HOOK_NAME="app.example.com"
+                R53HOOK_ZONE_ID='Z0ABC'\r
+                R53HOOK_WEIGHT=20 # comment
+                AWS_REGION=eu-west-1
 
-            """)
+                """)
         #expect(file.settings == [.name: "app.example.com", .zoneId: "Z0ABC", .weight: "20"])
         #expect(file.environment == ["AWS_REGION": "eu-west-1"])
     }
@@ -160,14 +168,20 @@ import Testing
 
 @Suite struct Route53XMLTests {
     @Test func writesTheChangeBatchInSchemaOrderWithEscaping() throws {
-        let record = ResourceRecordSet(name: "app.example.com", type: "A", setIdentifier: "i-1<&>", weight: 10, ttl: 60,
-                                       values: ["192.0.2.1"], healthCheckId: "hc-1")
+        let record = ResourceRecordSet(
+            name: "app.example.com", type: "A", setIdentifier: "i-1<&>", weight: 10, ttl: 60,
+            values: ["192.0.2.1"], healthCheckId: "hc-1")
         let xml = try Route53XML.changeBatch([RecordChange(.create, record)], comment: "r53hook")
-        #expect(xml == #"<?xml version="1.0" encoding="UTF-8"?><ChangeResourceRecordSetsRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ChangeBatch><Comment>r53hook</Comment><Changes><Change><Action>CREATE</Action><ResourceRecordSet><Name>app.example.com.</Name><Type>A</Type><SetIdentifier>i-1&lt;&amp;&gt;</SetIdentifier><Weight>10</Weight><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>192.0.2.1</Value></ResourceRecord></ResourceRecords><HealthCheckId>hc-1</HealthCheckId></ResourceRecordSet></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>"#)
+        #expect(
+            xml
+                == #"<?xml version="1.0" encoding="UTF-8"?><ChangeResourceRecordSetsRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ChangeBatch><Comment>r53hook</Comment><Changes><Change><Action>CREATE</Action><ResourceRecordSet><Name>app.example.com.</Name><Type>A</Type><SetIdentifier>i-1&lt;&amp;&gt;</SetIdentifier><Weight>10</Weight><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>192.0.2.1</Value></ResourceRecord></ResourceRecords><HealthCheckId>hc-1</HealthCheckId></ResourceRecordSet></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>"#
+        )
     }
 
     @Test func readsRecordSetsNotingFeaturesItDoesNotModel() throws {
-        let element = XMLElementBuilder.parse("<ResourceRecordSet><Name>\\052.example.com.</Name><Type>A</Type><SetIdentifier>x</SetIdentifier><Region>us-east-1</Region><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>1.2.3.4</Value></ResourceRecord></ResourceRecords></ResourceRecordSet>")
+        let element = XMLElementBuilder.parse(
+            "<ResourceRecordSet><Name>\\052.example.com.</Name><Type>A</Type><SetIdentifier>x</SetIdentifier><Region>us-east-1</Region><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>1.2.3.4</Value></ResourceRecord></ResourceRecords></ResourceRecordSet>"
+        )
         let record = try Route53XML.recordSet(from: try #require(element))
         #expect(record.name == "*.example.com.")
         #expect(record.otherFeatures == ["Region"])
@@ -183,8 +197,6 @@ import Testing
         #expect(throws: HookError.self) { try Route53XML.changeInfo(from: empty) }
     }
 }
-
-import XMLLite
 
 enum XMLElementBuilder {
     static func parse(_ text: String) -> XMLElement? {
@@ -206,8 +218,9 @@ enum XMLElementBuilder {
     }
 
     @Test func quorumOptionsBuildTheRule() throws {
-        let settings = try resolve([.elb: "web", .minHealthy: "4", .quorum: "0.67", .quorumInterval: "2", .quorumTimeout: "30"],
-                                   env: ["R53HOOK_ON_NO_QUORUM": "fail"])
+        let settings = try resolve(
+            [.elb: "web", .minHealthy: "4", .quorum: "0.67", .quorumInterval: "2", .quorumTimeout: "30"],
+            env: ["R53HOOK_ON_NO_QUORUM": "fail"])
         #expect(settings.quorum == QuorumRule(minimumHealthy: 4, fraction: 0.67))
         #expect(settings.quorumInterval == .seconds(2))
         #expect(settings.quorumTimeout == .seconds(30))

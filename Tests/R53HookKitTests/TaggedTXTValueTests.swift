@@ -1,4 +1,5 @@
 import Testing
+
 @testable import R53HookKit
 
 /// The one TXT codec of marks and locks: whatever valid fields are written read back as they

@@ -1,6 +1,7 @@
 import AWSKit
-import Testing
 import TestSupport
+import Testing
+
 @testable import R53HookKit
 
 /// Values AWS sends as words are kept as typed values and compared exactly, never searched in

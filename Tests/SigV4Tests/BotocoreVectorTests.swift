@@ -19,7 +19,8 @@ struct BotocoreVectorTests {
     @Test("canonical request matches botocore", arguments: try BotocoreVector.loadAll())
     func canonicalRequest(vector: BotocoreVector) {
         let signer = SigV4Signer(service: vector.service, region: vector.region)
-        let headersToSign = vector.request.signRequest.headers
+        let headersToSign =
+            vector.request.signRequest.headers
             + vector.expected.addedHeaders.map(\.header).filter { $0.name != "Authorization" }
         let canonical = signer.canonicalRequest(for: vector.request.signRequest, signedHeaders: headersToSign)
         #expect(canonical == vector.expected.canonicalRequest)

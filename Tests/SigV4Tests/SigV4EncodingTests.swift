@@ -8,21 +8,23 @@ struct SigV4EncodingTests {
         #expect(SigV4Encoding.percentEncode(unreserved) == unreserved)
     }
 
-    @Test("encodes everything else with upper-case hex", arguments: [
-        (" ", "%20"),
-        ("+", "%2B"),
-        ("*", "%2A"),
-        ("=", "%3D"),
-        ("&", "%26"),
-        ("%", "%25"),
-        ("/", "%2F"),
-        (":", "%3A"),
-        ("é", "%C3%A9"),
-        ("😀", "%F0%9F%98%80"),
-        ("\u{0}", "%00"),
-        ("*.Ex ample=1", "%2A.Ex%20ample%3D1"),
-        ("", ""),
-    ])
+    @Test(
+        "encodes everything else with upper-case hex",
+        arguments: [
+            (" ", "%20"),
+            ("+", "%2B"),
+            ("*", "%2A"),
+            ("=", "%3D"),
+            ("&", "%26"),
+            ("%", "%25"),
+            ("/", "%2F"),
+            (":", "%3A"),
+            ("é", "%C3%A9"),
+            ("😀", "%F0%9F%98%80"),
+            ("\u{0}", "%00"),
+            ("*.Ex ample=1", "%2A.Ex%20ample%3D1"),
+            ("", ""),
+        ])
     func encodes(value: String, expected: String) {
         #expect(SigV4Encoding.percentEncode(value) == expected)
     }

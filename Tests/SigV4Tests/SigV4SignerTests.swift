@@ -7,19 +7,21 @@ struct SigV4SignerTests {
     let date = SigV4Date(secondsSince1970: 1_709_251_199)
     let credentials = SigV4Credentials(accessKeyId: "AKID", secretAccessKey: "secret", sessionToken: "token")
 
-    @Test("canonical URI: path encoded twice, dot segments and empty segments removed", arguments: [
-        ("", "/"),
-        ("/", "/"),
-        ("/2013-04-01/hostedzone/Z1/rrset", "/2013-04-01/hostedzone/Z1/rrset"),
-        ("/2013-04-01/hostedzone/Z1/rrset/", "/2013-04-01/hostedzone/Z1/rrset/"),
-        ("/a b/c*d", "/a%2520b/c%252Ad"),
-        ("/é", "/%25C3%25A9"),
-        ("/~tilde", "/~tilde"),
-        ("/a//b///c", "/a/b/c"),
-        ("/a/./b/../c/", "/a/c/"),
-        ("/../..", "/"),
-        ("//", "/"),
-    ])
+    @Test(
+        "canonical URI: path encoded twice, dot segments and empty segments removed",
+        arguments: [
+            ("", "/"),
+            ("/", "/"),
+            ("/2013-04-01/hostedzone/Z1/rrset", "/2013-04-01/hostedzone/Z1/rrset"),
+            ("/2013-04-01/hostedzone/Z1/rrset/", "/2013-04-01/hostedzone/Z1/rrset/"),
+            ("/a b/c*d", "/a%2520b/c%252Ad"),
+            ("/é", "/%25C3%25A9"),
+            ("/~tilde", "/~tilde"),
+            ("/a//b///c", "/a/b/c"),
+            ("/a/./b/../c/", "/a/c/"),
+            ("/../..", "/"),
+            ("//", "/"),
+        ])
     func canonicalURI(path: String, expected: String) {
         #expect(route53.canonicalURI(for: path) == expected)
     }

@@ -16,8 +16,10 @@ public final class FakeRoute53: HTTPClient, Sendable {
         public var healthCheckId: String?
         public var extraXML: String
 
-        public init(name: String, type: String, setIdentifier: String? = nil, weight: Int? = nil, ttl: Int? = 60,
-                    values: [String], healthCheckId: String? = nil, extraXML: String = "") {
+        public init(
+            name: String, type: String, setIdentifier: String? = nil, weight: Int? = nil, ttl: Int? = 60,
+            values: [String], healthCheckId: String? = nil, extraXML: String = ""
+        ) {
             self.name = name
             self.type = type
             self.setIdentifier = setIdentifier
@@ -141,10 +143,13 @@ public final class FakeRoute53: HTTPClient, Sendable {
                 var next = ""
                 if truncated {
                     let record = all[start + page.count]
-                    next = "<NextRecordName>\(record.name)</NextRecordName><NextRecordType>\(record.type)</NextRecordType>"
+                    next =
+                        "<NextRecordName>\(record.name)</NextRecordName><NextRecordType>\(record.type)</NextRecordType>"
                         + (record.setIdentifier.map { "<NextRecordIdentifier>\($0)</NextRecordIdentifier>" } ?? "")
                 }
-                return Self.ok("<ListResourceRecordSetsResponse><ResourceRecordSets>\(page.map(Self.recordXML).joined())</ResourceRecordSets><IsTruncated>\(truncated)</IsTruncated>\(next)<MaxItems>\(limit)</MaxItems></ListResourceRecordSetsResponse>")
+                return Self.ok(
+                    "<ListResourceRecordSetsResponse><ResourceRecordSets>\(page.map(Self.recordXML).joined())</ResourceRecordSets><IsTruncated>\(truncated)</IsTruncated>\(next)<MaxItems>\(limit)</MaxItems></ListResourceRecordSetsResponse>"
+                )
             default:
                 return Self.apply(request.body, zoneId: parts[2], state: &state)
             }
@@ -153,18 +158,20 @@ public final class FakeRoute53: HTTPClient, Sendable {
 
     private static func apply(_ body: [UInt8], zoneId: String, state: inout State) -> HTTPResponse {
         guard let root = try? XMLDocumentParser.parse(body),
-              let changes = root.element(at: "ChangeBatch", "Changes")?.children(named: "Change") else {
+            let changes = root.element(at: "ChangeBatch", "Changes")?.children(named: "Change")
+        else {
             return error(400, "InvalidInput", "malformed batch")
         }
         var records = state.records[zoneId] ?? []
         var messages: [String] = []
         for change in changes {
             guard let set = change.child("ResourceRecordSet"), let action = change.childText("Action") else { continue }
-            let record = Record(name: set.childText("Name") ?? "", type: set.childText("Type") ?? "",
-                                setIdentifier: set.childText("SetIdentifier"), weight: set.childText("Weight").flatMap { Int($0) },
-                                ttl: set.childText("TTL").flatMap { Int($0) },
-                                values: set.child("ResourceRecords")?.children(named: "ResourceRecord").compactMap { $0.childText("Value") } ?? [],
-                                healthCheckId: set.childText("HealthCheckId"))
+            let record = Record(
+                name: set.childText("Name") ?? "", type: set.childText("Type") ?? "",
+                setIdentifier: set.childText("SetIdentifier"), weight: set.childText("Weight").flatMap { Int($0) },
+                ttl: set.childText("TTL").flatMap { Int($0) },
+                values: set.child("ResourceRecords")?.children(named: "ResourceRecord").compactMap { $0.childText("Value") } ?? [],
+                healthCheckId: set.childText("HealthCheckId"))
             let index = records.firstIndex { $0.name == record.name && $0.type == record.type && $0.setIdentifier == record.setIdentifier }
             let label = "[name='\(record.name)', type='\(record.type)', set-identifier='\(record.setIdentifier ?? "")']"
             switch (action, index) {
@@ -173,7 +180,9 @@ public final class FakeRoute53: HTTPClient, Sendable {
             case ("CREATE", _?): messages.append("Tried to create resource record set \(label) but it already exists")
             case ("DELETE", nil): messages.append("Tried to delete resource record set \(label) but it was not found")
             case ("DELETE", let found?):
-                if records[found] == record { records.remove(at: found) } else {
+                if records[found] == record {
+                    records.remove(at: found)
+                } else {
                     messages.append("Tried to delete resource record set \(label) but the values provided do not match the current values")
                 }
             default: messages.append("bad action \(action)")
@@ -210,7 +219,8 @@ public final class FakeRoute53: HTTPClient, Sendable {
         var iterator = Array(text.utf8).makeIterator()
         while let byte = iterator.next() {
             if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
-               let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
+                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+            {
                 bytes.append(value)
             } else {
                 bytes.append(byte)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import XMLLite
 
 @Suite struct XMLDocumentParserTests {
@@ -7,7 +8,8 @@ import Testing
     }
 
     @Test func parsesARoute53ChangeInfoIgnoringTheNamespace() throws {
-        let root = try parse("""
+        let root = try parse(
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <ChangeResourceRecordSetsResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/">
               <ChangeInfo><Id>/change/C2682N5HXP0BZ4</Id><Status>PENDING</Status>

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import XMLLite
 
 /// Element counts are bounded before libxml2 builds its tree: a body of `<a/>` elements that

@@ -15,8 +15,10 @@ public struct AWSCredentials: Sendable, CustomStringConvertible {
     public let source: String
 
     /// Creates credentials.
-    public init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil,
-                expiration: UnixTime? = nil, source: String) {
+    public init(
+        accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil,
+        expiration: UnixTime? = nil, source: String
+    ) {
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken

@@ -8,8 +8,10 @@ public struct ContainerCredentialProvider: CredentialProvider {
     private let time: any TimeSource
 
     /// Creates the provider.
-    public init(environment: ProcessEnvironment, http: any HTTPClient, time: any TimeSource,
-                files: any FileReading = LocalFileReader()) {
+    public init(
+        environment: ProcessEnvironment, http: any HTTPClient, time: any TimeSource,
+        files: any FileReading = LocalFileReader()
+    ) {
         self.environment = environment
         self.http = http
         self.files = files
@@ -27,8 +29,9 @@ public struct ContainerCredentialProvider: CredentialProvider {
         } else if let full = environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] {
             let endpoint = try Endpoint(parsing: full)
             guard endpoint.scheme == "https" || Self.allowedPlainHosts(endpoint) else {
-                throw HookError(.configuration,
-                                "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http on a loopback or ECS/EKS link-local address; got \(endpoint.host)")
+                throw HookError(
+                    .configuration,
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http on a loopback or ECS/EKS link-local address; got \(endpoint.host)")
             }
             url = full
         } else {

@@ -12,7 +12,8 @@ enum CredentialDocument {
             throw HookError(.accessDenied, "\(source) could not provide credentials (Code \(code)): \(document["Message"]?.stringValue ?? "no message")")
         }
         guard let keyId = document["AccessKeyId"]?.stringValue, !keyId.isEmpty,
-              let secret = document["SecretAccessKey"]?.stringValue, !secret.isEmpty else {
+            let secret = document["SecretAccessKey"]?.stringValue, !secret.isEmpty
+        else {
             throw HookError(.unreachable, "\(source) answered with a credential document without AccessKeyId and SecretAccessKey")
         }
         var expiration: UnixTime?
@@ -22,7 +23,8 @@ enum CredentialDocument {
             }
             expiration = parsed
         }
-        return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: document["Token"]?.stringValue,
-                              expiration: expiration, source: source)
+        return AWSCredentials(
+            accessKeyId: keyId, secretAccessKey: secret, sessionToken: document["Token"]?.stringValue,
+            expiration: expiration, source: source)
     }
 }

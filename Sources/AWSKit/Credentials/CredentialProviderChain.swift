@@ -10,8 +10,10 @@ public actor CredentialProviderChain: CredentialProvider {
     }
 
     /// The standard chain for an environment.
-    public static func standard(environment: ProcessEnvironment, http: any HTTPClient, metadata: any InstanceMetadata,
-                                time: any TimeSource, files: any FileReading = LocalFileReader()) -> CredentialProviderChain {
+    public static func standard(
+        environment: ProcessEnvironment, http: any HTTPClient, metadata: any InstanceMetadata,
+        time: any TimeSource, files: any FileReading = LocalFileReader()
+    ) -> CredentialProviderChain {
         CredentialProviderChain([
             EnvironmentCredentialProvider(environment: environment),
             SharedFileCredentialProvider(environment: environment, files: files),
@@ -38,12 +40,14 @@ public actor CredentialProviderChain: CredentialProvider {
                 }
                 tried.append("\(provider): not configured")
             } catch let error as HookError where error.kind == .unreachable && provider is InstanceRoleCredentialProvider {
-                throw HookError(.unreachable,
-                                "no AWS credentials: \(tried.joined(separator: "; ")); and the instance role could not be read: \(error.message)",
-                                underlying: error)
+                throw HookError(
+                    .unreachable,
+                    "no AWS credentials: \(tried.joined(separator: "; ")); and the instance role could not be read: \(error.message)",
+                    underlying: error)
             }
         }
-        throw HookError(.accessDenied,
-                        "no AWS credentials found (\(tried.joined(separator: "; "))). On EC2 attach an instance profile role; elsewhere set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE")
+        throw HookError(
+            .accessDenied,
+            "no AWS credentials found (\(tried.joined(separator: "; "))). On EC2 attach an instance profile role; elsewhere set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE")
     }
 }

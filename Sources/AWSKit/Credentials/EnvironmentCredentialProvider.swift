@@ -18,11 +18,13 @@ public struct EnvironmentCredentialProvider: CredentialProvider {
         case (nil, nil):
             return nil
         case (let keyId?, let secret?):
-            return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret,
-                                  sessionToken: environment["AWS_SESSION_TOKEN"], source: description)
+            return AWSCredentials(
+                accessKeyId: keyId, secretAccessKey: secret,
+                sessionToken: environment["AWS_SESSION_TOKEN"], source: description)
         default:
-            throw HookError(.configuration,
-                            "only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set: set both, or neither to use another credential source")
+            throw HookError(
+                .configuration,
+                "only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set: set both, or neither to use another credential source")
         }
     }
 }

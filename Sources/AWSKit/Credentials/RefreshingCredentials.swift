@@ -13,8 +13,10 @@ public actor RefreshingCredentials {
     private var refresh: Task<AWSCredentials, any Error>?
 
     /// Creates a cache over a provider (usually the chain).
-    public init(provider: any CredentialProvider, time: any TimeSource, logger: Logger,
-                advisoryWindow: Duration = .seconds(15 * 60), mandatoryWindow: Duration = .seconds(10 * 60)) {
+    public init(
+        provider: any CredentialProvider, time: any TimeSource, logger: Logger,
+        advisoryWindow: Duration = .seconds(15 * 60), mandatoryWindow: Duration = .seconds(10 * 60)
+    ) {
         self.provider = provider
         self.time = time
         self.logger = logger

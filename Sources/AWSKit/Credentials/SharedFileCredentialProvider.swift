@@ -30,28 +30,33 @@ public struct SharedFileCredentialProvider: CredentialProvider {
         let config = configPath.flatMap(files.read(path:)).map(INIFile.init(text:))
 
         let fromCredentials = credentials?.sections[profile]
-        let fromConfig = profile == "default"
+        let fromConfig =
+            profile == "default"
             ? (config?.sections["default"] ?? config?.sections["profile default"])
             : config?.sections["profile \(profile)"]
         let explicit = environment["AWS_PROFILE"] != nil || environment["AWS_DEFAULT_PROFILE"] != nil
 
         guard fromCredentials != nil || fromConfig != nil else {
             if explicit {
-                throw HookError(.configuration,
-                                "AWS_PROFILE names profile '\(profile)', which is in neither \(credentialsPath ?? "~/.aws/credentials (no home directory)") nor \(configPath ?? "~/.aws/config (no home directory)")")
+                throw HookError(
+                    .configuration,
+                    "AWS_PROFILE names profile '\(profile)', which is in neither \(credentialsPath ?? "~/.aws/credentials (no home directory)") nor \(configPath ?? "~/.aws/config (no home directory)")"
+                )
             }
             return nil
         }
         let merged = (fromConfig ?? [:]).merging(fromCredentials ?? [:]) { _, credentialsValue in credentialsValue }
         if let keyId = merged["aws_access_key_id"], let secret = merged["aws_secret_access_key"] {
-            return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret,
-                                  sessionToken: merged["aws_session_token"], source: description)
+            return AWSCredentials(
+                accessKeyId: keyId, secretAccessKey: secret,
+                sessionToken: merged["aws_session_token"], source: description)
         }
         let unsupported = ["role_arn", "credential_process", "sso_session", "sso_start_url", "web_identity_token_file"]
             .filter { merged[$0] != nil }
         if !unsupported.isEmpty {
-            throw HookError(.configuration,
-                            "profile '\(profile)' uses \(unsupported.joined(separator: ", ")), which r53hook does not support: give it static keys, use environment variables, or rely on the instance role")
+            throw HookError(
+                .configuration,
+                "profile '\(profile)' uses \(unsupported.joined(separator: ", ")), which r53hook does not support: give it static keys, use environment variables, or rely on the instance role")
         }
         if explicit {
             throw HookError(.configuration, "profile '\(profile)' has no aws_access_key_id and aws_secret_access_key")

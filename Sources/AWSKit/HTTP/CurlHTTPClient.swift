@@ -24,8 +24,9 @@ public final class CurlHTTPClient: HTTPClient {
 
     /// Sends a request; see `HTTPClient.send`.
     public func send(_ request: HTTPRequest, timeouts: HTTPTimeouts) async throws -> HTTPResponse {
-        let transfer = CurlTransfer(request: request, timeouts: timeouts, userAgent: userAgent,
-                                    maximumResponseSize: min(maximumResponseSize, request.maximumResponseSize ?? maximumResponseSize))
+        let transfer = CurlTransfer(
+            request: request, timeouts: timeouts, userAgent: userAgent,
+            maximumResponseSize: min(maximumResponseSize, request.maximumResponseSize ?? maximumResponseSize))
         let pool = self.pool
         let result: Result<HTTPResponse, HTTPTransportError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in

@@ -132,8 +132,10 @@ final class CurlTransfer: Sendable {
                 // A new status line (after 100 Continue, say): headers start over.
                 received.headers.removeAll()
             } else if let colon = text.firstIndex(of: ":") {
-                received.headers.append(HTTPHeader(String(text[..<colon]).trimmingWhitespace,
-                                                   String(text[text.index(after: colon)...]).trimmingWhitespace))
+                received.headers.append(
+                    HTTPHeader(
+                        String(text[..<colon]).trimmingWhitespace,
+                        String(text[text.index(after: colon)...]).trimmingWhitespace))
             }
         }
     }
@@ -155,7 +157,7 @@ final class CurlTransfer: Sendable {
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL, CURLE_BAD_FUNCTION_ARGUMENT:
             return HTTPTransportError(.invalidRequest, message)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE,
-             CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR:
+            CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR:
             return HTTPTransportError(.tls, message)
         default:
             return HTTPTransportError(.connectionLost, message)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension Endpoint {
@@ -36,7 +36,9 @@ extension Endpoint {
     /// `variable` names where the endpoint came from, for the message.
     public func requireEncryptedUnlessLoopback(variable: String) throws(HookError) {
         guard scheme == "http", !isLoopback else { return }
-        throw HookError(.configuration,
-                        "\(variable) is \(self), plain http to another machine: signed requests and session tokens would cross the network unencrypted. Use https://, or http:// only to 127.0.0.1, ::1 or localhost")
+        throw HookError(
+            .configuration,
+            "\(variable) is \(self), plain http to another machine: signed requests and session tokens would cross the network unencrypted. Use https://, or http:// only to 127.0.0.1, ::1 or localhost"
+        )
     }
 }

@@ -29,8 +29,10 @@ public struct HTTPRequest: Sendable {
     public var maximumResponseSize: Int?
 
     /// Creates a request.
-    public init(method: String, url: String, headers: [HTTPHeader] = [], body: [UInt8] = [], bypassesProxy: Bool = false,
-                maximumResponseSize: Int? = nil) {
+    public init(
+        method: String, url: String, headers: [HTTPHeader] = [], body: [UInt8] = [], bypassesProxy: Bool = false,
+        maximumResponseSize: Int? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers

@@ -22,8 +22,9 @@ public actor IMDSClient: InstanceMetadata {
     /// Reads one item; see `InstanceMetadata.value(at:)`.
     public func value(at path: String) async throws -> String? {
         guard !configuration.isDisabled else {
-            throw HookError(.configuration,
-                            "instance metadata is needed for '\(path)' but AWS_EC2_METADATA_DISABLED is set: give the value explicitly (see --help) or unset it")
+            throw HookError(
+                .configuration,
+                "instance metadata is needed for '\(path)' but AWS_EC2_METADATA_DISABLED is set: give the value explicitly (see --help) or unset it")
         }
         let url = configuration.endpoint.url(encodedPath: "/latest/meta-data/" + path)
         var renewedAfter401 = false
@@ -58,8 +59,10 @@ public actor IMDSClient: InstanceMetadata {
                 failure = error.detail
             }
             guard configuration.retryPolicy.allows(retry: attempt) else {
-                throw HookError(.unreachable,
-                                "could not read instance metadata '\(path)' from \(configuration.endpoint) (\(failure), \(attempt) tries). Off EC2, give --set-identifier and --address and credentials explicitly; in a container on EC2 the metadata hop limit must be at least 2")
+                throw HookError(
+                    .unreachable,
+                    "could not read instance metadata '\(path)' from \(configuration.endpoint) (\(failure), \(attempt) tries). Off EC2, give --set-identifier and --address and credentials explicitly; in a container on EC2 the metadata hop limit must be at least 2"
+                )
             }
             try await time.sleep(for: configuration.retryPolicy.delay(beforeRetry: attempt))
         }
@@ -104,13 +107,15 @@ public actor IMDSClient: InstanceMetadata {
                         logger.info("IMDS refused a session token (HTTP \(response.status)); using IMDSv1 as --imds-v1 allows")
                         return nil
                     }
-                    throw HookError(.unreachable,
-                                    "IMDS refused a session token (HTTP \(response.status)). r53hook uses IMDSv2 only; pass --imds-v1 to allow the older protocol")
+                    throw HookError(
+                        .unreachable,
+                        "IMDS refused a session token (HTTP \(response.status)). r53hook uses IMDSv2 only; pass --imds-v1 to allow the older protocol")
                 case 500...599:
                     failure = "HTTP \(response.status)"
                 default:
-                    throw HookError(.unreachable,
-                                    "IMDS refused a session token (HTTP \(response.status)). r53hook uses IMDSv2 only; pass --imds-v1 to allow the older protocol")
+                    throw HookError(
+                        .unreachable,
+                        "IMDS refused a session token (HTTP \(response.status)). r53hook uses IMDSv2 only; pass --imds-v1 to allow the older protocol")
                 }
             } catch let error as HTTPTransportError where error.isRetryable {
                 failure = error.detail
@@ -120,8 +125,10 @@ public actor IMDSClient: InstanceMetadata {
                     logger.info("IMDS gave no session token (\(failure)); using IMDSv1 as --imds-v1 allows")
                     return nil
                 }
-                throw HookError(.unreachable,
-                                "IMDS at \(configuration.endpoint) gave no session token (\(failure), \(attempt) tries). Off EC2, give --set-identifier and --address and credentials explicitly; in a container on EC2 the metadata hop limit must be at least 2")
+                throw HookError(
+                    .unreachable,
+                    "IMDS at \(configuration.endpoint) gave no session token (\(failure), \(attempt) tries). Off EC2, give --set-identifier and --address and credentials explicitly; in a container on EC2 the metadata hop limit must be at least 2"
+                )
             }
             try await time.sleep(for: configuration.retryPolicy.delay(beforeRetry: attempt))
         }

@@ -21,8 +21,10 @@ public struct IMDSConfiguration: Sendable {
     public var timeouts: HTTPTimeouts
 
     /// Creates a configuration.
-    public init(endpoint: Endpoint, allowsV1: Bool = false, isDisabled: Bool = false, tokenLifetimeSeconds: Int = 21_600,
-                attempts: Int = 3, timeouts: HTTPTimeouts = HTTPTimeouts(connect: .seconds(1), total: .seconds(2))) {
+    public init(
+        endpoint: Endpoint, allowsV1: Bool = false, isDisabled: Bool = false, tokenLifetimeSeconds: Int = 21_600,
+        attempts: Int = 3, timeouts: HTTPTimeouts = HTTPTimeouts(connect: .seconds(1), total: .seconds(2))
+    ) {
         self.endpoint = endpoint
         self.allowsV1 = allowsV1
         self.isDisabled = isDisabled
@@ -33,7 +35,8 @@ public struct IMDSConfiguration: Sendable {
 
     /// The configuration the AWS SDKs would use in this environment.
     public static func from(environment: ProcessEnvironment, allowV1: Bool) throws(HookError) -> IMDSConfiguration {
-        let defaultEndpoint = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"]?.lowercased() == "ipv6"
+        let defaultEndpoint =
+            environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"]?.lowercased() == "ipv6"
             ? "http://[fd00:ec2::254]" : "http://169.254.169.254"
         let text = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] ?? defaultEndpoint
         let endpoint: Endpoint
@@ -42,8 +45,9 @@ public struct IMDSConfiguration: Sendable {
         } catch {
             throw HookError(.configuration, "AWS_EC2_METADATA_SERVICE_ENDPOINT: \(error.message)")
         }
-        return IMDSConfiguration(endpoint: endpoint,
-                                 allowsV1: allowV1 && !environment.flag("AWS_EC2_METADATA_V1_DISABLED"),
-                                 isDisabled: environment.flag("AWS_EC2_METADATA_DISABLED"))
+        return IMDSConfiguration(
+            endpoint: endpoint,
+            allowsV1: allowV1 && !environment.flag("AWS_EC2_METADATA_V1_DISABLED"),
+            isDisabled: environment.flag("AWS_EC2_METADATA_DISABLED"))
     }
 }

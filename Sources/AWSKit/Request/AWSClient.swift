@@ -19,8 +19,10 @@ public struct AWSClient: Sendable {
     public let deadline: Deadline
 
     /// Creates a client.
-    public init(http: any HTTPClient, credentials: RefreshingCredentials, time: any TimeSource,
-                retryPolicy: RetryPolicy = RetryPolicy(), deadline: Deadline, logger: Logger) {
+    public init(
+        http: any HTTPClient, credentials: RefreshingCredentials, time: any TimeSource,
+        retryPolicy: RetryPolicy = RetryPolicy(), deadline: Deadline, logger: Logger
+    ) {
         self.http = http
         self.credentials = credentials
         self.time = time
@@ -32,8 +34,9 @@ public struct AWSClient: Sendable {
     /// The same client with another deadline: long-running commands (the lock) bound each call
     /// on its own instead of by the command's start-up deadline.
     public func with(deadline: Deadline, retryPolicy: RetryPolicy? = nil) -> AWSClient {
-        AWSClient(http: http, credentials: credentials, time: time, retryPolicy: retryPolicy ?? self.retryPolicy,
-                  deadline: deadline, logger: logger)
+        AWSClient(
+            http: http, credentials: credentials, time: time, retryPolicy: retryPolicy ?? self.retryPolicy,
+            deadline: deadline, logger: logger)
     }
 
     /// Makes the call and returns the parsed XML of a successful answer.
@@ -45,24 +48,28 @@ public struct AWSClient: Sendable {
             let remaining = deadline.remaining(time)
             guard remaining > .zero else {
                 if let lastFailure { throw exhausted(lastFailure, operation: operation, service: service, attempts: retry) }
-                throw HookError(.unreachable,
-                                "no time left for \(operation.name) to \(service.displayName): the \(deadline.budget.wholeSecondsText) deadline has passed (raise --deadline)")
+                throw HookError(
+                    .unreachable,
+                    "no time left for \(operation.name) to \(service.displayName): the \(deadline.budget.wholeSecondsText) deadline has passed (raise --deadline)")
             }
             let failure: Failure
             do {
                 let response = try await attempt(operation, to: service, remaining: remaining)
                 if (200...299).contains(response.status) {
                     do {
-                        return try XMLDocumentParser.parse(response.body.isEmpty ? Array("<Empty/>".utf8) : response.body,
-                                                           limits: service.responseLimits)
+                        return try XMLDocumentParser.parse(
+                            response.body.isEmpty ? Array("<Empty/>".utf8) : response.body,
+                            limits: service.responseLimits)
                     } catch {
-                        throw HookError(.unreachable,
-                                        "\(service.displayName) answered \(operation.name) with HTTP \(response.status) but \(error); is \(service.endpoint) really \(service.displayName)?",
-                                        underlying: error)
+                        throw HookError(
+                            .unreachable,
+                            "\(service.displayName) answered \(operation.name) with HTTP \(response.status) but \(error); is \(service.endpoint) really \(service.displayName)?",
+                            underlying: error)
                     }
                 }
-                let error = AWSServiceError(status: response.status, body: response.body,
-                                            requestIdHeader: response.header("x-amzn-RequestId") ?? response.header("x-amz-request-id"))
+                let error = AWSServiceError(
+                    status: response.status, body: response.body,
+                    requestIdHeader: response.header("x-amzn-RequestId") ?? response.header("x-amz-request-id"))
                 if error.isExpiredCredentials && !renewedExpiredCredentials {
                     renewedExpiredCredentials = true
                     await credentials.invalidate()
@@ -77,13 +84,15 @@ public struct AWSClient: Sendable {
                 failure = Failure(text: error.detail, throttled: false)
             } catch let error as HTTPTransportError where error.reason == .responseTooLarge {
                 // Larger than the service can answer: whatever is at the endpoint is not it.
-                throw HookError(.unreachable,
-                                "\(service.displayName) answered \(operation.name) with \(error.detail), more than it can send; is \(service.endpoint) really \(service.displayName)?",
-                                underlying: error)
+                throw HookError(
+                    .unreachable,
+                    "\(service.displayName) answered \(operation.name) with \(error.detail), more than it can send; is \(service.endpoint) really \(service.displayName)?",
+                    underlying: error)
             } catch let error as HTTPTransportError {
-                throw HookError(error.reason == .tls ? .unreachable : .configuration,
-                                "cannot send \(operation.name) to \(service.displayName) at \(service.endpoint): \(error.detail)",
-                                underlying: error)
+                throw HookError(
+                    error.reason == .tls ? .unreachable : .configuration,
+                    "cannot send \(operation.name) to \(service.displayName) at \(service.endpoint): \(error.detail)",
+                    underlying: error)
             }
 
             lastFailure = failure
@@ -111,17 +120,20 @@ public struct AWSClient: Sendable {
             headers.append(SigV4Header(name: "content-type", value: contentType))
         }
         let path = service.endpoint.basePath + operation.path
-        let signable = SigV4Request(method: operation.method, path: path, query: operation.query,
-                                    headers: headers, body: operation.body)
+        let signable = SigV4Request(
+            method: operation.method, path: path, query: operation.query,
+            headers: headers, body: operation.body)
         let signer = SigV4Signer(service: service.signingName, region: service.region)
         let date = SigV4Date(secondsSince1970: Int64(time.wallClock.seconds.rounded(.down)))
         headers += signer.signatureHeaders(for: signable, credentials: signingCredentials.signing, date: date)
 
-        let url = "\(service.endpoint.scheme)://\(service.endpoint.hostHeader)" + SigV4Encoding.encodedPath(path)
+        let url =
+            "\(service.endpoint.scheme)://\(service.endpoint.hostHeader)" + SigV4Encoding.encodedPath(path)
             + (operation.query.isEmpty ? "" : "?" + SigV4Encoding.canonicalQueryString(operation.query))
-        let request = HTTPRequest(method: operation.method, url: url,
-                                  headers: headers.map { HTTPHeader($0.name, $0.value) }, body: operation.body,
-                                  maximumResponseSize: service.responseLimits.maximumBytes)
+        let request = HTTPRequest(
+            method: operation.method, url: url,
+            headers: headers.map { HTTPHeader($0.name, $0.value) }, body: operation.body,
+            maximumResponseSize: service.responseLimits.maximumBytes)
         if logger.logLevel <= .debug {
             // One log line each: a line break inside a message is escaped by the log handler.
             logger.debug("-> \(operation.method) \(url) (\(operation.name))")
@@ -147,29 +159,36 @@ public struct AWSClient: Sendable {
     private func accessDenied(_ error: AWSServiceError, operation: AWSOperation, service: AWSService) async -> HookError {
         let who = (try? await credentials.current()).map { "the credentials (\($0))" } ?? "the credentials"
         if error.isClockSkew {
-            return HookError(.accessDenied,
-                             "\(service.displayName) refused \(operation.name) because this machine's clock is off (\(error)); fix the time (chrony/NTP) and try again",
-                             underlying: error)
+            return HookError(
+                .accessDenied,
+                "\(service.displayName) refused \(operation.name) because this machine's clock is off (\(error)); fix the time (chrony/NTP) and try again",
+                underlying: error)
         }
         if error.isMissingPermission {
             let action = "\(service.iamPrefix):\(operation.name)"
             let resource = operation.resourceARN.map { " on \($0)" } ?? ""
-            return HookError(.accessDenied,
-                             "\(service.displayName) denied \(operation.name): \(who) lack the IAM permission \(action)\(resource). Add it to the role or user policy (etc/iam-policy.json has the full least-privilege policy). AWS said: \(error.message)",
-                             underlying: error)
+            return HookError(
+                .accessDenied,
+                "\(service.displayName) denied \(operation.name): \(who) lack the IAM permission \(action)\(resource). Add it to the role or user policy (etc/iam-policy.json has the full least-privilege policy). AWS said: \(error.message)",
+                underlying: error)
         }
-        return HookError(.accessDenied,
-                         "\(service.displayName) rejected \(who) for \(operation.name) (\(error)); check the access key and secret, or the source they come from",
-                         underlying: error)
+        return HookError(
+            .accessDenied,
+            "\(service.displayName) rejected \(who) for \(operation.name) (\(error)); check the access key and secret, or the source they come from",
+            underlying: error)
     }
 
     private func exhausted(_ failure: Failure, operation: AWSOperation, service: AWSService, attempts: Int) -> HookError {
         let budget = Int(deadline.budget.seconds)
         if failure.throttled {
-            return HookError(.temporary,
-                             "\(service.displayName) kept throttling \(operation.name) (\(failure.text)) until the \(budget) s deadline, over \(attempts) \(attempts == 1 ? "try" : "tries"). The account-wide limit is shared by the whole fleet: raise --deadline or stagger the instances")
+            return HookError(
+                .temporary,
+                "\(service.displayName) kept throttling \(operation.name) (\(failure.text)) until the \(budget) s deadline, over \(attempts) \(attempts == 1 ? "try" : "tries"). The account-wide limit is shared by the whole fleet: raise --deadline or stagger the instances"
+            )
         }
-        return HookError(.unreachable,
-                         "could not complete \(operation.name) with \(service.displayName) at \(service.endpoint) within the \(budget) s deadline, over \(attempts) \(attempts == 1 ? "try" : "tries") (last: \(failure.text)). Check the network, proxy settings and AWS_ENDPOINT_URL*")
+        return HookError(
+            .unreachable,
+            "could not complete \(operation.name) with \(service.displayName) at \(service.endpoint) within the \(budget) s deadline, over \(attempts) \(attempts == 1 ? "try" : "tries") (last: \(failure.text)). Check the network, proxy settings and AWS_ENDPOINT_URL*"
+        )
     }
 }

@@ -19,8 +19,10 @@ public struct AWSOperation: Sendable {
     public var resourceARN: String?
 
     /// Creates an operation.
-    public init(name: String, method: String, path: String, query: [SigV4QueryItem] = [], body: [UInt8] = [],
-                contentType: String? = nil, resourceARN: String? = nil) {
+    public init(
+        name: String, method: String, path: String, query: [SigV4QueryItem] = [], body: [UInt8] = [],
+        contentType: String? = nil, resourceARN: String? = nil
+    ) {
         self.name = name
         self.method = method
         self.path = path

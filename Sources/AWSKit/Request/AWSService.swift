@@ -18,8 +18,10 @@ public struct AWSService: Sendable {
     public let responseLimits: XMLDocumentParser.Limits
 
     /// Creates a service description.
-    public init(displayName: String, signingName: String, iamPrefix: String, region: String, endpoint: Endpoint,
-                responseLimits: XMLDocumentParser.Limits = .standard) {
+    public init(
+        displayName: String, signingName: String, iamPrefix: String, region: String, endpoint: Endpoint,
+        responseLimits: XMLDocumentParser.Limits = .standard
+    ) {
         self.displayName = displayName
         self.signingName = signingName
         self.iamPrefix = iamPrefix
@@ -39,43 +41,55 @@ public struct AWSService: Sendable {
     /// Route 53: a global service signed for us-east-1, at `AWS_ENDPOINT_URL_ROUTE_53`, else
     /// `AWS_ENDPOINT_URL`, else `https://route53.amazonaws.com` (the SDKs' endpoint convention).
     public static func route53(environment: ProcessEnvironment) throws(HookError) -> AWSService {
-        AWSService(displayName: "Route 53", signingName: "route53", iamPrefix: "route53", region: "us-east-1",
-                   endpoint: try endpoint(environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ROUTE_53",
-                                          default: "https://route53.amazonaws.com"),
-                   responseLimits: route53ResponseLimits)
+        AWSService(
+            displayName: "Route 53", signingName: "route53", iamPrefix: "route53", region: "us-east-1",
+            endpoint: try endpoint(
+                environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ROUTE_53",
+                default: "https://route53.amazonaws.com"),
+            responseLimits: route53ResponseLimits)
     }
 
     /// Classic Elastic Load Balancing (Query API 2012-06-01) in a region, at
     /// `AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING`, else `AWS_ENDPOINT_URL`.
     public static func classicLoadBalancing(region: String, environment: ProcessEnvironment) throws(HookError) -> AWSService {
-        AWSService(displayName: "Elastic Load Balancing", signingName: "elasticloadbalancing", iamPrefix: "elasticloadbalancing",
-                   region: region,
-                   endpoint: try endpoint(environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING",
-                                          default: "https://elasticloadbalancing.\(region).amazonaws.com"))
+        AWSService(
+            displayName: "Elastic Load Balancing", signingName: "elasticloadbalancing", iamPrefix: "elasticloadbalancing",
+            region: region,
+            endpoint: try endpoint(
+                environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING",
+                default: "https://elasticloadbalancing.\(region).amazonaws.com"))
     }
 
     /// Elastic Load Balancing v2 (Query API 2015-12-01) in a region, at
     /// `AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2`, else `AWS_ENDPOINT_URL`.
     public static func loadBalancingV2(region: String, environment: ProcessEnvironment) throws(HookError) -> AWSService {
-        AWSService(displayName: "Elastic Load Balancing", signingName: "elasticloadbalancing", iamPrefix: "elasticloadbalancing",
-                   region: region,
-                   endpoint: try endpoint(environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2",
-                                          default: "https://elasticloadbalancing.\(region).amazonaws.com"))
+        AWSService(
+            displayName: "Elastic Load Balancing", signingName: "elasticloadbalancing", iamPrefix: "elasticloadbalancing",
+            region: region,
+            endpoint: try endpoint(
+                environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2",
+                default: "https://elasticloadbalancing.\(region).amazonaws.com"))
     }
 
     /// EC2 (Query API 2016-11-15) in a region, at `AWS_ENDPOINT_URL_EC2`, else `AWS_ENDPOINT_URL`.
     public static func ec2(region: String, environment: ProcessEnvironment) throws(HookError) -> AWSService {
-        AWSService(displayName: "EC2", signingName: "ec2", iamPrefix: "ec2", region: region,
-                   endpoint: try endpoint(environment: environment, serviceVariable: "AWS_ENDPOINT_URL_EC2",
-                                          default: "https://ec2.\(region).amazonaws.com"))
+        AWSService(
+            displayName: "EC2", signingName: "ec2", iamPrefix: "ec2", region: region,
+            endpoint: try endpoint(
+                environment: environment, serviceVariable: "AWS_ENDPOINT_URL_EC2",
+                default: "https://ec2.\(region).amazonaws.com"))
     }
 
     /// The endpoint for a service by the SDK convention; `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
     /// turns the overrides off. Plain http is refused unless the host is this machine.
-    public static func endpoint(environment: ProcessEnvironment, serviceVariable: String,
-                                default defaultURL: String) throws(HookError) -> Endpoint {
+    public static func endpoint(
+        environment: ProcessEnvironment, serviceVariable: String,
+        default defaultURL: String
+    ) throws(HookError) -> Endpoint {
         let ignoreOverrides = environment.flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-        let variable = ignoreOverrides ? nil
+        let variable =
+            ignoreOverrides
+            ? nil
             : (environment[serviceVariable] != nil ? serviceVariable : (environment["AWS_ENDPOINT_URL"] != nil ? "AWS_ENDPOINT_URL" : nil))
         let text = variable.flatMap { environment[$0] } ?? defaultURL
         let endpoint: Endpoint

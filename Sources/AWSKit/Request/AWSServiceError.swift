@@ -36,15 +36,17 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
         if root.name == "InvalidChangeBatch" {
             let messages = root.child("Messages")?.children(named: "Message").map(\.trimmedText) ?? []
             let all = messages.isEmpty ? [root.childText("Message") ?? "invalid change batch"] : messages
-            self.init(status: status, code: "InvalidChangeBatch", message: all.joined(separator: "; "), messages: all,
-                      requestId: requestId)
+            self.init(
+                status: status, code: "InvalidChangeBatch", message: all.joined(separator: "; "), messages: all,
+                requestId: requestId)
             return
         }
         let error = root.child("Error") ?? root.element(at: "Errors", "Error")
         let code = error?.childText("Code") ?? ""
         let message = error?.childText("Message") ?? ""
-        self.init(status: status, code: code.isEmpty ? "HTTP\(status)" : code,
-                  message: message.isEmpty ? "HTTP \(status)" : message, requestId: requestId)
+        self.init(
+            status: status, code: code.isEmpty ? "HTTP\(status)" : code,
+            message: message.isEmpty ? "HTTP \(status)" : message, requestId: requestId)
     }
 
     /// `Code: message`.
@@ -52,17 +54,21 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
 
     /// Throttling and prior-request-not-complete: retry with backoff.
     public var isThrottling: Bool {
-        status == 429 || [
-            "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "RequestThrottled",
-            "TooManyRequestsException", "RequestLimitExceeded", "PriorRequestNotComplete", "SlowDown",
-            "BandwidthLimitExceeded", "EC2ThrottledException",
-        ].contains(code)
+        status == 429
+            || [
+                "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "RequestThrottled",
+                "TooManyRequestsException", "RequestLimitExceeded", "PriorRequestNotComplete", "SlowDown",
+                "BandwidthLimitExceeded", "EC2ThrottledException",
+            ].contains(code)
     }
 
     /// Service-side failures worth retrying.
     public var isTransient: Bool {
-        status >= 500 || ["InternalFailure", "InternalError", "ServiceUnavailable", "RequestTimeout",
-                          "RequestTimeoutException"].contains(code)
+        status >= 500
+            || [
+                "InternalFailure", "InternalError", "ServiceUnavailable", "RequestTimeout",
+                "RequestTimeoutException",
+            ].contains(code)
     }
 
     /// Expired temporary credentials: fetch new ones and try once more.
@@ -78,12 +84,13 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
 
     /// The credentials or the permissions were refused.
     public var isAccessDenied: Bool {
-        (status == 403 && code.hasPrefix("HTTP")) || [
-            "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "InvalidClientTokenId",
-            "SignatureDoesNotMatch", "IncompleteSignature", "MissingAuthenticationToken", "AuthFailure",
-            "UnrecognizedClientException", "InvalidAccessKeyId", "InvalidSignatureException", "ExpiredToken",
-            "ExpiredTokenException", "RequestExpired", "RequestTimeTooSkewed", "OptInRequired",
-        ].contains(code)
+        (status == 403 && code.hasPrefix("HTTP"))
+            || [
+                "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "InvalidClientTokenId",
+                "SignatureDoesNotMatch", "IncompleteSignature", "MissingAuthenticationToken", "AuthFailure",
+                "UnrecognizedClientException", "InvalidAccessKeyId", "InvalidSignatureException", "ExpiredToken",
+                "ExpiredTokenException", "RequestExpired", "RequestTimeTooSkewed", "OptInRequired",
+            ].contains(code)
     }
 
     /// Whether the refusal is about permissions (an IAM policy) rather than the credentials.

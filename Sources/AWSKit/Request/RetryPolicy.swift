@@ -12,8 +12,10 @@ public struct RetryPolicy: Sendable {
     public var maximumRetries: Int?
 
     /// Creates a policy; the defaults suit Route 53's 5 requests/s account limit.
-    public init(baseDelay: Duration = .milliseconds(250), maximumDelay: Duration = .seconds(20), maximumRetries: Int? = nil,
-                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+    public init(
+        baseDelay: Duration = .milliseconds(250), maximumDelay: Duration = .seconds(20), maximumRetries: Int? = nil,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
         self.baseDelay = baseDelay
         self.maximumDelay = maximumDelay
         self.maximumRetries = maximumRetries

@@ -47,8 +47,9 @@ public struct RegionResolver: Sendable {
     static func validated(_ region: String, source: String) throws(HookError) -> String {
         if isRegionName(region) { return region }
         let shown = region.utf8.count <= 64 && region.utf8.allSatisfy { (0x21...0x7e).contains($0) } ? "'\(region)'" : "a value"
-        throw HookError(.configuration,
-                        "\(source) is \(shown), which is not an AWS region name (like us-east-1): set AWS_REGION to the region of the instance")
+        throw HookError(
+            .configuration,
+            "\(source) is \(shown), which is not an AWS region name (like us-east-1): set AWS_REGION to the region of the instance")
     }
 
     /// Whether the text is lowercase letter groups and a final digit group, separated by hyphens.

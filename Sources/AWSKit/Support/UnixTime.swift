@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A point on the wall clock, in seconds since 1970-01-01T00:00:00Z.
@@ -19,12 +19,12 @@ public struct UnixTime: Sendable, Comparable, Hashable, CustomStringConvertible 
     public init?(iso8601 text: String) {
         let bytes = Array(text.utf8)
         guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-              bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
-              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-              let year = Self.number(bytes, 0, 4), let month = Self.number(bytes, 5, 2),
-              let day = Self.number(bytes, 8, 2), let hour = Self.number(bytes, 11, 2),
-              let minute = Self.number(bytes, 14, 2), let second = Self.number(bytes, 17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+            bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+            let year = Self.number(bytes, 0, 4), let month = Self.number(bytes, 5, 2),
+            let day = Self.number(bytes, 8, 2), let hour = Self.number(bytes, 11, 2),
+            let minute = Self.number(bytes, 14, 2), let second = Self.number(bytes, 17, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
 
         var index = 19
@@ -45,7 +45,7 @@ public struct UnixTime: Sendable, Comparable, Hashable, CustomStringConvertible 
             guard index + 1 == bytes.count else { return nil }
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             guard bytes.count == index + 6, bytes[index + 3] == UInt8(ascii: ":"),
-                  let hours = Self.number(bytes, index + 1, 2), let minutes = Self.number(bytes, index + 4, 2)
+                let hours = Self.number(bytes, index + 1, 2), let minutes = Self.number(bytes, index + 4, 2)
             else { return nil }
             offset = (hours * 3600 + minutes * 60) * (bytes[index] == UInt8(ascii: "+") ? 1 : -1)
         default:
@@ -67,7 +67,8 @@ public struct UnixTime: Sendable, Comparable, Hashable, CustomStringConvertible 
     /// later arithmetic overflow.
     public static func plausibleWholeSeconds(_ text: Substring) -> Int? {
         guard (1...10).contains(text.utf8.count), text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-              let value = Int(text), plausibleSeconds.contains(value) else { return nil }
+            let value = Int(text), plausibleSeconds.contains(value)
+        else { return nil }
         return value
     }
 

@@ -48,8 +48,9 @@ public struct EC2Client: InstanceStateLookup {
                 for (index, id) in batch.enumerated() { parameters.append(("Filter.1.Value.\(index + 1)", id)) }
                 parameters.append(("MaxResults", "1000"))
                 if let nextToken { parameters.append(("NextToken", nextToken)) }
-                let root = try await aws.send(.query(action: "DescribeInstances", version: Self.version, parameters: parameters),
-                                              to: service)
+                let root = try await aws.send(
+                    .query(action: "DescribeInstances", version: Self.version, parameters: parameters),
+                    to: service)
                 for (id, state) in Self.instanceStates(in: root) where wanted.contains(id) { states[id] = InstanceState(rawValue: state) }
                 nextToken = root.childText("nextToken").flatMap { $0.isEmpty ? nil : $0 }
                 if let token = nextToken, !seenTokens.insert(token).inserted {
@@ -61,8 +62,9 @@ public struct EC2Client: InstanceStateLookup {
     }
 
     private static func brokenPaging(_ what: String) -> HookError {
-        HookError(.unreachable,
-                  "EC2 answered DescribeInstances with \(what); EC2 never does, so r53hook stopped reading. Check AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL: is that endpoint really EC2?")
+        HookError(
+            .unreachable,
+            "EC2 answered DescribeInstances with \(what); EC2 never does, so r53hook stopped reading. Check AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL: is that endpoint really EC2?")
     }
 
     /// The (instance id, state name) pairs of a DescribeInstances answer.
@@ -71,7 +73,8 @@ public struct EC2Client: InstanceStateLookup {
         return reservations.flatMap { reservation in
             (reservation.child("instancesSet")?.children(named: "item") ?? []).compactMap { instance in
                 guard let id = instance.childText("instanceId"),
-                      let state = instance.element(at: "instanceState", "name")?.trimmedText else { return nil }
+                    let state = instance.element(at: "instanceState", "name")?.trimmedText
+                else { return nil }
                 return (id, state)
             }
         }

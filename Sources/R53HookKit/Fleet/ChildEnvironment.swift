@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The environment the operator's command starts with: r53hook's own, less the AWS secrets

@@ -22,9 +22,11 @@ public struct FleetContext: Sendable {
     public let logger: Logger
 
     /// Creates a context.
-    public init(route53: Route53Client, loadBalancer: (any LoadBalancerMembership)?, identity: InstanceIdentity,
-                changeWaiter: ChangeWaiter, drainTimer: DrainTimer, loadBalancerWaiter: LoadBalancerWaiter,
-                time: any TimeSource, logger: Logger) {
+    public init(
+        route53: Route53Client, loadBalancer: (any LoadBalancerMembership)?, identity: InstanceIdentity,
+        changeWaiter: ChangeWaiter, drainTimer: DrainTimer, loadBalancerWaiter: LoadBalancerWaiter,
+        time: any TimeSource, logger: Logger
+    ) {
         self.route53 = route53
         self.loadBalancer = loadBalancer
         self.identity = identity

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Keeps r53hook's open descriptors (libcurl's sockets to AWS, files) from reaching the

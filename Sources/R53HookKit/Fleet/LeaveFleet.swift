@@ -57,11 +57,13 @@ public struct LeaveFleet: Sendable {
             }
             if let loadBalancer, let instanceId, let drainTime = calls.loadBalancerDrainTime {
                 group.addTask {
-                    .loadBalancer(await Result {
-                        // The load balancer's own draining time bounds the wait, plus a margin for its bookkeeping.
-                        try await context.loadBalancerWaiter.waitDrained(loadBalancer, instanceId: instanceId,
-                                                                         bound: drainTime + .seconds(15))
-                    })
+                    .loadBalancer(
+                        await Result {
+                            // The load balancer's own draining time bounds the wait, plus a margin for its bookkeeping.
+                            try await context.loadBalancerWaiter.waitDrained(
+                                loadBalancer, instanceId: instanceId,
+                                bound: drainTime + .seconds(15))
+                        })
                 }
             }
             var all: [LeaveResult] = []
@@ -98,10 +100,13 @@ public struct LeaveFleet: Sendable {
                 let gate = QuorumGate(rule: rule, time: context.time, logger: context.logger)
                 if try await !gate.waitForQuorum(checks, interval: settings.quorumInterval, timeout: settings.quorumTimeout) {
                     if strictQuorum || settings.onNoQuorum == .fail {
-                        throw HookError(.temporary,
-                                        "leaving would take the fleet below its quorum and it did not recover within \(settings.quorumTimeout.wholeSecondsText); nothing was changed")
+                        throw HookError(
+                            .temporary,
+                            "leaving would take the fleet below its quorum and it did not recover within \(settings.quorumTimeout.wholeSecondsText); nothing was changed")
                     }
-                    context.logger.warning("LEAVING WITHOUT QUORUM: the fleet stays below its quorum after \(settings.quorumTimeout.wholeSecondsText) and this machine is stopping anyway (--on-no-quorum proceed); an instance that stays registered while it dies would be worse")
+                    context.logger.warning(
+                        "LEAVING WITHOUT QUORUM: the fleet stays below its quorum after \(settings.quorumTimeout.wholeSecondsText) and this machine is stopping anyway (--on-no-quorum proceed); an instance that stays registered while it dies would be worse"
+                    )
                     calls.leftWithoutQuorum = true
                 }
             }
@@ -116,17 +121,21 @@ public struct LeaveFleet: Sendable {
 
         guard settings.quorum != nil else { return try await checkAndLeave() }
         guard let lockZone = settings.quorumLockZone else {
-            context.logger.warning("checking the quorum without the fleet-wide lock (--no-quorum-lock, or no hosted zone to keep it in): instances leaving at the same moment may all see the quorum and dip below it. Give --zone-id or --zone-name, without --no-quorum-lock, to make them take turns")
+            context.logger.warning(
+                "checking the quorum without the fleet-wide lock (--no-quorum-lock, or no hosted zone to keep it in): instances leaving at the same moment may all see the quorum and dip below it. Give --zone-id or --zone-name, without --no-quorum-lock, to make them take turns"
+            )
             return try await checkAndLeave()
         }
         let zone = try await ZoneResolver(route53: context.route53).resolve(lockZone)
         let store = LockStore(route53: context.route53, time: context.time, zone: zone, lockName: Self.quorumLockName(settings))
         let owner = try await context.identity.setIdentifier(settings)
         let lock = FleetLock(store: store, time: context.time, logger: context.logger)
-        return try await lock.withLock(owner: owner, lease: .seconds(30), waiting: .upTo(settings.quorumTimeout + .seconds(60)),
-                                       purpose: "checking the quorum and leaving", ifLost: { lost in
-            HookError(.temporary, "lost the quorum lock while leaving (\(lost.reason)); the fleet may briefly dip below its quorum")
-        }, checkAndLeave)
+        return try await lock.withLock(
+            owner: owner, lease: .seconds(30), waiting: .upTo(settings.quorumTimeout + .seconds(60)),
+            purpose: "checking the quorum and leaving",
+            ifLost: { lost in
+                HookError(.temporary, "lost the quorum lock while leaving (\(lost.reason)); the fleet may briefly dip below its quorum")
+            }, checkAndLeave)
     }
 
     /// One lock per record or load balancer: leavers of the same fleet take turns.
@@ -146,8 +155,10 @@ public struct LeaveFleet: Sendable {
     }
 
     /// Deregisters, and returns the load balancer's draining time (nil when not registered).
-    private static func deregister(_ loadBalancer: any LoadBalancerMembership, instanceId: String,
-                                   context: FleetContext) async throws -> Duration? {
+    private static func deregister(
+        _ loadBalancer: any LoadBalancerMembership, instanceId: String,
+        context: FleetContext
+    ) async throws -> Duration? {
         let drainTime = try await loadBalancer.drainTimeout()
         guard try await loadBalancer.member(instanceId: instanceId) != nil else {
             context.logger.info("\(instanceId) is not registered with \(loadBalancer); nothing to deregister")
@@ -168,9 +179,10 @@ public struct LeaveFleet: Sendable {
             let zone = try await ZoneResolver(route53: context.route53).resolve(dns.zone, recordName: dns.recordName)
             let setIdentifier = try await context.identity.setIdentifier(settings)
             let members = WeightedSetMembers(route53: context.route53)
-            checks.append(QuorumGate.Check(name: "\(dns.recordName) \(dns.recordType.rawValue)", leaving: setIdentifier) {
-                try await members.members(zone: zone, name: dns.recordName, type: dns.recordType.rawValue)
-            })
+            checks.append(
+                QuorumGate.Check(name: "\(dns.recordName) \(dns.recordType.rawValue)", leaving: setIdentifier) {
+                    try await members.members(zone: zone, name: dns.recordName, type: dns.recordType.rawValue)
+                })
         }
         return checks
     }

@@ -1,8 +1,9 @@
 import Dispatch
 import Logging
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs commands with posix_spawn, each in a process group of its own so that the command and
@@ -33,8 +34,10 @@ public struct ProcessCommandRunner: CommandRunner {
     private let passesAWSCredentials: Bool
 
     /// Creates a runner; a cancelled command's group gets `killGrace` between SIGTERM and SIGKILL.
-    public init(logger: Logger, killGrace: Duration = .seconds(10), leftovers: Leftovers = .leave,
-                passesAWSCredentials: Bool = false) {
+    public init(
+        logger: Logger, killGrace: Duration = .seconds(10), leftovers: Leftovers = .leave,
+        passesAWSCredentials: Bool = false
+    ) {
         self.logger = logger
         self.killGrace = killGrace
         self.leftovers = leftovers
@@ -72,11 +75,14 @@ public struct ProcessCommandRunner: CommandRunner {
                     if !left.isEmpty {
                         if terminatedAt != nil || leftovers == .terminate {
                             if terminatedAt == nil {
-                                logger.warning("\(program) exited with \(left.count) process(es) it started still running (pids \(Self.list(left))): terminating them, SIGKILL after \(grace.preciseText)")
+                                logger.warning(
+                                    "\(program) exited with \(left.count) process(es) it started still running (pids \(Self.list(left))): terminating them, SIGKILL after \(grace.preciseText)")
                             }
                             let survivors = group.fence(grace: grace, terminatedAt: terminatedAt)
                             if !survivors.isEmpty {
-                                logger.error("processes of \(program) survive SIGKILL (pids \(Self.list(survivors)), stuck in the kernel?): check them with ps -o pid,stat,wchan:20,cmd -p \(survivors.prefix(10).map(String.init).joined(separator: ","))")
+                                logger.error(
+                                    "processes of \(program) survive SIGKILL (pids \(Self.list(survivors)), stuck in the kernel?): check them with ps -o pid,stat,wchan:20,cmd -p \(survivors.prefix(10).map(String.init).joined(separator: ","))"
+                                )
                             }
                         } else {
                             logger.notice("\(program) exited with \(left.count) process(es) it started still running (pids \(Self.list(left))): left running")

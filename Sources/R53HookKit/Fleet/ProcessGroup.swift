@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The process group the operator's command runs in: the command and everything it starts
@@ -29,7 +29,8 @@ struct ProcessGroup: Sendable {
                 String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
             }
             guard let pid = pid_t(name), let stat = Self.readStat(of: pid),
-                  let parsed = Self.parseStat(stat), parsed.processGroup == id, parsed.isLive else { continue }
+                let parsed = Self.parseStat(stat), parsed.processGroup == id, parsed.isLive
+            else { continue }
             members.append(pid)
         }
         return members
@@ -74,7 +75,8 @@ struct ProcessGroup: Sendable {
         guard let close = line.lastIndex(of: UInt8(ascii: ")")) else { return nil }
         let fields = line[(close + 1)...].split(separator: UInt8(ascii: " "))
         guard fields.count >= 3, let state = fields[0].first,
-              let group = pid_t(String(decoding: fields[2], as: UTF8.self)) else { return nil }
+            let group = pid_t(String(decoding: fields[2], as: UTF8.self))
+        else { return nil }
         return (state != UInt8(ascii: "Z") && state != UInt8(ascii: "X"), group)
     }
 }

@@ -1,6 +1,7 @@
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The signal handler's whole state, one atomic word so the handler only loads, compares and
@@ -19,8 +20,9 @@ private let forwardSignal: @convention(c) (Int32) -> Void = { number in
             return
         }
         let pending = (state & 0xffff_ffff) | (UInt64(UInt32(bitPattern: number)) << 32)
-        let (exchanged, original) = forwardingState.compareExchange(expected: state, desired: pending,
-                                                                   ordering: .acquiringAndReleasing)
+        let (exchanged, original) = forwardingState.compareExchange(
+            expected: state, desired: pending,
+            ordering: .acquiringAndReleasing)
         if exchanged { return }
         state = original
     }

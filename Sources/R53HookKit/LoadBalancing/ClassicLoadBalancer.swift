@@ -19,13 +19,15 @@ public struct ClassicLoadBalancer: LoadBalancerMembership {
     public var description: String { "classic ELB \(name)" }
 
     public func register(instanceId: String) async throws {
-        _ = try await call("RegisterInstancesWithLoadBalancer",
-                           [("LoadBalancerName", name), ("Instances.member.1.InstanceId", instanceId)])
+        _ = try await call(
+            "RegisterInstancesWithLoadBalancer",
+            [("LoadBalancerName", name), ("Instances.member.1.InstanceId", instanceId)])
     }
 
     public func deregister(instanceId: String) async throws {
-        _ = try await call("DeregisterInstancesFromLoadBalancer",
-                           [("LoadBalancerName", name), ("Instances.member.1.InstanceId", instanceId)])
+        _ = try await call(
+            "DeregisterInstancesFromLoadBalancer",
+            [("LoadBalancerName", name), ("Instances.member.1.InstanceId", instanceId)])
     }
 
     public func members() async throws -> [FleetMember] {

@@ -55,7 +55,8 @@ public struct TargetGroup: LoadBalancerMembership {
     /// ELBv2 states: initial, healthy, unhealthy, unhealthy.draining, draining, unused, unavailable.
     static func member(from element: XMLElement) -> FleetMember? {
         guard let id = element.element(at: "Target", "Id")?.trimmedText,
-              let state = element.element(at: "TargetHealth", "State")?.trimmedText else { return nil }
+            let state = element.element(at: "TargetHealth", "State")?.trimmedText
+        else { return nil }
         let reason = element.element(at: "TargetHealth", "Reason")?.trimmedText ?? ""
         let health: FleetMember.Health
         switch state {
@@ -65,8 +66,9 @@ public struct TargetGroup: LoadBalancerMembership {
         case "unused": health = .unused
         default: health = .unhealthy
         }
-        return FleetMember(id: id, health: health, detail: reason.isEmpty ? state : "\(state) (\(reason))",
-                           reason: reason.isEmpty ? nil : reason)
+        return FleetMember(
+            id: id, health: health, detail: reason.isEmpty ? state : "\(state) (\(reason))",
+            reason: reason.isEmpty ? nil : reason)
     }
 
     private func target(_ instanceId: String) -> [(String, String)] {
@@ -79,8 +81,9 @@ public struct TargetGroup: LoadBalancerMembership {
 
     private func call(_ action: String, _ parameters: [(String, String)]) async throws -> XMLElement {
         do {
-            return try await aws.send(.query(action: action, version: Self.version, parameters: parameters, resourceARN: arn),
-                                      to: service)
+            return try await aws.send(
+                .query(action: action, version: Self.version, parameters: parameters, resourceARN: arn),
+                to: service)
         } catch let error as AWSServiceError {
             switch error.code {
             case "TargetGroupNotFound":

@@ -24,8 +24,10 @@ public struct FleetLock: Sendable {
     private let random: @Sendable () -> Double
 
     /// Creates the lock.
-    public init(store: LockStore, time: any TimeSource, logger: Logger,
-                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+    public init(
+        store: LockStore, time: any TimeSource, logger: Logger,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
         self.store = store
         self.time = time
         self.logger = logger
@@ -34,8 +36,10 @@ public struct FleetLock: Sendable {
 
     /// Acquires the lock, runs `body` while renewing it, and releases it. When the lock is lost
     /// the body is cancelled and `LockLost` is thrown.
-    public func withLock<Value: Sendable>(owner: String, lease: Duration, waiting: Waiting, purpose: String,
-                                          _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    public func withLock<Value: Sendable>(
+        owner: String, lease: Duration, waiting: Waiting, purpose: String,
+        _ body: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
         let mine = LockRecord(owner: owner, token: LockRecord.randomToken(), leaseSeconds: max(1, Int(lease.seconds)))
         let held = try await acquire(mine, waiting: waiting)
         logger.info("acquired lock \(store.recordName) as \(owner); \(purpose)")
@@ -52,9 +56,11 @@ public struct FleetLock: Sendable {
     /// `withLock`, with a lost lock told in the caller's terms: `ifLost` turns `LockLost` into
     /// the error the command reports (always a temporary one, exit 75, in r53hook's commands).
     /// Every other error of the body or of acquiring passes through unchanged.
-    public func withLock<Value: Sendable>(owner: String, lease: Duration, waiting: Waiting, purpose: String,
-                                          ifLost: (LockLost) -> HookError,
-                                          _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    public func withLock<Value: Sendable>(
+        owner: String, lease: Duration, waiting: Waiting, purpose: String,
+        ifLost: (LockLost) -> HookError,
+        _ body: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
         do {
             return try await withLock(owner: owner, lease: lease, waiting: waiting, purpose: purpose, body)
         } catch let lost as LockLost {
@@ -73,8 +79,9 @@ public struct FleetLock: Sendable {
     /// Polls until the lock is ours; returns the record as written. The driver of
     /// `LockAcquisition`: it does the calls and the sleeps the machine decides, and nothing else.
     func acquire(_ mine: LockRecord, waiting: Waiting) async throws -> ResourceRecordSet {
-        var machine = LockAcquisition(mine: mine, ownRecord: store.record(mine), recordName: store.recordName, waiting: waiting,
-                                      started: time.monotonicNow)
+        var machine = LockAcquisition(
+            mine: mine, ownRecord: store.record(mine), recordName: store.recordName, waiting: waiting,
+            started: time.monotonicNow)
         var observation = try await poll(mine)
         while true {
             let (decision, notes) = machine.next(observation, now: time.monotonicNow, jitter: random())
@@ -117,8 +124,9 @@ public struct FleetLock: Sendable {
             // A renewal cancelled in flight may have been applied all the same: the record then
             // holds a newer value of ours. Delete exactly that one, never another holder's.
             if let current = try await store.current(urgent: true),
-               current.values.first.flatMap(LockRecord.init(txtValue:))?.token == token,
-               try await store.delete(current, urgent: true) {
+                current.values.first.flatMap(LockRecord.init(txtValue:))?.token == token,
+                try await store.delete(current, urgent: true)
+            {
                 logger.info("released lock \(store.recordName)")
             } else {
                 logger.warning("lock \(store.recordName) was no longer ours to release")

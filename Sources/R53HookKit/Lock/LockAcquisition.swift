@@ -84,11 +84,13 @@ struct LockAcquisition: Sendable {
             failures = 0
             return held(current, now: now, jitter: jitter)
         case .takeOverRefused:
-            return afterTakeOver(Note(level: .notice, message: "lock \(recordName): another waiter took it over first; waiting again"),
-                                 now: now, jitter: jitter)
+            return afterTakeOver(
+                Note(level: .notice, message: "lock \(recordName): another waiter took it over first; waiting again"),
+                now: now, jitter: jitter)
         case .takeOverFailed(let error):
-            return afterTakeOver(Note(level: .notice, message: "lock \(recordName): taking over failed (\(error.message)); polling again"),
-                                 now: now, jitter: jitter)
+            return afterTakeOver(
+                Note(level: .notice, message: "lock \(recordName): taking over failed (\(error.message)); polling again"),
+                now: now, jitter: jitter)
         }
     }
 
@@ -96,16 +98,23 @@ struct LockAcquisition: Sendable {
     private mutating func failed(_ error: HookError, now: Duration, jitter: Double) -> (decision: Decision, notes: [Note]) {
         failures += 1
         if waiting == .noWait {
-            return (.giveUp(HookError(.temporary, "lock \(recordName) could not be taken (\(error.message)); not waiting (--no-wait)",
-                                      underlying: error)), [])
+            return (
+                .giveUp(
+                    HookError(
+                        .temporary, "lock \(recordName) could not be taken (\(error.message)); not waiting (--no-wait)",
+                        underlying: error)), []
+            )
         }
         let ownLease = Duration.seconds(mine.leaseSeconds)
         let pause = min(Self.pollInterval(lease: ownLease, jitter: jitter) * (1 << min(failures, 5)), ownLease)
         let note = Note(level: .notice, message: "lock \(recordName): \(error.message); polling again in \(pause.wholeSecondsText)")
-        return (pace(pause, now: now) { limit in
-            HookError(.temporary, "lock \(recordName) could not be taken within \(limit.wholeSecondsText) (--wait-timeout); last: \(error.message)",
-                      underlying: error)
-        }, [note])
+        return (
+            pace(pause, now: now) { limit in
+                HookError(
+                    .temporary, "lock \(recordName) could not be taken within \(limit.wholeSecondsText) (--wait-timeout); last: \(error.message)",
+                    underlying: error)
+            }, [note]
+        )
     }
 
     /// CREATE found a record but the read finds none: released in between, most likely. Try
@@ -119,13 +128,18 @@ struct LockAcquisition: Sendable {
         var notes: [Note] = []
         if vanished == 1 || now - lastReport >= .seconds(30) {
             lastReport = now
-            notes.append(Note(level: .notice,
-                              message: "lock \(recordName) was refused as held, but no lock record reads back (released meanwhile?); trying again"))
+            notes.append(
+                Note(
+                    level: .notice,
+                    message: "lock \(recordName) was refused as held, but no lock record reads back (released meanwhile?); trying again"))
         }
         let count = vanished
-        return (pace(Self.pollInterval(lease: .seconds(mine.leaseSeconds), jitter: jitter), now: now) { limit in
-            HookError(.temporary, "lock \(recordName) could not be taken within \(limit.wholeSecondsText) (--wait-timeout): Route 53 refused it as held \(count) times, yet no lock record read back")
-        }, notes)
+        return (
+            pace(Self.pollInterval(lease: .seconds(mine.leaseSeconds), jitter: jitter), now: now) { limit in
+                HookError(
+                    .temporary, "lock \(recordName) could not be taken within \(limit.wholeSecondsText) (--wait-timeout): Route 53 refused it as held \(count) times, yet no lock record read back")
+            }, notes
+        )
     }
 
     private mutating func held(_ current: ResourceRecordSet, now: Duration, jitter: Double) -> (decision: Decision, notes: [Note]) {
@@ -140,8 +154,9 @@ struct LockAcquisition: Sendable {
         let staleAfter = Duration.seconds(holder?.leaseSeconds ?? mine.leaseSeconds)
         if let seen = observed, seen.value == current.values, now - seen.since >= staleAfter {
             takingOver = (who, staleAfter, now)
-            let note = Note(level: .warning,
-                            message: "lock \(recordName) held by \(who) has not changed for \((now - seen.since).wholeSecondsText), a full lease: taking it over")
+            let note = Note(
+                level: .warning,
+                message: "lock \(recordName) held by \(who) has not changed for \((now - seen.since).wholeSecondsText), a full lease: taking it over")
             return (.takeOver(current), [note])
         }
         if observed?.value != current.values {
@@ -161,16 +176,20 @@ struct LockAcquisition: Sendable {
     }
 
     /// Reports the wait now and then (at once, after 5 s, then every 30 s) and paces the next poll.
-    private mutating func waitForHolder(who: String, staleAfter: Duration, seenAt: Duration, now: Duration, jitter: Double,
-                                        notes: [Note]) -> (decision: Decision, notes: [Note]) {
+    private mutating func waitForHolder(
+        who: String, staleAfter: Duration, seenAt: Duration, now: Duration, jitter: Double,
+        notes: [Note]
+    ) -> (decision: Decision, notes: [Note]) {
         var notes = notes
         if seenAt - lastReport >= .seconds(30) || seenAt == started || lastReport == started && seenAt - started >= .seconds(5) {
             lastReport = seenAt
             notes.append(Note(level: .info, message: "waiting for lock \(recordName), held by \(who)"))
         }
-        return (pace(Self.pollInterval(lease: staleAfter, jitter: jitter), now: now) { limit in
-            HookError(.temporary, "lock \(recordName) is still held by \(who) after \(limit.wholeSecondsText) (--wait-timeout)")
-        }, notes)
+        return (
+            pace(Self.pollInterval(lease: staleAfter, jitter: jitter), now: now) { limit in
+                HookError(.temporary, "lock \(recordName) is still held by \(who) after \(limit.wholeSecondsText) (--wait-timeout)")
+            }, notes
+        )
     }
 
     /// Waits before the next poll, cut to what is left of --wait-timeout; once that has passed,

@@ -14,8 +14,10 @@ struct LockHolder: Sendable {
     let time: any TimeSource
     let logger: Logger
 
-    func holding<Value: Sendable>(_ held: ResourceRecordSet, value: LockRecord,
-                                  body: @escaping @Sendable () async throws -> Value) async throws -> Result<Value> {
+    func holding<Value: Sendable>(
+        _ held: ResourceRecordSet, value: LockRecord,
+        body: @escaping @Sendable () async throws -> Value
+    ) async throws -> Result<Value> {
         let lease = Duration.seconds(value.leaseSeconds)
         let renewal = Renewal(store: store, time: time, logger: logger, lease: lease, held: held, value: value)
         return try await withThrowingTaskGroup(of: Outcome<Value>.self) { group in
@@ -97,7 +99,8 @@ actor Renewal {
                     nextAttempt = lastSuccess + lease / 3
                     logger.debug("renewed lock \(store.recordName) (renewal \(next.sequence))")
                 } else if let current = try await store.current(budget: max(.seconds(1), lastSuccess + fence - time.monotonicNow), urgent: true),
-                          current.values.first.flatMap(LockRecord.init(txtValue:)) == next {
+                    current.values.first.flatMap(LockRecord.init(txtValue:)) == next
+                {
                     // The renewal was applied, but its answer was lost and the resend refused:
                     // the lock is ours, with the new value.
                     held = current

@@ -39,8 +39,9 @@ public struct LockRecord: Sendable, Equatable {
     /// The next renewal's value (the count starts again at 0 past `sequenceRange`, so it can
     /// never overflow; the token still tells holders apart).
     public func renewed() -> LockRecord {
-        LockRecord(owner: owner, token: token, leaseSeconds: leaseSeconds,
-                   sequence: sequence < Self.sequenceRange.upperBound ? sequence + 1 : 0)
+        LockRecord(
+            owner: owner, token: token, leaseSeconds: leaseSeconds,
+            sequence: sequence < Self.sequenceRange.upperBound ? sequence + 1 : 0)
     }
 
     /// Reads a TXT value; nil when it is not an r53hook lock. The value may have been written
@@ -50,9 +51,9 @@ public struct LockRecord: Sendable, Equatable {
     /// unknown value, which waiters treat as held by a stranger with their own lease.
     public init?(txtValue: String) {
         guard case .fields(let fields) = TaggedTXTValue.read(txtValue, tag: Self.tag, knownKeys: ["owner", "token", "lease", "seq"]),
-              let owner = fields["owner"], MemberIdentifier.problem(with: owner) == nil,
-              let token = fields["token"], token.utf8.count <= 64, MemberIdentifier.problem(with: token) == nil,
-              let lease = fields["lease"].flatMap(Self.number), Self.leaseRange.contains(lease)
+            let owner = fields["owner"], MemberIdentifier.problem(with: owner) == nil,
+            let token = fields["token"], token.utf8.count <= 64, MemberIdentifier.problem(with: token) == nil,
+            let lease = fields["lease"].flatMap(Self.number), Self.leaseRange.contains(lease)
         else { return nil }
         var sequence = 0
         if let text = fields["seq"] {

@@ -20,8 +20,10 @@ public struct LockStore: Sendable {
     private static let pollingRetryPolicy = RetryPolicy(maximumRetries: 0)
 
     /// Creates the store for a lock name in a zone.
-    public init(route53: Route53Client, time: any TimeSource, zone: HostedZone, lockName: String,
-                callBudget: Duration = .seconds(20)) {
+    public init(
+        route53: Route53Client, time: any TimeSource, zone: HostedZone, lockName: String,
+        callBudget: Duration = .seconds(20)
+    ) {
         self.route53 = route53
         self.time = time
         self.zone = zone
@@ -47,8 +49,9 @@ public struct LockStore: Sendable {
 
     /// The record as it is now (exactly, for a later DELETE), or nil when nobody holds the lock.
     public func current(budget: Duration? = nil, urgent: Bool = false) async throws -> ResourceRecordSet? {
-        let client = route53.with(deadline: Deadline(budget: budget ?? callBudget, time: time),
-                                  retryPolicy: urgent ? Self.urgentRetryPolicy : Self.pollingRetryPolicy)
+        let client = route53.with(
+            deadline: Deadline(budget: budget ?? callBudget, time: time),
+            retryPolicy: urgent ? Self.urgentRetryPolicy : Self.pollingRetryPolicy)
         return try await client.recordSets(zoneId: zone.id, name: recordName, type: "TXT").first
     }
 
@@ -60,8 +63,9 @@ public struct LockStore: Sendable {
 
     /// [DELETE old, CREATE new] at once: true when `old` was still exactly the record.
     public func replace(_ old: ResourceRecordSet, with value: LockRecord, budget: Duration? = nil, urgent: Bool = false) async throws -> Bool {
-        try await apply([RecordChange(.delete, old), RecordChange(.create, record(value))], budget: budget, urgent: urgent,
-                        action: "replace")
+        try await apply(
+            [RecordChange(.delete, old), RecordChange(.create, record(value))], budget: budget, urgent: urgent,
+            action: "replace")
     }
 
     /// Exact DELETE: true when `old` was still exactly the record.
@@ -78,16 +82,18 @@ public struct LockStore: Sendable {
     /// was read (`Route53Refusal.isStale`: the compare-and-swap lost). Every other refusal is
     /// explained, never taken for a lost race: retrying it cannot help.
     private func apply(_ changes: [RecordChange], budget: Duration?, urgent: Bool, action: String) async throws -> Bool {
-        let client = route53.with(deadline: Deadline(budget: budget ?? callBudget, time: time),
-                                  retryPolicy: urgent ? Self.urgentRetryPolicy : Self.pollingRetryPolicy)
+        let client = route53.with(
+            deadline: Deadline(budget: budget ?? callBudget, time: time),
+            retryPolicy: urgent ? Self.urgentRetryPolicy : Self.pollingRetryPolicy)
         do {
             _ = try await client.change(zoneId: zone.id, changes, comment: "r53hook lock")
             return true
         } catch let error as AWSServiceError where Route53Refusal.isStale(error) {
             return false
         } catch let error as AWSServiceError {
-            throw Route53Refusal.explain(error, action: "\(action) the lock record \(recordName) TXT", zone: zone,
-                                         remedy: "what Route 53 names is in the way of the lock's TXT record: remove it from \(zone.name), or choose another lock name")
+            throw Route53Refusal.explain(
+                error, action: "\(action) the lock record \(recordName) TXT", zone: zone,
+                remedy: "what Route 53 names is in the way of the lock's TXT record: remove it from \(zone.name), or choose another lock name")
         }
     }
 }

@@ -11,8 +11,10 @@ public struct RunUnderLock: Sendable {
     private let runner: any CommandRunner
 
     /// Creates the use case.
-    public init(store: LockStore, runner: any CommandRunner, time: any TimeSource, logger: Logger,
-                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+    public init(
+        store: LockStore, runner: any CommandRunner, time: any TimeSource, logger: Logger,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
         self.lock = FleetLock(store: store, time: time, logger: logger, random: random)
         self.runner = runner
     }
@@ -21,12 +23,16 @@ public struct RunUnderLock: Sendable {
     public func run(owner: String, lease: Duration, waiting: Waiting, command: [String]) async throws -> Int32 {
         let runner = self.runner
         let recordName = lock.store.recordName
-        return try await lock.withLock(owner: owner, lease: lease, waiting: waiting,
-                                       purpose: "running: \(command.joined(separator: " "))", ifLost: { lost in
-            let status = (try? lost.ended?.get()).map { "exit \($0)" } ?? "no exit status"
-            return HookError(.temporary,
-                             "lost lock \(recordName): \(lost.reason); the command was terminated (\(status)) so that it never runs beside another holder's")
-        }) {
+        return try await lock.withLock(
+            owner: owner, lease: lease, waiting: waiting,
+            purpose: "running: \(command.joined(separator: " "))",
+            ifLost: { lost in
+                let status = (try? lost.ended?.get()).map { "exit \($0)" } ?? "no exit status"
+                return HookError(
+                    .temporary,
+                    "lost lock \(recordName): \(lost.reason); the command was terminated (\(status)) so that it never runs beside another holder's")
+            }
+        ) {
             try await runner.run(command)
         }
     }

@@ -13,8 +13,10 @@ enum CompareAndSwapLoop {
     /// Runs `round` until it returns a value; a nil round lost the race and is run again, up to
     /// `tries` rounds in all. Any error a round throws ends the loop at once: only a lost race is
     /// worth reading again for.
-    static func run<Value>(tries: Int = tries, givingUp: (Int) -> HookError,
-                           _ round: () async throws -> Value?) async throws -> Value {
+    static func run<Value>(
+        tries: Int = tries, givingUp: (Int) -> HookError,
+        _ round: () async throws -> Value?
+    ) async throws -> Value {
         for _ in 0..<max(1, tries) {
             if let value = try await round() { return value }
         }

@@ -1,6 +1,7 @@
 import AWSKit
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The operator's switch to keep an instance out: while the path exists, start and cycle do not

@@ -24,8 +24,10 @@ public struct InstanceIdentity: Sendable {
         // It becomes a set identifier, a lock owner and a mark's instance: refuse junk from
         // whatever answers at the metadata address rather than write it into Route 53.
         guard EC2Identifiers.isInstanceId(id) else {
-            throw HookError(.unreachable,
-                            "IMDS answered an instance id that is not one ('\(id)'; an instance id is i- and up to 32 lowercase letters and digits, e.g. i-0123456789abcdef0): is something else listening at the metadata address (AWS_EC2_METADATA_SERVICE_ENDPOINT)? Give --set-identifier (for lock: --owner) explicitly")
+            throw HookError(
+                .unreachable,
+                "IMDS answered an instance id that is not one ('\(id)'; an instance id is i- and up to 32 lowercase letters and digits, e.g. i-0123456789abcdef0): is something else listening at the metadata address (AWS_EC2_METADATA_SERVICE_ENDPOINT)? Give --set-identifier (for lock: --owner) explicitly"
+            )
         }
         return id
     }
@@ -40,7 +42,8 @@ public struct InstanceIdentity: Sendable {
     /// that is not a zone name, which would make the mark invalid).
     public func availabilityZone() async -> String {
         guard let zone = try? await metadata.value(at: "placement/availability-zone")?.trimmingWhitespace,
-              EC2Identifiers.isAvailabilityZone(zone) else {
+            EC2Identifiers.isAvailabilityZone(zone)
+        else {
             return "-"
         }
         return zone

@@ -42,8 +42,9 @@ public struct JoinRecordSet: Sendable {
         let dns = try settings.requireRecord()
         let setIdentifier = try await identity.setIdentifier(settings)
         let address = try await identity.address(dns.addressSource(in: zone))
-        return ResourceRecordSet(name: dns.recordName, type: dns.recordType.rawValue, setIdentifier: setIdentifier,
-                                 weight: dns.weight, ttl: dns.ttl, values: [address.text], healthCheckId: dns.healthCheckId)
+        return ResourceRecordSet(
+            name: dns.recordName, type: dns.recordType.rawValue, setIdentifier: setIdentifier,
+            weight: dns.weight, ttl: dns.ttl, values: [address.text], healthCheckId: dns.healthCheckId)
     }
 
     /// Runs `start`.
@@ -61,11 +62,15 @@ public struct JoinRecordSet: Sendable {
         }) { () async throws -> (record: ResourceRecordSet, outcome: Outcome)? in
             let (current, currentMark, oldMark) = try await readAndCheck(record, registry: registry, settings: settings)
 
-            var mark = MemberMark(instanceId: instanceId, address: record.values.first ?? "", availabilityZone: availabilityZone,
-                                  joinedAt: Int(time.wallClock.seconds), role: oldMark?.role, group: oldMark?.group)
+            var mark = MemberMark(
+                instanceId: instanceId, address: record.values.first ?? "", availabilityZone: availabilityZone,
+                joinedAt: Int(time.wallClock.seconds), role: oldMark?.role, group: oldMark?.group)
             if oldMark?.heartbeatAt != nil { mark.heartbeatAt = mark.joinedAt }
-            let markIsCurrent = oldMark.map { $0.instanceId == mark.instanceId && $0.address == mark.address
-                && $0.availabilityZone == mark.availabilityZone } ?? false
+            let markIsCurrent =
+                oldMark.map {
+                    $0.instanceId == mark.instanceId && $0.address == mark.address
+                        && $0.availabilityZone == mark.availabilityZone
+                } ?? false
             if current == record && markIsCurrent {
                 logger.info("\(record.summary) is already in \(zone.name) (\(zone.id)), with its registry mark; nothing to change")
                 return (record, settings.dryRun ? .planned(WeightedRecordPlan(zone: zone, changes: [], waits: [])) : .unchanged)
@@ -80,12 +85,17 @@ public struct JoinRecordSet: Sendable {
                 return (record, .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits)))
             }
 
-            guard let change = try await registry.apply(changes, comment: "r53hook start \(setIdentifier)",
-                                                        action: "register \(record.summary)") else {
+            guard
+                let change = try await registry.apply(
+                    changes, comment: "r53hook start \(setIdentifier)",
+                    action: "register \(record.summary)")
+            else {
                 logger.notice("the record or its mark changed while starting; reading them again")
                 return nil
             }
-            logger.info("\(current == nil ? "registered" : current == record ? "marked" : "updated") \(record.summary) in \(zone.name) (change \(change.id), \(change.status.rawValue)); registry mark \(registry.registryName)")
+            logger.info(
+                "\(current == nil ? "registered" : current == record ? "marked" : "updated") \(record.summary) in \(zone.name) (change \(change.id), \(change.status.rawValue)); registry mark \(registry.registryName)"
+            )
             guard settings.waitsForSync else { return (record, .written(change, waited: nil)) }
             let waited = try await waiter.waitUntilInSync(change)
             return (record, .written(change, waited: waited))
@@ -98,13 +108,17 @@ public struct JoinRecordSet: Sendable {
         let dns = try settings.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         let record = try await desiredRecord(settings, in: zone)
-        _ = try await readAndCheck(record, registry: MemberRegistry(route53: route53, zone: zone, recordName: record.name,
-                                                                    recordType: record.type), settings: settings)
+        _ = try await readAndCheck(
+            record,
+            registry: MemberRegistry(
+                route53: route53, zone: zone, recordName: record.name,
+                recordType: record.type), settings: settings)
     }
 
     /// Reads the set and this instance's mark; refuses what r53hook must not write.
     private func readAndCheck(_ record: ResourceRecordSet, registry: MemberRegistry, settings: HookSettings) async throws
-        -> (current: ResourceRecordSet?, markRecord: ResourceRecordSet?, mark: MemberMark?) {
+        -> (current: ResourceRecordSet?, markRecord: ResourceRecordSet?, mark: MemberMark?)
+    {
         let siblings = try await route53.recordSets(zoneId: registry.zone.id, name: record.name, type: record.type)
         let current = siblings.first { $0.hasSameKey(as: record) }
         let markRecord = try await registry.currentMarkRecord(setIdentifier: record.setIdentifier ?? "")
@@ -121,38 +135,51 @@ public struct JoinRecordSet: Sendable {
     }
 
     /// r53hook overwrites only what carries its mark (or what `--adopt` names); returns the mark.
-    private func checkOwnership(current: ResourceRecordSet?, markRecord: ResourceRecordSet?, registry: MemberRegistry,
-                                settings: HookSettings) throws(HookError) -> MemberMark? {
+    private func checkOwnership(
+        current: ResourceRecordSet?, markRecord: ResourceRecordSet?, registry: MemberRegistry,
+        settings: HookSettings
+    ) throws(HookError) -> MemberMark? {
         if let markRecord {
             guard let mark = MemberRegistry.mark(of: markRecord) else {
-                throw HookError(.configuration,
-                                "\(markRecord.summary) is not an r53hook registry mark; r53hook will not overwrite a record it did not make. Remove it, or use another --set-identifier")
+                throw HookError(
+                    .configuration,
+                    "\(markRecord.summary) is not an r53hook registry mark; r53hook will not overwrite a record it did not make. Remove it, or use another --set-identifier")
             }
             return mark
         }
         if let current, !settings.adoptsUnmarkedRecord {
-            throw HookError(.configuration,
-                            "\(current.summary) exists without r53hook's registry mark (\(registry.registryName) TXT), so r53hook did not make it and will not overwrite it. Delete it yourself, or run start --adopt to take it over as this instance's record")
+            throw HookError(
+                .configuration,
+                "\(current.summary) exists without r53hook's registry mark (\(registry.registryName) TXT), so r53hook did not make it and will not overwrite it. Delete it yourself, or run start --adopt to take it over as this instance's record"
+            )
         }
         return nil
     }
 
-    private func checkLimits(record: ResourceRecordSet, current: ResourceRecordSet?, siblings: [ResourceRecordSet],
-                             zone: HostedZone) throws(HookError) {
+    private func checkLimits(
+        record: ResourceRecordSet, current: ResourceRecordSet?, siblings: [ResourceRecordSet],
+        zone: HostedZone
+    ) throws(HookError) {
         if let current, !current.isPlainWeighted {
-            throw HookError(.configuration,
-                            "\(current.summary) already exists and is not a plain weighted record; r53hook will not overwrite a record it did not make. Use another --set-identifier or remove it yourself")
+            throw HookError(
+                .configuration,
+                "\(current.summary) already exists and is not a plain weighted record; r53hook will not overwrite a record it did not make. Use another --set-identifier or remove it yourself")
         }
         if let simple = siblings.first(where: { $0.setIdentifier == nil }) {
-            throw HookError(.configuration,
-                            "\(simple.name) \(simple.type) is a simple (non-weighted) record in \(zone.name); Route 53 cannot hold weighted records beside it. Delete it or choose another --name")
+            throw HookError(
+                .configuration,
+                "\(simple.name) \(simple.type) is a simple (non-weighted) record in \(zone.name); Route 53 cannot hold weighted records beside it. Delete it or choose another --name")
         }
         if current == nil, siblings.count >= 100 {
-            throw HookError(.configuration,
-                            "\(record.name) \(record.type) already has \(siblings.count) weighted records, the Route 53 maximum of 100 per name and type: one record per instance caps a name at 100 instances. Use another name (or an ELB) for a larger fleet")
+            throw HookError(
+                .configuration,
+                "\(record.name) \(record.type) already has \(siblings.count) weighted records, the Route 53 maximum of 100 per name and type: one record per instance caps a name at 100 instances. Use another name (or an ELB) for a larger fleet"
+            )
         }
         if let ttl = record.ttl, let other = siblings.first(where: { $0.setIdentifier != record.setIdentifier && $0.ttl != nil && $0.ttl != ttl }) {
-            logger.warning("other records of \(record.name) \(record.type) have TTL \(other.ttl ?? 0), this one \(ttl); Route 53 gives every record of a name and type the last TTL written, so the whole set will change to \(ttl)")
+            logger.warning(
+                "other records of \(record.name) \(record.type) have TTL \(other.ttl ?? 0), this one \(ttl); Route 53 gives every record of a name and type the last TTL written, so the whole set will change to \(ttl)"
+            )
         }
         if record.healthCheckId != nil, let ttl = record.ttl, ttl > 60 {
             logger.warning("the record has a health check and a TTL of \(ttl) s; AWS recommends 60 s or less so failover takes effect quickly")

@@ -63,18 +63,22 @@ public struct LeaveRecordSet: Sendable {
             let current = try await route53.recordSet(zoneId: zone.id, name: dns.recordName, type: type, setIdentifier: setIdentifier)
             let markRecord = try await registry.currentMarkRecord(setIdentifier: setIdentifier)
             if let markRecord, MemberRegistry.mark(of: markRecord) == nil {
-                throw HookError(.configuration,
-                                "\(markRecord.summary) is not an r53hook registry mark; r53hook leaves it and the record beside it alone")
+                throw HookError(
+                    .configuration,
+                    "\(markRecord.summary) is not an r53hook registry mark; r53hook leaves it and the record beside it alone")
             }
             var changes: [RecordChange] = []
             if let current {
                 guard current.isPlainWeighted else {
-                    throw HookError(.configuration,
-                                    "\(current.summary) is not a plain weighted record; r53hook only deletes records it could have made, so it leaves this one alone")
+                    throw HookError(
+                        .configuration,
+                        "\(current.summary) is not a plain weighted record; r53hook only deletes records it could have made, so it leaves this one alone")
                 }
                 guard markRecord != nil else {
-                    throw HookError(.configuration,
-                                    "\(current.summary) has no r53hook registry mark (\(registry.registryName) TXT), so r53hook did not make it and leaves it alone. Delete it yourself, or run start --adopt first if this instance should own it")
+                    throw HookError(
+                        .configuration,
+                        "\(current.summary) has no r53hook registry mark (\(registry.registryName) TXT), so r53hook did not make it and leaves it alone. Delete it yourself, or run start --adopt first if this instance should own it"
+                    )
                 }
                 changes.append(RecordChange(.delete, current))
                 seen = current
@@ -98,8 +102,11 @@ public struct LeaveRecordSet: Sendable {
                 }
                 return .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits))
             }
-            guard let change = try await registry.apply(changes, comment: "r53hook stop \(setIdentifier)",
-                                                        action: "delete \(current?.summary ?? registry.registryName)") else {
+            guard
+                let change = try await registry.apply(
+                    changes, comment: "r53hook stop \(setIdentifier)",
+                    action: "delete \(current?.summary ?? registry.registryName)")
+            else {
                 logger.notice("the record or its mark changed while stopping; reading them again")
                 return nil
             }

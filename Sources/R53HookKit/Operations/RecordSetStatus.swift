@@ -44,8 +44,9 @@ public struct RecordSetStatus: Sendable {
         }
         let setIdentifier = settings.setIdentifier ?? instanceId
         let records = try await route53.recordSets(zoneId: zone.id, name: dns.recordName, type: dns.recordType.rawValue)
-        return Report(zone: zone, name: dns.recordName, type: dns.recordType.rawValue, instanceId: instanceId,
-                      setIdentifier: setIdentifier, ownRecord: records.first { $0.setIdentifier != nil && $0.setIdentifier == setIdentifier },
-                      records: records)
+        return Report(
+            zone: zone, name: dns.recordName, type: dns.recordType.rawValue, instanceId: instanceId,
+            setIdentifier: setIdentifier, ownRecord: records.first { $0.setIdentifier != nil && $0.setIdentifier == setIdentifier },
+            records: records)
     }
 }

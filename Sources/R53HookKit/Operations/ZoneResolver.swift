@@ -40,7 +40,8 @@ public struct ZoneResolver: Sendable {
                 throw HookError(.configuration, "no \(which)hosted zone named \(name) in this account\(others)")
             default:
                 let listing = candidates.map { "\($0.visibility) \($0.id)" }.joined(separator: ", ")
-                let hint = Set(candidates.map(\.isPrivate)).count > 1
+                let hint =
+                    Set(candidates.map(\.isPrivate)).count > 1
                     ? "choose with --private-zone or --public-zone, or give --zone-id"
                     : "give --zone-id to choose"
                 throw HookError(.configuration, "\(candidates.count) hosted zones are named \(name) (\(listing)): \(hint)")

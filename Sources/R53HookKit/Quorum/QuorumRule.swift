@@ -26,8 +26,9 @@ public struct QuorumRule: Sendable, Equatable {
         let remaining = healthy.count - (leaverIsHealthy ? 1 : 0)
         let required = required(members: members.count)
         let isMember = members.contains { $0.id == leaving }
-        return QuorumVerdict(members: members.count, healthy: healthy.count, remainingHealthy: remaining, required: required,
-                             allowsLeaving: !isMember || !leaverIsHealthy || remaining >= required)
+        return QuorumVerdict(
+            members: members.count, healthy: healthy.count, remainingHealthy: remaining, required: required,
+            allowsLeaving: !isMember || !leaverIsHealthy || remaining >= required)
     }
 }
 

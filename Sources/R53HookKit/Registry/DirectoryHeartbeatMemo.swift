@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Memos as small files in a directory of this user's alone: `$RUNTIME_DIRECTORY` under systemd
 /// (RuntimeDirectory=r53hook, mode 0700), else `/run/r53hook`, made 0700 when missing.
@@ -54,7 +55,8 @@ public struct DirectoryHeartbeatMemo: HeartbeatMemo {
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0, (info.st_mode & 0o170000) == 0o100000, info.st_uid == geteuid(),
-              info.st_size <= Self.largestMemo else {
+            info.st_size <= Self.largestMemo
+        else {
             skip("\(directory)/\(name) is not a memo r53hook wrote (a regular file of its own, under 64 KiB); remove it")
             return nil
         }
@@ -106,8 +108,9 @@ public struct DirectoryHeartbeatMemo: HeartbeatMemo {
         if info.st_uid != geteuid() {
             skip("\(directory) is owned by uid \(info.st_uid), not by this user (uid \(geteuid()))")
         } else if info.st_mode & 0o022 != 0 {
-            skip("\(directory) is writable by group or others (mode \(String(info.st_mode & 0o7777, radix: 8))); "
-                 + "it should be this user's alone: chmod 700 \(directory)")
+            skip(
+                "\(directory) is writable by group or others (mode \(String(info.st_mode & 0o7777, radix: 8))); "
+                    + "it should be this user's alone: chmod 700 \(directory)")
         } else {
             return folder
         }

@@ -16,8 +16,10 @@ public struct MemberHeartbeat: Sendable {
     private let logger: Logger
 
     /// Creates the use case; without a memo every heartbeat reads the registry.
-    public init(route53: Route53Client, identity: InstanceIdentity, memo: (any HeartbeatMemo)? = nil, time: any TimeSource,
-                logger: Logger) {
+    public init(
+        route53: Route53Client, identity: InstanceIdentity, memo: (any HeartbeatMemo)? = nil, time: any TimeSource,
+        logger: Logger
+    ) {
         self.route53 = route53
         self.identity = identity
         self.memo = memo
@@ -33,14 +35,19 @@ public struct MemberHeartbeat: Sendable {
         let key = Self.memoKey(dns, setIdentifier: setIdentifier)
 
         if let memo, let text = memo.load(key: key), let remembered = Remembered(text) {
-            let registry = MemberRegistry(route53: route53, zone: remembered.zone, recordName: dns.recordName,
-                                          recordType: dns.recordType.rawValue)
+            let registry = MemberRegistry(
+                route53: route53, zone: remembered.zone, recordName: dns.recordName,
+                recordType: dns.recordType.rawValue)
             var new = remembered.mark
             new.heartbeatAt = now
-            let changes = [RecordChange(.delete, registry.markRecord(setIdentifier: setIdentifier, mark: remembered.mark)),
-                           RecordChange(.create, registry.markRecord(setIdentifier: setIdentifier, mark: new))]
-            if let change = try await registry.apply(changes, comment: "r53hook heartbeat \(setIdentifier)",
-                                                     action: "write the heartbeat of \(setIdentifier)") {
+            let changes = [
+                RecordChange(.delete, registry.markRecord(setIdentifier: setIdentifier, mark: remembered.mark)),
+                RecordChange(.create, registry.markRecord(setIdentifier: setIdentifier, mark: new)),
+            ]
+            if let change = try await registry.apply(
+                changes, comment: "r53hook heartbeat \(setIdentifier)",
+                action: "write the heartbeat of \(setIdentifier)")
+            {
                 memo.save(key: key, value: Remembered(zone: remembered.zone, mark: new).text)
                 logger.info("heartbeat of \(setIdentifier) at \(now) in \(registry.registryName) (change \(change.id))")
                 return new

@@ -26,8 +26,10 @@ public struct MemberMark: Sendable, Equatable {
     public var group: String?
 
     /// Creates a mark.
-    public init(instanceId: String, address: String, availabilityZone: String, joinedAt: Int, heartbeatAt: Int? = nil,
-                role: MemberRole? = nil, group: String? = nil) {
+    public init(
+        instanceId: String, address: String, availabilityZone: String, joinedAt: Int, heartbeatAt: Int? = nil,
+        role: MemberRole? = nil, group: String? = nil
+    ) {
         self.instanceId = instanceId
         self.address = address
         self.availabilityZone = availabilityZone
@@ -39,8 +41,10 @@ public struct MemberMark: Sendable, Equatable {
 
     /// The TXT record value, quoted as Route 53 wants it.
     public var txtValue: String {
-        var fields = [(key: "v", value: "1"), ("instance", instanceId), ("address", address), ("az", availabilityZone),
-                      ("joined", String(joinedAt))]
+        var fields = [
+            (key: "v", value: "1"), ("instance", instanceId), ("address", address), ("az", availabilityZone),
+            ("joined", String(joinedAt)),
+        ]
         if let heartbeatAt { fields.append(("heartbeat", String(heartbeatAt))) }
         if let role { fields.append(("role", role.rawValue)) }
         if let group { fields.append(("group", group)) }
@@ -123,8 +127,9 @@ public struct MemberMark: Sendable, Equatable {
         }
         let group = fields["group"]
         if let group, let problem = problem(withGroup: group) { throw Invalid("group=\(group): \(problem)") }
-        return MemberMark(instanceId: instanceId, address: address, availabilityZone: zone,
-                          joinedAt: joinedAt, heartbeatAt: heartbeatAt, role: role, group: group)
+        return MemberMark(
+            instanceId: instanceId, address: address, availabilityZone: zone,
+            joinedAt: joinedAt, heartbeatAt: heartbeatAt, role: role, group: group)
     }
 
     /// A time field: plain digits within `UnixTime.plausibleSeconds`.
@@ -132,7 +137,9 @@ public struct MemberMark: Sendable, Equatable {
         if let seconds = UnixTime.plausibleWholeSeconds(Substring(text)) { return seconds }
         let range = UnixTime.plausibleSeconds
         let shown = text.utf8.count > 24 ? "\(text.prefix(24))…" : "\(text)"
-        throw Invalid("\(key)=\(shown) is not a time in Unix seconds between \(range.lowerBound) (\(UnixTime(seconds: Double(range.lowerBound)).iso8601)) and \(range.upperBound) (\(UnixTime(seconds: Double(range.upperBound)).iso8601))")
+        throw Invalid(
+            "\(key)=\(shown) is not a time in Unix seconds between \(range.lowerBound) (\(UnixTime(seconds: Double(range.lowerBound)).iso8601)) and \(range.upperBound) (\(UnixTime(seconds: Double(range.upperBound)).iso8601))"
+        )
     }
 
     /// Why a group name is not acceptable, or nil: one DNS label of letters, digits, '-' and '_'.

@@ -36,8 +36,9 @@ public struct MemberRegistry: Sendable {
 
     /// The mark's record for a set identifier.
     public func markRecord(setIdentifier: String, mark: MemberMark) -> ResourceRecordSet {
-        ResourceRecordSet(name: registryName, type: "TXT", setIdentifier: setIdentifier, weight: Self.markWeight,
-                          ttl: Self.markTTL, values: [mark.txtValue])
+        ResourceRecordSet(
+            name: registryName, type: "TXT", setIdentifier: setIdentifier, weight: Self.markWeight,
+            ttl: Self.markTTL, values: [mark.txtValue])
     }
 
     /// The mark's record for a set identifier as it is now, or nil.
@@ -83,8 +84,10 @@ public struct MemberRegistry: Sendable {
             switch Self.reading(of: record) {
             case .mark(let mark):
                 marked.insert(setIdentifier)
-                members.append(RegistryMember(setIdentifier: setIdentifier, markRecord: record, mark: mark,
-                                              addressRecord: addressBySet[setIdentifier]))
+                members.append(
+                    RegistryMember(
+                        setIdentifier: setIdentifier, markRecord: record, mark: mark,
+                        addressRecord: addressBySet[setIdentifier]))
             case .invalid(let reason):
                 foreign.append(RegistrySnapshot.ForeignMark(setIdentifier: setIdentifier, record: record, reason: reason))
             case .notAMark:
@@ -92,8 +95,9 @@ public struct MemberRegistry: Sendable {
             }
         }
         let unmarked = addresses.filter { record in record.setIdentifier.map { !marked.contains($0) } ?? true }
-        return RegistrySnapshot(members: members.sorted { $0.setIdentifier < $1.setIdentifier }, unmarked: unmarked,
-                                foreign: foreign.sorted { $0.setIdentifier < $1.setIdentifier })
+        return RegistrySnapshot(
+            members: members.sorted { $0.setIdentifier < $1.setIdentifier }, unmarked: unmarked,
+            foreign: foreign.sorted { $0.setIdentifier < $1.setIdentifier })
     }
 
     /// Applies a batch; nil when Route 53 refused it because a record changed since it was
@@ -126,8 +130,10 @@ extension MemberRegistry {
 
     /// The refusal to act on this member's own mark when it fails validation.
     public static func foreignMarkError(_ record: ResourceRecordSet, reason: String) -> HookError {
-        HookError(.configuration,
-                  "\(record.summary) is not a valid r53hook registry mark (\(reason)), so r53hook leaves it alone. Someone changed it by hand or forged it: delete the pair (the mark and the address record with its set identifier) and run `r53hook start` again")
+        HookError(
+            .configuration,
+            "\(record.summary) is not a valid r53hook registry mark (\(reason)), so r53hook leaves it alone. Someone changed it by hand or forged it: delete the pair (the mark and the address record with its set identifier) and run `r53hook start` again"
+        )
     }
 
     /// Rewrites this member's mark with one [DELETE exact old, CREATE new] batch, reading again
@@ -138,8 +144,10 @@ extension MemberRegistry {
             HookError(.temporary, "the registry mark of \(setIdentifier) kept changing (\(tries) tries); is another r53hook running for it?")
         }) { () async throws -> (mark: MemberMark, change: ChangeInfo)? in
             guard let record = try await currentMarkRecord(setIdentifier: setIdentifier) else {
-                throw HookError(.configuration,
-                                "\(setIdentifier) is not registered: there is no registry mark for it at \(registryName) in \(zone.name). Run `r53hook start` first (if it was registered, it has stopped or was swept)")
+                throw HookError(
+                    .configuration,
+                    "\(setIdentifier) is not registered: there is no registry mark for it at \(registryName) in \(zone.name). Run `r53hook start` first (if it was registered, it has stopped or was swept)"
+                )
             }
             let old: MemberMark
             switch Self.reading(of: record) {
@@ -151,9 +159,11 @@ extension MemberRegistry {
                 throw HookError(.configuration, "\(record.summary) is not an r53hook registry mark; r53hook leaves it alone")
             }
             let new = update(old)
-            return try await apply([RecordChange(.delete, record), RecordChange(.create, markRecord(setIdentifier: setIdentifier, mark: new))],
-                                   comment: "r53hook mark \(setIdentifier)",
-                                   action: "rewrite the registry mark of \(setIdentifier)").map { (new, $0) }
+            return try await apply(
+                [RecordChange(.delete, record), RecordChange(.create, markRecord(setIdentifier: setIdentifier, mark: new))],
+                comment: "r53hook mark \(setIdentifier)",
+                action: "rewrite the registry mark of \(setIdentifier)"
+            ).map { (new, $0) }
         }
     }
 }

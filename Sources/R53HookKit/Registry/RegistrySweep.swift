@@ -39,8 +39,10 @@ public struct RegistrySweep: Sendable {
         public let refusal: String?
 
         /// Creates a report.
-        public init(memberCount: Int, dead: [Verdict], deleted: [String], skipped: [(setIdentifier: String, reason: String)],
-                    refusal: String?) {
+        public init(
+            memberCount: Int, dead: [Verdict], deleted: [String], skipped: [(setIdentifier: String, reason: String)],
+            refusal: String?
+        ) {
             self.memberCount = memberCount
             self.dead = dead
             self.deleted = deleted
@@ -81,8 +83,10 @@ public struct RegistrySweep: Sendable {
     private let logger: Logger
 
     /// Creates the use case.
-    public init(route53: Route53Client, instances: any InstanceStateLookup, identity: InstanceIdentity,
-                time: any TimeSource, logger: Logger) {
+    public init(
+        route53: Route53Client, instances: any InstanceStateLookup, identity: InstanceIdentity,
+        time: any TimeSource, logger: Logger
+    ) {
         self.route53 = route53
         self.instances = instances
         self.identity = identity
@@ -101,30 +105,38 @@ public struct RegistrySweep: Sendable {
         if settings.dryRun {
             return try await sweep(registry, isMe: isMe, limits: limits, dryRun: true)
         }
-        let store = LockStore(route53: route53, time: time, zone: registry.zone,
-                              lockName: LockStore.name(from: "sweep-\(registry.recordName)\(registry.recordType)"))
+        let store = LockStore(
+            route53: route53, time: time, zone: registry.zone,
+            lockName: LockStore.name(from: "sweep-\(registry.recordName)\(registry.recordType)"))
         let owner = me ?? myInstance ?? "sweeper"
         let lock = FleetLock(store: store, time: time, logger: logger)
-        return try await lock.withLock(owner: owner, lease: .seconds(30), waiting: waiting, purpose: "sweeping \(registry.registryName)",
-                                       ifLost: { lost in
-            HookError(.temporary, "lost the sweep lock (\(lost.reason)); the sweep stopped part way, run it again")
-        }) {
+        return try await lock.withLock(
+            owner: owner, lease: .seconds(30), waiting: waiting, purpose: "sweeping \(registry.registryName)",
+            ifLost: { lost in
+                HookError(.temporary, "lost the sweep lock (\(lost.reason)); the sweep stopped part way, run it again")
+            }
+        ) {
             try await self.sweep(registry, isMe: isMe, limits: limits, dryRun: false)
         }
     }
 
     /// Never this instance's own pair: neither its set identifier nor a mark naming its instance.
-    private func sweep(_ registry: MemberRegistry, isMe: @Sendable (RegistryMember) -> Bool, limits: Limits,
-                       dryRun: Bool) async throws -> Report {
+    private func sweep(
+        _ registry: MemberRegistry, isMe: @Sendable (RegistryMember) -> Bool, limits: Limits,
+        dryRun: Bool
+    ) async throws -> Report {
         let snapshot = try await registry.snapshot()
         for foreign in snapshot.foreign {
-            logger.warning("left \(foreign.setIdentifier) alone: its registry mark is foreign (\(foreign.reason)); r53hook never judges or deletes a mark it cannot trust. Check who wrote \(foreign.record.summary)")
+            logger.warning(
+                "left \(foreign.setIdentifier) alone: its registry mark is foreign (\(foreign.reason)); r53hook never judges or deletes a mark it cannot trust. Check who wrote \(foreign.record.summary)"
+            )
         }
         let dead = try await judge(snapshot.members.filter { !isMe($0) }, limits: limits)
         let members = snapshot.members.count
         if !dead.isEmpty, !limits.force, Double(dead.count) > limits.maxFraction * Double(members) {
             let share = Int((Double(dead.count) / Double(members) * 100).rounded())
-            let refusal = "\(dead.count) of \(members) members (\(share)%) look dead at once, more than --max-fraction \(limits.maxFraction): that is more likely a network partition or an EC2 API problem than a mass death, so nothing was deleted. Check with `r53hook members`; --force sweeps anyway"
+            let refusal =
+                "\(dead.count) of \(members) members (\(share)%) look dead at once, more than --max-fraction \(limits.maxFraction): that is more likely a network partition or an EC2 API problem than a mass death, so nothing was deleted. Check with `r53hook members`; --force sweeps anyway"
             return Report(memberCount: members, dead: dead, deleted: [], skipped: [], refusal: refusal)
         }
         guard !dryRun else { return Report(memberCount: members, dead: dead, deleted: [], skipped: [], refusal: nil) }
@@ -138,8 +150,10 @@ public struct RegistrySweep: Sendable {
             }
             // One batch per member: one that came back to life (a heartbeat since the read)
             // fails its own exact DELETE and no other.
-            if try await registry.apply(member.deletion, comment: "r53hook sweep \(member.setIdentifier)",
-                                        action: "sweep \(member.setIdentifier)") != nil {
+            if try await registry.apply(
+                member.deletion, comment: "r53hook sweep \(member.setIdentifier)",
+                action: "sweep \(member.setIdentifier)") != nil
+            {
                 logger.info("swept \(member.setIdentifier) (\(member.mark.instanceId), \(member.mark.address)): \(verdict.reason)")
                 deleted.append(member.setIdentifier)
             } else {

@@ -35,8 +35,10 @@ public struct RoleElection: Sendable {
 
     /// The decision for one member, from the registry as read under the lock. A member that is
     /// already a server of the group stays one; heartbeats older than `expiry` do not count.
-    public static func decide(for setIdentifier: String, members: [RegistryMember], group: String, servers: Int,
-                              now: Int, expiry: Int) -> Decision {
+    public static func decide(
+        for setIdentifier: String, members: [RegistryMember], group: String, servers: Int,
+        now: Int, expiry: Int
+    ) -> Decision {
         let liveServers = members.filter { member in
             member.setIdentifier != setIdentifier && member.mark.group == group && (member.mark.role?.isServer ?? false)
                 && member.isLive(now: now, expiry: expiry)
@@ -50,30 +52,38 @@ public struct RoleElection: Sendable {
     }
 
     /// Chooses and records this member's role under the lock `role-GROUP-NAME-TYPE`.
-    public func run(_ settings: HookSettings, group: String, servers: Int, expiry: Int,
-                    waiting: FleetLock.Waiting) async throws -> Decision {
+    public func run(
+        _ settings: HookSettings, group: String, servers: Int, expiry: Int,
+        waiting: FleetLock.Waiting
+    ) async throws -> Decision {
         let registry = try await MemberRegistry.of(settings, route53: route53)
         let setIdentifier = try await identity.setIdentifier(settings)
-        let store = LockStore(route53: route53, time: time, zone: registry.zone,
-                              lockName: LockStore.name(from: "role-\(group)-\(registry.recordName)\(registry.recordType)"))
+        let store = LockStore(
+            route53: route53, time: time, zone: registry.zone,
+            lockName: LockStore.name(from: "role-\(group)-\(registry.recordName)\(registry.recordType)"))
         let lock = FleetLock(store: store, time: time, logger: logger)
         let time = self.time
         let logger = self.logger
-        return try await lock.withLock(owner: setIdentifier, lease: .seconds(30), waiting: waiting,
-                                       purpose: "choosing a role in group \(group)", ifLost: { lost in
-            HookError(.temporary, "lost the role lock while choosing (\(lost.reason)); run role again")
-        }) {
+        return try await lock.withLock(
+            owner: setIdentifier, lease: .seconds(30), waiting: waiting,
+            purpose: "choosing a role in group \(group)",
+            ifLost: { lost in
+                HookError(.temporary, "lost the role lock while choosing (\(lost.reason)); run role again")
+            }
+        ) {
             let snapshot = try await registry.snapshot()
             let now = Int(time.wallClock.seconds)
             guard snapshot.members.contains(where: { $0.setIdentifier == setIdentifier }) else {
                 if let foreign = snapshot.foreign.first(where: { $0.setIdentifier == setIdentifier }) {
                     throw MemberRegistry.foreignMarkError(foreign.record, reason: foreign.reason)
                 }
-                throw HookError(.configuration,
-                                "\(setIdentifier) is not registered in \(registry.registryName): run `r53hook start` before `r53hook role`")
+                throw HookError(
+                    .configuration,
+                    "\(setIdentifier) is not registered in \(registry.registryName): run `r53hook start` before `r53hook role`")
             }
-            let decision = Self.decide(for: setIdentifier, members: snapshot.members, group: group, servers: servers,
-                                       now: now, expiry: expiry)
+            let decision = Self.decide(
+                for: setIdentifier, members: snapshot.members, group: group, servers: servers,
+                now: now, expiry: expiry)
             _ = try await registry.rewriteMark(setIdentifier: setIdentifier) { old in
                 var new = old
                 new.role = decision.role

@@ -6,8 +6,9 @@ public enum DNSName {
         var scalars = Array(name.unicodeScalars)[...]
         while let scalar = scalars.popFirst() {
             if scalar == "\\", scalars.count >= 3,
-               let value = UInt32(String(String.UnicodeScalarView(scalars.prefix(3))), radix: 8),
-               let character = Unicode.Scalar(value) {
+                let value = UInt32(String(String.UnicodeScalarView(scalars.prefix(3))), radix: 8),
+                let character = Unicode.Scalar(value)
+            {
                 decoded.unicodeScalars.append(character)
                 scalars = scalars.dropFirst(3)
             } else {

@@ -20,8 +20,10 @@ public struct ResourceRecordSet: Sendable, Equatable {
     public var otherFeatures: [String]
 
     /// Creates a record set.
-    public init(name: String, type: String, setIdentifier: String? = nil, weight: Int? = nil, ttl: Int? = nil,
-                values: [String] = [], healthCheckId: String? = nil, otherFeatures: [String] = []) {
+    public init(
+        name: String, type: String, setIdentifier: String? = nil, weight: Int? = nil, ttl: Int? = nil,
+        values: [String] = [], healthCheckId: String? = nil, otherFeatures: [String] = []
+    ) {
         self.name = DNSName.normalized(name)
         self.type = type
         self.setIdentifier = setIdentifier

@@ -21,8 +21,10 @@ public struct Route53Client: Sendable {
 
     /// GetHostedZone.
     public func hostedZone(id: String) async throws -> HostedZone {
-        let root = try await send(AWSOperation(name: "GetHostedZone", method: "GET", path: "\(Self.version)/hostedzone/\(id)",
-                                               resourceARN: "arn:aws:route53:::hostedzone/\(id)"))
+        let root = try await send(
+            AWSOperation(
+                name: "GetHostedZone", method: "GET", path: "\(Self.version)/hostedzone/\(id)",
+                resourceARN: "arn:aws:route53:::hostedzone/\(id)"))
         guard let zone = root.child("HostedZone") else {
             throw HookError(.unreachable, "Route 53 answered GetHostedZone without a HostedZone")
         }
@@ -50,8 +52,10 @@ public struct Route53Client: Sendable {
         var seen = Set<String>()
         var query = [SigV4QueryItem(name: "dnsname", value: wanted), SigV4QueryItem(name: "maxitems", value: "100")]
         for _ in 0..<Self.maximumHostedZonePages {
-            let root = try await send(AWSOperation(name: "ListHostedZonesByName", method: "GET",
-                                                   path: "\(Self.version)/hostedzonesbyname", query: query))
+            let root = try await send(
+                AWSOperation(
+                    name: "ListHostedZonesByName", method: "GET",
+                    path: "\(Self.version)/hostedzonesbyname", query: query))
             let zones = try (root.child("HostedZones")?.children(named: "HostedZone") ?? []).map { element throws(HookError) in
                 try Route53XML.hostedZone(from: element)
             }
@@ -66,11 +70,14 @@ public struct Route53Client: Sendable {
             guard !zones.isEmpty, !seen.contains(nextId) else {
                 throw Self.brokenPaging("ListHostedZonesByName", listing: wanted, "a next page that does not move on (zone \(nextId) again)")
             }
-            query = [SigV4QueryItem(name: "dnsname", value: nextName), SigV4QueryItem(name: "hostedzoneid", value: nextId),
-                     SigV4QueryItem(name: "maxitems", value: "100")]
+            query = [
+                SigV4QueryItem(name: "dnsname", value: nextName), SigV4QueryItem(name: "hostedzoneid", value: nextId),
+                SigV4QueryItem(name: "maxitems", value: "100"),
+            ]
         }
-        throw Self.brokenPaging("ListHostedZonesByName", listing: wanted,
-                                "more than \(Self.maximumHostedZonePages) pages of zones of that one name")
+        throw Self.brokenPaging(
+            "ListHostedZonesByName", listing: wanted,
+            "more than \(Self.maximumHostedZonePages) pages of zones of that one name")
     }
 
     /// Every record set of a name and type, through ListResourceRecordSets with paging by
@@ -83,8 +90,10 @@ public struct Route53Client: Sendable {
         var seen = Set<String>()
         var start = (name: wanted, type: type, identifier: String?.none)
         for _ in 0..<Self.maximumRecordSetPages {
-            var query = [SigV4QueryItem(name: "name", value: start.name), SigV4QueryItem(name: "type", value: start.type),
-                         SigV4QueryItem(name: "maxitems", value: String(Self.recordSetPageSize))]
+            var query = [
+                SigV4QueryItem(name: "name", value: start.name), SigV4QueryItem(name: "type", value: start.type),
+                SigV4QueryItem(name: "maxitems", value: String(Self.recordSetPageSize)),
+            ]
             if let identifier = start.identifier { query.append(SigV4QueryItem(name: "identifier", value: identifier)) }
             let root = try await listRecordSets(zoneId: zoneId, query: query)
             let page = try (root.child("ResourceRecordSets")?.children(named: "ResourceRecordSet") ?? [])
@@ -94,34 +103,41 @@ public struct Route53Client: Sendable {
             seen.formUnion(matching.map { $0.setIdentifier ?? "" })
             guard root.childText("IsTruncated") == "true", matching.count == page.count else { return records }
             guard let nextName = root.childText("NextRecordName"), let nextType = root.childText("NextRecordType") else {
-                throw Self.brokenPaging("ListResourceRecordSets", listing: "\(wanted) \(type)",
-                                        "a truncated page without NextRecordName and NextRecordType")
+                throw Self.brokenPaging(
+                    "ListResourceRecordSets", listing: "\(wanted) \(type)",
+                    "a truncated page without NextRecordName and NextRecordType")
             }
             guard DNSName.normalized(nextName) == wanted, nextType == type else { return records }
             // Within one name and type only set identifiers tell record sets apart: the next one
             // must be new, or the listing goes round in circles.
             let nextIdentifier = root.childText("NextRecordIdentifier")
             guard !page.isEmpty, let nextIdentifier, !seen.contains(nextIdentifier) else {
-                throw Self.brokenPaging("ListResourceRecordSets", listing: "\(wanted) \(type)",
-                                        "a next page that does not move on (NextRecordIdentifier \(nextIdentifier.map { "'\($0)' again" } ?? "missing"))")
+                throw Self.brokenPaging(
+                    "ListResourceRecordSets", listing: "\(wanted) \(type)",
+                    "a next page that does not move on (NextRecordIdentifier \(nextIdentifier.map { "'\($0)' again" } ?? "missing"))")
             }
             seen.insert(nextIdentifier)
             start = (nextName, nextType, nextIdentifier)
         }
-        throw Self.brokenPaging("ListResourceRecordSets", listing: "\(wanted) \(type)",
-                                "more than \(Self.maximumRecordSetPages * Self.recordSetPageSize) record sets (\(Self.maximumRecordSetPages) pages)")
+        throw Self.brokenPaging(
+            "ListResourceRecordSets", listing: "\(wanted) \(type)",
+            "more than \(Self.maximumRecordSetPages * Self.recordSetPageSize) record sets (\(Self.maximumRecordSetPages) pages)")
     }
 
     private static func brokenPaging(_ operation: String, listing: String, _ what: String) -> HookError {
-        HookError(.unreachable,
-                  "Route 53 answered \(operation) for \(listing) with \(what); Route 53 never does, so r53hook stopped reading. Check AWS_ENDPOINT_URL_ROUTE_53 / AWS_ENDPOINT_URL: is that endpoint really Route 53?")
+        HookError(
+            .unreachable,
+            "Route 53 answered \(operation) for \(listing) with \(what); Route 53 never does, so r53hook stopped reading. Check AWS_ENDPOINT_URL_ROUTE_53 / AWS_ENDPOINT_URL: is that endpoint really Route 53?"
+        )
     }
 
     /// The one record set with this name, type and set identifier, or nil.
     public func recordSet(zoneId: String, name: String, type: String, setIdentifier: String) async throws -> ResourceRecordSet? {
         let wanted = DNSName.normalized(name)
-        let query = [SigV4QueryItem(name: "name", value: wanted), SigV4QueryItem(name: "type", value: type),
-                     SigV4QueryItem(name: "identifier", value: setIdentifier), SigV4QueryItem(name: "maxitems", value: "1")]
+        let query = [
+            SigV4QueryItem(name: "name", value: wanted), SigV4QueryItem(name: "type", value: type),
+            SigV4QueryItem(name: "identifier", value: setIdentifier), SigV4QueryItem(name: "maxitems", value: "1"),
+        ]
         let root = try await listRecordSets(zoneId: zoneId, query: query)
         let first = try root.child("ResourceRecordSets")?.children(named: "ResourceRecordSet").first
             .map { element throws(HookError) in try Route53XML.recordSet(from: element) }
@@ -132,27 +148,34 @@ public struct Route53Client: Sendable {
     /// ChangeResourceRecordSets: applies all the changes or none.
     public func change(zoneId: String, _ changes: [RecordChange], comment: String?) async throws -> ChangeInfo {
         let body = try Route53XML.changeBatch(changes, comment: comment)
-        let root = try await send(AWSOperation(name: "ChangeResourceRecordSets", method: "POST",
-                                               path: "\(Self.version)/hostedzone/\(zoneId)/rrset",
-                                               body: Array(body.utf8), contentType: "application/xml",
-                                               resourceARN: "arn:aws:route53:::hostedzone/\(zoneId)"))
+        let root = try await send(
+            AWSOperation(
+                name: "ChangeResourceRecordSets", method: "POST",
+                path: "\(Self.version)/hostedzone/\(zoneId)/rrset",
+                body: Array(body.utf8), contentType: "application/xml",
+                resourceARN: "arn:aws:route53:::hostedzone/\(zoneId)"))
         return try Route53XML.changeInfo(from: root)
     }
 
     /// GetChange.
     public func change(id: String) async throws -> ChangeInfo {
-        let root = try await send(AWSOperation(name: "GetChange", method: "GET", path: "\(Self.version)/change/\(id)",
-                                               resourceARN: "arn:aws:route53:::change/\(id)"))
+        let root = try await send(
+            AWSOperation(
+                name: "GetChange", method: "GET", path: "\(Self.version)/change/\(id)",
+                resourceARN: "arn:aws:route53:::change/\(id)"))
         return try Route53XML.changeInfo(from: root)
     }
 
     /// Whether Route 53 considers a health check healthy: more than 18% of its checkers report
     /// success (GetHealthCheckStatus).
     public func healthCheckIsHealthy(id: String) async throws -> Bool {
-        let root = try await send(AWSOperation(name: "GetHealthCheckStatus", method: "GET",
-                                               path: "\(Self.version)/healthcheck/\(id)/status",
-                                               resourceARN: "arn:aws:route53:::healthcheck/\(id)"))
-        let statuses = root.child("HealthCheckObservations")?.children(named: "HealthCheckObservation")
+        let root = try await send(
+            AWSOperation(
+                name: "GetHealthCheckStatus", method: "GET",
+                path: "\(Self.version)/healthcheck/\(id)/status",
+                resourceARN: "arn:aws:route53:::healthcheck/\(id)"))
+        let statuses =
+            root.child("HealthCheckObservations")?.children(named: "HealthCheckObservation")
             .compactMap { $0.element(at: "StatusReport", "Status")?.trimmedText } ?? []
         guard !statuses.isEmpty else { return false }
         let succeeding = statuses.filter { $0.hasPrefix("Success") }.count
@@ -160,9 +183,11 @@ public struct Route53Client: Sendable {
     }
 
     private func listRecordSets(zoneId: String, query: [SigV4QueryItem]) async throws -> XMLElement {
-        try await send(AWSOperation(name: "ListResourceRecordSets", method: "GET",
-                                    path: "\(Self.version)/hostedzone/\(zoneId)/rrset", query: query,
-                                    resourceARN: "arn:aws:route53:::hostedzone/\(zoneId)"))
+        try await send(
+            AWSOperation(
+                name: "ListResourceRecordSets", method: "GET",
+                path: "\(Self.version)/hostedzone/\(zoneId)/rrset", query: query,
+                resourceARN: "arn:aws:route53:::hostedzone/\(zoneId)"))
     }
 
     private func send(_ operation: AWSOperation) async throws -> XMLElement {

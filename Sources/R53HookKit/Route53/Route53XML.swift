@@ -26,8 +26,9 @@ public enum Route53XML {
         do {
             return try writer.finish()
         } catch {
-            throw HookError(.configuration,
-                            "cannot send the change to Route 53: \(error). Such a value cannot be written, read or deleted through the API; remove the record in the console if it is not yours")
+            throw HookError(
+                .configuration,
+                "cannot send the change to Route 53: \(error). Such a value cannot be written, read or deleted through the API; remove the record in the console if it is not yours")
         }
     }
 
@@ -67,7 +68,8 @@ public enum Route53XML {
     /// Reads the `ChangeInfo` of a ChangeResourceRecordSets or GetChange answer.
     public static func changeInfo(from root: XMLElement) throws(HookError) -> ChangeInfo {
         guard let info = root.child("ChangeInfo"), let rawId = info.childText("Id"),
-              let statusText = info.childText("Status") else {
+            let statusText = info.childText("Status")
+        else {
             throw HookError(.unreachable, "Route 53 answered without a ChangeInfo (\(root.name))")
         }
         guard let status = ChangeInfo.Status(rawValue: statusText) else {

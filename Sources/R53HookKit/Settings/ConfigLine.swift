@@ -88,7 +88,8 @@ struct ConfigLine: Equatable {
 
     /// The value (without its quotes) and what follows it on the line.
     private static func splitValue(_ text: ArraySlice<Unicode.Scalar>, key: String) throws(Problem)
-        -> (value: ArraySlice<Unicode.Scalar>, tail: ArraySlice<Unicode.Scalar>) {
+        -> (value: ArraySlice<Unicode.Scalar>, tail: ArraySlice<Unicode.Scalar>)
+    {
         guard let quote = text.first, quote == "'" || quote == "\"" else {
             let end = text.firstIndex { blanks.contains($0) } ?? text.endIndex
             let word = text[..<end]

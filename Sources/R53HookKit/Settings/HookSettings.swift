@@ -70,13 +70,15 @@ public struct HookSettings: Sendable, Equatable {
     public var passesAWSCredentials = false
 
     /// Creates settings; `SettingsResolver` is the usual way.
-    public init(record: RecordSettings? = nil, loadBalancer: LoadBalancerTarget? = nil, quorum: QuorumRule? = nil,
-                quorumInterval: Duration = .seconds(5), quorumTimeout: Duration = .seconds(60),
-                onNoQuorum: NoQuorumAction = .proceed, quorumLockZone: ZoneSelector? = nil,
-                healthyTimeout: Duration = .seconds(300),
-                holdFile: String = "/etc/r53hook/hold", rejoinsOnFailure: Bool = false, setIdentifier: String? = nil,
-                deadline: Duration = .seconds(300), drainExtra: Duration = .seconds(5), waitsForSync: Bool = true,
-                dryRun: Bool = false, debug: Bool = false, allowsIMDSv1: Bool = false) {
+    public init(
+        record: RecordSettings? = nil, loadBalancer: LoadBalancerTarget? = nil, quorum: QuorumRule? = nil,
+        quorumInterval: Duration = .seconds(5), quorumTimeout: Duration = .seconds(60),
+        onNoQuorum: NoQuorumAction = .proceed, quorumLockZone: ZoneSelector? = nil,
+        healthyTimeout: Duration = .seconds(300),
+        holdFile: String = "/etc/r53hook/hold", rejoinsOnFailure: Bool = false, setIdentifier: String? = nil,
+        deadline: Duration = .seconds(300), drainExtra: Duration = .seconds(5), waitsForSync: Bool = true,
+        dryRun: Bool = false, debug: Bool = false, allowsIMDSv1: Bool = false
+    ) {
         self.record = record
         self.loadBalancer = loadBalancer
         self.quorum = quorum

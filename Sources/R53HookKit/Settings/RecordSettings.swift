@@ -16,8 +16,10 @@ public struct RecordSettings: Sendable, Equatable {
     public var healthCheckId: String?
 
     /// Creates record settings with the documented defaults.
-    public init(zone: HookSettings.ZoneSelector, recordName: String, recordType: HookSettings.RecordType = .a, ttl: Int = 60,
-                weight: Int = 10, address: AddressSource? = nil, healthCheckId: String? = nil) {
+    public init(
+        zone: HookSettings.ZoneSelector, recordName: String, recordType: HookSettings.RecordType = .a, ttl: Int = 60,
+        weight: Int = 10, address: AddressSource? = nil, healthCheckId: String? = nil
+    ) {
         self.zone = zone
         self.recordName = DNSName.normalized(recordName)
         self.recordType = recordType

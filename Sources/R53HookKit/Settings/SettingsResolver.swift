@@ -11,7 +11,9 @@ public struct SettingsResolver: Sendable {
 
     /// Where a value came from.
     enum Origin {
-        case flag, environment, file(String), none
+        case flag, environment
+        case file(String)
+        case none
     }
 
     /// Creates a resolver. `flags` holds the flags that were given, as text.
@@ -99,8 +101,9 @@ public struct SettingsResolver: Sendable {
             }
             return .name(DNSName.normalized(name), isPrivate: isPrivate)
         case (.some, .some):
-            throw HookError(origin(.zoneId).isFlag && origin(.zoneName).isFlag ? .usage : .configuration,
-                            "both a zone id (\(describe(.zoneId))) and a zone name (\(describe(.zoneName))) are set: keep one")
+            throw HookError(
+                origin(.zoneId).isFlag && origin(.zoneName).isFlag ? .usage : .configuration,
+                "both a zone id (\(describe(.zoneId))) and a zone name (\(describe(.zoneName))) are set: keep one")
         }
     }
 
@@ -140,8 +143,9 @@ public struct SettingsResolver: Sendable {
             }
             return .targetGroup(arn: arn, port: port)
         case (.some, .some):
-            throw HookError(origin(.elb).isFlag && origin(.targetGroup).isFlag ? .usage : .configuration,
-                            "both a classic ELB (\(describe(.elb))) and a target group (\(describe(.targetGroup))) are set: keep one")
+            throw HookError(
+                origin(.elb).isFlag && origin(.targetGroup).isFlag ? .usage : .configuration,
+                "both a classic ELB (\(describe(.elb))) and a target group (\(describe(.targetGroup))) are set: keep one")
         }
     }
 
@@ -153,9 +157,11 @@ public struct SettingsResolver: Sendable {
         }
 
         guard let zone = try zoneSelector() else {
-            throw HookError(.usage, required
-                ? "nothing to join: give --zone-id ID or --zone-name NAME with --name (or R53HOOK_ZONE_ID / R53HOOK_ZONE_NAME and R53HOOK_NAME), and/or --elb NAME or --target-group ARN"
-                : "no hosted zone for --name: give --zone-id ID or --zone-name NAME (or R53HOOK_ZONE_ID / R53HOOK_ZONE_NAME)")
+            throw HookError(
+                .usage,
+                required
+                    ? "nothing to join: give --zone-id ID or --zone-name NAME with --name (or R53HOOK_ZONE_ID / R53HOOK_ZONE_NAME and R53HOOK_NAME), and/or --elb NAME or --target-group ARN"
+                    : "no hosted zone for --name: give --zone-id ID or --zone-name NAME (or R53HOOK_ZONE_ID / R53HOOK_ZONE_NAME)")
         }
 
         guard let name else {
@@ -191,16 +197,18 @@ public struct SettingsResolver: Sendable {
             }
         }
         if let address, address.family != (type == .a ? .v4 : .v6) {
-            throw invalid(.address, try text(.address) ?? "",
-                          type == .a ? "an A record needs an IPv4 address; use --type AAAA for IPv6" : "an AAAA record needs an IPv6 address")
+            throw invalid(
+                .address, try text(.address) ?? "",
+                type == .a ? "an A record needs an IPv4 address; use --type AAAA for IPv6" : "an AAAA record needs an IPv6 address")
         }
 
         let healthCheckId = try text(.healthCheckId)
         if let healthCheckId, healthCheckId.utf8.count > 64 || !healthCheckId.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
             throw invalid(.healthCheckId, healthCheckId, "a health check id looks like abcdef11-2222-3333-4444-555555fedcba")
         }
-        return RecordSettings(zone: zone, recordName: recordName, recordType: type, ttl: ttl, weight: weight,
-                              address: address, healthCheckId: healthCheckId)
+        return RecordSettings(
+            zone: zone, recordName: recordName, recordType: type, ttl: ttl, weight: weight,
+            address: address, healthCheckId: healthCheckId)
     }
 
     /// Whether `--debug` is on, readable before the rest so logging can start first.
