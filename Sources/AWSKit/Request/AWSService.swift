@@ -52,22 +52,24 @@ public struct AWSService: Sendable {
     /// Classic Elastic Load Balancing (Query API 2012-06-01) in a region, at
     /// `AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING`, else `AWS_ENDPOINT_URL`.
     public static func classicLoadBalancing(region: String, environment: ProcessEnvironment) throws(HookError) -> AWSService {
-        AWSService(
-            displayName: "Elastic Load Balancing", signingName: "elasticloadbalancing", iamPrefix: "elasticloadbalancing",
-            region: region,
-            endpoint: try endpoint(
-                environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING",
-                default: "https://elasticloadbalancing.\(region).amazonaws.com"))
+        try loadBalancing(region: region, environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING")
     }
 
     /// Elastic Load Balancing v2 (Query API 2015-12-01) in a region, at
     /// `AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2`, else `AWS_ENDPOINT_URL`.
     public static func loadBalancingV2(region: String, environment: ProcessEnvironment) throws(HookError) -> AWSService {
+        try loadBalancing(region: region, environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2")
+    }
+
+    /// Both load balancing APIs: one endpoint and signing name, each its own override variable.
+    private static func loadBalancing(region: String, environment: ProcessEnvironment, serviceVariable: String) throws(HookError)
+        -> AWSService
+    {
         AWSService(
             displayName: "Elastic Load Balancing", signingName: "elasticloadbalancing", iamPrefix: "elasticloadbalancing",
             region: region,
             endpoint: try endpoint(
-                environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2",
+                environment: environment, serviceVariable: serviceVariable,
                 default: "https://elasticloadbalancing.\(region).amazonaws.com"))
     }
 
