@@ -54,15 +54,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The thin executable: command line, configuration sources, logging, exit codes.
-        .executableTarget(
-            name: "r53hook",
+        // The command line: the settings table and its resolver, the commands, logging, and the
+        // one place where errors become words and exit codes. A library so that tests reach it.
+        .target(
+            name: "R53HookCLI",
             dependencies: [
                 "R53HookKit", "AWSKit", "CRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The executable: only the process entry.
+        .executableTarget(name: "r53hook", dependencies: ["R53HookCLI", "AWSKit", "CRuntime"]),
 
         // Fakes behind the seams, shared by the unit tests.
         .target(name: "TestSupport", dependencies: ["AWSKit", "XMLLite", .product(name: "Logging", package: "swift-log")],
@@ -72,6 +75,7 @@ let package = Package(
         .testTarget(name: "XMLLiteTests", dependencies: ["XMLLite"]),
         .testTarget(name: "AWSKitTests", dependencies: ["AWSKit", "SigV4", "XMLLite", "TestSupport"]),
         .testTarget(name: "R53HookKitTests", dependencies: ["R53HookKit", "AWSKit", "XMLLite", "TestSupport"]),
+        .testTarget(name: "R53HookCLITests", dependencies: ["R53HookCLI", "R53HookKit", "AWSKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

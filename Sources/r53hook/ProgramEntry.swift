@@ -1,6 +1,6 @@
 import AWSKit
-import ArgumentParser
 import CRuntime
+import R53HookCLI
 
 /// The process entry. Its first act makes the process undumpable, before any key is read: no
 /// core file or same-user memory read can then expose one. Then the root command runs with the

@@ -3,8 +3,8 @@ import R53HookKit
 
 /// The root command: configuration only; the work is in the subcommands. Started by
 /// `ProgramEntry`.
-struct R53HookCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct R53HookCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "r53hook",
         abstract: "Join and leave Route 53 weighted DNS safely from an EC2 instance's init system.",
         discussion: """
@@ -37,4 +37,6 @@ struct R53HookCommand: AsyncParsableCommand {
             StartCommand.self, StopCommand.self, StatusCommand.self, CycleCommand.self, LockCommand.self,
             HeartbeatCommand.self, MembersCommand.self, RoleCommand.self, SweepCommand.self,
         ])
+
+    package init() {}
 }

@@ -6,8 +6,8 @@
 
 /// Writes to file descriptor 2 directly: one `write` per line, so lines from concurrent tasks
 /// never interleave, and no shared C `FILE *` is touched from Swift concurrency.
-enum StandardError {
-    static func line(_ text: String) {
+package enum StandardError {
+    package static func line(_ text: String) {
         var output = text + "\n"
         output.withUTF8 { bytes in
             var offset = 0
