@@ -1,3 +1,4 @@
+import AWSKit
 import ArgumentParser
 import R53HookKit
 
@@ -20,16 +21,16 @@ struct CycleCommand: HookCommand {
             Example: r53hook cycle --elb web --min-healthy 2 -- systemctl restart myapp
             """)
 
-    @OptionGroup var options: RecordOptions
-
-    @Flag(help: "Rejoin even when the command failed. (R53HOOK_REJOIN_ON_FAILURE)")
-    var rejoinOnFailure = false
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds to drain beyond the record's TTL. (R53HOOK_DRAIN_EXTRA, default 5)", valueName: "seconds"))
-    var drainExtra: String?
-
-    @OptionGroup(title: "The command's environment")
-    var commandEnvironment: CommandEnvironmentOptions
+    @OptionGroup(title: "Config file and hosted zone") var zone: ZoneOptions
+    @OptionGroup(title: "Record") var record: RecordOptions
+    @OptionGroup(title: "Record values") var values: RecordValueOptions
+    @OptionGroup(title: "Load balancer") var loadBalancer: LoadBalancerOptions
+    @OptionGroup(title: "Quorum") var quorum: QuorumOptions
+    @OptionGroup(title: "Draining") var draining: DrainOptions
+    @OptionGroup(title: "Joining") var joining: JoinOptions
+    @OptionGroup(title: "The command") var commandEnvironment: CycleCommandOptions
+    @OptionGroup(title: "AWS and logging") var aws: AWSOptions
+    @OptionGroup var dryRun: DryRunOptions
 
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to run while out of the fleet, after --.", valueName: "command"))
     var command: [String] = []
@@ -40,25 +41,21 @@ struct CycleCommand: HookCommand {
         }
     }
 
-    func run() async throws {
-        var status: Int32 = 0
-        var extra: [SettingKey: String] = [:]
-        if rejoinOnFailure { extra[.rejoinOnFailure] = "true" }
-        extra[.drainExtra] = drainExtra
-        commandEnvironment.add(to: &extra)
-        try await withRuntime(extraFlags: extra) { runtime in
-            let context = try await runtime.fleetContext()
-            let cycle = CycleInstance(
-                context: context,
-                runner: ProcessCommandRunner(
-                    logger: runtime.logger, leftovers: .leave,
-                    passesAWSCredentials: runtime.settings.passesAWSCredentials))
-            if runtime.settings.dryRun {
-                DryRunOutput.print(try await cycle.plan(runtime.settings, command: command))
-            } else {
-                status = try await cycle.run(runtime.settings, command: command)
-            }
+    /// The settings, and whether the command gets r53hook's AWS keys.
+    func settings(from resolver: SettingsResolver) throws(HookError) -> (cycle: CycleSettings, passesAWSCredentials: Bool) {
+        (try resolver.cycle(), try resolver.bool(.passAWSCredentials))
+    }
+
+    func run(_ settings: (cycle: CycleSettings, passesAWSCredentials: Bool), in runtime: HookRuntime) async throws {
+        let context = try await runtime.fleetContext(settings.cycle.join.target)
+        let cycle = CycleInstance(
+            context: context,
+            runner: ProcessCommandRunner(logger: runtime.logger, leftovers: .leave, passesAWSCredentials: settings.passesAWSCredentials))
+        if settings.cycle.dryRun {
+            DryRunOutput.print(try await cycle.plan(settings.cycle, command: command))
+            return
         }
+        let status = try await cycle.run(settings.cycle, command: command)
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -22,19 +22,27 @@ struct HeartbeatCommand: HookCommand {
             or swept) it exits 78 and says so; run `r53hook start` to join again.
             """)
 
-    @OptionGroup var options: RecordOptions
+    @OptionGroup(title: "Config file and hosted zone") var zone: ZoneOptions
+    @OptionGroup(title: "Record") var record: RecordOptions
+    @OptionGroup(title: "AWS and logging") var aws: AWSOptions
+    @OptionGroup(visibility: .private) var ignored0: IgnoredRecordValueOptions
+    @OptionGroup(visibility: .private) var ignored1: IgnoredQuorumOptions
+    @OptionGroup(visibility: .private) var ignored2: IgnoredLoadBalancerOptions
+    @OptionGroup(visibility: .private) var ignored3: IgnoredDryRunOptions
 
-    func run() async throws {
-        try await withRuntime { runtime in
-            // systemd's RuntimeDirectory=r53hook sets RUNTIME_DIRECTORY; elsewhere /run/r53hook.
-            let directory =
-                ProcessEnvironment.current()["RUNTIME_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) }
-                ?? "/run/r53hook"
-            _ = try await MemberHeartbeat(
-                route53: runtime.route53, identity: runtime.identity,
-                memo: DirectoryHeartbeatMemo(directory: directory, logger: runtime.logger), time: runtime.time,
-                logger: runtime.logger
-            ).run(runtime.settings)
-        }
+    func settings(from resolver: SettingsResolver) throws(HookError) -> FleetTarget {
+        try resolver.recordTarget()
+    }
+
+    func run(_ target: FleetTarget, in runtime: HookRuntime) async throws {
+        // systemd's RuntimeDirectory=r53hook sets RUNTIME_DIRECTORY; elsewhere /run/r53hook.
+        let directory =
+            ProcessEnvironment.current()["RUNTIME_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) }
+            ?? "/run/r53hook"
+        _ = try await MemberHeartbeat(
+            route53: runtime.route53, identity: runtime.identity,
+            memo: DirectoryHeartbeatMemo(directory: directory, logger: runtime.logger), time: runtime.time,
+            logger: runtime.logger
+        ).run(target)
     }
 }

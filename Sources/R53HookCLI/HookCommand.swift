@@ -2,16 +2,28 @@ import AWSKit
 import ArgumentParser
 import R53HookKit
 
-/// What every subcommand does around its work: build the runtime, run, and turn a `HookError`
-/// into its message on stderr and its exit code.
+/// What every subcommand does around its work: collect its flags, resolve what it needs from
+/// them, the environment and the config file, build the runtime, run, and turn a failure into
+/// its message on stderr and its exit code.
 protocol HookCommand: AsyncParsableCommand {
-    var options: RecordOptions { get }
+    /// What the command needs, checked before any AWS call.
+    associatedtype Settings
+    /// Reads the command's settings.
+    func settings(from resolver: SettingsResolver) throws(HookError) -> Settings
+    /// The work.
+    func run(_ settings: Settings, in runtime: HookRuntime) async throws
 }
 
 extension HookCommand {
-    func withRuntime(extraFlags: [SettingKey: String] = [:], _ body: (HookRuntime) async throws -> Void) async throws {
+    func run() async throws {
         try await CommandErrors.reporting {
-            try await body(try HookRuntime.make(options: options, extraFlags: extraFlags))
+            let (runtime, settings) = try HookRuntime.make(flags: SettingArguments.given(in: self)) { resolver throws(HookError) in
+                try self.settings(from: resolver)
+            }
+            for key in SettingArguments.ignored(in: self) {
+                runtime.logger.warning("\(key.spec.flag) has no effect on \(Self._commandName); it is ignored (see r53hook \(Self._commandName) --help)")
+            }
+            try await run(settings, in: runtime)
         }
     }
 }

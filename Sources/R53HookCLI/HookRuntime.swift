@@ -5,7 +5,6 @@ import R53HookKit
 /// Everything one command run needs, built from the options, the environment and the config
 /// file. Nothing here talks to AWS until a use case asks.
 struct HookRuntime {
-    let settings: HookSettings
     let logger: Logger
     let route53: Route53Client
     let identity: InstanceIdentity
@@ -16,21 +15,14 @@ struct HookRuntime {
     private let metadata: IMDSClient
     let time: SystemTimeSource
 
-    /// Reads and validates the configuration, then wires the layers together.
-    static func make(options: RecordOptions, extraFlags: [SettingKey: String] = [:]) throws(HookError) -> HookRuntime {
-        try make(configFile: options.configFile, flags: options.given.merging(extraFlags) { _, extra in extra }) {
-            resolver throws(HookError) in try resolver.resolve()
-        }
-    }
-
-    /// The same for any command: `resolve` picks what the command needs from the resolver.
-    static func make(
-        configFile: String?, flags: [SettingKey: String],
-        resolve: (SettingsResolver) throws(HookError) -> HookSettings
-    ) throws(HookError) -> HookRuntime {
+    /// Reads and checks the configuration (flags, environment, config file) and what the command
+    /// needs from it, then wires the layers together. Nothing here talks to AWS.
+    static func make<Settings>(
+        flags: [SettingKey: String], resolve: (SettingsResolver) throws(HookError) -> Settings
+    ) throws(HookError) -> (runtime: HookRuntime, settings: Settings) {
         var environment = ProcessEnvironment.current()
         var file: ConfigFile?
-        if let path = configFile ?? environment["R53HOOK_CONFIG"] {
+        if let path = flags[.config] ?? SettingKey.config.spec.environment.flatMap({ environment[$0] }) {
             guard let text = LocalFileReader().read(path: path) else {
                 throw HookError(.configuration, "cannot read the config file \(path); check the path and its permissions")
             }
@@ -43,27 +35,28 @@ struct HookRuntime {
         let settings = try resolve(resolver)
 
         let time = SystemTimeSource()
-        let deadline = Deadline(budget: settings.deadline, time: time)
+        let deadline = Deadline(budget: try resolver.seconds(.deadline), time: time)
         let http = CurlHTTPClient(userAgent: "r53hook/\(R53HookVersion.current)")
         let metadata = IMDSClient(
-            configuration: try IMDSConfiguration.from(environment: environment, allowV1: settings.allowsIMDSv1),
+            configuration: try IMDSConfiguration.from(environment: environment, allowV1: try resolver.bool(.imdsV1)),
             http: http, time: time, logger: logger)
         let chain = CredentialProviderChain.standard(environment: environment, http: http, metadata: metadata, time: time)
         let credentials = RefreshingCredentials(provider: chain, time: time, logger: logger)
         let aws = AWSClient(http: http, credentials: credentials, time: time, deadline: deadline, logger: logger)
         let route53 = Route53Client(aws: aws, service: try AWSService.route53(environment: environment))
-        return HookRuntime(
-            settings: settings, logger: logger, route53: route53,
+        let runtime = HookRuntime(
+            logger: logger, route53: route53,
             identity: InstanceIdentity(metadata: metadata),
             waiter: ChangeWaiter(route53: route53, time: time, deadline: deadline, logger: logger),
             drainTimer: DrainTimer(time: time, logger: logger),
             aws: aws, environment: environment, metadata: metadata, time: time)
+        return (runtime, settings)
     }
 
     /// The fleet context; the load balancer client needs the region, which may come from IMDS.
-    func fleetContext() async throws -> FleetContext {
+    func fleetContext(_ target: FleetTarget) async throws -> FleetContext {
         var loadBalancer: (any LoadBalancerMembership)?
-        if let target = settings.loadBalancer {
+        if let target = target.loadBalancer {
             let region = try await RegionResolver(environment: environment, metadata: metadata).region()
             switch target {
             case .classic(let name):

@@ -3,7 +3,7 @@ import ArgumentParser
 import R53HookKit
 
 /// `r53hook lock NAME -- COMMAND`.
-struct LockCommand: AsyncParsableCommand {
+struct LockCommand: HookCommand {
     static let configuration = CommandConfiguration(
         commandName: "lock",
         abstract: "Run a command on one machine of the fleet at a time, under a lock kept in Route 53.",
@@ -35,85 +35,37 @@ struct LockCommand: AsyncParsableCommand {
     @Argument(help: "The lock's name: letters, digits, '-' and '_'.")
     var name: String
 
-    @OptionGroup(title: "Config file and the hosted zone that holds the lock record")
-    var zone: ZoneOptions
-
-    @Option(
-        help: ArgumentHelp(
-            "Who holds the lock: up to 128 printable ASCII characters without '\"', '\\' or spaces. (default: the instance id)",
-            valueName: "id"))
-    var owner: String?
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds the holder promises to renew within; 3 to 3600.", valueName: "seconds"))
-    var lease: Int = 30
-
-    @Flag(help: "Exit 75 at once when the lock is held.")
-    var noWait = false
-
-    @Option(
-        parsing: .unconditional,
-        help: ArgumentHelp(
-            "Give up waiting after this many seconds (exit 75). (default: wait forever)",
-            valueName: "seconds"))
-    var waitTimeout: Int?
-
-    @OptionGroup(title: "The command's environment")
-    var commandEnvironment: CommandEnvironmentOptions
-
-    @Flag(help: "Allow IMDSv1 when IMDSv2 tokens are refused. (R53HOOK_IMDS_V1)")
-    var imdsV1 = false
-
-    @Flag(help: "Log every AWS request and response, with secrets redacted. (R53HOOK_DEBUG)")
-    var debug = false
+    @OptionGroup(title: "Config file and the hosted zone that holds the lock record") var zone: ZoneOptions
+    @OptionGroup(title: "Lock") var lock: LockOptions
+    @OptionGroup(title: "The command's environment") var commandEnvironment: CommandEnvironmentOptions
+    @OptionGroup(title: "IMDS and logging") var logging: LoggingOptions
 
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to run under the lock, after --.", valueName: "command"))
     var command: [String] = []
 
     func validate() throws {
         if let problem = LockStore.problem(withName: name) { throw ValidationError("invalid lock name '\(name)': \(problem)") }
-        if let owner, let problem = MemberIdentifier.problem(with: owner, noun: "a lock owner") {
-            throw ValidationError("invalid --owner '\(PrintableText.escaping(owner))': \(problem)")
-        }
         if command.isEmpty { throw ValidationError("give the command to run after --, e.g. r53hook lock --zone-name example.com reports -- ./aggregate") }
-        if !(3...3600).contains(lease) { throw ValidationError("--lease must be between 3 and 3600 seconds") }
-        if let waitTimeout, waitTimeout < 0 { throw ValidationError("--wait-timeout must not be negative") }
-        if noWait && waitTimeout != nil { throw ValidationError("--no-wait and --wait-timeout contradict each other: keep one") }
     }
 
-    func run() async throws {
-        var flags = zone.given
-        if imdsV1 { flags[.imdsV1] = "true" }
-        if debug { flags[.debug] = "true" }
-        commandEnvironment.add(to: &flags)
-        var status: Int32 = 0
-        try await CommandErrors.reporting {
-            var selector: HookSettings.ZoneSelector?
-            var passesAWSCredentials = false
-            let runtime = try HookRuntime.make(configFile: zone.configFile, flags: flags) { resolver throws(HookError) in
-                let resolved = try resolver.resolveForLock()
-                selector = resolved.zone
-                passesAWSCredentials = resolved.settings.passesAWSCredentials
-                return resolved.settings
-            }
-            guard let selector else { throw HookError(.internal, "no zone after resolving the lock's settings") }
-            // The owner first: a bad one (from IMDS) is refused before any Route 53 request.
-            let owner: String
-            if let given = self.owner { owner = given } else { owner = try await runtime.identity.instanceId() }
-            let zone = try await ZoneResolver(route53: runtime.route53).resolve(selector)
-            let store = LockStore(route53: runtime.route53, time: runtime.time, zone: zone, lockName: name)
-            let waiting: RunUnderLock.Waiting = noWait ? .noWait : .upTo(waitTimeout.map { .seconds($0) })
-            // A fenced command must be gone within the lease's last third: SIGKILL follows
-            // SIGTERM after a sixth of the lease (half a second for the shortest lease). What
-            // the command leaves running is ended too: the lock is released next.
-            let runner = ProcessCommandRunner(
-                logger: runtime.logger, killGrace: .milliseconds(lease * 1000 / 6),
-                leftovers: .terminate, passesAWSCredentials: passesAWSCredentials)
-            status = try await RunUnderLock(
-                store: store, runner: runner, time: runtime.time,
-                logger: runtime.logger
-            )
-            .run(owner: owner, lease: .seconds(lease), waiting: waiting, command: command)
-        }
+    func settings(from resolver: SettingsResolver) throws(HookError) -> LockSettings {
+        try LockSettings(resolver)
+    }
+
+    func run(_ settings: LockSettings, in runtime: HookRuntime) async throws {
+        // The owner first: a bad one (from IMDS) is refused before any Route 53 request.
+        let owner: String
+        if let given = settings.owner { owner = given } else { owner = try await runtime.identity.instanceId() }
+        let zone = try await ZoneResolver(route53: runtime.route53).resolve(settings.zone)
+        let store = LockStore(route53: runtime.route53, time: runtime.time, zone: zone, lockName: name)
+        // A fenced command must be gone within the lease's last third: SIGKILL follows
+        // SIGTERM after a sixth of the lease (half a second for the shortest lease). What
+        // the command leaves running is ended too: the lock is released next.
+        let runner = ProcessCommandRunner(
+            logger: runtime.logger, killGrace: settings.lease / 6,
+            leftovers: .terminate, passesAWSCredentials: settings.passesAWSCredentials)
+        let status = try await RunUnderLock(store: store, runner: runner, time: runtime.time, logger: runtime.logger)
+            .run(owner: owner, lease: settings.lease, waiting: settings.waiting, command: command)
         if status != 0 { throw ExitCode(status) }
     }
 }

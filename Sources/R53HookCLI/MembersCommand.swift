@@ -1,3 +1,4 @@
+import AWSKit
 import ArgumentParser
 import R53HookKit
 
@@ -17,33 +18,34 @@ struct MembersCommand: HookCommand {
             or deleted.
             """)
 
-    @OptionGroup var options: RecordOptions
+    @OptionGroup(title: "Config file and hosted zone") var zone: ZoneOptions
+    @OptionGroup(title: "Record") var record: RecordOptions
+    @OptionGroup(title: "Registry") var registry: RegistryOptions
+    @OptionGroup(title: "AWS and logging") var aws: AWSOptions
+    @OptionGroup(visibility: .private) var ignored0: IgnoredRecordValueOptions
+    @OptionGroup(visibility: .private) var ignored1: IgnoredQuorumOptions
+    @OptionGroup(visibility: .private) var ignored2: IgnoredLoadBalancerOptions
+    @OptionGroup(visibility: .private) var ignored3: IgnoredDryRunOptions
+    @OptionGroup var output: JSONOptions
 
-    @Flag(help: "Print JSON instead of text.")
-    var json = false
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds after which a heartbeat counts as expired.", valueName: "seconds"))
-    var expiry = 120
-
-    func validate() throws {
-        if expiry < 1 { throw ValidationError("--expiry must be at least 1 second") }
+    func settings(from resolver: SettingsResolver) throws(HookError) -> RegistryReadSettings {
+        try RegistryReadSettings(resolver)
     }
 
-    func run() async throws {
-        try await withRuntime { runtime in
-            let registry = try await MemberRegistry.of(runtime.settings, route53: runtime.route53)
-            let snapshot = try await registry.snapshot()
-            // This instance: its set identifier, or any mark naming its instance id.
-            let instanceId = try? await runtime.identity.instanceId()
-            let setIdentifier = runtime.settings.setIdentifier ?? instanceId
-            let me = Set(
-                snapshot.members.filter { $0.setIdentifier == setIdentifier || (instanceId != nil && $0.mark.instanceId == instanceId) }
-                    .map(\.setIdentifier))
-            let now = Int(runtime.time.wallClock.seconds)
-            print(
-                json
-                    ? MembersFormatter.json(snapshot, registry: registry, me: me, now: now, expiry: expiry)
-                    : MembersFormatter.text(snapshot, registry: registry, me: me, now: now, expiry: expiry))
-        }
+    func run(_ settings: RegistryReadSettings, in runtime: HookRuntime) async throws {
+        let registry = try await MemberRegistry.of(settings.target, route53: runtime.route53)
+        let snapshot = try await registry.snapshot()
+        // This instance: its set identifier, or any mark naming its instance id.
+        let instanceId = try? await runtime.identity.instanceId()
+        let setIdentifier = settings.target.setIdentifier ?? instanceId
+        let me = Set(
+            snapshot.members.filter { $0.setIdentifier == setIdentifier || (instanceId != nil && $0.mark.instanceId == instanceId) }
+                .map(\.setIdentifier))
+        let now = Int(runtime.time.wallClock.seconds)
+        let expiry = settings.expiry
+        print(
+            output.json
+                ? MembersFormatter.json(snapshot, registry: registry, me: me, now: now, expiry: expiry)
+                : MembersFormatter.text(snapshot, registry: registry, me: me, now: now, expiry: expiry))
     }
 }

@@ -1,3 +1,4 @@
+import AWSKit
 import ArgumentParser
 import R53HookKit
 
@@ -14,9 +15,10 @@ package struct R53HookCommand: AsyncParsableCommand {
 
             CONFIGURATION
               Every option can also come from an environment variable (named in each
-              option's help, e.g. R53HOOK_NAME) or from a config file (--config FILE or
-              R53HOOK_CONFIG) of KEY=VALUE lines with the same keys, so one file serves
-              r53hook, the init script and systemd's EnvironmentFile.
+              option's help, e.g. R53HOOK_NAME; --json and --force say why not) or from
+              a config file (--config FILE or R53HOOK_CONFIG) of KEY=VALUE lines with the
+              same keys, so one file serves r53hook, the init script and systemd's
+              EnvironmentFile. A command reads only the keys it uses.
               Precedence: flag, then environment, then file, then default.
               AWS_* lines in the file (AWS_REGION, AWS_ENDPOINT_URL, ...) apply unless
               the environment sets them.

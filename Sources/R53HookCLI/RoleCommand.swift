@@ -31,43 +31,36 @@ struct RoleCommand: HookCommand {
               esac
             """)
 
-    @OptionGroup var options: RecordOptions
+    @OptionGroup(title: "Config file and hosted zone") var zone: ZoneOptions
+    @OptionGroup(title: "Record") var record: RecordOptions
+    @OptionGroup(title: "Role") var role: RoleOptions
+    @OptionGroup(title: "Registry") var registry: RegistryOptions
+    @OptionGroup(title: "AWS and logging") var aws: AWSOptions
+    @OptionGroup(visibility: .private) var ignored0: IgnoredRecordValueOptions
+    @OptionGroup(visibility: .private) var ignored1: IgnoredQuorumOptions
+    @OptionGroup(visibility: .private) var ignored2: IgnoredLoadBalancerOptions
+    @OptionGroup(visibility: .private) var ignored3: IgnoredDryRunOptions
+    @OptionGroup var output: JSONOptions
 
-    @Option(help: ArgumentHelp("The group: letters, digits, '-' and '_'.", valueName: "name"))
-    var group: String
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("How many servers the group wants.", valueName: "n"))
-    var servers: Int
-
-    @Flag(help: "Print JSON instead of text.")
-    var json = false
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds after which a heartbeat counts as expired.", valueName: "seconds"))
-    var expiry = 120
-
-    func validate() throws {
-        if let problem = MemberMark.problem(withGroup: group) { throw ValidationError("invalid --group '\(group)': \(problem)") }
-        if !(1...100).contains(servers) { throw ValidationError("--servers must be between 1 and 100") }
-        if expiry < 1 { throw ValidationError("--expiry must be at least 1 second") }
+    func settings(from resolver: SettingsResolver) throws(HookError) -> (role: RoleSettings, deadline: Duration) {
+        (try RoleSettings(resolver), try resolver.seconds(.deadline))
     }
 
-    func run() async throws {
-        try await withRuntime { runtime in
-            let decision = try await RoleElection(
-                route53: runtime.route53, identity: runtime.identity, time: runtime.time,
-                logger: runtime.logger
-            )
-            .run(runtime.settings, group: group, servers: servers, expiry: expiry, waiting: .upTo(runtime.settings.deadline))
-            if json {
-                print(
-                    JSONWriter.write(
-                        .object([
-                            ("role", .string(decision.role.rawValue)), ("group", .string(group)), ("servers", .int(servers)),
-                            ("join", .array(decision.join.map(JSONWriter.Node.string))),
-                        ])))
-            } else {
-                print(([decision.role.rawValue] + decision.join).joined(separator: " "))
-            }
+    func run(_ settings: (role: RoleSettings, deadline: Duration), in runtime: HookRuntime) async throws {
+        let role = settings.role
+        let decision = try await RoleElection(route53: runtime.route53, identity: runtime.identity, time: runtime.time, logger: runtime.logger)
+            .run(
+                role.registry.target, group: role.group, servers: role.servers, expiry: role.registry.expiry,
+                waiting: .upTo(settings.deadline))
+        if output.json {
+            print(
+                JSONWriter.write(
+                    .object([
+                        ("role", .string(decision.role.rawValue)), ("group", .string(role.group)), ("servers", .int(role.servers)),
+                        ("join", .array(decision.join.map(JSONWriter.Node.string))),
+                    ])))
+        } else {
+            print(([decision.role.rawValue] + decision.join).joined(separator: " "))
         }
     }
 }

@@ -1,3 +1,4 @@
+import AWSKit
 import ArgumentParser
 import R53HookKit
 
@@ -22,20 +23,21 @@ struct StartCommand: HookCommand {
             still registered). While the --hold-file exists, start joins nothing and says why.
             """)
 
-    @OptionGroup var options: RecordOptions
+    @OptionGroup(title: "Config file and hosted zone") var zone: ZoneOptions
+    @OptionGroup(title: "Record") var record: RecordOptions
+    @OptionGroup(title: "Record values") var values: RecordValueOptions
+    @OptionGroup(title: "Load balancer") var loadBalancer: LoadBalancerOptions
+    @OptionGroup(title: "Joining") var joining: JoinOptions
+    @OptionGroup(title: "AWS and logging") var aws: AWSOptions
+    @OptionGroup(visibility: .private) var ignored0: IgnoredQuorumOptions
+    @OptionGroup var dryRun: DryRunOptions
 
-    @Flag(help: "Return once Route 53 accepted the change, without waiting for INSYNC. (R53HOOK_NO_WAIT)")
-    var noWait = false
+    func settings(from resolver: SettingsResolver) throws(HookError) -> JoinSettings {
+        try resolver.join()
+    }
 
-    @Flag(help: "Take over this instance's record although it lacks r53hook's registry mark (made by hand, another tool, or r53hook 0.1).")
-    var adopt = false
-
-    func run() async throws {
-        try await withRuntime(extraFlags: noWait ? [.noWait: "true"] : [:]) { runtime in
-            var settings = runtime.settings
-            settings.adoptsUnmarkedRecord = adopt
-            let outcome = try await JoinFleet(context: try await runtime.fleetContext()).run(settings)
-            DryRunOutput.print(outcome.plan)
-        }
+    func run(_ settings: JoinSettings, in runtime: HookRuntime) async throws {
+        let outcome = try await JoinFleet(context: try await runtime.fleetContext(settings.target)).run(settings)
+        DryRunOutput.print(outcome.plan)
     }
 }

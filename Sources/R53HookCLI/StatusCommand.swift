@@ -8,31 +8,34 @@ struct StatusCommand: HookCommand {
         commandName: "status",
         abstract: "Show this instance's record and every record of the weighted set, and its load balancer state.")
 
-    @OptionGroup var options: RecordOptions
+    @OptionGroup(title: "Config file and hosted zone") var zone: ZoneOptions
+    @OptionGroup(title: "Record") var record: RecordOptions
+    @OptionGroup(title: "Load balancer") var loadBalancer: LoadBalancerOptions
+    @OptionGroup(title: "AWS and logging") var aws: AWSOptions
+    @OptionGroup(visibility: .private) var ignored0: IgnoredRecordValueOptions
+    @OptionGroup(visibility: .private) var ignored1: IgnoredQuorumOptions
+    @OptionGroup(visibility: .private) var ignored2: IgnoredDryRunOptions
+    @OptionGroup var output: JSONOptions
 
-    @Flag(help: "Print JSON instead of text.")
-    var json = false
+    func settings(from resolver: SettingsResolver) throws(HookError) -> FleetTarget {
+        try resolver.fleetTarget(withValues: false)
+    }
 
-    func run() async throws {
-        try await withRuntime { runtime in
-            let context = try await runtime.fleetContext()
-            var sections: [String] = []
-            var json: [(String, JSONWriter.Node)] = []
-            if runtime.settings.record != nil {
-                let report = try await RecordSetStatus(
-                    route53: runtime.route53, identity: runtime.identity,
-                    logger: runtime.logger
-                ).run(runtime.settings)
-                sections.append(StatusFormatter.text(report))
-                if case .object(let fields) = StatusFormatter.jsonNode(report) { json += fields }
-            }
-            if let loadBalancer = context.loadBalancer {
-                let instanceId = try? await runtime.identity.instanceId()
-                let members = try await loadBalancer.members()
-                sections.append(StatusFormatter.text(loadBalancer: "\(loadBalancer)", instanceId: instanceId, members: members))
-                json.append(("loadBalancer", StatusFormatter.jsonNode(loadBalancer: "\(loadBalancer)", instanceId: instanceId, members: members)))
-            }
-            print(self.json ? JSONWriter.write(.object(json)) : sections.joined(separator: "\n\n"))
+    func run(_ target: FleetTarget, in runtime: HookRuntime) async throws {
+        let context = try await runtime.fleetContext(target)
+        var sections: [String] = []
+        var json: [(String, JSONWriter.Node)] = []
+        if target.record != nil {
+            let report = try await RecordSetStatus(route53: runtime.route53, identity: runtime.identity, logger: runtime.logger).run(target)
+            sections.append(StatusFormatter.text(report))
+            if case .object(let fields) = StatusFormatter.jsonNode(report) { json += fields }
         }
+        if let loadBalancer = context.loadBalancer {
+            let instanceId = try? await runtime.identity.instanceId()
+            let members = try await loadBalancer.members()
+            sections.append(StatusFormatter.text(loadBalancer: "\(loadBalancer)", instanceId: instanceId, members: members))
+            json.append(("loadBalancer", StatusFormatter.jsonNode(loadBalancer: "\(loadBalancer)", instanceId: instanceId, members: members)))
+        }
+        print(output.json ? JSONWriter.write(.object(json)) : sections.joined(separator: "\n\n"))
     }
 }

@@ -1,3 +1,4 @@
+import AWSKit
 import ArgumentParser
 import R53HookKit
 
@@ -22,24 +23,21 @@ struct StopCommand: HookCommand {
             --quorum-timeout; then --on-no-quorum decides.
             """)
 
-    @OptionGroup var options: RecordOptions
+    @OptionGroup(title: "Config file and hosted zone") var zone: ZoneOptions
+    @OptionGroup(title: "Record") var record: RecordOptions
+    @OptionGroup(title: "Load balancer") var loadBalancer: LoadBalancerOptions
+    @OptionGroup(title: "Quorum") var quorum: QuorumOptions
+    @OptionGroup(title: "Draining") var draining: DrainOptions
+    @OptionGroup(title: "AWS and logging") var aws: AWSOptions
+    @OptionGroup(visibility: .private) var ignored0: IgnoredRecordValueOptions
+    @OptionGroup var dryRun: DryRunOptions
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds to drain beyond the record's TTL. (R53HOOK_DRAIN_EXTRA, default 5)", valueName: "seconds"))
-    var drainExtra: String?
+    func settings(from resolver: SettingsResolver) throws(HookError) -> LeaveSettings {
+        try resolver.leave()
+    }
 
-    @Option(
-        help: ArgumentHelp(
-            "Without the quorum after --quorum-timeout: proceed (leave anyway, loudly) or fail (exit 75, change nothing). (R53HOOK_ON_NO_QUORUM, default proceed)",
-            valueName: "action"))
-    var onNoQuorum: String?
-
-    func run() async throws {
-        var extra: [SettingKey: String] = [:]
-        extra[.drainExtra] = drainExtra
-        extra[.onNoQuorum] = onNoQuorum
-        try await withRuntime(extraFlags: extra) { runtime in
-            let outcome = try await LeaveFleet(context: try await runtime.fleetContext()).run(runtime.settings, strictQuorum: false)
-            DryRunOutput.print(outcome.plan)
-        }
+    func run(_ settings: LeaveSettings, in runtime: HookRuntime) async throws {
+        let outcome = try await LeaveFleet(context: try await runtime.fleetContext(settings.target)).run(settings, strictQuorum: false)
+        DryRunOutput.print(outcome.plan)
     }
 }

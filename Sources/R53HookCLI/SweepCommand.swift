@@ -25,46 +25,37 @@ struct SweepCommand: HookCommand {
             shipped r53hook-sweep.timer runs it every 5 minutes; any instance may run it.
             """)
 
-    @OptionGroup var options: RecordOptions
+    @OptionGroup(title: "Config file and hosted zone") var zone: ZoneOptions
+    @OptionGroup(title: "Record") var record: RecordOptions
+    @OptionGroup(title: "Registry") var registry: RegistryOptions
+    @OptionGroup(title: "Sweep") var sweep: SweepOptions
+    @OptionGroup(title: "AWS and logging") var aws: AWSOptions
+    @OptionGroup(visibility: .private) var ignored0: IgnoredRecordValueOptions
+    @OptionGroup(visibility: .private) var ignored1: IgnoredQuorumOptions
+    @OptionGroup(visibility: .private) var ignored2: IgnoredLoadBalancerOptions
+    @OptionGroup var dryRun: DryRunOptions
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds after which a heartbeat counts as expired.", valueName: "seconds"))
-    var expiry = 120
-
-    @Option(
-        parsing: .unconditional,
-        help: ArgumentHelp(
-            "Refuse (exit 75) when more than this share of the members would go at once.", valueName: "fraction"))
-    var maxFraction = 0.5
-
-    @Flag(help: "Sweep even beyond --max-fraction.")
-    var force = false
-
-    func validate() throws {
-        if expiry < 1 { throw ValidationError("--expiry must be at least 1 second") }
-        if !(maxFraction > 0 && maxFraction <= 1) { throw ValidationError("--max-fraction must be above 0 and at most 1, e.g. 0.5") }
+    func settings(from resolver: SettingsResolver) throws(HookError) -> (sweep: SweepSettings, deadline: Duration) {
+        (try SweepSettings(resolver), try resolver.seconds(.deadline))
     }
 
-    func run() async throws {
-        try await withRuntime { runtime in
-            let settings = runtime.settings
-            let report = try await RegistrySweep(
-                route53: runtime.route53, instances: try await runtime.instanceStates(),
-                identity: runtime.identity, time: runtime.time, logger: runtime.logger
-            )
-            .run(
-                settings, limits: RegistrySweep.Limits(expiry: expiry, maxFraction: maxFraction, force: force),
-                waiting: .upTo(settings.deadline))
-            let deleted = Set(report.deleted)
-            for verdict in report.dead {
-                let member = verdict.member
-                let verb = deleted.contains(member.setIdentifier) ? "swept" : "would sweep"
-                if report.refusal == nil, !settings.dryRun, !deleted.contains(member.setIdentifier) { continue }
-                print("\(verb) \(member.setIdentifier) (\(member.mark.instanceId) \(member.mark.address)): \(verdict.reason)")
-            }
-            for skip in report.skipped { print("left \(skip.setIdentifier): \(skip.reason)") }
-            if let refusal = report.refusal { throw HookError(.temporary, "sweep refused: \(refusal)") }
-            let done = settings.dryRun ? "would sweep" : "swept"
-            print("\(done) \(settings.dryRun ? report.dead.count : report.deleted.count) of \(report.memberCount) member\(report.memberCount == 1 ? "" : "s")")
+    func run(_ settings: (sweep: SweepSettings, deadline: Duration), in runtime: HookRuntime) async throws {
+        let sweep = settings.sweep
+        let report = try await RegistrySweep(
+            route53: runtime.route53, instances: try await runtime.instanceStates(),
+            identity: runtime.identity, time: runtime.time, logger: runtime.logger
+        )
+        .run(sweep.target, limits: sweep.limits, dryRun: sweep.dryRun, waiting: .upTo(settings.deadline))
+        let deleted = Set(report.deleted)
+        for verdict in report.dead {
+            let member = verdict.member
+            let verb = deleted.contains(member.setIdentifier) ? "swept" : "would sweep"
+            if report.refusal == nil, !sweep.dryRun, !deleted.contains(member.setIdentifier) { continue }
+            print("\(verb) \(member.setIdentifier) (\(member.mark.instanceId) \(member.mark.address)): \(verdict.reason)")
         }
+        for skip in report.skipped { print("left \(skip.setIdentifier): \(skip.reason)") }
+        if let refusal = report.refusal { throw HookError(.temporary, "sweep refused: \(refusal)") }
+        let done = sweep.dryRun ? "would sweep" : "swept"
+        print("\(done) \(sweep.dryRun ? report.dead.count : report.deleted.count) of \(report.memberCount) member\(report.memberCount == 1 ? "" : "s")")
     }
 }

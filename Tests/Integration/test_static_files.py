@@ -17,9 +17,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "etc" / "r53hook.conf.example"
 
-# Every key the binary reads (from its own list in SettingKey.swift), and the AWS variables.
-SETTING_KEYS_SOURCE = ROOT / "Sources" / "R53HookKit" / "Settings" / "SettingKey.swift"
-CONFIG_KEYS = sorted(set(re.findall(r'= "(R53HOOK_[A-Z0-9_]+)"', SETTING_KEYS_SOURCE.read_text()))) + (
+# Every key the binary reads (from its settings table), but R53HOOK_CONFIG (which names the
+# file itself), and the AWS variables.
+SETTING_KEYS_SOURCE = ROOT / "Sources" / "R53HookCLI" / "Settings" / "SettingsTable.swift"
+TABLE_KEYS = set(re.findall(r'environment: "(R53HOOK_[A-Z0-9_]+)"', SETTING_KEYS_SOURCE.read_text()))
+CONFIG_KEYS = sorted(TABLE_KEYS - {"R53HOOK_CONFIG"}) + (
     "AWS_REGION AWS_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_ROUTE_53 AWS_EC2_METADATA_SERVICE_ENDPOINT"
 ).split()
 
@@ -34,6 +36,10 @@ DEFAULTS = {
     "R53HOOK_WEIGHT": "10",
     "R53HOOK_DEADLINE": "300",
     "R53HOOK_DRAIN_EXTRA": "5",
+    "R53HOOK_ADOPT": "false",
+    "R53HOOK_EXPIRY": "120",
+    "R53HOOK_MAX_FRACTION": "0.5",
+    "R53HOOK_LOCK_LEASE": "30",
 }
 
 

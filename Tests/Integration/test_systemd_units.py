@@ -101,7 +101,7 @@ def test_heartbeat_interval_fits_twice_into_the_binary_default_expiry(binary: Pa
     # the worst gap between two beats (interval + random delay + accuracy) must leave room
     # for one lost beat.
     help_text = subprocess.run([str(binary), "sweep", "--help"], capture_output=True, text=True).stdout
-    m = re.search(r"--expiry <seconds>.*?\(default: (\d+)\)", help_text, re.S)
+    m = re.search(r"--expiry <seconds>.*?default:? (\d+)\)", help_text, re.S)
     assert m, help_text
     expiry = int(m.group(1))
     t = unit("r53hook-heartbeat.timer")["Timer"]

@@ -208,17 +208,3 @@ extension ProcessCommandRunnerTests {
         #expect(passed.names.contains("AWS_SECRET_ACCESS_KEY"))
     }
 }
-
-@Suite struct PassAWSCredentialsSettingTests {
-    private func resolve(flags: [SettingKey: String] = [:], env: [String: String] = [:]) throws -> HookSettings {
-        try SettingsResolver(flags: flags.merging([.zoneName: "example.com"]) { $1 }, environment: ProcessEnvironment(env), file: nil)
-            .resolveForLock().settings
-    }
-
-    @Test func isOffByDefaultAndSetByTheFlagOrTheEnvironment() throws {
-        #expect(try resolve().passesAWSCredentials == false)
-        #expect(try resolve(flags: [.passAWSCredentials: "true"]).passesAWSCredentials)
-        #expect(try resolve(env: ["R53HOOK_PASS_AWS_CREDENTIALS": "yes"]).passesAWSCredentials)
-        #expect(throws: HookError.self) { try resolve(env: ["R53HOOK_PASS_AWS_CREDENTIALS": "maybe"]) }
-    }
-}

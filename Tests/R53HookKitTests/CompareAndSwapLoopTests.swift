@@ -59,7 +59,7 @@ import Testing
         let stale = FakeRoute53.error(400, "InvalidChangeBatch", Self.staleCreate)
         harness.fake.inject("ChangeResourceRecordSets", [stale, stale, stale])
         do {
-            _ = try await harness.join.run(DomainHarness.settings())
+            _ = try await harness.join.run(DomainHarness.join())
             Issue.record("expected start to give up")
         } catch let error as HookError {
             #expect(error.kind == .temporary)
@@ -72,7 +72,7 @@ import Testing
         let harness = try DomainHarness(pollsUntilInSync: 1)
         harness.fake.inject("ChangeResourceRecordSets", Array(repeating: FakeRoute53.error(400, "InvalidChangeBatch", Self.cnameConflict), count: 3))
         do {
-            _ = try await harness.join.run(DomainHarness.settings())
+            _ = try await harness.join.run(DomainHarness.join())
             Issue.record("expected start to refuse")
         } catch let error as HookError {
             #expect(error.kind == .configuration)
@@ -88,7 +88,7 @@ import Testing
             400, "InvalidChangeBatch",
             "Tried to delete resource record set [name='app.example.com.', type='A', set-identifier='i-0123456789abcdef0'] but the values provided do not match the current values")
         harness.fake.inject("ChangeResourceRecordSets", [stale])
-        let deletion = try await harness.leave.delete(DomainHarness.settings())
+        let deletion = try await harness.leave.delete(DomainHarness.leave())
         guard case .deleted(_, let change) = deletion else {
             Issue.record("expected the record deleted, got \(deletion)")
             return
@@ -102,7 +102,7 @@ import Testing
         let harness = try DomainHarness(pollsUntilInSync: 1)
         harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7"))
         harness.fake.inject("ChangeResourceRecordSets", Array(repeating: FakeRoute53.error(400, "InvalidChangeBatch", Self.cnameConflict), count: 3))
-        await #expect(throws: HookError.self) { _ = try await harness.leave.delete(DomainHarness.settings()) }
+        await #expect(throws: HookError.self) { _ = try await harness.leave.delete(DomainHarness.leave()) }
         #expect(changes(harness) == 1)
     }
 
@@ -111,7 +111,7 @@ import Testing
         harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7"))
         let stale = FakeRoute53.error(400, "InvalidChangeBatch", Self.staleCreate)
         harness.fake.inject("ChangeResourceRecordSets", [stale, stale, stale])
-        let registry = try await MemberRegistry.of(DomainHarness.settings(), route53: harness.route53)
+        let registry = try await MemberRegistry.of(DomainHarness.target(), route53: harness.route53)
         do {
             _ = try await registry.rewriteMark(setIdentifier: "i-0123456789abcdef0") { $0 }
             Issue.record("expected the rewrite to give up")

@@ -44,10 +44,21 @@ struct DomainHarness {
             logger: logs.logger())
     }
 
-    static func settings(_ configure: (inout HookSettings) -> Void = { _ in }) -> HookSettings {
-        var settings = HookSettings(
-            record: RecordSettings(zone: .name("example.com.", isPrivate: nil), recordName: "app.example.com"),
-            holdFile: "/nonexistent/r53hook-test-hold")
+    /// This instance's record of app.example.com, with its id as the set identifier.
+    static func target() -> FleetTarget {
+        FleetTarget(record: RecordSettings(zone: .name("example.com.", isPrivate: nil), recordName: "app.example.com"))
+    }
+
+    /// Joining that record, with no hold file.
+    static func join(_ configure: (inout JoinSettings) -> Void = { _ in }) -> JoinSettings {
+        var settings = JoinSettings(target: target(), holdFile: "/nonexistent/r53hook-test-hold")
+        configure(&settings)
+        return settings
+    }
+
+    /// Leaving that record.
+    static func leave(_ configure: (inout LeaveSettings) -> Void = { _ in }) -> LeaveSettings {
+        var settings = LeaveSettings(target: target())
         configure(&settings)
         return settings
     }

@@ -13,9 +13,10 @@ import Testing
         harness.insertOwned(DomainHarness.record(me, "203.0.113.7", ttl: 10))
         let balancer = FakeLoadBalancer(time: harness.time, drainFor: .seconds(3))
         balancer.add(me)
-        var settings = DomainHarness.settings()
-        settings.loadBalancer = .classic(name: "web")
-        settings.dryRun = true
+        var target = DomainHarness.target()
+        target.loadBalancer = .classic(name: "web")
+        let settings = CycleSettings(
+            leave: LeaveSettings(target: target, dryRun: true), join: JoinSettings(target: target, dryRun: true))
         let runner = RecordingRunner()
         let plan = try await CycleInstance(context: harness.fleet(balancer), runner: runner).plan(settings, command: ["true"])
         guard plan.steps.count == 3, case .deregister(me, _) = plan.steps[0], case .records(let records) = plan.steps[1] else {

@@ -10,7 +10,7 @@ private let me = "i-0123456789abcdef0"
     @Test func registersWaitsHealthyThenJoinsDNS() async throws {
         let harness = try DomainHarness()
         let balancer = FakeLoadBalancer(time: harness.time, healthyAfter: .seconds(5))
-        var settings = DomainHarness.settings()
+        var settings = DomainHarness.join()
         settings.loadBalancer = .classic(name: "web")
         let outcome = try await JoinFleet(context: harness.fleet(balancer)).run(settings)
         #expect(balancer.events == ["register \(me)"])
@@ -25,7 +25,7 @@ private let me = "i-0123456789abcdef0"
     @Test func neverHealthyIsTemporaryAndStaysRegistered() async throws {
         let harness = try DomainHarness()
         let balancer = FakeLoadBalancer(time: harness.time)
-        var settings = DomainHarness.settings()
+        var settings = DomainHarness.join()
         settings.record = nil
         settings.loadBalancer = .classic(name: "web")
         settings.healthyTimeout = .seconds(20)
@@ -49,7 +49,7 @@ private let me = "i-0123456789abcdef0"
         let hold = "/tmp/r53hook-test-hold-\(UInt32.random(in: 0...UInt32.max))"
         try writeFile(hold, "kernel upgrade, ask ops\n")
         defer { removeFile(hold) }
-        var settings = DomainHarness.settings()
+        var settings = DomainHarness.join()
         settings.loadBalancer = .classic(name: "web")
         settings.holdFile = hold
         let outcome = try await JoinFleet(context: harness.fleet(balancer)).run(settings)
@@ -60,15 +60,10 @@ private let me = "i-0123456789abcdef0"
 }
 
 @Suite struct LeaveFleetTests {
-    private func settings(_ rule: QuorumRule?, onNoQuorum: HookSettings.NoQuorumAction = .proceed) -> HookSettings {
-        var settings = DomainHarness.settings()
-        settings.record = nil
-        settings.loadBalancer = .classic(name: "web")
-        settings.quorum = rule
-        settings.quorumInterval = .seconds(5)
-        settings.quorumTimeout = .seconds(30)
-        settings.onNoQuorum = onNoQuorum
-        return settings
+    private func settings(_ rule: QuorumRule?, onNoQuorum: NoQuorumAction = .proceed) -> LeaveSettings {
+        LeaveSettings(
+            target: FleetTarget(loadBalancer: .classic(name: "web")),
+            quorum: rule.map { QuorumSettings(rule: $0, interval: .seconds(5), timeout: .seconds(30), onNoQuorum: onNoQuorum) })
     }
 
     private func fleetOfThree(_ harness: DomainHarness) -> FakeLoadBalancer {
@@ -134,7 +129,7 @@ private let me = "i-0123456789abcdef0"
         harness.insertOwned(DomainHarness.record(me, "203.0.113.7", ttl: 20))
         let balancer = FakeLoadBalancer(time: harness.time, drainFor: .seconds(10))
         balancer.add(me)
-        var settings = DomainHarness.settings()
+        var settings = DomainHarness.leave()
         settings.loadBalancer = .classic(name: "web")
         settings.drainExtra = .seconds(5)
         let outcome = try await LeaveFleet(context: harness.fleet(balancer)).run(settings, strictQuorum: false)
@@ -159,13 +154,11 @@ private let me = "i-0123456789abcdef0"
         let harness = try DomainHarness()
         let balancer = FakeLoadBalancer(time: harness.time, drainFor: .seconds(300))
         for id in ["i-a", "i-b", "i-c"] { balancer.add(id) }
-        var settings = DomainHarness.settings()
-        settings.record = nil
-        settings.loadBalancer = .classic(name: "web")
-        settings.quorum = QuorumRule(minimumHealthy: 2)
-        settings.quorumTimeout = .seconds(10)
-        settings.onNoQuorum = .fail
-        settings.quorumLockZone = .name("example.com.", isPrivate: nil)
+        let settings = LeaveSettings(
+            target: FleetTarget(loadBalancer: .classic(name: "web")),
+            quorum: QuorumSettings(
+                rule: QuorumRule(minimumHealthy: 2), timeout: .seconds(10), onNoQuorum: .fail,
+                lockZone: .name("example.com.", isPrivate: nil)))
         let first = LeaveFleet(context: harness.fleet(balancer, instanceId: "i-a"))
         let second = LeaveFleet(context: harness.fleet(balancer, instanceId: "i-b"))
         let shared = settings
@@ -180,7 +173,7 @@ private let me = "i-0123456789abcdef0"
     }
 
     @Test func lockNamesFollowTheRecordOrLoadBalancer() {
-        var settings = DomainHarness.settings()
+        var settings = DomainHarness.target()
         #expect(LeaveFleet.quorumLockName(settings) == "quorum-dns-app-example-com-a")
         settings.loadBalancer = .targetGroup(arn: "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web-tg/abc", port: nil)
         #expect(LeaveFleet.quorumLockName(settings) == "quorum-tg-web-tg")
@@ -188,12 +181,11 @@ private let me = "i-0123456789abcdef0"
 }
 
 @Suite struct CycleInstanceTests {
-    private func settings() -> HookSettings {
-        var settings = DomainHarness.settings()
-        settings.loadBalancer = .classic(name: "web")
-        settings.quorum = QuorumRule(minimumHealthy: 1)
-        settings.quorumTimeout = .seconds(10)
-        return settings
+    private func settings() -> CycleSettings {
+        var join = DomainHarness.join()
+        join.loadBalancer = .classic(name: "web")
+        let leave = LeaveSettings(target: join.target, quorum: QuorumSettings(rule: QuorumRule(minimumHealthy: 1), timeout: .seconds(10)))
+        return CycleSettings(leave: leave, join: join)
     }
 
     @Test func leavesRunsTheCommandThenRejoins() async throws {

@@ -23,25 +23,6 @@ import Testing
         #expect(MemberIdentifier.problem(with: "web\\1")?.contains("'\\'") == true)
         #expect(MemberIdentifier.problem(with: "x y", noun: "a lock owner")?.hasPrefix("a lock owner") == true)
     }
-
-    @Test func theResolverRefusesABadSetIdentifierByItsOrigin() {
-        let base: [SettingKey: String] = [.zoneName: "example.com", .name: "app.example.com"]
-        func failure(flags: [SettingKey: String] = [:], env: [String: String] = [:]) -> HookError? {
-            do {
-                _ = try SettingsResolver(flags: base.merging(flags) { $1 }, environment: ProcessEnvironment(env), file: nil).resolve()
-                return nil
-            } catch {
-                return error
-            }
-        }
-        let flag = failure(flags: [.setIdentifier: "web\u{1}x"])
-        #expect(flag?.kind == .usage)
-        #expect(flag?.message.contains("invalid --set-identifier") == true && flag?.message.contains("U+0001") == true)
-        let env = failure(env: ["R53HOOK_SET_IDENTIFIER": "web\"1"])
-        #expect(env?.kind == .configuration)
-        #expect(env?.message.contains("R53HOOK_SET_IDENTIFIER in the environment") == true)
-        #expect(failure(flags: [.setIdentifier: "web-1"]) == nil)
-    }
 }
 
 @Suite struct EC2IdentifiersTests {

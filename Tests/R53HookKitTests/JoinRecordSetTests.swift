@@ -7,7 +7,7 @@ import Testing
 @Suite struct JoinRecordSetTests {
     @Test func writesTheWeightedRecordAndWaitsUntilInSync() async throws {
         let harness = try DomainHarness(pollsUntilInSync: 3)
-        let (record, outcome) = try await harness.join.run(DomainHarness.settings())
+        let (record, outcome) = try await harness.join.run(DomainHarness.join())
         #expect(
             record
                 == ResourceRecordSet(
@@ -36,7 +36,7 @@ import Testing
         let harness = try DomainHarness()
         harness.fake.insert(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7"), in: "ZPUBLIC")
         harness.fake.insert(DomainHarness.mark("i-0123456789abcdef0", "203.0.113.7", zone: "-"), in: "ZPUBLIC")
-        let (_, outcome) = try await harness.join.run(DomainHarness.settings())
+        let (_, outcome) = try await harness.join.run(DomainHarness.join())
         #expect(outcome == .unchanged)
         #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
     }
@@ -45,7 +45,7 @@ import Testing
         let harness = try DomainHarness()
         harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "198.51.100.1", weight: 3))
         harness.insertOwned(DomainHarness.record("i-other", "198.51.100.2"))
-        _ = try await harness.join.run(DomainHarness.settings())
+        _ = try await harness.join.run(DomainHarness.join())
         #expect(harness.addressRecords().contains(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7")))
         #expect(harness.addressRecords().contains(DomainHarness.record("i-other", "198.51.100.2")))
         #expect(harness.addressRecords().count == 2)
@@ -58,7 +58,7 @@ import Testing
 
     @Test func noWaitReturnsWithoutPolling() async throws {
         let harness = try DomainHarness()
-        let (_, outcome) = try await harness.join.run(DomainHarness.settings { $0.waitsForSync = false })
+        let (_, outcome) = try await harness.join.run(DomainHarness.join { $0.waitsForSync = false })
         guard case .written(_, nil) = outcome else {
             Issue.record("expected no wait")
             return
@@ -68,7 +68,7 @@ import Testing
 
     @Test func dryRunPrintsTheBatchAndChangesNothing() async throws {
         let harness = try DomainHarness()
-        let (_, outcome) = try await harness.join.run(DomainHarness.settings { $0.dryRun = true })
+        let (_, outcome) = try await harness.join.run(DomainHarness.join { $0.dryRun = true })
         guard case .planned(let plan) = outcome else {
             Issue.record("expected a plan")
             return
@@ -83,19 +83,19 @@ import Testing
 
     @Test func addressDefaultsFollowTheZoneAndType() async throws {
         let privateHarness = try DomainHarness(zones: [DomainHarness.privateZone])
-        let (privateRecord, _) = try await privateHarness.join.run(DomainHarness.settings())
+        let (privateRecord, _) = try await privateHarness.join.run(DomainHarness.join())
         #expect(privateRecord.values == ["10.0.0.7"])
 
         let ipv6Harness = try DomainHarness()
-        let (ipv6Record, _) = try await ipv6Harness.join.run(DomainHarness.settings { $0.record?.recordType = .aaaa })
+        let (ipv6Record, _) = try await ipv6Harness.join.run(DomainHarness.join { $0.record?.recordType = .aaaa })
         #expect(ipv6Record.type == "AAAA")
         #expect(ipv6Record.values == ["2001:db8::7"])
 
         let literal = try DomainHarness()
         let (literalRecord, _) = try await literal.join.run(
-            DomainHarness.settings {
+            DomainHarness.join {
                 $0.record?.address = IPAddress("192.0.2.10").map(AddressSource.literal)
-                $0.setIdentifier = "web-1"
+                $0.target.setIdentifier = "web-1"
             })
         #expect(literalRecord.values == ["192.0.2.10"])
         #expect(literalRecord.setIdentifier == "web-1")
@@ -104,14 +104,14 @@ import Testing
     @Test func aPublicAndPrivateZonePairNeedsAChoice() async throws {
         let harness = try DomainHarness(zones: [DomainHarness.publicZone, DomainHarness.privateZone])
         do {
-            _ = try await harness.join.run(DomainHarness.settings())
+            _ = try await harness.join.run(DomainHarness.join())
             Issue.record("expected an ambiguity error")
         } catch let error as HookError {
             #expect(error.kind == .configuration)
             #expect(error.message.contains("--private-zone or --public-zone"))
             #expect(error.message.contains("ZPUBLIC") && error.message.contains("ZPRIVATE"))
         }
-        let (record, _) = try await harness.join.run(DomainHarness.settings { $0.record?.zone = .name("example.com.", isPrivate: true) })
+        let (record, _) = try await harness.join.run(DomainHarness.join { $0.record?.zone = .name("example.com.", isPrivate: true) })
         #expect(record.values == ["10.0.0.7"])
         #expect(harness.addressRecords(in: "ZPRIVATE").count == 1)
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
@@ -122,7 +122,7 @@ import Testing
         metadata["public-ipv4"] = nil
         let harness = try DomainHarness(metadata: metadata)
         do {
-            _ = try await harness.join.run(DomainHarness.settings())
+            _ = try await harness.join.run(DomainHarness.join())
             Issue.record("expected an error")
         } catch let error as HookError {
             #expect(error.kind == .configuration)
@@ -136,7 +136,7 @@ import Testing
         latency.weight = nil
         latency.extraXML = "<Region>us-east-1</Region>"
         harness.fake.insert(latency, in: "ZPUBLIC")
-        await #expect(throws: HookError.self) { try await harness.join.run(DomainHarness.settings()) }
+        await #expect(throws: HookError.self) { try await harness.join.run(DomainHarness.join()) }
         #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
     }
 
@@ -144,7 +144,7 @@ import Testing
         let simple = try DomainHarness()
         simple.fake.insert(FakeRoute53.Record(name: "app.example.com.", type: "A", values: ["192.0.2.1"]), in: "ZPUBLIC")
         do {
-            _ = try await simple.join.run(DomainHarness.settings())
+            _ = try await simple.join.run(DomainHarness.join())
             Issue.record("expected a refusal")
         } catch let error as HookError {
             #expect(error.message.contains("simple (non-weighted) record"))
@@ -153,7 +153,7 @@ import Testing
         let full = try DomainHarness()
         for index in 0..<100 { full.fake.insert(DomainHarness.record("i-\(1000 + index)", "192.0.2.1"), in: "ZPUBLIC") }
         do {
-            _ = try await full.join.run(DomainHarness.settings())
+            _ = try await full.join.run(DomainHarness.join())
             Issue.record("expected the 100-record limit")
         } catch let error as HookError {
             #expect(error.message.contains("maximum of 100"))
@@ -164,14 +164,14 @@ import Testing
     @Test func warnsWhenTheSetsTTLWillChange() async throws {
         let harness = try DomainHarness()
         harness.fake.insert(DomainHarness.record("i-other", "192.0.2.2", ttl: 300), in: "ZPUBLIC")
-        _ = try await harness.join.run(DomainHarness.settings())
+        _ = try await harness.join.run(DomainHarness.join())
         #expect(harness.logs.messages.contains { $0.hasPrefix("warning:") && $0.contains("TTL 300") })
     }
 
     @Test func aDeadlineThatPassesWhilePendingIsTemporary() async throws {
         let harness = try DomainHarness(pollsUntilInSync: 1000, deadline: .seconds(20))
         do {
-            _ = try await harness.join.run(DomainHarness.settings())
+            _ = try await harness.join.run(DomainHarness.join())
             Issue.record("expected the deadline")
         } catch let error as HookError {
             #expect(error.kind == .temporary)

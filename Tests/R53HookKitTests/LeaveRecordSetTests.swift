@@ -15,7 +15,7 @@ import Testing
 
         let started = harness.time.monotonicNow
         // The settings' TTL (60) must not matter: the drain uses the deleted record's own TTL.
-        let outcome = try await harness.leave.run(DomainHarness.settings { $0.drainExtra = .seconds(5) })
+        let outcome = try await harness.leave.run(DomainHarness.leave { $0.drainExtra = .seconds(5) })
         guard case .deleted(let deleted, let change?, let drained) = outcome else {
             Issue.record("expected a deletion")
             return
@@ -43,7 +43,7 @@ import Testing
     @Test func nothingToDeleteIsSuccessWithoutAChangeOrADrain() async throws {
         let harness = try DomainHarness()
         harness.fake.insert(DomainHarness.record("i-other", "198.51.100.2"), in: "ZPUBLIC")
-        #expect(try await harness.leave.run(DomainHarness.settings()) == .notFound)
+        #expect(try await harness.leave.run(DomainHarness.leave()) == .notFound)
         #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
         #expect(harness.time.sleeps.isEmpty)
     }
@@ -60,7 +60,7 @@ import Testing
                         "<InvalidChangeBatch><Messages><Message>Tried to delete resource record set [name='app.example.com.', type='A', set-identifier='i-0123456789abcdef0'] but the values provided do not match the current values</Message></Messages></InvalidChangeBatch>"
                             .utf8))
             ])
-        guard case .deleted = try await harness.leave.run(DomainHarness.settings()) else {
+        guard case .deleted = try await harness.leave.run(DomainHarness.leave()) else {
             Issue.record("expected a deletion")
             return
         }
@@ -73,7 +73,7 @@ import Testing
         let harness = try DomainHarness(pollsUntilInSync: 10_000, deadline: .seconds(10))
         harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", ttl: 20))
         do {
-            _ = try await harness.leave.run(DomainHarness.settings())
+            _ = try await harness.leave.run(DomainHarness.leave())
             Issue.record("expected the deadline to be reported")
         } catch let error as HookError {
             #expect(error.kind == .temporary)
@@ -88,7 +88,7 @@ import Testing
         failover.weight = nil
         failover.extraXML = "<Failover>PRIMARY</Failover>"
         harness.fake.insert(failover, in: "ZPUBLIC")
-        await #expect(throws: HookError.self) { try await harness.leave.run(DomainHarness.settings()) }
+        await #expect(throws: HookError.self) { try await harness.leave.run(DomainHarness.leave()) }
         #expect(harness.fake.records(in: "ZPUBLIC").count == 1)
         #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
     }
@@ -96,7 +96,7 @@ import Testing
     @Test func dryRunShowsTheExactDeleteAndTheWaits() async throws {
         let harness = try DomainHarness()
         harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7", weight: 9, ttl: 45))
-        guard case .planned(let plan) = try await harness.leave.run(DomainHarness.settings { $0.dryRun = true }) else {
+        guard case .planned(let plan) = try await harness.leave.run(DomainHarness.leave { $0.dryRun = true }) else {
             Issue.record("expected a plan")
             return
         }
@@ -164,7 +164,7 @@ extension String {
                     400, "InvalidChangeBatch",
                     "[Tried to delete resource record set [name='app.example.com.', type='A', set-identifier='i-0123456789abcdef0'] but it was not found]")
             ])
-        guard case .deleted(_, _?, let drained) = try await harness.leave.run(DomainHarness.settings()) else {
+        guard case .deleted(_, _?, let drained) = try await harness.leave.run(DomainHarness.leave()) else {
             Issue.record("expected the pair deleted on the second try")
             return
         }

@@ -135,7 +135,7 @@ private func markText(_ changes: [(String, String?)] = [], extra: [String] = [])
 
     @Test func theSnapshotListsForeignMarksApart() async throws {
         let harness = try zone()
-        let registry = try await MemberRegistry.of(DomainHarness.settings(), route53: harness.route53)
+        let registry = try await MemberRegistry.of(DomainHarness.target(), route53: harness.route53)
         let snapshot = try await registry.snapshot()
         #expect(snapshot.members.map(\.setIdentifier) == [me, Self.dead])
         #expect(snapshot.foreign.map(\.setIdentifier) == ["forged-1", "forged-2"])
@@ -151,7 +151,7 @@ private func markText(_ changes: [(String, String?)] = [], extra: [String] = [])
             route53: harness.route53, instances: instances, identity: harness.identity, time: harness.time,
             logger: harness.logs.logger()
         )
-        .run(DomainHarness.settings(), limits: .init(force: true), waiting: .noWait)
+        .run(DomainHarness.target(), limits: .init(force: true), dryRun: false, waiting: .noWait)
         #expect(report.deleted == [Self.dead])
         #expect(report.memberCount == 2)
         let left = harness.fake.records(in: "ZPUBLIC").compactMap(\.setIdentifier)

@@ -52,11 +52,11 @@ private let now = 1_795_000_000
         let harness = try DomainHarness(pollsUntilInSync: 1)
         let unmarked = DomainHarness.record(me, "198.51.100.1", weight: 3)
         harness.fake.insert(unmarked, in: "ZPUBLIC")
-        await #expect(throws: HookError.self) { try await harness.join.run(DomainHarness.settings()) }
+        await #expect(throws: HookError.self) { try await harness.join.run(DomainHarness.join()) }
         #expect(harness.fake.records(in: "ZPUBLIC") == [unmarked])
         #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
 
-        _ = try await harness.join.run(DomainHarness.settings { $0.adoptsUnmarkedRecord = true })
+        _ = try await harness.join.run(DomainHarness.join { $0.adoptsUnmarkedRecord = true })
         #expect(harness.addressRecords() == [DomainHarness.record(me, "203.0.113.7")])
         #expect(harness.fake.records(in: "ZPUBLIC").filter { $0.type == "TXT" }.count == 1)
     }
@@ -68,7 +68,7 @@ private let now = 1_795_000_000
             values: ["\"hello\""])
         harness.fake.insert(foreign, in: "ZPUBLIC")
         do {
-            _ = try await harness.join.run(DomainHarness.settings())
+            _ = try await harness.join.run(DomainHarness.join())
             Issue.record("expected a refusal")
         } catch let error as HookError {
             #expect(error.kind == .configuration)
@@ -81,7 +81,7 @@ private let now = 1_795_000_000
         let harness = try DomainHarness(pollsUntilInSync: 1)
         harness.fake.insert(DomainHarness.record(me, "198.51.100.1"), in: "ZPUBLIC")
         harness.fake.insert(DomainHarness.mark(me, "198.51.100.1", heartbeat: now - 500, role: .server, group: "consul"), in: "ZPUBLIC")
-        _ = try await harness.join.run(DomainHarness.settings())
+        _ = try await harness.join.run(DomainHarness.join())
         let mark = try #require(harness.fake.records(in: "ZPUBLIC").first { $0.type == "TXT" }.flatMap { MemberMark(txtValue: $0.values[0]) })
         #expect(mark.role == .server && mark.group == "consul")
         #expect(mark.heartbeatAt == now && mark.joinedAt == now)
@@ -92,7 +92,7 @@ private let now = 1_795_000_000
         let harness = try DomainHarness()
         harness.fake.insert(DomainHarness.record(me, "203.0.113.7"), in: "ZPUBLIC")
         do {
-            _ = try await harness.leave.run(DomainHarness.settings())
+            _ = try await harness.leave.run(DomainHarness.leave())
             Issue.record("expected a refusal")
         } catch let error as HookError {
             #expect(error.kind == .configuration)
@@ -105,7 +105,7 @@ private let now = 1_795_000_000
     @Test func stopRemovesAMarkLeftWithoutItsRecordWithoutDraining() async throws {
         let harness = try DomainHarness(pollsUntilInSync: 1)
         harness.fake.insert(DomainHarness.mark(me, "203.0.113.7"), in: "ZPUBLIC")
-        #expect(try await harness.leave.run(DomainHarness.settings()) == .notFound)
+        #expect(try await harness.leave.run(DomainHarness.leave()) == .notFound)
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
         #expect(harness.time.sleeps.isEmpty)
     }
@@ -126,7 +126,7 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
     @Test func rewritesTheMarkWithTheTimeInOneExactBatch() async throws {
         let harness = try DomainHarness()
         harness.insertOwned(DomainHarness.record(me, "203.0.113.7"))
-        let mark = try await heartbeat(harness).run(DomainHarness.settings())
+        let mark = try await heartbeat(harness).run(DomainHarness.target())
         #expect(mark.heartbeatAt == now)
         #expect(harness.fake.operations == ["ListHostedZonesByName", "ListResourceRecordSets", "ChangeResourceRecordSets"])
         let stored = try #require(harness.fake.records(in: "ZPUBLIC").first { $0.type == "TXT" })
@@ -140,17 +140,17 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
         let beat = MemberHeartbeat(
             route53: harness.route53, identity: harness.identity, memo: memo, time: harness.time,
             logger: harness.logs.logger())
-        _ = try await beat.run(DomainHarness.settings())
+        _ = try await beat.run(DomainHarness.target())
         #expect(harness.fake.operations.count == 3)
         harness.time.advance(by: .seconds(60))
-        let second = try await beat.run(DomainHarness.settings())
+        let second = try await beat.run(DomainHarness.target())
         #expect(Array(harness.fake.operations.dropFirst(3)) == ["ChangeResourceRecordSets"])
         #expect(second.heartbeatAt == now + 60)
 
         // Someone else rewrote the mark (role, start): the exact DELETE fails and it reads.
         harness.fake.remove(in: "ZPUBLIC") { $0.type == "TXT" }
         harness.fake.insert(DomainHarness.mark(me, "203.0.113.7", heartbeat: now, role: .agent, group: "g"), in: "ZPUBLIC")
-        let third = try await beat.run(DomainHarness.settings())
+        let third = try await beat.run(DomainHarness.target())
         #expect(third.role == .agent)
         #expect(
             Array(harness.fake.operations.dropFirst(4)) == [
@@ -160,14 +160,14 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
 
         // After stop the memo cannot bring the mark back.
         harness.fake.remove(in: "ZPUBLIC") { _ in true }
-        await #expect(throws: HookError.self) { try await beat.run(DomainHarness.settings()) }
+        await #expect(throws: HookError.self) { try await beat.run(DomainHarness.target()) }
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
     }
 
     @Test func neverCreatesAMarkForAMemberThatIsGone() async throws {
         let harness = try DomainHarness()
         do {
-            _ = try await heartbeat(harness).run(DomainHarness.settings())
+            _ = try await heartbeat(harness).run(DomainHarness.target())
             Issue.record("expected not registered")
         } catch let error as HookError {
             #expect(error.kind == .configuration)
@@ -227,7 +227,7 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
             route53: harness.route53, identity: harness.identity, time: harness.time,
             logger: harness.logs.logger()
         )
-        .run(DomainHarness.settings(), group: "consul", servers: 3, expiry: 120, waiting: .noWait)
+        .run(DomainHarness.target(), group: "consul", servers: 3, expiry: 120, waiting: .noWait)
         #expect(decision == .init(role: .server, join: ["203.0.113.8"]))
         let marks = harness.fake.records(in: "ZPUBLIC").filter { $0.name.hasPrefix("_r53hook-a.") }
         let mine = try #require(marks.first { $0.setIdentifier == me }.flatMap { MemberMark(txtValue: $0.values[0]) })
@@ -243,7 +243,7 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
                 route53: harness.route53, identity: harness.identity, time: harness.time,
                 logger: harness.logs.logger()
             )
-            .run(DomainHarness.settings(), group: "consul", servers: 3, expiry: 120, waiting: .noWait)
+            .run(DomainHarness.target(), group: "consul", servers: 3, expiry: 120, waiting: .noWait)
         }
         #expect(!harness.fake.records(in: "ZPUBLIC").contains { $0.name.hasPrefix("_r53hook-a.") })
     }
@@ -276,7 +276,7 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
             me: "running", "i-a": "terminated", "i-b": "running", "i-c": "stopped", "i-d": "running",
             "i-hand": "terminated",
         ])
-        let report = try await sweep(harness, instances).run(DomainHarness.settings(), limits: .init(), waiting: .noWait)
+        let report = try await sweep(harness, instances).run(DomainHarness.target(), limits: .init(), dryRun: false, waiting: .noWait)
         #expect(report.deleted == ["i-a"])
         #expect(report.refusal == nil)
         #expect(report.memberCount == 5)
@@ -296,7 +296,7 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
         harness.fake.insert(DomainHarness.mark("i-c", "198.51.100.3", joined: now - 10, heartbeat: now - 30), in: "ZPUBLIC")
         // EC2 does not know i-a yet (eventual consistency right after launch): not gone.
         let instances = FakeInstances([me: "running", "i-b": "running", "i-c": "running", "i-d": "running"])
-        let report = try await sweep(harness, instances).run(DomainHarness.settings(), limits: .init(expiry: 120), waiting: .noWait)
+        let report = try await sweep(harness, instances).run(DomainHarness.target(), limits: .init(expiry: 120), dryRun: false, waiting: .noWait)
         #expect(report.dead.map(\.member.setIdentifier) == ["i-b"])
         #expect(report.dead.first?.reason.contains("more than the 120 s expiry") == true)
         #expect(report.deleted == ["i-b"])
@@ -304,7 +304,7 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
         let later = try DomainHarness()
         fleet(later, old: true)
         let goneReport = try await sweep(later, FakeInstances([me: "running", "i-b": "running", "i-c": "running", "i-d": "running"]))
-            .run(DomainHarness.settings(), limits: .init(), waiting: .noWait)
+            .run(DomainHarness.target(), limits: .init(), dryRun: false, waiting: .noWait)
         #expect(goneReport.deleted == ["i-a"])
         #expect(goneReport.dead.first?.reason.contains("no longer knows") == true)
     }
@@ -314,14 +314,14 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
         fleet(harness)
         let before = harness.fake.records(in: "ZPUBLIC")
         let dying = FakeInstances([me: "running", "i-a": "terminated", "i-b": "terminated", "i-c": "terminated", "i-d": "running"])
-        let refused = try await sweep(harness, dying).run(DomainHarness.settings(), limits: .init(), waiting: .noWait)
+        let refused = try await sweep(harness, dying).run(DomainHarness.target(), limits: .init(), dryRun: false, waiting: .noWait)
         #expect(refused.dead.count == 3)
         #expect(refused.deleted.isEmpty)
         #expect(refused.refusal?.contains("3 of 5 members (60%)") == true)
         #expect(refused.refusal?.contains("--force") == true)
         #expect(harness.fake.records(in: "ZPUBLIC").filter { !$0.name.contains("_r53hook-lock") } == before)
 
-        let forced = try await sweep(harness, dying).run(DomainHarness.settings(), limits: .init(force: true), waiting: .noWait)
+        let forced = try await sweep(harness, dying).run(DomainHarness.target(), limits: .init(force: true), dryRun: false, waiting: .noWait)
         #expect(forced.deleted == ["i-a", "i-b", "i-c"])
     }
 
@@ -336,7 +336,7 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
                 "i-d": "running",
             ])
         )
-        .run(DomainHarness.settings { $0.dryRun = true }, limits: .init(), waiting: .noWait)
+        .run(DomainHarness.target(), limits: .init(), dryRun: true, waiting: .noWait)
         #expect(report.dead.map(\.member.setIdentifier) == ["i-a"])
         #expect(report.deleted.isEmpty)
         #expect(harness.fake.records(in: "ZPUBLIC") == before)
@@ -360,7 +360,7 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
                 "i-c": "running", "i-d": "running",
             ])
         )
-        .run(DomainHarness.settings(), limits: .init(), waiting: .noWait)
+        .run(DomainHarness.target(), limits: .init(), dryRun: false, waiting: .noWait)
         #expect(report.dead.map(\.member.setIdentifier) == ["i-a"])
         #expect(report.deleted.isEmpty)
         #expect(report.skipped.map(\.setIdentifier) == ["i-a"])
@@ -373,7 +373,7 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
         harness.fake.insert(DomainHarness.record("i-west", "198.51.100.1"), in: "ZPUBLIC")
         harness.fake.insert(DomainHarness.mark("i-west", "198.51.100.1", joined: now - 3600, zone: "us-west-2b"), in: "ZPUBLIC")
         let instances = FakeInstances([me: "running"])
-        let report = try await sweep(harness, instances).run(DomainHarness.settings(), limits: .init(force: true), waiting: .noWait)
+        let report = try await sweep(harness, instances).run(DomainHarness.target(), limits: .init(force: true), dryRun: false, waiting: .noWait)
         #expect(report.dead.isEmpty)
         #expect(instances.lookups.isEmpty)
     }
@@ -414,7 +414,7 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
         let harness = try DomainHarness()
         harness.fake.insert(DomainHarness.record(me, "203.0.113.7"), in: "ZPUBLIC")
         let balancer = FakeLoadBalancer(time: harness.time, drainFor: .seconds(1))
-        var settings = DomainHarness.settings()
+        var settings = DomainHarness.join()
         settings.loadBalancer = .classic(name: "web")
         await #expect(throws: HookError.self) { try await JoinFleet(context: harness.fleet(balancer)).run(settings) }
         #expect(balancer.events.isEmpty)

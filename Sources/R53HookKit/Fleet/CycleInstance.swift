@@ -16,21 +16,21 @@ public struct CycleInstance: Sendable {
     }
 
     /// `--dry-run`: what the cycle would do (leave, run the command, rejoin), changing nothing.
-    public func plan(_ settings: HookSettings, command: [String]) async throws -> DryRunPlan {
-        var plan = try await LeaveFleet(context: context).run(settings, strictQuorum: true).plan
+    public func plan(_ settings: CycleSettings, command: [String]) async throws -> DryRunPlan {
+        var plan = try await LeaveFleet(context: context).run(settings.leave, strictQuorum: true).plan
         plan.steps.append(.run(command: command))
         return plan
     }
 
     /// Runs the cycle and returns the command's exit status.
-    public func run(_ settings: HookSettings, command: [String]) async throws -> Int32 {
+    public func run(_ settings: CycleSettings, command: [String]) async throws -> Int32 {
         guard !command.isEmpty else {
             throw HookError(.usage, "cycle needs a command after --, e.g. r53hook cycle ... -- systemctl restart myapp")
         }
         guard !settings.dryRun else {
             throw HookError(.internal, "cycle --dry-run is planned by CycleInstance.plan, not run")
         }
-        _ = try await LeaveFleet(context: context).run(settings, strictQuorum: true)
+        _ = try await LeaveFleet(context: context).run(settings.leave, strictQuorum: true)
         context.logger.info("out of the fleet; running: \(command.joined(separator: " "))")
         let status = try await runner.run(command)
         guard status == 0 || settings.rejoinsOnFailure else {
@@ -40,7 +40,7 @@ public struct CycleInstance: Sendable {
         if status != 0 {
             context.logger.warning("the command failed (exit \(status)); rejoining anyway (--rejoin-on-failure)")
         }
-        let joined = try await JoinFleet(context: context).run(settings)
+        let joined = try await JoinFleet(context: context).run(settings.join)
         if joined.heldBecause == nil {
             context.logger.info("back in the fleet")
         }

@@ -25,7 +25,7 @@ public struct JoinFleet: Sendable {
     }
 
     /// Runs `start`.
-    public func run(_ settings: HookSettings) async throws -> Outcome {
+    public func run(_ settings: JoinSettings) async throws -> Outcome {
         var outcome = Outcome()
         if let reason = HoldFile(path: settings.holdFile).holdReason() {
             context.logger.notice("not joining: \(reason). Remove the file to let this instance join.")

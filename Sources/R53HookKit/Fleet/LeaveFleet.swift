@@ -29,7 +29,7 @@ public struct LeaveFleet: Sendable {
     /// With a quorum, the check and the leave itself (DELETE, deregister) run under a lock named
     /// after the record or load balancer, so concurrent leavers take turns: each sees the ones
     /// before it already gone. The drains run after the lock is released.
-    public func run(_ settings: HookSettings, strictQuorum: Bool) async throws -> Outcome {
+    public func run(_ settings: LeaveSettings, strictQuorum: Bool) async throws -> Outcome {
         var outcome = Outcome()
         let loadBalancer = context.loadBalancer
         let instanceId = loadBalancer == nil ? nil : try await context.identity.instanceId()
@@ -91,21 +91,21 @@ public struct LeaveFleet: Sendable {
         var leftWithoutQuorum = false
     }
 
-    private func leaveUnderQuorum(_ settings: HookSettings, strictQuorum: Bool, instanceId: String?) async throws -> LeaveCalls {
+    private func leaveUnderQuorum(_ settings: LeaveSettings, strictQuorum: Bool, instanceId: String?) async throws -> LeaveCalls {
         let context = self.context
         let checkAndLeave: @Sendable () async throws -> LeaveCalls = {
             var calls = LeaveCalls()
-            if let rule = settings.quorum {
+            if let quorum = settings.quorum {
                 let checks = try await Self.quorumChecks(settings, context: context)
-                let gate = QuorumGate(rule: rule, time: context.time, logger: context.logger)
-                if try await !gate.waitForQuorum(checks, interval: settings.quorumInterval, timeout: settings.quorumTimeout) {
-                    if strictQuorum || settings.onNoQuorum == .fail {
+                let gate = QuorumGate(rule: quorum.rule, time: context.time, logger: context.logger)
+                if try await !gate.waitForQuorum(checks, interval: quorum.interval, timeout: quorum.timeout) {
+                    if strictQuorum || quorum.onNoQuorum == .fail {
                         throw HookError(
                             .temporary,
-                            "leaving would take the fleet below its quorum and it did not recover within \(settings.quorumTimeout.wholeSecondsText); nothing was changed")
+                            "leaving would take the fleet below its quorum and it did not recover within \(quorum.timeout.wholeSecondsText); nothing was changed")
                     }
                     context.logger.warning(
-                        "LEAVING WITHOUT QUORUM: the fleet stays below its quorum after \(settings.quorumTimeout.wholeSecondsText) and this machine is stopping anyway (--on-no-quorum proceed); an instance that stays registered while it dies would be worse"
+                        "LEAVING WITHOUT QUORUM: the fleet stays below its quorum after \(quorum.timeout.wholeSecondsText) and this machine is stopping anyway (--on-no-quorum proceed); an instance that stays registered while it dies would be worse"
                     )
                     calls.leftWithoutQuorum = true
                 }
@@ -119,19 +119,19 @@ public struct LeaveFleet: Sendable {
             return calls
         }
 
-        guard settings.quorum != nil else { return try await checkAndLeave() }
-        guard let lockZone = settings.quorumLockZone else {
+        guard let quorum = settings.quorum else { return try await checkAndLeave() }
+        guard let lockZone = quorum.lockZone else {
             context.logger.warning(
                 "checking the quorum without the fleet-wide lock (--no-quorum-lock, or no hosted zone to keep it in): instances leaving at the same moment may all see the quorum and dip below it. Give --zone-id or --zone-name, without --no-quorum-lock, to make them take turns"
             )
             return try await checkAndLeave()
         }
         let zone = try await ZoneResolver(route53: context.route53).resolve(lockZone)
-        let store = LockStore(route53: context.route53, time: context.time, zone: zone, lockName: Self.quorumLockName(settings))
-        let owner = try await context.identity.setIdentifier(settings)
+        let store = LockStore(route53: context.route53, time: context.time, zone: zone, lockName: Self.quorumLockName(settings.target))
+        let owner = try await context.identity.setIdentifier(settings.target)
         let lock = FleetLock(store: store, time: context.time, logger: context.logger)
         return try await lock.withLock(
-            owner: owner, lease: .seconds(30), waiting: .upTo(settings.quorumTimeout + .seconds(60)),
+            owner: owner, lease: .seconds(30), waiting: .upTo(quorum.timeout + .seconds(60)),
             purpose: "checking the quorum and leaving",
             ifLost: { lost in
                 HookError(.temporary, "lost the quorum lock while leaving (\(lost.reason)); the fleet may briefly dip below its quorum")
@@ -139,12 +139,12 @@ public struct LeaveFleet: Sendable {
     }
 
     /// One lock per record or load balancer: leavers of the same fleet take turns.
-    static func quorumLockName(_ settings: HookSettings) -> String {
+    static func quorumLockName(_ target: FleetTarget) -> String {
         let subject: String
-        switch settings.loadBalancer {
+        switch target.loadBalancer {
         case .classic(let name)?: subject = "elb-\(name)"
         case .targetGroup(let arn, _)?: subject = "tg-" + (arn.split(separator: "/").dropFirst().first.map(String.init) ?? "group")
-        case nil: subject = "dns-" + (settings.record.map { $0.recordName + $0.recordType.rawValue } ?? "fleet")
+        case nil: subject = "dns-" + (target.record.map { $0.recordName + $0.recordType.rawValue } ?? "fleet")
         }
         return LockStore.name(from: "quorum-" + subject)
     }
@@ -169,7 +169,7 @@ public struct LeaveFleet: Sendable {
         return drainTime
     }
 
-    private static func quorumChecks(_ settings: HookSettings, context: FleetContext) async throws -> [QuorumGate.Check] {
+    private static func quorumChecks(_ settings: LeaveSettings, context: FleetContext) async throws -> [QuorumGate.Check] {
         var checks: [QuorumGate.Check] = []
         if let loadBalancer = context.loadBalancer {
             let instanceId = try await context.identity.instanceId()
@@ -177,7 +177,7 @@ public struct LeaveFleet: Sendable {
         }
         if let dns = settings.record {
             let zone = try await ZoneResolver(route53: context.route53).resolve(dns.zone, recordName: dns.recordName)
-            let setIdentifier = try await context.identity.setIdentifier(settings)
+            let setIdentifier = try await context.identity.setIdentifier(settings.target)
             let members = WeightedSetMembers(route53: context.route53)
             checks.append(
                 QuorumGate.Check(name: "\(dns.recordName) \(dns.recordType.rawValue)", leaving: setIdentifier) {

@@ -11,8 +11,8 @@ public struct InstanceIdentity: Sendable {
     }
 
     /// The configured set identifier, or the instance id.
-    public func setIdentifier(_ settings: HookSettings) async throws -> String {
-        if let configured = settings.setIdentifier { return configured }
+    public func setIdentifier(_ target: FleetTarget) async throws -> String {
+        if let configured = target.setIdentifier { return configured }
         return try await instanceId()
     }
 

@@ -38,9 +38,9 @@ public struct JoinRecordSet: Sendable {
     }
 
     /// The record this instance should have in a zone.
-    public func desiredRecord(_ settings: HookSettings, in zone: HostedZone) async throws -> ResourceRecordSet {
-        let dns = try settings.requireRecord()
-        let setIdentifier = try await identity.setIdentifier(settings)
+    public func desiredRecord(_ target: FleetTarget, in zone: HostedZone) async throws -> ResourceRecordSet {
+        let dns = try target.requireRecord()
+        let setIdentifier = try await identity.setIdentifier(target)
         let address = try await identity.address(dns.addressSource(in: zone))
         return ResourceRecordSet(
             name: dns.recordName, type: dns.recordType.rawValue, setIdentifier: setIdentifier,
@@ -48,10 +48,10 @@ public struct JoinRecordSet: Sendable {
     }
 
     /// Runs `start`.
-    public func run(_ settings: HookSettings) async throws -> (record: ResourceRecordSet, outcome: Outcome) {
-        let dns = try settings.requireRecord()
+    public func run(_ settings: JoinSettings) async throws -> (record: ResourceRecordSet, outcome: Outcome) {
+        let dns = try settings.target.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
-        let record = try await desiredRecord(settings, in: zone)
+        let record = try await desiredRecord(settings.target, in: zone)
         let registry = MemberRegistry(route53: route53, zone: zone, recordName: record.name, recordType: record.type)
         let setIdentifier = record.setIdentifier ?? ""
         let instanceId = await identity.instanceIdForMark()
@@ -104,10 +104,10 @@ public struct JoinRecordSet: Sendable {
 
     /// Refuses now what `run` would refuse (Route 53's limits, a record without the mark), so
     /// that `start` checks before it changes anything else, such as a load balancer.
-    public func check(_ settings: HookSettings) async throws {
-        let dns = try settings.requireRecord()
+    public func check(_ settings: JoinSettings) async throws {
+        let dns = try settings.target.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
-        let record = try await desiredRecord(settings, in: zone)
+        let record = try await desiredRecord(settings.target, in: zone)
         _ = try await readAndCheck(
             record,
             registry: MemberRegistry(
@@ -116,7 +116,7 @@ public struct JoinRecordSet: Sendable {
     }
 
     /// Reads the set and this instance's mark; refuses what r53hook must not write.
-    private func readAndCheck(_ record: ResourceRecordSet, registry: MemberRegistry, settings: HookSettings) async throws
+    private func readAndCheck(_ record: ResourceRecordSet, registry: MemberRegistry, settings: JoinSettings) async throws
         -> (current: ResourceRecordSet?, markRecord: ResourceRecordSet?, mark: MemberMark?)
     {
         let siblings = try await route53.recordSets(zoneId: registry.zone.id, name: record.name, type: record.type)
@@ -137,7 +137,7 @@ public struct JoinRecordSet: Sendable {
     /// r53hook overwrites only what carries its mark (or what `--adopt` names); returns the mark.
     private func checkOwnership(
         current: ResourceRecordSet?, markRecord: ResourceRecordSet?, registry: MemberRegistry,
-        settings: HookSettings
+        settings: JoinSettings
     ) throws(HookError) -> MemberMark? {
         if let markRecord {
             guard let mark = MemberRegistry.mark(of: markRecord) else {

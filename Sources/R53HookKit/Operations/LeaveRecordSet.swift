@@ -41,15 +41,15 @@ public struct LeaveRecordSet: Sendable {
     }
 
     /// Runs `stop`: delete, then wait and drain.
-    public func run(_ settings: HookSettings) async throws -> Outcome {
+    public func run(_ settings: LeaveSettings) async throws -> Outcome {
         try await finish(try await delete(settings), settings: settings)
     }
 
     /// Reads this instance's record and deletes exactly it; no waiting.
-    public func delete(_ settings: HookSettings) async throws -> Deletion {
-        let dns = try settings.requireRecord()
+    public func delete(_ settings: LeaveSettings) async throws -> Deletion {
+        let dns = try settings.target.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
-        let setIdentifier = try await identity.setIdentifier(settings)
+        let setIdentifier = try await identity.setIdentifier(settings.target)
         let type = dns.recordType.rawValue
 
         let registry = MemberRegistry(route53: route53, zone: zone, recordName: dns.recordName, recordType: type)
@@ -120,7 +120,7 @@ public struct LeaveRecordSet: Sendable {
     }
 
     /// Waits until the deletion is INSYNC, then drains the deleted record's TTL plus the margin.
-    public func finish(_ deletion: Deletion, settings: HookSettings) async throws -> Outcome {
+    public func finish(_ deletion: Deletion, settings: LeaveSettings) async throws -> Outcome {
         switch deletion {
         case .notFound:
             return .notFound

@@ -33,16 +33,16 @@ public struct RecordSetStatus: Sendable {
     }
 
     /// Runs `status`. Off EC2 without --set-identifier it still lists the set.
-    public func run(_ settings: HookSettings) async throws -> Report {
-        let dns = try settings.requireRecord()
+    public func run(_ target: FleetTarget) async throws -> Report {
+        let dns = try target.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         var instanceId: String?
         do {
             instanceId = try await identity.instanceId()
-        } catch let error as HookError where settings.setIdentifier != nil || error.kind == .unreachable || error.kind == .configuration {
+        } catch let error as HookError where target.setIdentifier != nil || error.kind == .unreachable || error.kind == .configuration {
             logger.debug("instance id unknown: \(error.message)")
         }
-        let setIdentifier = settings.setIdentifier ?? instanceId
+        let setIdentifier = target.setIdentifier ?? instanceId
         let records = try await route53.recordSets(zoneId: zone.id, name: dns.recordName, type: dns.recordType.rawValue)
         return Report(
             zone: zone, name: dns.recordName, type: dns.recordType.rawValue, instanceId: instanceId,

@@ -10,7 +10,7 @@ public struct ZoneResolver: Sendable {
     }
 
     /// The zone, by id or by name, checked to hold the record.
-    public func resolve(_ selector: HookSettings.ZoneSelector, recordName: String) async throws -> HostedZone {
+    public func resolve(_ selector: ZoneSelector, recordName: String) async throws -> HostedZone {
         let zone = try await resolve(selector)
         guard zone.contains(recordName) else {
             throw HookError(.configuration, "the record \(recordName) is not in the zone \(zone.name) (\(zone.id)); the name must end with the zone's name")
@@ -19,7 +19,7 @@ public struct ZoneResolver: Sendable {
     }
 
     /// The zone, by id or by name; a name shared by a public and a private zone needs a choice.
-    public func resolve(_ selector: HookSettings.ZoneSelector) async throws -> HostedZone {
+    public func resolve(_ selector: ZoneSelector) async throws -> HostedZone {
         let zone: HostedZone
         switch selector {
         case .id(let id):

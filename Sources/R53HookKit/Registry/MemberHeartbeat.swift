@@ -28,9 +28,9 @@ public struct MemberHeartbeat: Sendable {
     }
 
     /// Writes the heartbeat; returns the mark as written.
-    public func run(_ settings: HookSettings) async throws -> MemberMark {
-        let dns = try settings.requireRecord()
-        let setIdentifier = try await identity.setIdentifier(settings)
+    public func run(_ target: FleetTarget) async throws -> MemberMark {
+        let dns = try target.requireRecord()
+        let setIdentifier = try await identity.setIdentifier(target)
         let now = Int(time.wallClock.seconds)
         let key = Self.memoKey(dns, setIdentifier: setIdentifier)
 
@@ -55,7 +55,7 @@ public struct MemberHeartbeat: Sendable {
             logger.debug("the remembered mark of \(setIdentifier) changed since the last heartbeat; reading the registry")
         }
 
-        let registry = try await MemberRegistry.of(settings, route53: route53)
+        let registry = try await MemberRegistry.of(target, route53: route53)
         let (mark, change) = try await registry.rewriteMark(setIdentifier: setIdentifier) { old in
             var new = old
             new.heartbeatAt = now

@@ -122,8 +122,8 @@ public struct MemberRegistry: Sendable {
 
 extension MemberRegistry {
     /// The registry of the record the settings name, in its resolved zone.
-    public static func of(_ settings: HookSettings, route53: Route53Client) async throws -> MemberRegistry {
-        let dns = try settings.requireRecord()
+    public static func of(_ target: FleetTarget, route53: Route53Client) async throws -> MemberRegistry {
+        let dns = try target.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         return MemberRegistry(route53: route53, zone: zone, recordName: dns.recordName, recordType: dns.recordType.rawValue)
     }

@@ -95,14 +95,14 @@ public struct RegistrySweep: Sendable {
     }
 
     /// Sweeps (or, with `--dry-run`, only judges) the registry of the configured record.
-    public func run(_ settings: HookSettings, limits: Limits, waiting: FleetLock.Waiting) async throws -> Report {
-        let registry = try await MemberRegistry.of(settings, route53: route53)
-        let me = try? await identity.setIdentifier(settings)
+    public func run(_ target: FleetTarget, limits: Limits, dryRun: Bool, waiting: FleetLock.Waiting) async throws -> Report {
+        let registry = try await MemberRegistry.of(target, route53: route53)
+        let me = try? await identity.setIdentifier(target)
         let myInstance = try? await identity.instanceId()
         let isMe: @Sendable (RegistryMember) -> Bool = { member in
             member.setIdentifier == me || (myInstance != nil && member.mark.instanceId == myInstance)
         }
-        if settings.dryRun {
+        if dryRun {
             return try await sweep(registry, isMe: isMe, limits: limits, dryRun: true)
         }
         let store = LockStore(

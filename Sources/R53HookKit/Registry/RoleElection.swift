@@ -53,11 +53,11 @@ public struct RoleElection: Sendable {
 
     /// Chooses and records this member's role under the lock `role-GROUP-NAME-TYPE`.
     public func run(
-        _ settings: HookSettings, group: String, servers: Int, expiry: Int,
+        _ target: FleetTarget, group: String, servers: Int, expiry: Int,
         waiting: FleetLock.Waiting
     ) async throws -> Decision {
-        let registry = try await MemberRegistry.of(settings, route53: route53)
-        let setIdentifier = try await identity.setIdentifier(settings)
+        let registry = try await MemberRegistry.of(target, route53: route53)
+        let setIdentifier = try await identity.setIdentifier(target)
         let store = LockStore(
             route53: route53, time: time, zone: registry.zone,
             lockName: LockStore.name(from: "role-\(group)-\(registry.recordName)\(registry.recordType)"))

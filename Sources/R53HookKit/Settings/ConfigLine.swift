@@ -1,14 +1,14 @@
 /// One line of a config file, read by the grammar `ConfigFile` documents: a line is blank, a
 /// comment, or an assignment whose value `sh` reads literally. Anything else is a `Problem`,
 /// which says what is wrong without ever quoting the line (it may hold a secret).
-struct ConfigLine: Equatable {
+package struct ConfigLine: Equatable {
     /// The variable name.
-    let key: String
+    package let key: String
     /// The value, quotes removed.
-    let value: String
+    package let value: String
 
     /// Why a line is refused. Never carries the line's text: only the key, when the line has one.
-    enum Problem: Error, Equatable {
+    package enum Problem: Error, Equatable {
         case carriageReturn
         case endsWithBackslash
         case controlCharacter
@@ -22,7 +22,7 @@ struct ConfigLine: Equatable {
         case invalidUTF8(key: String)
 
         /// The operator's explanation, without the value.
-        var explanation: String {
+        package var explanation: String {
             switch self {
             case .carriageReturn:
                 return "contains a carriage return (a file saved with Windows line endings?): sh would keep it in the value. "
@@ -64,7 +64,7 @@ struct ConfigLine: Equatable {
     private static let expanding: Set<Unicode.Scalar> = ["$", "`", "\\"]
 
     /// Reads one line (without its line feed): nil for a blank line or a comment.
-    static func parse(_ line: [Unicode.Scalar]) throws(Problem) -> ConfigLine? {
+    package static func parse(_ line: [Unicode.Scalar]) throws(Problem) -> ConfigLine? {
         if line.contains("\r") { throw .carriageReturn }
         if line.last == "\\" { throw .endsWithBackslash }
         var rest = line.drop { blanks.contains($0) }

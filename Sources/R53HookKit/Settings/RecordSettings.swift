@@ -1,11 +1,11 @@
 /// The Route 53 part of the settings: which weighted record this instance owns.
 public struct RecordSettings: Sendable, Equatable {
     /// The hosted zone.
-    public var zone: HookSettings.ZoneSelector
+    public var zone: ZoneSelector
     /// The record's name, normalized (lower-case, trailing dot).
     public var recordName: String
     /// A or AAAA.
-    public var recordType: HookSettings.RecordType
+    public var recordType: RecordType
     /// Seconds clients may cache the record; also the drain time at stop.
     public var ttl: Int
     /// The weighted-routing weight, 0 to 255.
@@ -17,7 +17,7 @@ public struct RecordSettings: Sendable, Equatable {
 
     /// Creates record settings with the documented defaults.
     public init(
-        zone: HookSettings.ZoneSelector, recordName: String, recordType: HookSettings.RecordType = .a, ttl: Int = 60,
+        zone: ZoneSelector, recordName: String, recordType: RecordType = .a, ttl: Int = 60,
         weight: Int = 10, address: AddressSource? = nil, healthCheckId: String? = nil
     ) {
         self.zone = zone

@@ -1,19 +1,9 @@
 import ArgumentParser
-import R53HookKit
 
 /// What the command run by `cycle` and `lock` gets from r53hook's environment; one declaration
 /// for both commands.
 struct CommandEnvironmentOptions: ParsableArguments {
-    @Flag(
-        help: ArgumentHelp(
-            "Give the command r53hook's AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_SECURITY_TOKEN and AWS_CONTAINER_AUTHORIZATION_TOKEN. (R53HOOK_PASS_AWS_CREDENTIALS)",
-            discussion: "By default they are removed from its environment: an AWS tool in the command then uses the rest of its chain (profile, instance role)."))
-    var passAWSCredentials = false
-
-    /// Adds the flags that were given to the settings taken from the command line.
-    func add(to flags: inout [SettingKey: String]) {
-        if passAWSCredentials { flags[.passAWSCredentials] = "true" }
-    }
+    @Flag(setting: .passAWSCredentials) var passAWSCredentials = false
 
     /// The --help paragraph on how the command is run, shared by `cycle` and `lock`.
     static let discussion = """

@@ -1,7 +1,8 @@
 import AWSKit
+import R53HookKit
 import Testing
 
-@testable import R53HookKit
+@testable import R53HookCLI
 
 /// The config file grammar: what sh reads as a literal assignment is read, the rest refused,
 /// and a refusal never quotes the value.
@@ -125,7 +126,7 @@ import Testing
 
     @Test func aCarriageReturnBeforeTheLineFeedIsDroppedAsSystemdDoes() throws {
         let file = try ConfigFile(path: "f", text: "R53HOOK_NAME=app.example.com\r\nAWS_REGION='eu-west-1'\r\n")
-        #expect(file.settings == [.name: "app.example.com"])
+        #expect(file.settings == ["R53HOOK_NAME": "app.example.com"])
         #expect(file.environment == ["AWS_REGION": "eu-west-1"])
     }
 

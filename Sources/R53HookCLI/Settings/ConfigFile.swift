@@ -1,4 +1,5 @@
 import AWSKit
+import R53HookKit
 
 /// A configuration file of `KEY=value` lines, the same file the init script sources (as root, at
 /// boot) and systemd reads as an `EnvironmentFile`.
@@ -24,18 +25,18 @@ import AWSKit
 /// comment (systemd keeps it in the value). The init script checks the same grammar before it
 /// sources the file (init.d/r53hook). Errors name the file, the line and the key, never the value:
 /// it may be a secret.
-public struct ConfigFile: Sendable {
+struct ConfigFile: Sendable {
     /// The path it was read from.
-    public let path: String
-    /// r53hook's own settings in the file.
-    public let settings: [SettingKey: String]
+    let path: String
+    /// r53hook's own settings in the file, by key (R53HOOK_NAME, ...).
+    let settings: [String: String]
     /// Other variables in the file (AWS_REGION, AWS_ENDPOINT_URL, ...), used as environment
     /// defaults: the real environment wins.
-    public let environment: [String: String]
+    let environment: [String: String]
 
     /// Reads and checks a file. Unknown `R53HOOK_` keys are errors, to catch typos.
-    public init(path: String, text: String) throws(HookError) {
-        var settings: [SettingKey: String] = [:]
+    init(path: String, text: String) throws(HookError) {
+        var settings: [String: String] = [:]
         var environment: [String: String] = [:]
         for (offset, rawLine) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             var scalars = Array(rawLine)
@@ -48,11 +49,11 @@ public struct ConfigFile: Sendable {
             }
             guard let line else { continue }
             if line.key.hasPrefix("R53HOOK_") {
-                guard let setting = SettingKey(rawValue: line.key) else {
-                    let known = SettingKey.allCases.map(\.rawValue).joined(separator: ", ")
+                guard Self.knownKeys.contains(line.key) else {
+                    let known = Self.knownKeys.joined(separator: ", ")
                     throw HookError(.configuration, "\(path):\(offset + 1): unknown key \(line.key). Known keys: \(known)")
                 }
-                settings[setting] = line.value
+                settings[line.key] = line.value
             } else {
                 environment[line.key] = line.value
             }
@@ -60,5 +61,10 @@ public struct ConfigFile: Sendable {
         self.path = path
         self.settings = settings
         self.environment = environment
+    }
+
+    /// The keys a file may set: every setting's environment variable but R53HOOK_CONFIG itself.
+    static let knownKeys: [String] = SettingKey.allCases.compactMap { key in
+        key == .config ? nil : key.spec.environment
     }
 }

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+/// How long `stop` and `cycle` drain after the deletion is INSYNC.
+struct DrainOptions: ParsableArguments {
+    @Option(setting: .drainExtra) var drainExtra: String?
+}

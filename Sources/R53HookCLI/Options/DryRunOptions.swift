@@ -1,0 +1,6 @@
+import ArgumentParser
+
+/// `--dry-run`, for the commands that change something.
+struct DryRunOptions: ParsableArguments {
+    @Flag(setting: .dryRun) var dryRun = false
+}

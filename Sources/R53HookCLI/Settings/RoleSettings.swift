@@ -1,0 +1,24 @@
+import AWSKit
+import R53HookKit
+
+/// What `role` needs: the registry, the group and how many servers it wants.
+struct RoleSettings: Sendable {
+    var registry: RegistryReadSettings
+    /// The group to choose in.
+    var group: String
+    /// How many servers the group wants.
+    var servers: Int
+
+    init(_ settings: SettingsResolver) throws(HookError) {
+        guard let group = try settings.text(.group) else {
+            throw HookError(.usage, "role needs its group: give \(settings.howToGive(.group, placeholder: "NAME")), e.g. --group consul")
+        }
+        if let problem = MemberMark.problem(withGroup: group) { throw settings.invalid(.group, group, problem) }
+        guard let servers = try settings.integer(.servers) else {
+            throw HookError(.usage, "role needs the number of servers: give \(settings.howToGive(.servers, placeholder: "N")), e.g. --servers 3")
+        }
+        registry = try RegistryReadSettings(settings)
+        self.group = group
+        self.servers = servers
+    }
+}

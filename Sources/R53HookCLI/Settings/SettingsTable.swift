@@ -1,0 +1,194 @@
+/// The table of every setting: one entry each. Adding an option is an entry here and one line
+/// (`@Option(setting: .key) var key: String?`) in the option group of the commands that take
+/// it; the resolver then reads it by key from the flag, the environment, the config file or the
+/// default, in that order.
+enum SettingsTable {
+    /// The entry of one setting.
+    static func spec(for key: SettingKey) -> SettingSpec {
+        switch key {
+        // Config file and hosted zone.
+        case .config:
+            return SettingSpec(
+                flag: "--config", environment: "R53HOOK_CONFIG", form: .option(valueName: "file"),
+                summary: "Read settings from FILE: KEY=VALUE lines with the R53HOOK_* keys (and AWS_* variables).")
+        case .zoneId:
+            return SettingSpec(flag: "--zone-id", environment: "R53HOOK_ZONE_ID", form: .option(valueName: "id"), summary: "The hosted zone's id.")
+        case .zoneName:
+            return SettingSpec(
+                flag: "--zone-name", environment: "R53HOOK_ZONE_NAME", form: .option(valueName: "name"), summary: "The hosted zone's name, instead of its id.")
+        case .privateZone:
+            return SettingSpec(
+                flag: "--private-zone/--public-zone", environment: "R53HOOK_PRIVATE_ZONE", form: .switchTo("true"), rule: .boolean,
+                summary: "With --zone-name: use the private or the public zone of that name.")
+
+        // Record.
+        case .name:
+            return SettingSpec(
+                flag: "--name", environment: "R53HOOK_NAME", form: .option(valueName: "fqdn"),
+                summary: "The record's fully qualified name, e.g. app.example.com.")
+        case .type:
+            return SettingSpec(
+                flag: "--type", environment: "R53HOOK_TYPE", form: .option(valueName: "type"), rule: .choice(["A", "AAAA"]), defaultValue: "A",
+                summary: "A or AAAA.")
+        case .setIdentifier:
+            return SettingSpec(
+                flag: "--set-identifier", environment: "R53HOOK_SET_IDENTIFIER", form: .option(valueName: "id"),
+                defaultDescription: "the instance id", summary: "The record's SetIdentifier.")
+
+        // Record values.
+        case .ttl:
+            return SettingSpec(
+                flag: "--ttl", environment: "R53HOOK_TTL", form: .option(valueName: "seconds"), rule: .integer(0...2_147_483_647),
+                defaultValue: "60", summary: "Seconds resolvers may cache the record; stop drains this long.")
+        case .weight:
+            return SettingSpec(
+                flag: "--weight", environment: "R53HOOK_WEIGHT", form: .option(valueName: "weight"), rule: .integer(0...255), defaultValue: "10",
+                summary: "Weighted-routing weight, 0-255; 0 takes no traffic while others have weight.")
+        case .address:
+            return SettingSpec(
+                flag: "--address", environment: "R53HOOK_ADDRESS", form: .option(valueName: "source"),
+                defaultDescription: "public-ipv4 in a public zone, local-ipv4 in a private one, ipv6 for AAAA",
+                summary: "public-ipv4, local-ipv4, ipv6 or an IP address.")
+        case .healthCheckId:
+            return SettingSpec(
+                flag: "--health-check-id", environment: "R53HOOK_HEALTH_CHECK_ID", form: .option(valueName: "id"),
+                summary: "Tie the record to this Route 53 health check.")
+
+        // Load balancer.
+        case .elb:
+            return SettingSpec(flag: "--elb", environment: "R53HOOK_ELB", form: .option(valueName: "name"), summary: "Also join this classic ELB.")
+        case .targetGroup:
+            return SettingSpec(
+                flag: "--target-group", environment: "R53HOOK_TARGET_GROUP", form: .option(valueName: "arn"), summary: "Also join this ELBv2 target group.")
+        case .targetPort:
+            return SettingSpec(
+                flag: "--target-port", environment: "R53HOOK_TARGET_PORT", form: .option(valueName: "port"), rule: .integer(1...65535),
+                defaultDescription: "the group's", summary: "The port to register in the target group.")
+
+        // Joining.
+        case .holdFile:
+            return SettingSpec(
+                flag: "--hold-file", environment: "R53HOOK_HOLD_FILE", form: .option(valueName: "path"), defaultValue: "/etc/r53hook/hold",
+                summary: "While this file exists, start and cycle do not join.")
+        case .noWait:
+            return SettingSpec(
+                flag: "--no-wait", environment: "R53HOOK_NO_WAIT", form: .switchTo("true"), rule: .boolean, defaultValue: "false",
+                summary: "Return once Route 53 accepted the change, without waiting for INSYNC.")
+        case .healthyTimeout:
+            return SettingSpec(
+                flag: "--healthy-timeout", environment: "R53HOOK_HEALTHY_TIMEOUT", form: .option(valueName: "seconds"), rule: .integer(1...86_400),
+                defaultValue: "300", summary: "How long start waits for the load balancer to report the instance healthy.")
+        case .adopt:
+            return SettingSpec(
+                flag: "--adopt", environment: "R53HOOK_ADOPT", form: .switchTo("true"), rule: .boolean, defaultValue: "false",
+                summary: "Take over this instance's record although it lacks r53hook's registry mark (made by hand, another tool, or r53hook 0.1).")
+
+        // Quorum.
+        case .minHealthy:
+            return SettingSpec(
+                flag: "--min-healthy", environment: "R53HOOK_MIN_HEALTHY", form: .option(valueName: "n"), rule: .integer(0...100_000),
+                summary: "Leave only if at least N healthy members remain.")
+        case .quorum:
+            return SettingSpec(
+                flag: "--quorum", environment: "R53HOOK_QUORUM", form: .option(valueName: "fraction"), rule: .fraction,
+                summary: "Leave only if at least this share of the members (rounded up) remains healthy, e.g. 0.67.")
+        case .quorumInterval:
+            return SettingSpec(
+                flag: "--quorum-interval", environment: "R53HOOK_QUORUM_INTERVAL", form: .option(valueName: "seconds"), rule: .integer(1...3600),
+                defaultValue: "5", summary: "Pause between quorum checks.")
+        case .quorumTimeout:
+            return SettingSpec(
+                flag: "--quorum-timeout", environment: "R53HOOK_QUORUM_TIMEOUT", form: .option(valueName: "seconds"), rule: .integer(0...86_400),
+                defaultValue: "60", summary: "How long to wait for the quorum.")
+        case .onNoQuorum:
+            return SettingSpec(
+                flag: "--on-no-quorum", environment: "R53HOOK_ON_NO_QUORUM", form: .option(valueName: "action"), rule: .choice(["proceed", "fail"]),
+                defaultValue: "proceed",
+                summary: "Without the quorum after --quorum-timeout: proceed (leave anyway, loudly) or fail (exit 75, change nothing).")
+        case .quorumLock:
+            return SettingSpec(
+                flag: "--no-quorum-lock", environment: "R53HOOK_QUORUM_LOCK", form: .switchTo("false"), rule: .boolean, defaultValue: "true",
+                summary: "Check the quorum without the fleet-wide lock that makes concurrent leavers take turns (for comparison).")
+
+        // Leaving.
+        case .drainExtra:
+            return SettingSpec(
+                flag: "--drain-extra", environment: "R53HOOK_DRAIN_EXTRA", form: .option(valueName: "seconds"), rule: .integer(0...3600),
+                defaultValue: "5", summary: "Seconds to drain beyond the record's TTL.")
+        case .rejoinOnFailure:
+            return SettingSpec(
+                flag: "--rejoin-on-failure", environment: "R53HOOK_REJOIN_ON_FAILURE", form: .switchTo("true"), rule: .boolean, defaultValue: "false",
+                summary: "Rejoin even when the command failed.")
+
+        // The command's environment.
+        case .passAWSCredentials:
+            return SettingSpec(
+                flag: "--pass-aws-credentials", environment: "R53HOOK_PASS_AWS_CREDENTIALS", form: .switchTo("true"), rule: .boolean,
+                defaultValue: "false",
+                summary:
+                    "Give the command r53hook's AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_SECURITY_TOKEN and AWS_CONTAINER_AUTHORIZATION_TOKEN.",
+                discussion: "By default they are removed from its environment: an AWS tool in the command then uses the rest of its chain (profile, instance role).")
+
+        // Registry, role and sweep.
+        case .expiry:
+            return SettingSpec(
+                flag: "--expiry", environment: "R53HOOK_EXPIRY", form: .option(valueName: "seconds"), rule: .integer(1...86_400), defaultValue: "120",
+                summary: "Seconds after which a heartbeat counts as expired.")
+        case .group:
+            return SettingSpec(
+                flag: "--group", environment: "R53HOOK_ROLE_GROUP", form: .option(valueName: "name"), summary: "The group: letters, digits, '-' and '_'.")
+        case .servers:
+            return SettingSpec(
+                flag: "--servers", environment: "R53HOOK_ROLE_SERVERS", form: .option(valueName: "n"), rule: .integer(1...100),
+                summary: "How many servers the group wants, 1-100.")
+        case .maxFraction:
+            return SettingSpec(
+                flag: "--max-fraction", environment: "R53HOOK_MAX_FRACTION", form: .option(valueName: "fraction"), rule: .fraction, defaultValue: "0.5",
+                summary: "Refuse (exit 75) when more than this share of the members would go at once.")
+        case .force:
+            return SettingSpec(
+                flag: "--force", environment: nil, flagOnlyBecause: "a mass deletion is confirmed by hand, never by a file", form: .switchTo("true"),
+                rule: .boolean, summary: "Sweep even beyond --max-fraction.")
+
+        // Lock.
+        case .owner:
+            return SettingSpec(
+                flag: "--owner", environment: "R53HOOK_LOCK_OWNER", form: .option(valueName: "id"), defaultDescription: "the instance id",
+                summary: "Who holds the lock: up to 128 printable ASCII characters without '\"', '\\' or spaces.")
+        case .lease:
+            return SettingSpec(
+                flag: "--lease", environment: "R53HOOK_LOCK_LEASE", form: .option(valueName: "seconds"), rule: .integer(3...3600), defaultValue: "30",
+                summary: "Seconds the holder promises to renew within; 3 to 3600.")
+        case .lockNoWait:
+            return SettingSpec(
+                flag: "--no-wait", environment: "R53HOOK_LOCK_NO_WAIT", form: .switchTo("true"), rule: .boolean, defaultValue: "false",
+                summary: "Exit 75 at once when the lock is held.")
+        case .waitTimeout:
+            return SettingSpec(
+                flag: "--wait-timeout", environment: "R53HOOK_LOCK_WAIT_TIMEOUT", form: .option(valueName: "seconds"), rule: .integer(0...31_536_000),
+                defaultDescription: "wait forever", summary: "Give up waiting after this many seconds (exit 75).")
+
+        // AWS, logging and output.
+        case .deadline:
+            return SettingSpec(
+                flag: "--deadline", environment: "R53HOOK_DEADLINE", form: .option(valueName: "seconds"), rule: .integer(1...86_400), defaultValue: "300",
+                summary: "Give up on AWS retries and waits after this many seconds.")
+        case .imdsV1:
+            return SettingSpec(
+                flag: "--imds-v1", environment: "R53HOOK_IMDS_V1", form: .switchTo("true"), rule: .boolean, defaultValue: "false",
+                summary: "Allow IMDSv1 when IMDSv2 tokens are refused.")
+        case .debug:
+            return SettingSpec(
+                flag: "--debug", environment: "R53HOOK_DEBUG", form: .switchTo("true"), rule: .boolean, defaultValue: "false",
+                summary: "Log every AWS request and response, with secrets redacted.")
+        case .dryRun:
+            return SettingSpec(
+                flag: "--dry-run", environment: "R53HOOK_DRY_RUN", form: .switchTo("true"), rule: .boolean, defaultValue: "false",
+                summary: "Print the change batch and the waits; change nothing.")
+        case .json:
+            return SettingSpec(
+                flag: "--json", environment: nil, flagOnlyBecause: "a script gets the format it asks for", form: .switchTo("true"), rule: .boolean,
+                summary: "Print JSON instead of text.")
+        }
+    }
+}

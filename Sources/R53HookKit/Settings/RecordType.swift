@@ -1,0 +1,7 @@
+/// The record types r53hook manages.
+public enum RecordType: String, Sendable, Equatable, CaseIterable {
+    /// IPv4.
+    case a = "A"
+    /// IPv6.
+    case aaaa = "AAAA"
+}
