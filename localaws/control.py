@@ -28,8 +28,15 @@ EC2_TRUST = {
         {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
     ],
 }
-INSTANCE_KEYS = {"public_ipv4", "ipv6", "tokens", "availability_zone", "role_policy", "credentials_ttl", "role_name"}
+INSTANCE_KEYS = {
+    "public_ipv4", "ipv6", "tokens", "availability_zone", "role_policy", "credentials_ttl", "role_name", "tags",
+    "metadata_tags",
+}
 PATCH_KEYS = {"imds", "imds_slow_ms", "imds_503_count", "items", "rotate_credentials", "credentials_ttl", "elb_health"}
+
+
+# The tag keys EC2 allows while tags are in instance metadata.
+IMDS_TAG_KEY = re.compile(r"[A-Za-z0-9+\-=.,_:@]+")
 
 
 class BadRequest(Exception):
@@ -230,6 +237,15 @@ class Control:
         ttl = int(body.get("credentials_ttl", 3600))
         if ttl < 1:
             raise BadRequest("credentials_ttl must be >= 1 second")
+        tags = body.get("tags", {})
+        if not isinstance(tags, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in tags.items()):
+            raise BadRequest("tags must be an object of string keys and values")
+        metadata_tags = bool(body.get("metadata_tags", False))
+        if metadata_tags:
+            # EC2 refuses to allow tags in metadata while a key breaks the IMDS rule.
+            bad = [k for k in tags if not IMDS_TAG_KEY.fullmatch(k) or k in (".", "..", "_index")]
+            if bad:
+                raise BadRequest(f"tag keys {bad} cannot be in instance metadata (letters, digits, + - = . , _ : @)")
         suffix = secrets.token_hex(4)
         role_name = body.get("role_name") or f"localaws-instance-{suffix}"
         with self.app.lock:
@@ -261,7 +277,13 @@ class Control:
             NetworkInterfaces=[nic],
             IamInstanceProfile={"Arn": profile_arn},
             MetadataOptions={"HttpTokens": tokens, "HttpEndpoint": "enabled", "HttpPutResponseHopLimit": 1},
-            TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": f"localaws-{suffix}"}]}],
+            TagSpecifications=[
+                {
+                    "ResourceType": "instance",
+                    "Tags": [{"Key": "Name", "Value": f"localaws-{suffix}"}]
+                    + [{"Key": k, "Value": v} for k, v in tags.items()],
+                }
+            ],
         )
         instance_id = run["Instances"][0]["InstanceId"]
         described = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
@@ -291,7 +313,15 @@ class Control:
             "instance_profile_arn": profile_arn,
             "instance_profile_id": profile_id,
             "account_id": ACCOUNT_ID,
+            "metadata_tags": metadata_tags,
         }
+
+        def instance_tags() -> dict[str, str]:
+            # Live from EC2, as IMDS reflects tags added or removed while the instance runs.
+            described = self.app.internal_client("ec2", region).describe_tags(
+                Filters=[{"Name": "resource-id", "Values": [instance_id]}]
+            )["Tags"]
+            return {t["Key"]: t["Value"] for t in described}
 
         def mint(duration: int) -> tuple[str, str, str, float]:
             from moto.sts.models import sts_backends
@@ -308,7 +338,7 @@ class Control:
         imds = IMDS(
             self.app.host, info, mint,
             on_request=lambda path, status: stats.record_imds(instance_id, path, status),
-            tokens_required=tokens == "required", credentials_ttl=ttl,
+            tokens_required=tokens == "required", credentials_ttl=ttl, tags=instance_tags,
         )
         inst = Instance(info, imds)
         with self.instances_lock:

@@ -48,6 +48,7 @@ class IMDS:
         on_request: Callable[[str, int], None],
         tokens_required: bool = True,
         credentials_ttl: int = 3600,
+        tags: Callable[[], dict[str, str]] | None = None,
     ):
         self.host = host
         self.info = info
@@ -55,6 +56,7 @@ class IMDS:
         self.on_request = on_request
         self.tokens_required = tokens_required
         self.credentials_ttl = credentials_ttl
+        self.tags = tags
         self.lock = threading.Lock()
         self.tokens: dict[str, float] = {}
         self.items: dict[str, str] = {}
@@ -219,6 +221,10 @@ class IMDS:
             meta["public-hostname"] = info.get("public_dns", "")
         if info.get("ipv6"):
             meta["ipv6"] = info["ipv6"]
+        if info.get("metadata_tags") and self.tags is not None:
+            # Only when the instance allows tags in metadata (InstanceMetadataTags=enabled);
+            # otherwise tags/ is absent (404), as on EC2.
+            meta["tags"] = {"instance": dict(self.tags())}
         for path, value in self.items.items():
             node = meta
             parts = path.split("/")

@@ -17,7 +17,7 @@ protocol HookCommand: AsyncParsableCommand {
 extension HookCommand {
     func run() async throws {
         try await CommandErrors.reporting {
-            let (runtime, settings) = try HookRuntime.make(flags: SettingArguments.given(in: self)) { resolver throws(HookError) in
+            let (runtime, settings) = try await HookRuntime.make(flags: SettingArguments.given(in: self)) { resolver throws(HookError) in
                 try self.settings(from: resolver)
             }
             for key in SettingArguments.ignored(in: self) {

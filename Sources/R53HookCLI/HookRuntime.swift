@@ -15,11 +15,12 @@ struct HookRuntime {
     private let metadata: IMDSClient
     let time: SystemTimeSource
 
-    /// Reads and checks the configuration (flags, environment, config file) and what the command
-    /// needs from it, then wires the layers together. Nothing here talks to AWS.
+    /// Reads and checks the configuration (flags, environment, config file, and with
+    /// --from-tags the instance's tags) and what the command needs from it, then wires the
+    /// layers together. Nothing here talks to AWS; only the tags come from instance metadata.
     static func make<Settings>(
         flags: [SettingKey: String], resolve: (SettingsResolver) throws(HookError) -> Settings
-    ) throws(HookError) -> (runtime: HookRuntime, settings: Settings) {
+    ) async throws -> (runtime: HookRuntime, settings: Settings) {
         var environment = ProcessEnvironment.current()
         var file: ConfigFile?
         if let path = flags[.config] ?? SettingKey.config.spec.environment.flatMap({ environment[$0] }) {
@@ -30,16 +31,35 @@ struct HookRuntime {
             environment = environment.addingDefaults(parsed.environment)
             file = parsed
         }
-        let resolver = SettingsResolver(flags: flags, environment: environment, file: file)
+        var resolver = SettingsResolver(flags: flags, environment: environment, file: file)
         let logger = bootstrapLogging(debug: resolver.debugRequested())
-        let settings = try resolve(resolver)
 
         let time = SystemTimeSource()
-        let deadline = Deadline(budget: try resolver.seconds(.deadline), time: time)
         let http = CurlHTTPClient(userAgent: "r53hook/\(R53HookVersion.current)")
-        let metadata = IMDSClient(
-            configuration: try IMDSConfiguration.from(environment: environment, allowV1: try resolver.bool(.imdsV1)),
-            http: http, time: time, logger: logger)
+        let makeMetadata = { () throws(HookError) -> IMDSClient in
+            IMDSClient(
+                configuration: try IMDSConfiguration.from(environment: environment, allowV1: try resolver.bool(.imdsV1)),
+                http: http, time: time, logger: logger)
+        }
+        var tagMetadata: IMDSClient?
+        if try resolver.bool(.fromTags) {
+            let metadata = try makeMetadata()
+            tagMetadata = metadata
+            guard let tags = try await InstanceTags.read(from: metadata) else {
+                throw HookError(
+                    .configuration,
+                    "\(resolver.describe(.fromTags)) asks for settings from instance tags, but this instance's metadata has no tags: allow tags in metadata (the launch template's InstanceMetadataTags=enabled, or aws ec2 modify-instance-metadata-options --instance-metadata-tags enabled), or turn \(SettingKey.fromTags.spec.flag) off"
+                )
+            }
+            logger.debug("instance tags read: \(tags.values.keys.sorted().joined(separator: ", "))")
+            resolver = try resolver.adding(tags)
+        }
+        // The command's settings are checked before anything else can fail (a bad flag is 64
+        // whatever else is wrong); IMDS is set up first only when the tags are needed.
+        let settings = try resolve(resolver)
+        let metadata = try tagMetadata ?? makeMetadata()
+
+        let deadline = Deadline(budget: try resolver.seconds(.deadline), time: time)
         let chain = CredentialProviderChain.standard(environment: environment, http: http, metadata: metadata, time: time)
         let credentials = RefreshingCredentials(provider: chain, time: time, logger: logger)
         let aws = AWSClient(http: http, credentials: credentials, time: time, deadline: deadline, logger: logger)

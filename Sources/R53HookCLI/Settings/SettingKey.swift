@@ -3,7 +3,7 @@
 /// description (flag, environment key, rule, default, help) is its entry in `SettingsTable`.
 enum SettingKey: String, Sendable, CaseIterable, Hashable {
     // Config file and hosted zone.
-    case config, zoneId, zoneName, privateZone
+    case config, fromTags, zoneId, zoneName, privateZone
     // Record.
     case name, type, setIdentifier
     // Record values.

@@ -90,6 +90,15 @@ struct SettingSpec: Sendable {
         }
     }
 
+    /// The instance tag that may set it (`r53hook:zone-id`); nil for what must be known before
+    /// the tags are read (the config file, whether to read tags, IMDS's protocol, logging) and
+    /// for flag-only settings.
+    var tagKey: String? {
+        guard environment != nil, !["--config", "--from-tags", "--imds-v1", "--debug"].contains(flag) else { return nil }
+        if flag == "--private-zone/--public-zone" { return "r53hook:private-zone" }
+        return "r53hook:" + longName
+    }
+
     /// The flag without its dashes, for the argument parser.
     var longName: String { String(flag.drop { $0 == "-" }) }
 

@@ -2,7 +2,7 @@ import AWSKit
 import R53HookKit
 
 /// Reads settings by their `SettingKey`: the flag, then the environment, then the config file,
-/// then the table's default. Every value is checked by its table rule before any AWS call; a bad
+/// then (with --from-tags) the instance's tags, then the table's default. Every value is checked by its table rule before any AWS call; a bad
 /// flag is a usage error (exit 64), a bad value from the environment or the file a configuration
 /// error (exit 78), and every message names where the value came from. What each command needs
 /// is assembled from these reads in `SettingsResolver+Commands.swift`.
@@ -10,19 +10,31 @@ struct SettingsResolver: Sendable {
     private let flags: [SettingKey: String]
     private let environment: ProcessEnvironment
     private let file: ConfigFile?
+    private let tags: InstanceTags?
 
     /// Where a value came from.
     enum Origin: Equatable {
         case flag, environment
         case file(String)
+        case tag(String)
         case defaultValue
     }
 
     /// Creates a resolver. `flags` holds the flags that were given, as text.
-    init(flags: [SettingKey: String], environment: ProcessEnvironment, file: ConfigFile?) {
+    init(flags: [SettingKey: String], environment: ProcessEnvironment, file: ConfigFile?, tags: InstanceTags? = nil) {
         self.flags = flags
         self.environment = environment
         self.file = file
+        self.tags = tags
+    }
+
+    /// The same settings with the instance's tags below the config file.
+    func adding(_ tags: InstanceTags) throws(HookError) -> SettingsResolver {
+        let known = SettingKey.allCases.compactMap(\.spec.tagKey)
+        for key in tags.values.keys.sorted() where !known.contains(key) {
+            throw HookError(.configuration, "unknown instance tag \(key). Known tags: \(known.joined(separator: ", "))")
+        }
+        return SettingsResolver(flags: flags, environment: environment, file: file, tags: tags)
     }
 
     /// The text of a setting and its origin, without the default; nil when not set anywhere.
@@ -31,6 +43,7 @@ struct SettingsResolver: Sendable {
         guard let name = key.spec.environment else { return nil }
         if let value = environment[name] { return (value, .environment) }
         if let file, let value = file.settings[name], !value.isEmpty { return (value, .file(file.path)) }
+        if let tags, let tagKey = key.spec.tagKey, let value = tags.values[tagKey] { return (value, .tag(tagKey)) }
         return nil
     }
 
@@ -113,6 +126,7 @@ struct SettingsResolver: Sendable {
         case .flag, .defaultValue: return spec.flag
         case .environment: return "\(spec.environment ?? spec.flag) in the environment"
         case .file(let path): return "\(spec.environment ?? spec.flag) in \(path)"
+        case .tag(let tagKey): return "instance tag \(tagKey)"
         }
     }
 

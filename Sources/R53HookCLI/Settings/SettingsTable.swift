@@ -11,6 +11,13 @@ enum SettingsTable {
             return SettingSpec(
                 flag: "--config", environment: "R53HOOK_CONFIG", form: .option(valueName: "file"),
                 summary: "Read settings from FILE: KEY=VALUE lines with the R53HOOK_* keys (and AWS_* variables).")
+        case .fromTags:
+            return SettingSpec(
+                flag: "--from-tags", environment: "R53HOOK_TAGS", form: .switchTo("true"), rule: .boolean, defaultValue: "false",
+                summary: "Also read settings from this instance's tags r53hook:KEY (e.g. r53hook:name, r53hook:zone-id), below the config file.",
+                discussion:
+                    "Needs tags in instance metadata (the launch template's InstanceMetadataTags=enabled). The key is the flag without its dashes; every option but --config, --from-tags, --imds-v1 and --debug can come from a tag."
+            )
         case .zoneId:
             return SettingSpec(flag: "--zone-id", environment: "R53HOOK_ZONE_ID", form: .option(valueName: "id"), summary: "The hosted zone's id.")
         case .zoneName:
