@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -21,32 +18,10 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 
+from localaws.launcher import LocalAWSProcess
+
 REPO = Path(__file__).resolve().parents[2]
 INSYNC_DELAY = 1.0
-
-
-def start_server(*args: str) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "localaws", "--port", "0", *args],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if not line:
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        raise RuntimeError(f"localaws did not start: {err}")
-    return proc, json.loads(line)
-
-
-def stop_server(proc: subprocess.Popen[bytes]) -> int:
-    proc.terminate()
-    try:
-        return proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
 
 
 class LocalAWS:
@@ -99,9 +74,9 @@ class LocalAWS:
 
 @pytest.fixture(scope="session")
 def server() -> Any:
-    proc, info = start_server("--insync-delay", str(INSYNC_DELAY))
-    yield LocalAWS(info)
-    stop_server(proc)
+    # The one launcher the integration harness, the benchmarks and the demo use too.
+    with LocalAWSProcess(insync_delay=INSYNC_DELAY) as launched:
+        yield LocalAWS(launched.info)
 
 
 @pytest.fixture()

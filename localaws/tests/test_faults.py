@@ -36,12 +36,13 @@ def test_throttle_at_5_rps_hits_a_burst_of_20(aws: LocalAWS, zone: str) -> None:
 
 
 def test_throttle_flag_at_start(aws: LocalAWS) -> None:
-    from .conftest import LocalAWS as Client
-    from .conftest import start_server, stop_server
+    from localaws.launcher import LocalAWSProcess
 
-    proc, info = start_server("--throttle-rps", "2")
+    from .conftest import LocalAWS as Client
+
+    launched = LocalAWSProcess(throttle_rps=2)
     try:
-        other = Client(info)
+        other = Client(launched.info)
         r53 = other.client("route53")
         codes = []
         for _ in range(6):
@@ -53,7 +54,8 @@ def test_throttle_flag_at_start(aws: LocalAWS) -> None:
         assert codes.count("ok") <= 3 and "Throttling" in codes
         assert other.control("GET", "/faults")["throttle_rps"] == 2
     finally:
-        assert stop_server(proc) == 0
+        launched.stop()
+        assert launched.proc.returncode == 0
 
 
 def test_prior_request_not_complete(aws: LocalAWS, zone: str) -> None:

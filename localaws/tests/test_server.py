@@ -11,11 +11,14 @@ import time
 
 import requests
 
-from .conftest import REPO, LocalAWS, start_server
+from localaws.launcher import LocalAWSProcess
+
+from .conftest import REPO, LocalAWS
 
 
 def test_prints_one_json_line_then_serves_and_stops_on_sigterm() -> None:
-    proc, info = start_server()
+    launched = LocalAWSProcess()
+    proc, info = launched.proc, launched.info
     try:
         assert set(info) == {"endpoint", "control", "region", "admin"}
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", info["endpoint"])
@@ -35,9 +38,10 @@ def test_prints_one_json_line_then_serves_and_stops_on_sigterm() -> None:
 
 
 def test_sigint_exits_zero() -> None:
-    proc, _ = start_server()
-    proc.send_signal(signal.SIGINT)
-    assert proc.wait(timeout=10) == 0
+    launched = LocalAWSProcess()
+    launched.proc.send_signal(signal.SIGINT)
+    assert launched.proc.wait(timeout=10) == 0
+    launched.stop()
 
 
 def test_wrapper_script_and_fixed_port() -> None:
