@@ -34,6 +34,9 @@ public struct IMDSConfiguration: Sendable {
     }
 
     /// The configuration the AWS SDKs would use in this environment.
+    ///
+    /// It throws `HookError` (the kind `.configuration`) rather than `AWSKitError` only because
+    /// the command line's settings code calls it from a function typed `throws(HookError)`.
     public static func from(environment: ProcessEnvironment, allowV1: Bool) throws(HookError) -> IMDSConfiguration {
         let defaultEndpoint =
             environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"]?.lowercased() == "ipv6"
@@ -43,7 +46,7 @@ public struct IMDSConfiguration: Sendable {
         do {
             endpoint = try Endpoint(parsing: text)
         } catch {
-            throw HookError(.configuration, "AWS_EC2_METADATA_SERVICE_ENDPOINT: \(error.message)")
+            throw HookError(.configuration, "AWS_EC2_METADATA_SERVICE_ENDPOINT: \(error.message)", underlying: error)
         }
         return IMDSConfiguration(
             endpoint: endpoint,
