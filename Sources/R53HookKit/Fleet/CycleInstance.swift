@@ -25,10 +25,10 @@ public struct CycleInstance: Sendable {
     /// Runs the cycle and returns the command's exit status.
     public func run(_ settings: HookSettings, command: [String]) async throws -> Int32 {
         guard !command.isEmpty else {
-            throw HookError(.usage, "cycle needs a command after --, e.g. r53hook cycle ... -- systemctl restart myapp")
+            throw DomainError(.missingArgument, "cycle needs a command after --, e.g. r53hook cycle ... -- systemctl restart myapp")
         }
         guard !settings.dryRun else {
-            throw HookError(.internal, "cycle --dry-run is planned by CycleInstance.plan, not run")
+            throw DomainError(.internalInconsistency, "a dry run of cycle is planned by CycleInstance.plan, not run")
         }
         _ = try await LeaveFleet(context: context).run(settings, strictQuorum: true)
         context.logger.info("out of the fleet; running: \(command.joined(separator: " "))")

@@ -100,8 +100,8 @@ public struct LeaveFleet: Sendable {
                 let gate = QuorumGate(rule: rule, time: context.time, logger: context.logger)
                 if try await !gate.waitForQuorum(checks, interval: settings.quorumInterval, timeout: settings.quorumTimeout) {
                     if strictQuorum || settings.onNoQuorum == .fail {
-                        throw HookError(
-                            .temporary,
+                        throw DomainError(
+                            .quorumNotReached,
                             "leaving would take the fleet below its quorum and it did not recover within \(settings.quorumTimeout.wholeSecondsText); nothing was changed")
                     }
                     context.logger.warning(
@@ -134,7 +134,7 @@ public struct LeaveFleet: Sendable {
             owner: owner, lease: .seconds(30), waiting: .upTo(settings.quorumTimeout + .seconds(60)),
             purpose: "checking the quorum and leaving",
             ifLost: { lost in
-                HookError(.temporary, "lost the quorum lock while leaving (\(lost.reason)); the fleet may briefly dip below its quorum")
+                DomainError(.lockLost, "lost the quorum lock while leaving (\(lost.reason)); the fleet may briefly dip below its quorum")
             }, checkAndLeave)
     }
 
