@@ -86,7 +86,7 @@ struct LockCommand: AsyncParsableCommand {
         if debug { flags[.debug] = "true" }
         commandEnvironment.add(to: &flags)
         var status: Int32 = 0
-        try await CommandErrors.reporting {
+        try await CommandErrors.reporting(as: Self.self) {
             var selector: HookSettings.ZoneSelector?
             var passesAWSCredentials = false
             let runtime = try HookRuntime.make(configFile: zone.configFile, flags: flags) { resolver throws(HookError) in

@@ -62,7 +62,7 @@ struct SweepCommand: HookCommand {
                 print("\(verb) \(member.setIdentifier) (\(member.mark.instanceId) \(member.mark.address)): \(verdict.reason)")
             }
             for skip in report.skipped { print("left \(skip.setIdentifier): \(skip.reason)") }
-            if let refusal = report.refusal { throw HookError(.temporary, "sweep refused: \(refusal)") }
+            if let refusal = report.refusal { throw refusal }
             let done = settings.dryRun ? "would sweep" : "swept"
             print("\(done) \(settings.dryRun ? report.dead.count : report.deleted.count) of \(report.memberCount) member\(report.memberCount == 1 ? "" : "s")")
         }
