@@ -41,8 +41,16 @@ struct CommandVocabulary: Sendable {
     /// Every command's vocabulary; `start` first, as the usual owner of a capability.
     static let all: [CommandVocabulary] = [
         CommandVocabulary(command: "start", words: record.merging(loadBalancer) { $1 }.merging([.adopt: Words(flag: "--adopt", environmentKey: nil)]) { $1 }),
-        CommandVocabulary(command: "stop", words: record.merging(loadBalancer) { $1 }.merging(leaveLock) { $1 }),
-        CommandVocabulary(command: "cycle", words: record.merging(loadBalancer) { $1 }.merging(leaveLock) { $1 }),
+        CommandVocabulary(
+            command: "stop",
+            words: record.merging(loadBalancer) { $1 }.merging(leaving) { $1 }.merging([
+                .onNoQuorum: Words(flag: "--on-no-quorum", environmentKey: "R53HOOK_ON_NO_QUORUM")
+            ]) { $1 }),
+        CommandVocabulary(
+            command: "cycle",
+            words: record.merging(loadBalancer) { $1 }.merging(leaving) { $1 }.merging([
+                .rejoinOnFailure: Words(flag: "--rejoin-on-failure", environmentKey: "R53HOOK_REJOIN_ON_FAILURE")
+            ]) { $1 }),
         CommandVocabulary(command: "status", words: record),
         CommandVocabulary(command: "heartbeat", words: record),
         CommandVocabulary(command: "members", words: record),
@@ -58,6 +66,7 @@ struct CommandVocabulary: Sendable {
             words: [
                 .memberIdentifier: Words(flag: "--owner", environmentKey: nil),
                 .zoneId: Words(flag: "--zone-id", environmentKey: "R53HOOK_ZONE_ID"),
+                .zoneName: Words(flag: "--zone-name", environmentKey: "R53HOOK_ZONE_NAME"),
                 .zoneVisibility: Words(flag: "--private-zone/--public-zone", environmentKey: "R53HOOK_PRIVATE_ZONE"),
                 .allowIMDSv1: Words(flag: "--imds-v1", environmentKey: "R53HOOK_IMDS_V1"),
                 .lockWait: Words(flag: "--wait-timeout", environmentKey: nil),
@@ -71,6 +80,7 @@ struct CommandVocabulary: Sendable {
         .memberIdentifier: Words(flag: "--set-identifier", environmentKey: "R53HOOK_SET_IDENTIFIER"),
         .address: Words(flag: "--address", environmentKey: "R53HOOK_ADDRESS"),
         .zoneId: Words(flag: "--zone-id", environmentKey: "R53HOOK_ZONE_ID"),
+        .zoneName: Words(flag: "--zone-name", environmentKey: "R53HOOK_ZONE_NAME"),
         .zoneVisibility: Words(flag: "--private-zone/--public-zone", environmentKey: "R53HOOK_PRIVATE_ZONE"),
         .recordName: Words(flag: "--name", environmentKey: "R53HOOK_NAME"),
         .healthCheckId: Words(flag: "--health-check-id", environmentKey: "R53HOOK_HEALTH_CHECK_ID"),
@@ -84,9 +94,11 @@ struct CommandVocabulary: Sendable {
         .healthyTimeout: Words(flag: "--healthy-timeout", environmentKey: "R53HOOK_HEALTHY_TIMEOUT"),
     ]
 
-    /// `stop` and `cycle` wait for the quorum lock up to the quorum timeout and a minute.
-    private static let leaveLock: [Knob: Words] = [
-        .lockWait: Words(flag: "--quorum-timeout", environmentKey: "R53HOOK_QUORUM_TIMEOUT")
+    /// `stop` and `cycle` wait for the quorum lock up to the quorum timeout and a minute, and
+    /// can check the quorum without it.
+    private static let leaving: [Knob: Words] = [
+        .lockWait: Words(flag: "--quorum-timeout", environmentKey: "R53HOOK_QUORUM_TIMEOUT"),
+        .noQuorumLock: Words(flag: "--no-quorum-lock", environmentKey: nil),
     ]
 
     /// `role` and `sweep` wait for their lock within the command's deadline.

@@ -79,6 +79,13 @@ enum ErrorRenderer {
         }
     }
 
+    /// How log lines of the running command name knobs and remedies (see `RemedyWording`).
+    static func wording(for vocabulary: CommandVocabulary) -> RemedyWording {
+        RemedyWording(
+            remedy: { words(for: $0, in: vocabulary) },
+            knob: { vocabulary.flag(for: $0) ?? plainWords(for: $0) })
+    }
+
     /// The flag, with its environment key when it has one; plain words when the command lacks it.
     private static func name(of knob: Knob, in vocabulary: CommandVocabulary) -> String {
         flagWithKey(knob: knob, in: vocabulary) ?? plainWords(for: knob)
@@ -108,6 +115,10 @@ enum ErrorRenderer {
         case .forceSweep: return "a forced sweep"
         case .sweepFraction: return "the share of members a sweep may delete"
         case .noWait: return "waiting for the lock"
+        case .zoneName: return "the hosted zone's name"
+        case .rejoinOnFailure: return "rejoining after a failed command"
+        case .onNoQuorum: return "what to do without the quorum"
+        case .noQuorumLock: return "checking the quorum without the lock"
         }
     }
 

@@ -20,7 +20,7 @@ extension HookCommand {
 /// Turns what a command throws into its message on stderr and its exit code: every error, so
 /// that none reaches swift-argument-parser's exit 1. Messages quote values from flags, AWS and
 /// other machines' records, so they are escaped onto one line; remedies are worded in the flags
-/// of the command that is running.
+/// of the command that is running, in errors and (through `RemedyWording`) in log lines.
 enum CommandErrors {
     static func reporting(as command: any ParsableCommand.Type, _ body: () async throws -> Void) async throws {
         try await reporting(in: CommandVocabulary.named(command.configuration.commandName ?? ""), body)
@@ -28,7 +28,9 @@ enum CommandErrors {
 
     static func reporting(in vocabulary: CommandVocabulary, _ body: () async throws -> Void) async throws {
         do {
-            try await body()
+            try await RemedyWording.$current.withValue(ErrorRenderer.wording(for: vocabulary)) {
+                try await body()
+            }
         } catch let error where error is ExitCode || error is ValidationError || error is CleanExit {
             throw error
         } catch {

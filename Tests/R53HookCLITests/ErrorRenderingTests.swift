@@ -148,3 +148,17 @@ extension CommandVocabulary {
         Knob.allCases.compactMap { flag(for: $0) }.joined(separator: " ")
     }
 }
+
+/// The words log lines get for the running command.
+struct LogWordingTests {
+    @Test func logLinesNameTheRunningCommandsFlags() {
+        let cycle = ErrorRenderer.wording(for: .named("cycle"))
+        #expect(cycle.clause([.use(.rejoinOnFailure, purpose: "to rejoin even then")]) == "run cycle --rejoin-on-failure to rejoin even then")
+        #expect(cycle.name(of: .noQuorumLock) == "--no-quorum-lock")
+        let stop = ErrorRenderer.wording(for: .named("stop"))
+        #expect(stop.name(of: .onNoQuorum) == "--on-no-quorum")
+        #expect(stop.name(of: .zoneName) == "--zone-name")
+        // stop has no --rejoin-on-failure: said in words.
+        #expect(stop.name(of: .rejoinOnFailure) == "rejoining after a failed command")
+    }
+}

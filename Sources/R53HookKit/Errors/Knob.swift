@@ -35,4 +35,12 @@ public enum Knob: String, Sendable, Equatable, Hashable, CaseIterable {
     case sweepFraction
     /// Giving up at once when the lock is held.
     case noWait
+    /// The hosted zone, by name.
+    case zoneName
+    /// Rejoining after the cycled command failed.
+    case rejoinOnFailure
+    /// What a leaver does without the quorum (proceed or fail).
+    case onNoQuorum
+    /// Checking the quorum without the fleet-wide lock.
+    case noQuorumLock
 }

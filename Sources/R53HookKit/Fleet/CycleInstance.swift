@@ -34,11 +34,14 @@ public struct CycleInstance: Sendable {
         context.logger.info("out of the fleet; running: \(command.joined(separator: " "))")
         let status = try await runner.run(command)
         guard status == 0 || settings.rejoinsOnFailure else {
-            context.logger.error("the command failed (exit \(status)); staying out of the fleet, as the instance looks broken. Fix it and run r53hook start, or use --rejoin-on-failure")
+            let rejoin = RemedyWording.current.clause([.use(.rejoinOnFailure, purpose: "to rejoin even then")])
+            context.logger.error(
+                "the command failed (exit \(status)); staying out of the fleet, as the instance looks broken. Fix it and run r53hook start\(rejoin.map { ", or " + $0 } ?? "")"
+            )
             return status
         }
         if status != 0 {
-            context.logger.warning("the command failed (exit \(status)); rejoining anyway (--rejoin-on-failure)")
+            context.logger.warning("the command failed (exit \(status)); rejoining anyway (\(RemedyWording.current.name(of: .rejoinOnFailure)))")
         }
         let joined = try await JoinFleet(context: context).run(settings)
         if joined.heldBecause == nil {

@@ -105,7 +105,7 @@ public struct LeaveFleet: Sendable {
                             "leaving would take the fleet below its quorum and it did not recover within \(settings.quorumTimeout.wholeSecondsText); nothing was changed")
                     }
                     context.logger.warning(
-                        "LEAVING WITHOUT QUORUM: the fleet stays below its quorum after \(settings.quorumTimeout.wholeSecondsText) and this machine is stopping anyway (--on-no-quorum proceed); an instance that stays registered while it dies would be worse"
+                        "LEAVING WITHOUT QUORUM: the fleet stays below its quorum after \(settings.quorumTimeout.wholeSecondsText) and this machine is stopping anyway (\(RemedyWording.current.name(of: .onNoQuorum)) proceed); an instance that stays registered while it dies would be worse"
                     )
                     calls.leftWithoutQuorum = true
                 }
@@ -121,8 +121,10 @@ public struct LeaveFleet: Sendable {
 
         guard settings.quorum != nil else { return try await checkAndLeave() }
         guard let lockZone = settings.quorumLockZone else {
+            let wording = RemedyWording.current
+            let unlocked = wording.name(of: .noQuorumLock)
             context.logger.warning(
-                "checking the quorum without the fleet-wide lock (--no-quorum-lock, or no hosted zone to keep it in): instances leaving at the same moment may all see the quorum and dip below it. Give --zone-id or --zone-name, without --no-quorum-lock, to make them take turns"
+                "checking the quorum without the fleet-wide lock (\(unlocked), or no hosted zone to keep it in): instances leaving at the same moment may all see the quorum and dip below it. Give \(wording.name(of: .zoneId)) or \(wording.name(of: .zoneName)), without \(unlocked), to make them take turns"
             )
             return try await checkAndLeave()
         }
