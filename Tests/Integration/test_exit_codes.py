@@ -129,6 +129,11 @@ def test_a_transport_error_no_retry_can_mend_from_imds_is_69_not_1(aws: World, s
     # lock asks IMDS for its owner before any AWS call: nothing caught the error there.
     lock = aws.run("lock", "deploy", "--", "true", name=False, AWS_EC2_METADATA_SERVICE_ENDPOINT=endpoint)
     assert_exit(aws, lock, "lock", 69)
+    assert "r53hook: debug:" not in lock.stderr
+    # --debug shows the error underneath.
+    debug = aws.run("lock", "deploy", "--debug", "--", "true", name=False, AWS_EC2_METADATA_SERVICE_ENDPOINT=endpoint)
+    assert_exit(aws, debug, "lock", 69)
+    assert "r53hook: debug: caused by AWSKit.HTTPTransportError: " in debug.stderr, debug.describe()
     run = aws.run("start", AWS_EC2_METADATA_SERVICE_ENDPOINT=endpoint)
     assert_exit(aws, run, "start", 69)
     # Said of IMDS, where it happened, not of the Route 53 call that needed credentials.

@@ -1,5 +1,7 @@
-/// The one error type r53hook reports: what kind of failure it is (which decides the exit code),
-/// a message that says what happened and what to do, and the error underneath, if any.
+/// The error of the settings code (flags, environment, config file): what kind of failure it is
+/// (which decides the exit code in the command line), a message that says what happened and
+/// what to do, and the error underneath, if any. The layers below throw their own: `AWSKitError`
+/// here, `DomainError` in the domain; this one goes when the settings table replaces it.
 public struct HookError: Error, Sendable, CustomStringConvertible {
     /// The kinds of failure, each with its own exit code in the executable.
     public enum Kind: String, Sendable, Equatable, CaseIterable {
