@@ -81,7 +81,14 @@ public struct AWSClient: Sendable {
                 guard error.isThrottling || error.isTransient else { throw error }
                 failure = Failure(text: error.description, throttled: error.isThrottling)
             } catch let error as HTTPTransportError where error.isRetryable {
-                failure = Failure(text: error.detail, throttled: false)
+                // A try that timed out with less than a connect timeout of the deadline left was
+                // cut short by the deadline, not by the service: it says nothing new, and must
+                // not turn "kept throttling" (75) into "could not be reached" (69).
+                if error.reason == .timedOut, remaining < Self.connectTimeout, let lastFailure {
+                    failure = lastFailure
+                } else {
+                    failure = Failure(text: error.detail, throttled: false)
+                }
             } catch let error as HTTPTransportError where error.reason == .responseTooLarge {
                 // Larger than the service can answer: whatever is at the endpoint is not it.
                 throw AWSKitError(
@@ -107,6 +114,9 @@ public struct AWSClient: Sendable {
             try await time.sleep(for: delay)
         }
     }
+
+    /// How long one try may take to connect, at most.
+    private static let connectTimeout = Duration.seconds(5)
 
     private struct Failure {
         let text: String
@@ -140,7 +150,7 @@ public struct AWSClient: Sendable {
             for line in Redaction.headers(request.headers).split(separator: "\n") { logger.debug("\(line)") }
             logBody(operation.body)
         }
-        let timeouts = HTTPTimeouts(connect: min(.seconds(5), remaining), total: min(.seconds(30), remaining))
+        let timeouts = HTTPTimeouts(connect: min(Self.connectTimeout, remaining), total: min(.seconds(30), remaining))
         let response = try await http.send(request, timeouts: timeouts)
         if logger.logLevel <= .debug {
             logger.debug("<- HTTP \(response.status) for \(operation.name)")
