@@ -32,7 +32,7 @@ struct StartCommand: HookCommand {
     @OptionGroup(visibility: .private) var ignored0: IgnoredQuorumOptions
     @OptionGroup var dryRun: DryRunOptions
 
-    func settings(from resolver: SettingsResolver) throws(HookError) -> JoinSettings {
+    func settings(from resolver: SettingsResolver) throws(SettingsError) -> JoinSettings {
         try resolver.join()
     }
 

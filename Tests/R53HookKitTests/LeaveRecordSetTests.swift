@@ -75,8 +75,8 @@ import Testing
         do {
             _ = try await harness.leave.run(DomainHarness.leave())
             Issue.record("expected the deadline to be reported")
-        } catch let error as HookError {
-            #expect(error.kind == .temporary)
+        } catch let error as DomainError {
+            #expect(error.code == .changeNotInSync)
         }
         #expect(harness.logs.messages.contains { $0.contains("drain complete") })
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
@@ -88,7 +88,7 @@ import Testing
         failover.weight = nil
         failover.extraXML = "<Failover>PRIMARY</Failover>"
         harness.fake.insert(failover, in: "ZPUBLIC")
-        await #expect(throws: HookError.self) { try await harness.leave.run(DomainHarness.leave()) }
+        await #expect(throws: DomainError.self) { try await harness.leave.run(DomainHarness.leave()) }
         #expect(harness.fake.records(in: "ZPUBLIC").count == 1)
         #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
     }

@@ -39,15 +39,22 @@ public actor CredentialProviderChain: CredentialProvider {
                     return credentials
                 }
                 tried.append("\(provider): not configured")
-            } catch let error as HookError where error.kind == .unreachable && provider is InstanceRoleCredentialProvider {
-                throw HookError(
-                    .unreachable,
+            } catch let error as AWSKitError where Self.metadataFailures.contains(error.code) && provider is InstanceRoleCredentialProvider {
+                throw AWSKitError(
+                    error.code,
                     "no AWS credentials: \(tried.joined(separator: "; ")); and the instance role could not be read: \(error.message)",
                     underlying: error)
             }
         }
-        throw HookError(
-            .accessDenied,
+        throw AWSKitError(
+            .noCredentials,
             "no AWS credentials found (\(tried.joined(separator: "; "))). On EC2 attach an instance profile role; elsewhere set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE")
     }
+
+    /// The failures of the instance role that mean IMDS could not be asked, rather than that no
+    /// role is attached: reported with the sources tried, under the same code, so that its remedy
+    /// (allowing IMDSv1, for one) still reaches the operator.
+    private static let metadataFailures: Set<AWSKitError.Code> = [
+        .metadataUnreachable, .metadataSessionRefused, .metadataRefused, .credentialsUnreachable,
+    ]
 }

@@ -22,8 +22,8 @@ public struct EnvironmentCredentialProvider: CredentialProvider {
                 accessKeyId: keyId, secretAccessKey: secret,
                 sessionToken: environment["AWS_SESSION_TOKEN"], source: description)
         default:
-            throw HookError(
-                .configuration,
+            throw AWSKitError(
+                .invalidCredentialSource,
                 "only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set: set both, or neither to use another credential source")
         }
     }

@@ -17,7 +17,7 @@ public struct InstanceRoleCredentialProvider: CredentialProvider {
             return nil
         }
         guard let document = try await metadata.value(at: "iam/security-credentials/\(role)") else {
-            throw HookError(.unreachable, "IMDS lists role '\(role)' but has no credentials for it (HTTP 404); try again shortly")
+            throw AWSKitError(.credentialsUnreachable, "IMDS lists role '\(role)' but has no credentials for it (HTTP 404); try again shortly")
         }
         return try CredentialDocument.credentials(from: document, source: "instance role \(role)")
     }

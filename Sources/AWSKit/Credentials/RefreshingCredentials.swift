@@ -53,7 +53,7 @@ public actor RefreshingCredentials {
         let provider = self.provider
         let task = Task { () throws -> AWSCredentials in
             guard let credentials = try await provider.resolve() else {
-                throw HookError(.accessDenied, "no AWS credentials found")
+                throw AWSKitError(.noCredentials, "no AWS credentials found")
             }
             return credentials
         }

@@ -38,8 +38,8 @@ public struct SharedFileCredentialProvider: CredentialProvider {
 
         guard fromCredentials != nil || fromConfig != nil else {
             if explicit {
-                throw HookError(
-                    .configuration,
+                throw AWSKitError(
+                    .invalidCredentialSource,
                     "AWS_PROFILE names profile '\(profile)', which is in neither \(credentialsPath ?? "~/.aws/credentials (no home directory)") nor \(configPath ?? "~/.aws/config (no home directory)")"
                 )
             }
@@ -54,12 +54,12 @@ public struct SharedFileCredentialProvider: CredentialProvider {
         let unsupported = ["role_arn", "credential_process", "sso_session", "sso_start_url", "web_identity_token_file"]
             .filter { merged[$0] != nil }
         if !unsupported.isEmpty {
-            throw HookError(
-                .configuration,
+            throw AWSKitError(
+                .invalidCredentialSource,
                 "profile '\(profile)' uses \(unsupported.joined(separator: ", ")), which r53hook does not support: give it static keys, use environment variables, or rely on the instance role")
         }
         if explicit {
-            throw HookError(.configuration, "profile '\(profile)' has no aws_access_key_id and aws_secret_access_key")
+            throw AWSKitError(.invalidCredentialSource, "profile '\(profile)' has no aws_access_key_id and aws_secret_access_key")
         }
         return nil
     }

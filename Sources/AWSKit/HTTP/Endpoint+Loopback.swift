@@ -34,10 +34,10 @@ extension Endpoint {
     /// Refuses plain http to anything but this machine: a signed request carries the access key
     /// id, the signature and the session token, which must not cross a network in clear text.
     /// `variable` names where the endpoint came from, for the message.
-    public func requireEncryptedUnlessLoopback(variable: String) throws(HookError) {
+    public func requireEncryptedUnlessLoopback(variable: String) throws(AWSKitError) {
         guard scheme == "http", !isLoopback else { return }
-        throw HookError(
-            .configuration,
+        throw AWSKitError(
+            .invalidEndpoint,
             "\(variable) is \(self), plain http to another machine: signed requests and session tokens would cross the network unencrypted. Use https://, or http:// only to 127.0.0.1, ::1 or localhost"
         )
     }

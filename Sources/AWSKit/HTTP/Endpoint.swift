@@ -10,14 +10,14 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
     public let basePath: String
 
     /// Parses `scheme://host[:port][/path]`. Only http and https are accepted.
-    public init(parsing text: String) throws(HookError) {
+    public init(parsing text: String) throws(AWSKitError) {
         let trimmed = text.trimmingWhitespace
         guard let schemeEnd = trimmed.firstRange(of: "://") else {
-            throw HookError(.configuration, "endpoint '\(text)' is not a URL: it needs http:// or https://")
+            throw AWSKitError(.invalidEndpoint, "endpoint '\(text)' is not a URL: it needs http:// or https://")
         }
         let scheme = trimmed[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else {
-            throw HookError(.configuration, "endpoint '\(text)' uses \(scheme)://; only http:// and https:// are supported")
+            throw AWSKitError(.invalidEndpoint, "endpoint '\(text)' uses \(scheme)://; only http:// and https:// are supported")
         }
         let rest = trimmed[schemeEnd.upperBound...]
         let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
@@ -26,20 +26,20 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
         while path.hasSuffix("/") { path.removeLast() }
 
         guard !authority.contains("@") else {
-            throw HookError(.configuration, "endpoint '\(text)' contains user information, which is not supported")
+            throw AWSKitError(.invalidEndpoint, "endpoint '\(text)' contains user information, which is not supported")
         }
         var host: Substring
         var portText: Substring?
         if authority.hasPrefix("[") {
             guard let close = authority.firstIndex(of: "]") else {
-                throw HookError(.configuration, "endpoint '\(text)' has an unterminated IPv6 address")
+                throw AWSKitError(.invalidEndpoint, "endpoint '\(text)' has an unterminated IPv6 address")
             }
             host = authority[authority.index(after: authority.startIndex)..<close]
             let after = authority[authority.index(after: close)...]
             if after.hasPrefix(":") {
                 portText = after.dropFirst()
             } else if !after.isEmpty {
-                throw HookError(.configuration, "endpoint '\(text)' has text after the IPv6 address")
+                throw AWSKitError(.invalidEndpoint, "endpoint '\(text)' has text after the IPv6 address")
             }
         } else if let colon = authority.lastIndex(of: ":") {
             host = authority[..<colon]
@@ -47,11 +47,11 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
         } else {
             host = authority
         }
-        guard !host.isEmpty else { throw HookError(.configuration, "endpoint '\(text)' has no host") }
+        guard !host.isEmpty else { throw AWSKitError(.invalidEndpoint, "endpoint '\(text)' has no host") }
         var port: Int?
         if let portText {
             guard let value = Int(portText), (1...65535).contains(value) else {
-                throw HookError(.configuration, "endpoint '\(text)' has an invalid port '\(portText)'")
+                throw AWSKitError(.invalidEndpoint, "endpoint '\(text)' has an invalid port '\(portText)'")
             }
             port = value
         }

@@ -34,7 +34,7 @@ public struct IMDSConfiguration: Sendable {
     }
 
     /// The configuration the AWS SDKs would use in this environment.
-    public static func from(environment: ProcessEnvironment, allowV1: Bool) throws(HookError) -> IMDSConfiguration {
+    public static func from(environment: ProcessEnvironment, allowV1: Bool) throws(AWSKitError) -> IMDSConfiguration {
         let defaultEndpoint =
             environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"]?.lowercased() == "ipv6"
             ? "http://[fd00:ec2::254]" : "http://169.254.169.254"
@@ -43,7 +43,7 @@ public struct IMDSConfiguration: Sendable {
         do {
             endpoint = try Endpoint(parsing: text)
         } catch {
-            throw HookError(.configuration, "AWS_EC2_METADATA_SERVICE_ENDPOINT: \(error.message)")
+            throw AWSKitError(.invalidEndpoint, "AWS_EC2_METADATA_SERVICE_ENDPOINT: \(error.message)", underlying: error)
         }
         return IMDSConfiguration(
             endpoint: endpoint,

@@ -40,7 +40,7 @@ public struct AWSService: Sendable {
 
     /// Route 53: a global service signed for us-east-1, at `AWS_ENDPOINT_URL_ROUTE_53`, else
     /// `AWS_ENDPOINT_URL`, else `https://route53.amazonaws.com` (the SDKs' endpoint convention).
-    public static func route53(environment: ProcessEnvironment) throws(HookError) -> AWSService {
+    public static func route53(environment: ProcessEnvironment) throws(AWSKitError) -> AWSService {
         AWSService(
             displayName: "Route 53", signingName: "route53", iamPrefix: "route53", region: "us-east-1",
             endpoint: try endpoint(
@@ -51,18 +51,18 @@ public struct AWSService: Sendable {
 
     /// Classic Elastic Load Balancing (Query API 2012-06-01) in a region, at
     /// `AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING`, else `AWS_ENDPOINT_URL`.
-    public static func classicLoadBalancing(region: String, environment: ProcessEnvironment) throws(HookError) -> AWSService {
+    public static func classicLoadBalancing(region: String, environment: ProcessEnvironment) throws(AWSKitError) -> AWSService {
         try loadBalancing(region: region, environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING")
     }
 
     /// Elastic Load Balancing v2 (Query API 2015-12-01) in a region, at
     /// `AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2`, else `AWS_ENDPOINT_URL`.
-    public static func loadBalancingV2(region: String, environment: ProcessEnvironment) throws(HookError) -> AWSService {
+    public static func loadBalancingV2(region: String, environment: ProcessEnvironment) throws(AWSKitError) -> AWSService {
         try loadBalancing(region: region, environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2")
     }
 
     /// Both load balancing APIs: one endpoint and signing name, each its own override variable.
-    private static func loadBalancing(region: String, environment: ProcessEnvironment, serviceVariable: String) throws(HookError)
+    private static func loadBalancing(region: String, environment: ProcessEnvironment, serviceVariable: String) throws(AWSKitError)
         -> AWSService
     {
         AWSService(
@@ -74,7 +74,7 @@ public struct AWSService: Sendable {
     }
 
     /// EC2 (Query API 2016-11-15) in a region, at `AWS_ENDPOINT_URL_EC2`, else `AWS_ENDPOINT_URL`.
-    public static func ec2(region: String, environment: ProcessEnvironment) throws(HookError) -> AWSService {
+    public static func ec2(region: String, environment: ProcessEnvironment) throws(AWSKitError) -> AWSService {
         AWSService(
             displayName: "EC2", signingName: "ec2", iamPrefix: "ec2", region: region,
             endpoint: try endpoint(
@@ -87,7 +87,7 @@ public struct AWSService: Sendable {
     public static func endpoint(
         environment: ProcessEnvironment, serviceVariable: String,
         default defaultURL: String
-    ) throws(HookError) -> Endpoint {
+    ) throws(AWSKitError) -> Endpoint {
         let ignoreOverrides = environment.flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
         let variable =
             ignoreOverrides
@@ -98,7 +98,7 @@ public struct AWSService: Sendable {
         do {
             endpoint = try Endpoint(parsing: text)
         } catch {
-            throw HookError(.configuration, "\(variable ?? "endpoint"): \(error.message)")
+            throw AWSKitError(.invalidEndpoint, "\(variable ?? "endpoint"): \(error.message)", underlying: error)
         }
         try endpoint.requireEncryptedUnlessLoopback(variable: variable ?? "the endpoint")
         return endpoint

@@ -61,9 +61,9 @@ public struct EC2Client: InstanceStateLookup {
         return states
     }
 
-    private static func brokenPaging(_ what: String) -> HookError {
-        HookError(
-            .unreachable,
+    private static func brokenPaging(_ what: String) -> DomainError {
+        DomainError(
+            .unexpectedResponse,
             "EC2 answered DescribeInstances with \(what); EC2 never does, so r53hook stopped reading. Check AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL: is that endpoint really EC2?")
     }
 

@@ -31,11 +31,11 @@ public struct InstanceTags: Sendable {
             let key = String(line).trimmingWhitespace
             guard key.hasPrefix(prefix) else { continue }
             if let problem = problem(withKey: key) {
-                throw HookError(.configuration, "instance metadata listed the tag key '\(key)', which \(problem)")
+                throw DomainError(.metadataInvalid, "instance metadata listed the tag key '\(key)', which \(problem)")
             }
             guard let value = try await metadata.value(at: "tags/instance/" + key) else { continue }
             guard value.count <= maximumValueLength else {
-                throw HookError(.configuration, "the tag \(key) holds \(value.count) characters; EC2 allows \(maximumValueLength)")
+                throw DomainError(.metadataInvalid, "the tag \(key) holds \(value.count) characters; EC2 allows \(maximumValueLength)")
             }
             values[key] = value
         }

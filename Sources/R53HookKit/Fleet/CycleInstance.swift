@@ -25,20 +25,23 @@ public struct CycleInstance: Sendable {
     /// Runs the cycle and returns the command's exit status.
     public func run(_ settings: CycleSettings, command: [String]) async throws -> Int32 {
         guard !command.isEmpty else {
-            throw HookError(.usage, "cycle needs a command after --, e.g. r53hook cycle ... -- systemctl restart myapp")
+            throw DomainError(.missingArgument, "cycle needs a command after --, e.g. r53hook cycle ... -- systemctl restart myapp")
         }
         guard !settings.dryRun else {
-            throw HookError(.internal, "cycle --dry-run is planned by CycleInstance.plan, not run")
+            throw DomainError(.internalInconsistency, "a dry run of cycle is planned by CycleInstance.plan, not run")
         }
         _ = try await LeaveFleet(context: context).run(settings.leave, strictQuorum: true)
         context.logger.info("out of the fleet; running: \(command.joined(separator: " "))")
         let status = try await runner.run(command)
         guard status == 0 || settings.rejoinsOnFailure else {
-            context.logger.error("the command failed (exit \(status)); staying out of the fleet, as the instance looks broken. Fix it and run r53hook start, or use --rejoin-on-failure")
+            let rejoin = RemedyWording.current.clause([.use(.rejoinOnFailure, purpose: "to rejoin even then")])
+            context.logger.error(
+                "the command failed (exit \(status)); staying out of the fleet, as the instance looks broken. Fix it and run r53hook start\(rejoin.map { ", or " + $0 } ?? "")"
+            )
             return status
         }
         if status != 0 {
-            context.logger.warning("the command failed (exit \(status)); rejoining anyway (--rejoin-on-failure)")
+            context.logger.warning("the command failed (exit \(status)); rejoining anyway (\(RemedyWording.current.name(of: .rejoinOnFailure)))")
         }
         let joined = try await JoinFleet(context: context).run(settings.join)
         if joined.heldBecause == nil {

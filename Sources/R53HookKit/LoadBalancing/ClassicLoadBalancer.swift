@@ -72,11 +72,13 @@ public struct ClassicLoadBalancer: LoadBalancerMembership {
         } catch let error as AWSServiceError {
             switch error.code {
             case "LoadBalancerNotFound", "AccessPointNotFound":
-                throw HookError(.configuration, "there is no classic load balancer named \(name) in \(service.region) (\(error.message)); check --elb and AWS_REGION", underlying: error)
+                throw DomainError(
+                    .loadBalancerNotFound, "there is no classic load balancer named \(name) in \(service.region) (\(error.message))",
+                    remedies: [.check(.classicLoadBalancer), .advice("check AWS_REGION")], underlying: error)
             case "InvalidInstance", "InvalidEndPoint":
-                throw HookError(.configuration, "\(description) refused the instance: \(error.message)", underlying: error)
+                throw DomainError(.loadBalancerRefusedInstance, "\(description) refused the instance: \(error.message)", underlying: error)
             default:
-                throw HookError(.unreachable, "\(description): \(action) failed: \(error)", underlying: error)
+                throw DomainError(.serviceFailed, "\(description): \(action) failed: \(error)", underlying: error)
             }
         }
     }

@@ -29,9 +29,10 @@ public struct LoadBalancerWaiter: Sendable {
             }
             let state = member.map { "\($0.health.rawValue): \($0.detail)" } ?? "not registered"
             guard waited < timeout else {
-                throw HookError(
-                    .temporary,
-                    "\(membership) did not report \(instanceId) healthy within \(timeout.wholeSecondsText) (last: \(state)); it stays registered. Check the load balancer's health check, or raise --healthy-timeout"
+                throw DomainError(
+                    .notHealthy,
+                    "\(membership) did not report \(instanceId) healthy within \(timeout.wholeSecondsText) (last: \(state)); it stays registered",
+                    remedies: [.advice("check the load balancer's health check"), .raise(.healthyTimeout)]
                 )
             }
             if time.monotonicNow - lastReport >= .seconds(10) || waited == .zero {

@@ -87,11 +87,13 @@ public struct TargetGroup: LoadBalancerMembership {
         } catch let error as AWSServiceError {
             switch error.code {
             case "TargetGroupNotFound":
-                throw HookError(.configuration, "there is no target group \(arn) (\(error.message)); check --target-group and AWS_REGION", underlying: error)
+                throw DomainError(
+                    .loadBalancerNotFound, "there is no target group \(arn) (\(error.message))",
+                    remedies: [.check(.targetGroup), .advice("check AWS_REGION")], underlying: error)
             case "InvalidTarget":
-                throw HookError(.configuration, "\(description) refused the instance: \(error.message)", underlying: error)
+                throw DomainError(.loadBalancerRefusedInstance, "\(description) refused the instance: \(error.message)", underlying: error)
             default:
-                throw HookError(.unreachable, "\(description): \(action) failed: \(error)", underlying: error)
+                throw DomainError(.serviceFailed, "\(description): \(action) failed: \(error)", underlying: error)
             }
         }
     }

@@ -54,11 +54,11 @@ public struct FleetLock: Sendable {
     }
 
     /// `withLock`, with a lost lock told in the caller's terms: `ifLost` turns `LockLost` into
-    /// the error the command reports (always a temporary one, exit 75, in r53hook's commands).
+    /// the error the command reports (`DomainError.Code.lockLost`, in r53hook's commands).
     /// Every other error of the body or of acquiring passes through unchanged.
     public func withLock<Value: Sendable>(
         owner: String, lease: Duration, waiting: Waiting, purpose: String,
-        ifLost: (LockLost) -> HookError,
+        ifLost: (LockLost) -> DomainError,
         _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         do {
@@ -97,7 +97,7 @@ public struct FleetLock: Sendable {
             case .takeOver(let stale):
                 do {
                     observation = try await store.replace(stale, with: mine) ? .tookOver : .takeOverRefused
-                } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
+                } catch let error where error.isTransientFailure {
                     observation = .takeOverFailed(error)
                 }
             }
@@ -109,7 +109,7 @@ public struct FleetLock: Sendable {
         do {
             if try await store.create(mine) { return .created }
             return try await store.current().map { .held($0) } ?? .vanished
-        } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
+        } catch let error where error.isTransientFailure {
             return .failed(error)
         }
     }

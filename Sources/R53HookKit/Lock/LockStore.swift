@@ -93,7 +93,7 @@ public struct LockStore: Sendable {
         } catch let error as AWSServiceError {
             throw Route53Refusal.explain(
                 error, action: "\(action) the lock record \(recordName) TXT", zone: zone,
-                remedy: "what Route 53 names is in the way of the lock's TXT record: remove it from \(zone.name), or choose another lock name")
+                advice: "what Route 53 names is in the way of the lock's TXT record: remove it from \(zone.name), or choose another lock name")
         }
     }
 }

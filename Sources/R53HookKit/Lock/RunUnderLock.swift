@@ -28,8 +28,8 @@ public struct RunUnderLock: Sendable {
             purpose: "running: \(command.joined(separator: " "))",
             ifLost: { lost in
                 let status = (try? lost.ended?.get()).map { "exit \($0)" } ?? "no exit status"
-                return HookError(
-                    .temporary,
+                return DomainError(
+                    .lockLost,
                     "lost lock \(recordName): \(lost.reason); the command was terminated (\(status)) so that it never runs beside another holder's")
             }
         ) {

@@ -40,9 +40,10 @@ public struct ChangeWaiter: Sendable {
             // The last pause is cut to the deadline, and a poll needs time left to be sent.
             try await time.sleep(for: min(Self.interval(beforePoll: poll), deadline.remaining(time)))
             guard deadline.remaining(time) > .zero else {
-                throw HookError(
-                    .temporary,
-                    "change \(change.id) is still \(status.rawValue) after \((time.monotonicNow - started).wholeSecondsText) and the \(deadline.budget.wholeSecondsText) deadline is up; Route 53 normally applies changes within 60 s (raise --deadline)"
+                throw DomainError(
+                    .changeNotInSync,
+                    "change \(change.id) is still \(status.rawValue) after \((time.monotonicNow - started).wholeSecondsText) and the \(deadline.budget.wholeSecondsText) deadline is up; Route 53 normally applies changes within 60 s",
+                    remedies: [.raise(.deadline)]
                 )
             }
             status = try await route53.change(id: change.id).status

@@ -19,14 +19,15 @@ public struct InstanceIdentity: Sendable {
     /// The instance id from IMDS.
     public func instanceId() async throws -> String {
         guard let id = try await metadata.value(at: "instance-id")?.trimmingWhitespace, !id.isEmpty else {
-            throw HookError(.unreachable, "IMDS has no instance-id; give --set-identifier explicitly")
+            throw DomainError(.instanceIdUnavailable, "IMDS has no instance-id", remedies: [.giveExplicitly([.memberIdentifier])])
         }
         // It becomes a set identifier, a lock owner and a mark's instance: refuse junk from
         // whatever answers at the metadata address rather than write it into Route 53.
         guard EC2Identifiers.isInstanceId(id) else {
-            throw HookError(
-                .unreachable,
-                "IMDS answered an instance id that is not one ('\(id)'; an instance id is i- and up to 32 lowercase letters and digits, e.g. i-0123456789abcdef0): is something else listening at the metadata address (AWS_EC2_METADATA_SERVICE_ENDPOINT)? Give --set-identifier (for lock: --owner) explicitly"
+            throw DomainError(
+                .instanceIdUnavailable,
+                "IMDS answered an instance id that is not one ('\(id)'; an instance id is i- and up to 32 lowercase letters and digits, e.g. i-0123456789abcdef0): is something else listening at the metadata address (AWS_EC2_METADATA_SERVICE_ENDPOINT)?",
+                remedies: [.giveExplicitly([.memberIdentifier])]
             )
         }
         return id
@@ -67,16 +68,23 @@ public struct InstanceIdentity: Sendable {
             }
         }
         guard let text else {
-            let hint: String
+            let problem: String
+            let remedies: [Remedy]
             switch source {
-            case .publicIPv4: hint = "this instance has no public IPv4 address: use --address local-ipv4 (a private zone defaults to it) or give the address"
-            case .ipv6: hint = "this instance has no IPv6 address: assign one to its network interface, or use an A record"
-            default: hint = "give --address explicitly"
+            case .publicIPv4:
+                problem = "this instance has no public IPv4 address (a private zone defaults to its local one)"
+                remedies = [.set(.address, to: "local-ipv4"), .giveExplicitly([.address])]
+            case .ipv6:
+                problem = "this instance has no IPv6 address: assign one to its network interface, or use an A record"
+                remedies = []
+            default:
+                problem = "this instance does not tell its address"
+                remedies = [.giveExplicitly([.address])]
             }
-            throw HookError(.configuration, "IMDS has no \(path) (HTTP 404): \(hint)")
+            throw DomainError(.addressUnavailable, "IMDS has no \(path) (HTTP 404): \(problem)", remedies: remedies)
         }
         guard let address = IPAddress(text) else {
-            throw HookError(.unreachable, "IMDS answered \(path) with '\(text.prefix(64))', which is not an IP address")
+            throw DomainError(.metadataInvalid, "IMDS answered \(path) with '\(text.prefix(64))', which is not an IP address")
         }
         return address
     }

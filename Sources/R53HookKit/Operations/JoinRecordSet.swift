@@ -58,7 +58,7 @@ public struct JoinRecordSet: Sendable {
         let availabilityZone = await identity.availabilityZone()
 
         return try await CompareAndSwapLoop.run(givingUp: { tries in
-            HookError(.temporary, "the record kept changing while starting (\(tries) tries); is another r53hook running for \(setIdentifier)?")
+            DomainError(.recordKeptChanging, "the record kept changing while starting (\(tries) tries); is another r53hook running for \(setIdentifier)?")
         }) { () async throws -> (record: ResourceRecordSet, outcome: Outcome)? in
             let (current, currentMark, oldMark) = try await readAndCheck(record, registry: registry, settings: settings)
 
@@ -134,23 +134,25 @@ public struct JoinRecordSet: Sendable {
         return [RecordChange(.delete, old), RecordChange(.create, new)]
     }
 
-    /// r53hook overwrites only what carries its mark (or what `--adopt` names); returns the mark.
+    /// r53hook overwrites only what carries its mark (or what it was told to adopt); returns the mark.
     private func checkOwnership(
         current: ResourceRecordSet?, markRecord: ResourceRecordSet?, registry: MemberRegistry,
         settings: JoinSettings
-    ) throws(HookError) -> MemberMark? {
+    ) throws(DomainError) -> MemberMark? {
         if let markRecord {
             guard let mark = MemberRegistry.mark(of: markRecord) else {
-                throw HookError(
-                    .configuration,
-                    "\(markRecord.summary) is not an r53hook registry mark; r53hook will not overwrite a record it did not make. Remove it, or use another --set-identifier")
+                throw DomainError(
+                    .foreignRecord,
+                    "\(markRecord.summary) is not an r53hook registry mark; r53hook will not overwrite a record it did not make",
+                    remedies: [.advice("remove it"), .useAnother(.memberIdentifier)])
             }
             return mark
         }
         if let current, !settings.adoptsUnmarkedRecord {
-            throw HookError(
-                .configuration,
-                "\(current.summary) exists without r53hook's registry mark (\(registry.registryName) TXT), so r53hook did not make it and will not overwrite it. Delete it yourself, or run start --adopt to take it over as this instance's record"
+            throw DomainError(
+                .foreignRecord,
+                "\(current.summary) exists without r53hook's registry mark (\(registry.registryName) TXT), so r53hook did not make it and will not overwrite it",
+                remedies: [.advice("delete it yourself"), .use(.adopt, purpose: "to take it over as this instance's record")]
             )
         }
         return nil
@@ -159,20 +161,22 @@ public struct JoinRecordSet: Sendable {
     private func checkLimits(
         record: ResourceRecordSet, current: ResourceRecordSet?, siblings: [ResourceRecordSet],
         zone: HostedZone
-    ) throws(HookError) {
+    ) throws(DomainError) {
         if let current, !current.isPlainWeighted {
-            throw HookError(
-                .configuration,
-                "\(current.summary) already exists and is not a plain weighted record; r53hook will not overwrite a record it did not make. Use another --set-identifier or remove it yourself")
+            throw DomainError(
+                .foreignRecord,
+                "\(current.summary) already exists and is not a plain weighted record; r53hook will not overwrite a record it did not make",
+                remedies: [.useAnother(.memberIdentifier), .advice("remove it yourself")])
         }
         if let simple = siblings.first(where: { $0.setIdentifier == nil }) {
-            throw HookError(
-                .configuration,
-                "\(simple.name) \(simple.type) is a simple (non-weighted) record in \(zone.name); Route 53 cannot hold weighted records beside it. Delete it or choose another --name")
+            throw DomainError(
+                .conflictingRecord,
+                "\(simple.name) \(simple.type) is a simple (non-weighted) record in \(zone.name); Route 53 cannot hold weighted records beside it",
+                remedies: [.advice("delete it"), .useAnother(.recordName)])
         }
         if current == nil, siblings.count >= 100 {
-            throw HookError(
-                .configuration,
+            throw DomainError(
+                .weightedSetFull,
                 "\(record.name) \(record.type) already has \(siblings.count) weighted records, the Route 53 maximum of 100 per name and type: one record per instance caps a name at 100 instances. Use another name (or an ELB) for a larger fleet"
             )
         }

@@ -58,26 +58,30 @@ public struct LeaveRecordSet: Sendable {
         // exact DELETE then fails and nothing changes, so read again and retry.
         var seen: ResourceRecordSet?
         return try await CompareAndSwapLoop.run(givingUp: { tries in
-            HookError(.temporary, "the record kept changing while stopping (\(tries) tries); is another r53hook start running for \(setIdentifier)?")
+            DomainError(.recordKeptChanging, "the record kept changing while stopping (\(tries) tries); is another r53hook start running for \(setIdentifier)?")
         }) { () async throws -> Deletion? in
             let current = try await route53.recordSet(zoneId: zone.id, name: dns.recordName, type: type, setIdentifier: setIdentifier)
             let markRecord = try await registry.currentMarkRecord(setIdentifier: setIdentifier)
             if let markRecord, MemberRegistry.mark(of: markRecord) == nil {
-                throw HookError(
-                    .configuration,
+                throw DomainError(
+                    .foreignRecord,
                     "\(markRecord.summary) is not an r53hook registry mark; r53hook leaves it and the record beside it alone")
             }
             var changes: [RecordChange] = []
             if let current {
                 guard current.isPlainWeighted else {
-                    throw HookError(
-                        .configuration,
+                    throw DomainError(
+                        .foreignRecord,
                         "\(current.summary) is not a plain weighted record; r53hook only deletes records it could have made, so it leaves this one alone")
                 }
                 guard markRecord != nil else {
-                    throw HookError(
-                        .configuration,
-                        "\(current.summary) has no r53hook registry mark (\(registry.registryName) TXT), so r53hook did not make it and leaves it alone. Delete it yourself, or run start --adopt first if this instance should own it"
+                    throw DomainError(
+                        .foreignRecord,
+                        "\(current.summary) has no r53hook registry mark (\(registry.registryName) TXT), so r53hook did not make it and leaves it alone",
+                        remedies: [
+                            .advice("delete it yourself"),
+                            .use(.adopt, purpose: "first if this instance should own it"),
+                        ]
                     )
                 }
                 changes.append(RecordChange(.delete, current))
@@ -128,13 +132,13 @@ public struct LeaveRecordSet: Sendable {
             return .planned(plan)
         case .deleted(let record, let change):
             let ttl = Duration.seconds(record.ttl ?? 0)
-            var syncFailure: HookError?
+            var syncFailure: (any Error)?
             if let change {
                 do {
                     try await waiter.waitUntilInSync(change)
-                } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
+                } catch let error where error.isTransientFailure {
                     // The record is gone either way; drain before reporting, so the service still answers.
-                    logger.warning("\(error.message); draining anyway")
+                    logger.warning("\(error); draining anyway")
                     syncFailure = error
                 }
             }

@@ -32,15 +32,16 @@ public struct RecordSetStatus: Sendable {
         self.logger = logger
     }
 
-    /// Runs `status`. Off EC2 without --set-identifier it still lists the set.
+    /// Runs `status`. Off EC2, with no set identifier given, it still lists the set.
     public func run(_ target: FleetTarget) async throws -> Report {
         let dns = try target.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         var instanceId: String?
         do {
             instanceId = try await identity.instanceId()
-        } catch let error as HookError where target.setIdentifier != nil || error.kind == .unreachable || error.kind == .configuration {
-            logger.debug("instance id unknown: \(error.message)")
+        } catch let error where error is AWSKitError || error is DomainError {
+            // IMDS off, unreachable or odd: the id is unknown, and the set is listed all the same.
+            logger.debug("instance id unknown: \(error)")
         }
         let setIdentifier = target.setIdentifier ?? instanceId
         let records = try await route53.recordSets(zoneId: zone.id, name: dns.recordName, type: dns.recordType.rawValue)

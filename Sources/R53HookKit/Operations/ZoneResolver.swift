@@ -13,7 +13,7 @@ public struct ZoneResolver: Sendable {
     public func resolve(_ selector: ZoneSelector, recordName: String) async throws -> HostedZone {
         let zone = try await resolve(selector)
         guard zone.contains(recordName) else {
-            throw HookError(.configuration, "the record \(recordName) is not in the zone \(zone.name) (\(zone.id)); the name must end with the zone's name")
+            throw DomainError(.recordOutsideZone, "the record \(recordName) is not in the zone \(zone.name) (\(zone.id)); the name must end with the zone's name")
         }
         return zone
     }
@@ -26,7 +26,9 @@ public struct ZoneResolver: Sendable {
             do {
                 zone = try await route53.hostedZone(id: id)
             } catch let error as AWSServiceError where error.code == "NoSuchHostedZone" {
-                throw HookError(.configuration, "hosted zone \(id) does not exist in this account (\(error.message)); check --zone-id")
+                throw DomainError(
+                    .hostedZoneNotFound, "hosted zone \(id) does not exist in this account (\(error.message))", remedies: [.check(.zoneId)],
+                    underlying: error)
             }
         case .name(let name, let isPrivate):
             let all = try await route53.hostedZones(named: name)
@@ -36,15 +38,18 @@ public struct ZoneResolver: Sendable {
                 zone = candidates[0]
             case 0:
                 let which = isPrivate.map { $0 ? "private " : "public " } ?? ""
-                let others = all.isEmpty ? "" : " (there is a \(all.map(\.visibility).joined(separator: " and ")) one: drop --\(isPrivate == true ? "private" : "public")-zone)"
-                throw HookError(.configuration, "no \(which)hosted zone named \(name) in this account\(others)")
+                let others = all.isEmpty ? "" : " (there is a \(all.map(\.visibility).joined(separator: " and ")) one)"
+                throw DomainError(
+                    .hostedZoneNotFound, "no \(which)hosted zone named \(name) in this account\(others)",
+                    remedies: all.isEmpty ? [] : [.runWithout(.zoneVisibility, purpose: "to use it")])
             default:
                 let listing = candidates.map { "\($0.visibility) \($0.id)" }.joined(separator: ", ")
-                let hint =
+                let remedies: [Remedy] =
                     Set(candidates.map(\.isPrivate)).count > 1
-                    ? "choose with --private-zone or --public-zone, or give --zone-id"
-                    : "give --zone-id to choose"
-                throw HookError(.configuration, "\(candidates.count) hosted zones are named \(name) (\(listing)): \(hint)")
+                    ? [.choose(.zoneVisibility), .giveExplicitly([.zoneId])]
+                    : [.giveExplicitly([.zoneId])]
+                throw DomainError(
+                    .hostedZoneAmbiguous, "\(candidates.count) hosted zones are named \(name) (\(listing))", remedies: remedies)
             }
         }
         return zone

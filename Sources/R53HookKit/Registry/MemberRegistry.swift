@@ -129,9 +129,9 @@ extension MemberRegistry {
     }
 
     /// The refusal to act on this member's own mark when it fails validation.
-    public static func foreignMarkError(_ record: ResourceRecordSet, reason: String) -> HookError {
-        HookError(
-            .configuration,
+    public static func foreignMarkError(_ record: ResourceRecordSet, reason: String) -> DomainError {
+        DomainError(
+            .foreignMark,
             "\(record.summary) is not a valid r53hook registry mark (\(reason)), so r53hook leaves it alone. Someone changed it by hand or forged it: delete the pair (the mark and the address record with its set identifier) and run `r53hook start` again"
         )
     }
@@ -141,11 +141,11 @@ extension MemberRegistry {
     /// stopped, or was swept, must not come back by a heartbeat.
     public func rewriteMark(setIdentifier: String, _ update: (MemberMark) -> MemberMark) async throws -> (mark: MemberMark, change: ChangeInfo) {
         try await CompareAndSwapLoop.run(givingUp: { tries in
-            HookError(.temporary, "the registry mark of \(setIdentifier) kept changing (\(tries) tries); is another r53hook running for it?")
+            DomainError(.recordKeptChanging, "the registry mark of \(setIdentifier) kept changing (\(tries) tries); is another r53hook running for it?")
         }) { () async throws -> (mark: MemberMark, change: ChangeInfo)? in
             guard let record = try await currentMarkRecord(setIdentifier: setIdentifier) else {
-                throw HookError(
-                    .configuration,
+                throw DomainError(
+                    .notRegistered,
                     "\(setIdentifier) is not registered: there is no registry mark for it at \(registryName) in \(zone.name). Run `r53hook start` first (if it was registered, it has stopped or was swept)"
                 )
             }
@@ -156,7 +156,7 @@ extension MemberRegistry {
             case .invalid(let reason):
                 throw Self.foreignMarkError(record, reason: reason)
             case .notAMark:
-                throw HookError(.configuration, "\(record.summary) is not an r53hook registry mark; r53hook leaves it alone")
+                throw DomainError(.foreignRecord, "\(record.summary) is not an r53hook registry mark; r53hook leaves it alone")
             }
             let new = update(old)
             return try await apply(

@@ -35,13 +35,14 @@ public struct RegistrySweep: Sendable {
         public let deleted: [String]
         /// Dead members left alone, and why (changed since read, record differs from its mark).
         public let skipped: [(setIdentifier: String, reason: String)]
-        /// Why nothing was deleted, when self-preservation refused.
-        public let refusal: String?
+        /// Why nothing was deleted, when self-preservation refused: the error the command
+        /// reports, with its remedies (a higher share, or forcing the sweep).
+        public let refusal: DomainError?
 
         /// Creates a report.
         public init(
             memberCount: Int, dead: [Verdict], deleted: [String], skipped: [(setIdentifier: String, reason: String)],
-            refusal: String?
+            refusal: DomainError?
         ) {
             self.memberCount = memberCount
             self.dead = dead
@@ -51,7 +52,8 @@ public struct RegistrySweep: Sendable {
         }
 
         public static func == (lhs: Report, rhs: Report) -> Bool {
-            lhs.memberCount == rhs.memberCount && lhs.dead == rhs.dead && lhs.deleted == rhs.deleted && lhs.refusal == rhs.refusal
+            lhs.memberCount == rhs.memberCount && lhs.dead == rhs.dead && lhs.deleted == rhs.deleted
+                && lhs.refusal?.message == rhs.refusal?.message && lhs.refusal?.remedies == rhs.refusal?.remedies
                 && lhs.skipped.map(\.setIdentifier) == rhs.skipped.map(\.setIdentifier)
         }
     }
@@ -113,7 +115,7 @@ public struct RegistrySweep: Sendable {
         return try await lock.withLock(
             owner: owner, lease: .seconds(30), waiting: waiting, purpose: "sweeping \(registry.registryName)",
             ifLost: { lost in
-                HookError(.temporary, "lost the sweep lock (\(lost.reason)); the sweep stopped part way, run it again")
+                DomainError(.lockLost, "lost the sweep lock (\(lost.reason)); the sweep stopped part way, run it again")
             }
         ) {
             try await self.sweep(registry, isMe: isMe, limits: limits, dryRun: false)
@@ -135,8 +137,10 @@ public struct RegistrySweep: Sendable {
         let members = snapshot.members.count
         if !dead.isEmpty, !limits.force, Double(dead.count) > limits.maxFraction * Double(members) {
             let share = Int((Double(dead.count) / Double(members) * 100).rounded())
-            let refusal =
-                "\(dead.count) of \(members) members (\(share)%) look dead at once, more than --max-fraction \(limits.maxFraction): that is more likely a network partition or an EC2 API problem than a mass death, so nothing was deleted. Check with `r53hook members`; --force sweeps anyway"
+            let refusal = DomainError(
+                .sweepRefused,
+                "sweep refused: \(dead.count) of \(members) members (\(share)%) look dead at once, more than the share of \(limits.maxFraction) a sweep deletes: that is more likely a network partition or an EC2 API problem than a mass death, so nothing was deleted. Check with `r53hook members`",
+                remedies: [.use(.forceSweep, purpose: "to sweep anyway"), .raise(.sweepFraction)])
             return Report(memberCount: members, dead: dead, deleted: [], skipped: [], refusal: refusal)
         }
         guard !dryRun else { return Report(memberCount: members, dead: dead, deleted: [], skipped: [], refusal: nil) }

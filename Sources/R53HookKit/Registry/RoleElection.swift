@@ -68,7 +68,7 @@ public struct RoleElection: Sendable {
             owner: setIdentifier, lease: .seconds(30), waiting: waiting,
             purpose: "choosing a role in group \(group)",
             ifLost: { lost in
-                HookError(.temporary, "lost the role lock while choosing (\(lost.reason)); run role again")
+                DomainError(.lockLost, "lost the role lock while choosing (\(lost.reason)); run role again")
             }
         ) {
             let snapshot = try await registry.snapshot()
@@ -77,8 +77,8 @@ public struct RoleElection: Sendable {
                 if let foreign = snapshot.foreign.first(where: { $0.setIdentifier == setIdentifier }) {
                     throw MemberRegistry.foreignMarkError(foreign.record, reason: foreign.reason)
                 }
-                throw HookError(
-                    .configuration,
+                throw DomainError(
+                    .notRegistered,
                     "\(setIdentifier) is not registered in \(registry.registryName): run `r53hook start` before `r53hook role`")
             }
             let decision = Self.decide(

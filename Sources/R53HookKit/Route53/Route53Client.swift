@@ -26,7 +26,7 @@ public struct Route53Client: Sendable {
                 name: "GetHostedZone", method: "GET", path: "\(Self.version)/hostedzone/\(id)",
                 resourceARN: "arn:aws:route53:::hostedzone/\(id)"))
         guard let zone = root.child("HostedZone") else {
-            throw HookError(.unreachable, "Route 53 answered GetHostedZone without a HostedZone")
+            throw DomainError(.unexpectedResponse, "Route 53 answered GetHostedZone without a HostedZone")
         }
         return try Route53XML.hostedZone(from: zone)
     }
@@ -56,7 +56,7 @@ public struct Route53Client: Sendable {
                 AWSOperation(
                     name: "ListHostedZonesByName", method: "GET",
                     path: "\(Self.version)/hostedzonesbyname", query: query))
-            let zones = try (root.child("HostedZones")?.children(named: "HostedZone") ?? []).map { element throws(HookError) in
+            let zones = try (root.child("HostedZones")?.children(named: "HostedZone") ?? []).map { element throws(DomainError) in
                 try Route53XML.hostedZone(from: element)
             }
             found += zones.filter { $0.name == wanted && !seen.contains($0.id) }
@@ -97,7 +97,7 @@ public struct Route53Client: Sendable {
             if let identifier = start.identifier { query.append(SigV4QueryItem(name: "identifier", value: identifier)) }
             let root = try await listRecordSets(zoneId: zoneId, query: query)
             let page = try (root.child("ResourceRecordSets")?.children(named: "ResourceRecordSet") ?? [])
-                .map { element throws(HookError) in try Route53XML.recordSet(from: element) }
+                .map { element throws(DomainError) in try Route53XML.recordSet(from: element) }
             let matching = page.filter { $0.name == wanted && $0.type == type }
             records += matching
             seen.formUnion(matching.map { $0.setIdentifier ?? "" })
@@ -124,9 +124,9 @@ public struct Route53Client: Sendable {
             "more than \(Self.maximumRecordSetPages * Self.recordSetPageSize) record sets (\(Self.maximumRecordSetPages) pages)")
     }
 
-    private static func brokenPaging(_ operation: String, listing: String, _ what: String) -> HookError {
-        HookError(
-            .unreachable,
+    private static func brokenPaging(_ operation: String, listing: String, _ what: String) -> DomainError {
+        DomainError(
+            .unexpectedResponse,
             "Route 53 answered \(operation) for \(listing) with \(what); Route 53 never does, so r53hook stopped reading. Check AWS_ENDPOINT_URL_ROUTE_53 / AWS_ENDPOINT_URL: is that endpoint really Route 53?"
         )
     }
@@ -140,7 +140,7 @@ public struct Route53Client: Sendable {
         ]
         let root = try await listRecordSets(zoneId: zoneId, query: query)
         let first = try root.child("ResourceRecordSets")?.children(named: "ResourceRecordSet").first
-            .map { element throws(HookError) in try Route53XML.recordSet(from: element) }
+            .map { element throws(DomainError) in try Route53XML.recordSet(from: element) }
         guard let first, first.name == wanted, first.type == type, first.setIdentifier == setIdentifier else { return nil }
         return first
     }

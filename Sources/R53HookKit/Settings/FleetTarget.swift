@@ -20,9 +20,9 @@ public struct FleetTarget: Sendable, Equatable {
 
     /// The record settings, for a use case that needs DNS. The command line refuses a missing
     /// record before any use case runs, so reaching the error here is a bug.
-    public func requireRecord() throws(HookError) -> RecordSettings {
+    public func requireRecord() throws(DomainError) -> RecordSettings {
         guard let record else {
-            throw HookError(.internal, "a DNS use case ran without a record (hosted zone and record name)")
+            throw DomainError(.internalInconsistency, "a DNS use case ran without a record (hosted zone and record name)")
         }
         return record
     }
