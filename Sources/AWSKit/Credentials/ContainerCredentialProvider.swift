@@ -1,14 +1,14 @@
 /// Credentials from the container credentials endpoint (ECS, EKS Pod Identity, Greengrass):
 /// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` (on 169.254.170.2) or `AWS_CONTAINER_CREDENTIALS_FULL_URI`,
 /// authorized by `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` or `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
-public struct ContainerCredentialProvider: CredentialProvider {
+package struct ContainerCredentialProvider: CredentialProvider {
     private let environment: ProcessEnvironment
     private let http: any HTTPClient
     private let files: any FileReading
     private let time: any TimeSource
 
     /// Creates the provider.
-    public init(
+    package init(
         environment: ProcessEnvironment, http: any HTTPClient, time: any TimeSource,
         files: any FileReading = LocalFileReader()
     ) {
@@ -19,10 +19,10 @@ public struct ContainerCredentialProvider: CredentialProvider {
     }
 
     /// "container credentials endpoint".
-    public var description: String { "container credentials endpoint" }
+    package var description: String { "container credentials endpoint" }
 
     /// The credentials, or nil when neither URI variable is set.
-    public func resolve() async throws -> AWSCredentials? {
+    package func resolve() async throws -> AWSCredentials? {
         let url: String
         if let relative = environment["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] {
             url = "http://169.254.170.2" + (relative.hasPrefix("/") ? relative : "/" + relative)

@@ -1,16 +1,16 @@
 /// The SDKs' credential chain: environment, shared files, container endpoint, instance role.
 /// The first source that is configured wins, and is then asked again on every refresh.
-public actor CredentialProviderChain: CredentialProvider {
+package actor CredentialProviderChain: CredentialProvider {
     private let providers: [any CredentialProvider]
     private var chosen: (any CredentialProvider)?
 
     /// Creates a chain over providers, asked in order.
-    public init(_ providers: [any CredentialProvider]) {
+    package init(_ providers: [any CredentialProvider]) {
         self.providers = providers
     }
 
     /// The standard chain for an environment.
-    public static func standard(
+    package static func standard(
         environment: ProcessEnvironment, http: any HTTPClient, metadata: any InstanceMetadata,
         time: any TimeSource, files: any FileReading = LocalFileReader()
     ) -> CredentialProviderChain {
@@ -23,11 +23,11 @@ public actor CredentialProviderChain: CredentialProvider {
     }
 
     /// "credential chain".
-    public nonisolated var description: String { "credential chain" }
+    package nonisolated var description: String { "credential chain" }
 
     /// The credentials of the first configured source; an error that names every source tried
     /// when none is configured.
-    public func resolve() async throws -> AWSCredentials? {
+    package func resolve() async throws -> AWSCredentials? {
         if let chosen, let credentials = try await chosen.resolve() {
             return credentials
         }

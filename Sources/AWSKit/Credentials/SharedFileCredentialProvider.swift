@@ -1,26 +1,26 @@
 /// Credentials from the shared files: `AWS_SHARED_CREDENTIALS_FILE` (default `~/.aws/credentials`)
 /// and `AWS_CONFIG_FILE` (default `~/.aws/config`), profile `AWS_PROFILE` (default `default`).
-public struct SharedFileCredentialProvider: CredentialProvider {
+package struct SharedFileCredentialProvider: CredentialProvider {
     private let environment: ProcessEnvironment
     private let files: any FileReading
 
     /// Creates the provider; `files` reads the files (the real file system in production).
-    public init(environment: ProcessEnvironment, files: any FileReading = LocalFileReader()) {
+    package init(environment: ProcessEnvironment, files: any FileReading = LocalFileReader()) {
         self.environment = environment
         self.files = files
     }
 
     /// The profile the provider reads.
-    public var profile: String {
+    package var profile: String {
         environment["AWS_PROFILE"] ?? environment["AWS_DEFAULT_PROFILE"] ?? "default"
     }
 
     /// "shared credentials files, profile NAME".
-    public var description: String { "shared credentials files, profile \(profile)" }
+    package var description: String { "shared credentials files, profile \(profile)" }
 
     /// The profile's static keys. An explicitly chosen profile that does not exist, or that
     /// needs a feature r53hook does not have (role_arn, credential_process, SSO), is an error.
-    public func resolve() async throws -> AWSCredentials? {
+    package func resolve() async throws -> AWSCredentials? {
         // Without HOME (systemd services) `~` is the account's home, as in the SDKs; with no
         // home at all there are no default files to read.
         let home = environment.homeDirectory

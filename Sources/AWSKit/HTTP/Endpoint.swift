@@ -1,16 +1,16 @@
 /// An HTTP(S) endpoint: scheme, host, optional port and a base path, parsed without Foundation.
-public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
+package struct Endpoint: Sendable, Equatable, CustomStringConvertible {
     /// `http` or `https`.
-    public let scheme: String
+    package let scheme: String
     /// The host name or IP address; IPv6 literals without brackets.
-    public let host: String
+    package let host: String
     /// The port, when the URL names one.
-    public let port: Int?
+    package let port: Int?
     /// A path prefix without a trailing slash (usually empty).
-    public let basePath: String
+    package let basePath: String
 
     /// Parses `scheme://host[:port][/path]`. Only http and https are accepted.
-    public init(parsing text: String) throws(AWSKitError) {
+    package init(parsing text: String) throws(AWSKitError) {
         let trimmed = text.trimmingWhitespace
         guard let schemeEnd = trimmed.firstRange(of: "://") else {
             throw AWSKitError(.invalidEndpoint, "endpoint '\(text)' is not a URL: it needs http:// or https://")
@@ -62,25 +62,25 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The value of the Host header: the host, with the port when it is not the scheme's default.
-    public var hostHeader: String {
+    package var hostHeader: String {
         let bracketed = host.contains(":") ? "[\(host)]" : host
         guard let port, port != (scheme == "https" ? 443 : 80) else { return bracketed }
         return "\(bracketed):\(port)"
     }
 
     /// The full URL for an already-encoded path and query string.
-    public func url(encodedPath: String, encodedQuery: String = "") -> String {
+    package func url(encodedPath: String, encodedQuery: String = "") -> String {
         let path = basePath + (encodedPath.hasPrefix("/") ? encodedPath : "/" + encodedPath)
         return "\(scheme)://\(hostHeader)\(path)" + (encodedQuery.isEmpty ? "" : "?\(encodedQuery)")
     }
 
     /// The URL of the endpoint itself.
-    public var description: String { "\(scheme)://\(hostHeader)\(basePath)" }
+    package var description: String { "\(scheme)://\(hostHeader)\(basePath)" }
 }
 
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and line breaks.
-    public var trimmingWhitespace: String {
+    package var trimmingWhitespace: String {
         // `isWhitespace`, not a list of characters: "\r\n" is a single Character in Swift.
         guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else {
             return ""

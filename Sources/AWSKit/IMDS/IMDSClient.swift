@@ -3,7 +3,7 @@ import Logging
 /// An IMDSv2 client: a session token fetched once and reused until shortly before it expires,
 /// a fresh token and one more try on 401, nil for 404, and a few tries with backoff when the
 /// service answers 503 or not at all. IMDSv1 (no token) only when the configuration allows it.
-public actor IMDSClient: InstanceMetadata {
+package actor IMDSClient: InstanceMetadata {
     private let configuration: IMDSConfiguration
     private let http: any HTTPClient
     private let time: any TimeSource
@@ -12,7 +12,7 @@ public actor IMDSClient: InstanceMetadata {
     private var tokenRequest: Task<String?, any Error>?
 
     /// Creates a client.
-    public init(configuration: IMDSConfiguration, http: any HTTPClient, time: any TimeSource, logger: Logger) {
+    package init(configuration: IMDSConfiguration, http: any HTTPClient, time: any TimeSource, logger: Logger) {
         self.configuration = configuration
         self.http = http
         self.time = time
@@ -20,7 +20,7 @@ public actor IMDSClient: InstanceMetadata {
     }
 
     /// Reads one item; see `InstanceMetadata.value(at:)`.
-    public func value(at path: String) async throws -> String? {
+    package func value(at path: String) async throws -> String? {
         guard !configuration.isDisabled else {
             throw AWSKitError(
                 .metadataDisabled,

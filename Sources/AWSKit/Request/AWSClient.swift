@@ -8,7 +8,7 @@ import XMLLite
 /// It throws `AWSKitError` for what ends a command (access denied, deadline passed, unreadable
 /// answers) and `AWSServiceError` for service errors the caller may handle (InvalidChangeBatch,
 /// NoSuchHostedZone, ...).
-public struct AWSClient: Sendable {
+package struct AWSClient: Sendable {
     private let http: any HTTPClient
     private let credentials: RefreshingCredentials
     private let time: any TimeSource
@@ -16,10 +16,10 @@ public struct AWSClient: Sendable {
     private let logger: Logger
 
     /// The overall limit on every call made through this client.
-    public let deadline: Deadline
+    package let deadline: Deadline
 
     /// Creates a client.
-    public init(
+    package init(
         http: any HTTPClient, credentials: RefreshingCredentials, time: any TimeSource,
         retryPolicy: RetryPolicy = RetryPolicy(), deadline: Deadline, logger: Logger
     ) {
@@ -33,14 +33,14 @@ public struct AWSClient: Sendable {
 
     /// The same client with another deadline: long-running commands (the lock) bound each call
     /// on its own instead of by the command's start-up deadline.
-    public func with(deadline: Deadline, retryPolicy: RetryPolicy? = nil) -> AWSClient {
+    package func with(deadline: Deadline, retryPolicy: RetryPolicy? = nil) -> AWSClient {
         AWSClient(
             http: http, credentials: credentials, time: time, retryPolicy: retryPolicy ?? self.retryPolicy,
             deadline: deadline, logger: logger)
     }
 
     /// Makes the call and returns the parsed XML of a successful answer.
-    public func send(_ operation: AWSOperation, to service: AWSService) async throws -> XMLElement {
+    package func send(_ operation: AWSOperation, to service: AWSService) async throws -> XMLElement {
         var retry = 0
         var renewedExpiredCredentials = false
         var lastFailure: Failure?

@@ -5,9 +5,9 @@
 ///
 /// Service errors a caller may handle (InvalidChangeBatch, NoSuchHostedZone, ...) are not these:
 /// `AWSClient` throws them as `AWSServiceError`.
-public struct AWSKitError: Error, Sendable, CustomStringConvertible {
+package struct AWSKitError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure, in AWS terms; it decides the exit code in the command line.
-    public enum Code: String, Sendable, Equatable, CaseIterable {
+    package enum Code: String, Sendable, Equatable, CaseIterable {
         /// An endpoint (`AWS_ENDPOINT_URL*`, the IMDS or container endpoint) is malformed or unsafe.
         case invalidEndpoint
         /// A region from the environment, a profile or IMDS is not a region name.
@@ -45,7 +45,7 @@ public struct AWSKitError: Error, Sendable, CustomStringConvertible {
 
         /// Whether a poll may try again after it: the service or IMDS did not answer usefully
         /// this time. A setting or a refusal of access ends the poll instead.
-        public var isTransient: Bool {
+        package var isTransient: Bool {
             switch self {
             case .throttled, .deadlinePassed, .serviceUnreachable, .unexpectedResponse, .metadataUnreachable,
                 .metadataSessionRefused, .metadataRefused, .credentialsUnreachable:
@@ -58,19 +58,19 @@ public struct AWSKitError: Error, Sendable, CustomStringConvertible {
     }
 
     /// What kind of failure this is.
-    public let code: Code
+    package let code: Code
     /// What happened, in AWS and IMDS terms.
-    public let message: String
+    package let message: String
     /// The lower-level error, for `--debug`.
-    public let underlying: (any Error & Sendable)?
+    package let underlying: (any Error & Sendable)?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil) {
+    package init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil) {
         self.code = code
         self.message = message
         self.underlying = underlying
     }
 
     /// The message.
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -3,20 +3,20 @@
 ///
 /// Whatever the source, the value must look like a region name: it is pasted into host names
 /// (`ec2.REGION.amazonaws.com`), so `x.evil.example/` would send signed requests elsewhere.
-public struct RegionResolver: Sendable {
+package struct RegionResolver: Sendable {
     private let environment: ProcessEnvironment
     private let metadata: any InstanceMetadata
     private let files: any FileReading
 
     /// Creates a resolver.
-    public init(environment: ProcessEnvironment, metadata: any InstanceMetadata, files: any FileReading = LocalFileReader()) {
+    package init(environment: ProcessEnvironment, metadata: any InstanceMetadata, files: any FileReading = LocalFileReader()) {
         self.environment = environment
         self.metadata = metadata
         self.files = files
     }
 
     /// The region; an error that says how to set it when no source has one or it is malformed.
-    public func region() async throws -> String {
+    package func region() async throws -> String {
         for variable in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
             if let region = environment[variable] { return try Self.validated(region, source: variable) }
         }

@@ -3,7 +3,7 @@ import AWSKit
 extension AWSKitError {
     /// What would get past this failure in r53hook: AWSKit says what went wrong in AWS terms;
     /// which of r53hook's settings helps is the domain's knowledge.
-    public var remedies: [Remedy] {
+    package var remedies: [Remedy] {
         switch code {
         case .throttled, .deadlinePassed:
             return [.raise(.deadline)]

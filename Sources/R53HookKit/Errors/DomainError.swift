@@ -4,9 +4,9 @@ import AWSKit
 /// balancers), said in domain terms: what went wrong and, as `remedies`, what would fix it. It
 /// names no flags: the command line words the remedies for the command that is running and
 /// decides the exit code from the `code`.
-public struct DomainError: Error, Sendable, CustomStringConvertible {
+package struct DomainError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure; it decides the exit code in the command line.
-    public enum Code: String, Sendable, Equatable, CaseIterable {
+    package enum Code: String, Sendable, Equatable, CaseIterable {
         /// An AWS answer is not what the service sends (missing fields, endless paging).
         case unexpectedResponse
         /// An AWS service failed in a way r53hook does not handle.
@@ -64,7 +64,7 @@ public struct DomainError: Error, Sendable, CustomStringConvertible {
 
         /// Whether a poll may try again after it: an answer that was odd or late this time, or a
         /// condition that may pass. A setting, a record in the way or a bug ends the poll instead.
-        public var isTransient: Bool {
+        package var isTransient: Bool {
             switch self {
             case .unexpectedResponse, .serviceFailed, .instanceIdUnavailable, .metadataInvalid, .changeNotInSync,
                 .recordKeptChanging, .lockHeld, .lockLost, .quorumNotReached, .sweepRefused, .notHealthy:
@@ -79,16 +79,16 @@ public struct DomainError: Error, Sendable, CustomStringConvertible {
     }
 
     /// What kind of failure this is.
-    public let code: Code
+    package let code: Code
     /// What happened, in domain terms.
-    public let message: String
+    package let message: String
     /// What would fix it, for the command line to word.
-    public let remedies: [Remedy]
+    package let remedies: [Remedy]
     /// The lower-level error, for `--debug`.
-    public let underlying: (any Error & Sendable)?
+    package let underlying: (any Error & Sendable)?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String, remedies: [Remedy] = [], underlying: (any Error & Sendable)? = nil) {
+    package init(_ code: Code, _ message: String, remedies: [Remedy] = [], underlying: (any Error & Sendable)? = nil) {
         self.code = code
         self.message = message
         self.remedies = remedies
@@ -96,5 +96,5 @@ public struct DomainError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The message, without the remedies (which need the command line's words).
-    public var description: String { message }
+    package var description: String { message }
 }

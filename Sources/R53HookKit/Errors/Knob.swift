@@ -2,7 +2,7 @@
 /// its flag: the same knob is `--set-identifier` for `start` and `--owner` for `lock`, and the
 /// lock wait is `--wait-timeout` for `lock` but the deadline for `role` and `sweep`. Only the
 /// command line knows which flag (if any) the running command has for it.
-public enum Knob: String, Sendable, Equatable, Hashable, CaseIterable {
+package enum Knob: String, Sendable, Equatable, Hashable, CaseIterable {
     /// The limit on the whole command's AWS work.
     case deadline
     /// How long to wait for a fleet-wide lock.

@@ -1,7 +1,7 @@
 /// What would get past a failure, in the domain's terms: the command line words it with the
 /// flags of the command that is running (see `Knob`), so a library message never names a flag
 /// that command lacks.
-public enum Remedy: Sendable, Equatable {
+package enum Remedy: Sendable, Equatable {
     /// Raise a limit.
     case raise(Knob)
     /// Give these values explicitly instead of having them looked up.

@@ -3,26 +3,26 @@
 /// this task-local instead, which the command line sets for the command that is running. The
 /// domain still names no flag itself, and without a command line (the unit tests) the knobs are
 /// said by name.
-public struct RemedyWording: Sendable {
+package struct RemedyWording: Sendable {
     private let remedyWords: @Sendable (Remedy) -> String?
     private let knobWords: @Sendable (Knob) -> String
 
     /// Creates a wording from the command line's two lookups.
-    public init(remedy: @escaping @Sendable (Remedy) -> String?, knob: @escaping @Sendable (Knob) -> String) {
+    package init(remedy: @escaping @Sendable (Remedy) -> String?, knob: @escaping @Sendable (Knob) -> String) {
         self.remedyWords = remedy
         self.knobWords = knob
     }
 
     /// The remedies as one clause ("run cycle --rejoin-on-failure to ..., or ..."), or nil when
     /// the command has nothing to say for any of them.
-    public func clause(_ remedies: [Remedy]) -> String? {
+    package func clause(_ remedies: [Remedy]) -> String? {
         let words = remedies.compactMap(remedyWords)
         return words.isEmpty ? nil : words.joined(separator: ", or ")
     }
 
     /// The setting that turns the knob, as the command names it ("--on-no-quorum").
-    public func name(of knob: Knob) -> String { knobWords(knob) }
+    package func name(of knob: Knob) -> String { knobWords(knob) }
 
     /// The wording of the command that is running.
-    @TaskLocal public static var current = RemedyWording(remedy: { _ in nil }, knob: { "the \($0.rawValue) setting" })
+    @TaskLocal package static var current = RemedyWording(remedy: { _ in nil }, knob: { "the \($0.rawValue) setting" })
 }

@@ -5,25 +5,25 @@ import Logging
 /// without it), leave and drain, run the command, then rejoin and wait until healthy. A failed
 /// command leaves the instance out, since it is probably broken, unless rejoining on failure is
 /// asked for; while the hold file exists it stays out either way.
-public struct CycleInstance: Sendable {
+package struct CycleInstance: Sendable {
     private let context: FleetContext
     private let runner: any CommandRunner
 
     /// Creates the use case.
-    public init(context: FleetContext, runner: any CommandRunner) {
+    package init(context: FleetContext, runner: any CommandRunner) {
         self.context = context
         self.runner = runner
     }
 
     /// `--dry-run`: what the cycle would do (leave, run the command, rejoin), changing nothing.
-    public func plan(_ settings: CycleSettings, command: [String]) async throws -> DryRunPlan {
+    package func plan(_ settings: CycleSettings, command: [String]) async throws -> DryRunPlan {
         var plan = try await LeaveFleet(context: context).run(settings.leave, strictQuorum: true).plan
         plan.steps.append(.run(command: command))
         return plan
     }
 
     /// Runs the cycle and returns the command's exit status.
-    public func run(_ settings: CycleSettings, command: [String]) async throws -> Int32 {
+    package func run(_ settings: CycleSettings, command: [String]) async throws -> Int32 {
         guard !command.isEmpty else {
             throw DomainError(.missingArgument, "cycle needs a command after --, e.g. r53hook cycle ... -- systemctl restart myapp")
         }

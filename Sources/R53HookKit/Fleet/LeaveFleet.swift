@@ -3,23 +3,23 @@ import Logging
 
 /// `stop` (and the first half of `cycle`): check the quorum, then leave the weighted record and
 /// the load balancer at the same time, and wait for both drains.
-public struct LeaveFleet: Sendable {
+package struct LeaveFleet: Sendable {
     /// What leaving did.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// What happened with the DNS record, when DNS is configured.
-        public var record: LeaveRecordSet.Outcome?
+        package var record: LeaveRecordSet.Outcome?
         /// How long the load balancer drained, when one is configured.
-        public var loadBalancerDrained: Duration?
+        package var loadBalancerDrained: Duration?
         /// Whether the instance left without the quorum (stop with --on-no-quorum proceed).
-        public var leftWithoutQuorum = false
+        package var leftWithoutQuorum = false
         /// `--dry-run`: what would be done.
-        public var plan = DryRunPlan()
+        package var plan = DryRunPlan()
     }
 
     private let context: FleetContext
 
     /// Creates the use case.
-    public init(context: FleetContext) {
+    package init(context: FleetContext) {
         self.context = context
     }
 
@@ -29,7 +29,7 @@ public struct LeaveFleet: Sendable {
     /// With a quorum, the check and the leave itself (DELETE, deregister) run under a lock named
     /// after the record or load balancer, so concurrent leavers take turns: each sees the ones
     /// before it already gone. The drains run after the lock is released.
-    public func run(_ settings: LeaveSettings, strictQuorum: Bool) async throws -> Outcome {
+    package func run(_ settings: LeaveSettings, strictQuorum: Bool) async throws -> Outcome {
         var outcome = Outcome()
         let loadBalancer = context.loadBalancer
         let instanceId = loadBalancer == nil ? nil : try await context.identity.instanceId()

@@ -2,22 +2,22 @@ import AWSKit
 
 /// Who this instance is for Route 53: the set identifier and, for start, the address. Read from
 /// IMDS only when the settings do not give them, so off EC2 nothing asks IMDS.
-public struct InstanceIdentity: Sendable {
+package struct InstanceIdentity: Sendable {
     private let metadata: any InstanceMetadata
 
     /// Creates a resolver over IMDS.
-    public init(metadata: any InstanceMetadata) {
+    package init(metadata: any InstanceMetadata) {
         self.metadata = metadata
     }
 
     /// The configured set identifier, or the instance id.
-    public func setIdentifier(_ target: FleetTarget) async throws -> String {
+    package func setIdentifier(_ target: FleetTarget) async throws -> String {
         if let configured = target.setIdentifier { return configured }
         return try await instanceId()
     }
 
     /// The instance id from IMDS.
-    public func instanceId() async throws -> String {
+    package func instanceId() async throws -> String {
         guard let id = try await metadata.value(at: "instance-id")?.trimmingWhitespace, !id.isEmpty else {
             throw DomainError(.instanceIdUnavailable, "IMDS has no instance-id", remedies: [.giveExplicitly([.memberIdentifier])])
         }
@@ -35,13 +35,13 @@ public struct InstanceIdentity: Sendable {
 
     /// The instance id for a registry mark: `-` when there is none (off EC2, with an explicit
     /// set identifier), so that a sweep never judges such a member by EC2.
-    public func instanceIdForMark() async -> String {
+    package func instanceIdForMark() async -> String {
         (try? await instanceId()) ?? "-"
     }
 
     /// The availability zone from IMDS, or `-` when IMDS does not tell (or answers something
     /// that is not a zone name, which would make the mark invalid).
-    public func availabilityZone() async -> String {
+    package func availabilityZone() async -> String {
         guard let zone = try? await metadata.value(at: "placement/availability-zone")?.trimmingWhitespace,
             EC2Identifiers.isAvailabilityZone(zone)
         else {
@@ -51,7 +51,7 @@ public struct InstanceIdentity: Sendable {
     }
 
     /// The address for the record.
-    public func address(_ source: AddressSource) async throws -> IPAddress {
+    package func address(_ source: AddressSource) async throws -> IPAddress {
         let path: String
         switch source {
         case .literal(let address): return address

@@ -11,9 +11,9 @@ import Logging
 /// Route 53 refuses. The batch is a compare-and-swap ([DELETE exact old, CREATE new] for each
 /// record that exists): when a record changed since it was read, nothing is applied and start
 /// reads again.
-public struct JoinRecordSet: Sendable {
+package struct JoinRecordSet: Sendable {
     /// What `start` did.
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         /// The record was already exactly as wanted.
         case unchanged
         /// The record was written; the wait is nil with `--no-wait`.
@@ -29,7 +29,7 @@ public struct JoinRecordSet: Sendable {
     private let logger: Logger
 
     /// Creates the use case.
-    public init(route53: Route53Client, identity: InstanceIdentity, waiter: ChangeWaiter, time: any TimeSource, logger: Logger) {
+    package init(route53: Route53Client, identity: InstanceIdentity, waiter: ChangeWaiter, time: any TimeSource, logger: Logger) {
         self.route53 = route53
         self.identity = identity
         self.waiter = waiter
@@ -38,7 +38,7 @@ public struct JoinRecordSet: Sendable {
     }
 
     /// The record this instance should have in a zone.
-    public func desiredRecord(_ target: FleetTarget, in zone: HostedZone) async throws -> ResourceRecordSet {
+    package func desiredRecord(_ target: FleetTarget, in zone: HostedZone) async throws -> ResourceRecordSet {
         let dns = try target.requireRecord()
         let setIdentifier = try await identity.setIdentifier(target)
         let address = try await identity.address(dns.addressSource(in: zone))
@@ -48,7 +48,7 @@ public struct JoinRecordSet: Sendable {
     }
 
     /// Runs `start`.
-    public func run(_ settings: JoinSettings) async throws -> (record: ResourceRecordSet, outcome: Outcome) {
+    package func run(_ settings: JoinSettings) async throws -> (record: ResourceRecordSet, outcome: Outcome) {
         let dns = try settings.target.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         let record = try await desiredRecord(settings.target, in: zone)
@@ -104,7 +104,7 @@ public struct JoinRecordSet: Sendable {
 
     /// Refuses now what `run` would refuse (Route 53's limits, a record without the mark), so
     /// that `start` checks before it changes anything else, such as a load balancer.
-    public func check(_ settings: JoinSettings) async throws {
+    package func check(_ settings: JoinSettings) async throws {
         let dns = try settings.target.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         let record = try await desiredRecord(settings.target, in: zone)

@@ -4,9 +4,9 @@ import Logging
 /// `stop`: read this instance's record, DELETE exactly it, wait until the deletion is INSYNC,
 /// then wait out the deleted record's TTL plus the drain margin, so resolvers that cached the
 /// address let it expire while the service still answers.
-public struct LeaveRecordSet: Sendable {
+package struct LeaveRecordSet: Sendable {
     /// What `stop` did.
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         /// There was no record for this instance; nothing to drain.
         case notFound
         /// The record was deleted and drained.
@@ -22,7 +22,7 @@ public struct LeaveRecordSet: Sendable {
     private let logger: Logger
 
     /// Creates the use case.
-    public init(route53: Route53Client, identity: InstanceIdentity, waiter: ChangeWaiter, drainTimer: DrainTimer, logger: Logger) {
+    package init(route53: Route53Client, identity: InstanceIdentity, waiter: ChangeWaiter, drainTimer: DrainTimer, logger: Logger) {
         self.route53 = route53
         self.identity = identity
         self.waiter = waiter
@@ -31,7 +31,7 @@ public struct LeaveRecordSet: Sendable {
     }
 
     /// What deleting the record did, before any waiting.
-    public enum Deletion: Sendable, Equatable {
+    package enum Deletion: Sendable, Equatable {
         /// There was no record for this instance.
         case notFound
         /// The record was deleted (by this change, or by someone else just before: nil).
@@ -41,12 +41,12 @@ public struct LeaveRecordSet: Sendable {
     }
 
     /// Runs `stop`: delete, then wait and drain.
-    public func run(_ settings: LeaveSettings) async throws -> Outcome {
+    package func run(_ settings: LeaveSettings) async throws -> Outcome {
         try await finish(try await delete(settings), settings: settings)
     }
 
     /// Reads this instance's record and deletes exactly it; no waiting.
-    public func delete(_ settings: LeaveSettings) async throws -> Deletion {
+    package func delete(_ settings: LeaveSettings) async throws -> Deletion {
         let dns = try settings.target.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         let setIdentifier = try await identity.setIdentifier(settings.target)
@@ -124,7 +124,7 @@ public struct LeaveRecordSet: Sendable {
     }
 
     /// Waits until the deletion is INSYNC, then drains the deleted record's TTL plus the margin.
-    public func finish(_ deletion: Deletion, settings: LeaveSettings) async throws -> Outcome {
+    package func finish(_ deletion: Deletion, settings: LeaveSettings) async throws -> Outcome {
         switch deletion {
         case .notFound:
             return .notFound

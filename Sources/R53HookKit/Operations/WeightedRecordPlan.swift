@@ -1,21 +1,21 @@
 /// What a command would do, printed by `--dry-run`: the change batch and the waits.
-public struct WeightedRecordPlan: Sendable, Equatable {
+package struct WeightedRecordPlan: Sendable, Equatable {
     /// The hosted zone the batch goes to.
-    public let zone: HostedZone
+    package let zone: HostedZone
     /// The changes, empty when nothing needs to change.
-    public let changes: [RecordChange]
+    package let changes: [RecordChange]
     /// The waits that would follow, in order, in words.
-    public let waits: [String]
+    package let waits: [String]
 
     /// Creates a plan.
-    public init(zone: HostedZone, changes: [RecordChange], waits: [String]) {
+    package init(zone: HostedZone, changes: [RecordChange], waits: [String]) {
         self.zone = zone
         self.changes = changes
         self.waits = waits
     }
 
     /// The plan as text: the batch as it would be sent, then the waits.
-    public var text: String {
+    package var text: String {
         var lines = ["hosted zone: \(zone.name) \(zone.id) (\(zone.visibility))"]
         if changes.isEmpty {
             lines.append("no change needed")

@@ -1,16 +1,16 @@
 import AWSKit
 
 /// Finds the hosted zone the settings name, and checks the record belongs in it.
-public struct ZoneResolver: Sendable {
+package struct ZoneResolver: Sendable {
     private let route53: Route53Client
 
     /// Creates a resolver.
-    public init(route53: Route53Client) {
+    package init(route53: Route53Client) {
         self.route53 = route53
     }
 
     /// The zone, by id or by name, checked to hold the record.
-    public func resolve(_ selector: ZoneSelector, recordName: String) async throws -> HostedZone {
+    package func resolve(_ selector: ZoneSelector, recordName: String) async throws -> HostedZone {
         let zone = try await resolve(selector)
         guard zone.contains(recordName) else {
             throw DomainError(.recordOutsideZone, "the record \(recordName) is not in the zone \(zone.name) (\(zone.id)); the name must end with the zone's name")
@@ -19,7 +19,7 @@ public struct ZoneResolver: Sendable {
     }
 
     /// The zone, by id or by name; a name shared by a public and a private zone needs a choice.
-    public func resolve(_ selector: ZoneSelector) async throws -> HostedZone {
+    package func resolve(_ selector: ZoneSelector) async throws -> HostedZone {
         let zone: HostedZone
         switch selector {
         case .id(let id):

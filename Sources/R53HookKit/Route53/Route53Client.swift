@@ -3,24 +3,24 @@ import SigV4
 import XMLLite
 
 /// The Route 53 calls r53hook makes, over the shared request sender.
-public struct Route53Client: Sendable {
+package struct Route53Client: Sendable {
     private let aws: AWSClient
     private let service: AWSService
     private static let version = "/2013-04-01"
 
     /// Creates a client.
-    public init(aws: AWSClient, service: AWSService) {
+    package init(aws: AWSClient, service: AWSService) {
         self.aws = aws
         self.service = service
     }
 
     /// The same client with another deadline for every call.
-    public func with(deadline: Deadline, retryPolicy: RetryPolicy? = nil) -> Route53Client {
+    package func with(deadline: Deadline, retryPolicy: RetryPolicy? = nil) -> Route53Client {
         Route53Client(aws: aws.with(deadline: deadline, retryPolicy: retryPolicy), service: service)
     }
 
     /// GetHostedZone.
-    public func hostedZone(id: String) async throws -> HostedZone {
+    package func hostedZone(id: String) async throws -> HostedZone {
         let root = try await send(
             AWSOperation(
                 name: "GetHostedZone", method: "GET", path: "\(Self.version)/hostedzone/\(id)",
@@ -46,7 +46,7 @@ public struct Route53Client: Sendable {
     /// Every hosted zone with exactly this name (a public and a private one can share it),
     /// through ListHostedZonesByName. Each page must move on to a zone not seen yet, within
     /// `maximumHostedZonePages`: an endpoint that repeats itself is an error, not a loop.
-    public func hostedZones(named name: String) async throws -> [HostedZone] {
+    package func hostedZones(named name: String) async throws -> [HostedZone] {
         let wanted = DNSName.normalized(name)
         var found: [HostedZone] = []
         var seen = Set<String>()
@@ -84,7 +84,7 @@ public struct Route53Client: Sendable {
     /// name, type and set identifier. Each page must start at a set identifier not seen yet,
     /// and a truncated page must say where the next starts, within `maximumRecordSetPages`:
     /// an endpoint that repeats itself is an error, not a loop.
-    public func recordSets(zoneId: String, name: String, type: String) async throws -> [ResourceRecordSet] {
+    package func recordSets(zoneId: String, name: String, type: String) async throws -> [ResourceRecordSet] {
         let wanted = DNSName.normalized(name)
         var records: [ResourceRecordSet] = []
         var seen = Set<String>()
@@ -132,7 +132,7 @@ public struct Route53Client: Sendable {
     }
 
     /// The one record set with this name, type and set identifier, or nil.
-    public func recordSet(zoneId: String, name: String, type: String, setIdentifier: String) async throws -> ResourceRecordSet? {
+    package func recordSet(zoneId: String, name: String, type: String, setIdentifier: String) async throws -> ResourceRecordSet? {
         let wanted = DNSName.normalized(name)
         let query = [
             SigV4QueryItem(name: "name", value: wanted), SigV4QueryItem(name: "type", value: type),
@@ -146,7 +146,7 @@ public struct Route53Client: Sendable {
     }
 
     /// ChangeResourceRecordSets: applies all the changes or none.
-    public func change(zoneId: String, _ changes: [RecordChange], comment: String?) async throws -> ChangeInfo {
+    package func change(zoneId: String, _ changes: [RecordChange], comment: String?) async throws -> ChangeInfo {
         let body = try Route53XML.changeBatch(changes, comment: comment)
         let root = try await send(
             AWSOperation(
@@ -158,7 +158,7 @@ public struct Route53Client: Sendable {
     }
 
     /// GetChange.
-    public func change(id: String) async throws -> ChangeInfo {
+    package func change(id: String) async throws -> ChangeInfo {
         let root = try await send(
             AWSOperation(
                 name: "GetChange", method: "GET", path: "\(Self.version)/change/\(id)",
@@ -168,7 +168,7 @@ public struct Route53Client: Sendable {
 
     /// Whether Route 53 considers a health check healthy: more than 18% of its checkers report
     /// success (GetHealthCheckStatus).
-    public func healthCheckIsHealthy(id: String) async throws -> Bool {
+    package func healthCheckIsHealthy(id: String) async throws -> Bool {
         let root = try await send(
             AWSOperation(
                 name: "GetHealthCheckStatus", method: "GET",

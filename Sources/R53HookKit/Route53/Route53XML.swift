@@ -2,13 +2,13 @@ import AWSKit
 import XMLLite
 
 /// The Route 53 XML (API version 2013-04-01): change batches out, answers in.
-public enum Route53XML {
+package enum Route53XML {
     /// The API namespace.
-    public static let namespace = "https://route53.amazonaws.com/doc/2013-04-01/"
+    package static let namespace = "https://route53.amazonaws.com/doc/2013-04-01/"
 
     /// The `ChangeResourceRecordSetsRequest` body for a batch. Throws, sending nothing, when a
     /// value holds a character XML cannot carry: dropping it would change a different record.
-    public static func changeBatch(_ changes: [RecordChange], comment: String?) throws(DomainError) -> String {
+    package static func changeBatch(_ changes: [RecordChange], comment: String?) throws(DomainError) -> String {
         var writer = XMLWriter()
         writer.element("ChangeResourceRecordSetsRequest", attributes: [(name: "xmlns", value: namespace)]) { request in
             request.element("ChangeBatch") { batch in
@@ -50,7 +50,7 @@ public enum Route53XML {
     }
 
     /// Reads a `ResourceRecordSet` element.
-    public static func recordSet(from element: XMLElement) throws(DomainError) -> ResourceRecordSet {
+    package static func recordSet(from element: XMLElement) throws(DomainError) -> ResourceRecordSet {
         guard let name = element.childText("Name"), let type = element.childText("Type") else {
             throw DomainError(.unexpectedResponse, "Route 53 listed a record set without Name or Type")
         }
@@ -66,7 +66,7 @@ public enum Route53XML {
     }
 
     /// Reads the `ChangeInfo` of a ChangeResourceRecordSets or GetChange answer.
-    public static func changeInfo(from root: XMLElement) throws(DomainError) -> ChangeInfo {
+    package static func changeInfo(from root: XMLElement) throws(DomainError) -> ChangeInfo {
         guard let info = root.child("ChangeInfo"), let rawId = info.childText("Id"),
             let statusText = info.childText("Status")
         else {
@@ -79,7 +79,7 @@ public enum Route53XML {
     }
 
     /// Reads a `HostedZone` element.
-    public static func hostedZone(from element: XMLElement) throws(DomainError) -> HostedZone {
+    package static func hostedZone(from element: XMLElement) throws(DomainError) -> HostedZone {
         guard let id = element.childText("Id"), let name = element.childText("Name") else {
             throw DomainError(.unexpectedResponse, "Route 53 described a hosted zone without Id or Name")
         }
@@ -88,7 +88,7 @@ public enum Route53XML {
     }
 
     /// The text without a prefix such as `/hostedzone/`.
-    public static func stripPrefix(_ text: String, _ prefix: String) -> String {
+    package static func stripPrefix(_ text: String, _ prefix: String) -> String {
         text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text
     }
 }
