@@ -73,10 +73,10 @@ import Testing
             Issue.record("expected a plan")
             return
         }
-        #expect(plan.text.contains("<Action>CREATE</Action>"))
-        #expect(plan.text.contains("<Name>_r53hook-a.app.example.com.</Name><Type>TXT</Type>"))
-        #expect(plan.text.contains("<Value>203.0.113.7</Value>"))
-        #expect(plan.text.contains("then: wait until Route 53 reports the change INSYNC"))
+        #expect(plan.batchXML.contains("<Action>CREATE</Action>"))
+        #expect(plan.batchXML.contains("<Name>_r53hook-a.app.example.com.</Name><Type>TXT</Type>"))
+        #expect(plan.batchXML.contains("<Value>203.0.113.7</Value>"))
+        #expect(plan.waits == [.inSync(deadline: .seconds(300))])
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
         #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
     }

@@ -100,10 +100,10 @@ import Testing
             Issue.record("expected a plan")
             return
         }
-        #expect(plan.text.contains("<Action>DELETE</Action>"))
-        #expect(plan.text.contains("<Weight>9</Weight><TTL>45</TTL>"))
-        #expect(plan.text.contains("<Name>_r53hook-a.app.example.com.</Name><Type>TXT</Type>"))
-        #expect(plan.text.contains("then: drain 50 s"))
+        #expect(plan.batchXML.contains("<Action>DELETE</Action>"))
+        #expect(plan.batchXML.contains("<Weight>9</Weight><TTL>45</TTL>"))
+        #expect(plan.batchXML.contains("<Name>_r53hook-a.app.example.com.</Name><Type>TXT</Type>"))
+        #expect(plan.waits == [.inSync(deadline: .seconds(300)), .drain(ttl: .seconds(45), extra: .seconds(5))])
         #expect(harness.fake.records(in: "ZPUBLIC").count == 2)
     }
 }

@@ -52,7 +52,7 @@ package struct LockStore: Sendable {
         let client = route53.with(
             deadline: Deadline(budget: budget ?? callBudget, time: time),
             retryPolicy: urgent ? Self.urgentRetryPolicy : Self.pollingRetryPolicy)
-        return try await client.recordSets(zoneId: zone.id, name: recordName, type: "TXT").first
+        return try await client.recordSets(zoneId: zone.id, name: recordName, type: RecordSetType.txt.rawValue).first
     }
 
     /// CREATE: true when this call created the record, false when it already existed. Any other
@@ -75,7 +75,7 @@ package struct LockStore: Sendable {
 
     /// The record set holding a value.
     package func record(_ value: LockRecord) -> ResourceRecordSet {
-        ResourceRecordSet(name: recordName, type: "TXT", ttl: 1, values: [value.txtValue])
+        ResourceRecordSet(name: recordName, type: RecordSetType.txt.rawValue, ttl: 1, values: [value.txtValue])
     }
 
     /// Applies a batch: false when Route 53 refused it only because the record changed since it

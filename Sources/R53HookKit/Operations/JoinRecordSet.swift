@@ -81,7 +81,7 @@ package struct JoinRecordSet: Sendable {
             }
             changes += Self.swap(currentMark, for: registry.markRecord(setIdentifier: setIdentifier, mark: mark))
             if settings.dryRun {
-                let waits = settings.waitsForSync ? ["wait until Route 53 reports the change INSYNC (up to the \(settings.deadline.wholeSecondsText) deadline)"] : []
+                let waits: [WeightedRecordPlan.Wait] = settings.waitsForSync ? [.inSync(deadline: settings.deadline)] : []
                 return (record, .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits)))
             }
 

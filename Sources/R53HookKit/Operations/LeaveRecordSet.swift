@@ -99,10 +99,9 @@ package struct LeaveRecordSet: Sendable {
                 return .notFound
             }
             if settings.dryRun {
-                var waits = ["wait until Route 53 reports the change INSYNC (up to the \(settings.deadline.wholeSecondsText) deadline)"]
+                var waits: [WeightedRecordPlan.Wait] = [.inSync(deadline: settings.deadline)]
                 if let current {
-                    let ttl = Duration.seconds(current.ttl ?? 0)
-                    waits.append("drain \((ttl + settings.drainExtra).wholeSecondsText) (the record's TTL \(current.ttl ?? 0) s + \(settings.drainExtra.wholeSecondsText) extra)")
+                    waits.append(.drain(ttl: .seconds(current.ttl ?? 0), extra: settings.drainExtra))
                 }
                 return .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits))
             }

@@ -37,13 +37,13 @@ package struct MemberRegistry: Sendable {
     /// The mark's record for a set identifier.
     package func markRecord(setIdentifier: String, mark: MemberMark) -> ResourceRecordSet {
         ResourceRecordSet(
-            name: registryName, type: "TXT", setIdentifier: setIdentifier, weight: Self.markWeight,
+            name: registryName, type: RecordSetType.txt.rawValue, setIdentifier: setIdentifier, weight: Self.markWeight,
             ttl: Self.markTTL, values: [mark.txtValue])
     }
 
     /// The mark's record for a set identifier as it is now, or nil.
     package func currentMarkRecord(setIdentifier: String) async throws -> ResourceRecordSet? {
-        try await route53.recordSet(zoneId: zone.id, name: registryName, type: "TXT", setIdentifier: setIdentifier)
+        try await route53.recordSet(zoneId: zone.id, name: registryName, type: RecordSetType.txt.rawValue, setIdentifier: setIdentifier)
     }
 
     /// The mark a record carries, when it is a valid r53hook mark.
@@ -57,7 +57,7 @@ package struct MemberRegistry: Sendable {
     /// the value, a mark is a weighted TXT record with one value and a set identifier r53hook
     /// could have written (`MemberIdentifier`).
     package static func reading(of record: ResourceRecordSet) -> MemberMark.Reading {
-        guard record.type == "TXT", let setIdentifier = record.setIdentifier, let first = record.values.first else { return .notAMark }
+        guard record.type == RecordSetType.txt.rawValue, let setIdentifier = record.setIdentifier, let first = record.values.first else { return .notAMark }
         let reading = MemberMark.read(txtValue: first)
         guard reading != .notAMark else { return .notAMark }
         if record.values.count != 1 { return .invalid(reason: "it has \(record.values.count) values; a mark has one") }
@@ -70,7 +70,7 @@ package struct MemberRegistry: Sendable {
 
     /// Reads every mark and every address record of the set and pairs them.
     package func snapshot() async throws -> RegistrySnapshot {
-        let marks = try await route53.recordSets(zoneId: zone.id, name: registryName, type: "TXT")
+        let marks = try await route53.recordSets(zoneId: zone.id, name: registryName, type: RecordSetType.txt.rawValue)
         let addresses = try await route53.recordSets(zoneId: zone.id, name: recordName, type: recordType)
         var addressBySet: [String: ResourceRecordSet] = [:]
         for record in addresses {
