@@ -1,5 +1,5 @@
 /// What joining needs (`start`, and the rejoin of `cycle`).
-package struct JoinSettings: Sendable, Equatable {
+package struct JoinSettings: TargetedSettings, Sendable, Equatable {
     /// The record and/or load balancer to join.
     package var target: FleetTarget
     /// While this file exists, joining is held back.
@@ -29,16 +29,5 @@ package struct JoinSettings: Sendable, Equatable {
         self.adoptsUnmarkedRecord = adoptsUnmarkedRecord
         self.dryRun = dryRun
         self.deadline = deadline
-    }
-
-    /// The weighted DNS record, when DNS is used.
-    package var record: RecordSettings? {
-        get { target.record }
-        set { target.record = newValue }
-    }
-    /// The load balancer, when one is used.
-    package var loadBalancer: LoadBalancerTarget? {
-        get { target.loadBalancer }
-        set { target.loadBalancer = newValue }
     }
 }

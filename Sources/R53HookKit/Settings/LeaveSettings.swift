@@ -1,5 +1,5 @@
 /// What leaving needs (`stop`, and the leave of `cycle`).
-package struct LeaveSettings: Sendable, Equatable {
+package struct LeaveSettings: TargetedSettings, Sendable, Equatable {
     /// The record and/or load balancer to leave.
     package var target: FleetTarget
     /// The quorum to keep, when one is configured.
@@ -21,16 +21,5 @@ package struct LeaveSettings: Sendable, Equatable {
         self.drainExtra = drainExtra
         self.dryRun = dryRun
         self.deadline = deadline
-    }
-
-    /// The weighted DNS record, when DNS is used.
-    package var record: RecordSettings? {
-        get { target.record }
-        set { target.record = newValue }
-    }
-    /// The load balancer, when one is used.
-    package var loadBalancer: LoadBalancerTarget? {
-        get { target.loadBalancer }
-        set { target.loadBalancer = newValue }
     }
 }
