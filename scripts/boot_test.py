@@ -60,6 +60,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -74,10 +75,15 @@ GUEST_FILES = ROOT / "scripts" / "boot-guest"
 CACHE = Path(os.environ.get("R53HOOK_BOOT_CACHE", "/var/cache/r53hook-test"))
 MIRROR = os.environ.get("R53HOOK_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 SUITE = "trixie"
-INIT_PACKAGES = {"systemd": "systemd-sysv", "sysv": "sysvinit-core"}
+# The init system; under SysV init also a syslog daemon, where the init script's logger sends
+# r53hook's lines with the guest's time (its console output comes in bursts: startpar buffers
+# each script's output until the script ends). rsyslog's init script is in
+# orphan-sysvinit-scripts since Debian 13.
+INIT_PACKAGES = {"systemd": ["systemd-sysv"], "sysv": ["sysvinit-core", "rsyslog", "orphan-sysvinit-scripts"]}
 PACKAGES = ["udev", "kmod", "ifupdown", "socat", "linux-image-amd64", "libcurl4t64", "libxml2"]
-# What the shutdown command is called where: under systemd "halt" stops the machine without
-# powering it off; under SysV init "halt" powers off (HALT=poweroff in /etc/default/halt).
+# What the host has the guest run to shut down: the issue names poweroff for systemd and halt for
+# SysV init. Both run the same stop jobs (runlevel 0); halt ends in "reboot: System halted" with
+# the machine stopped but not off, which the host then takes as the end.
 COMMANDS = {"systemd": "poweroff", "sysv": "halt"}
 
 ZONE = "example.com"
@@ -119,7 +125,7 @@ def sh(argv: list[str], timeout: float = 600, **kwargs: Any) -> subprocess.Compl
 
 def base_root(init: str) -> Path:
     """The cached Debian 13 root file system for INIT, built with debootstrap the first time."""
-    packages = ",".join([INIT_PACKAGES[init], *PACKAGES])
+    packages = ",".join([*INIT_PACKAGES[init], *PACKAGES])
     root = CACHE / f"boot-{init}"
     stamp = root / ".r53hook-boot"
     want = f"{SUITE} {packages}"
@@ -173,8 +179,7 @@ SETUP = {
     "sysv": """
         update-rc.d r53hook enable
         echo 'bt:2345:once:/usr/local/sbin/boot-test-control' >> /etc/inittab
-        echo "rc0: $(ls /etc/rc0.d | tr '\\n' ' ')"
-        echo "rc2: $(ls /etc/rc2.d | tr '\\n' ' ')"
+        for level in S 0 2 6; do echo "rc$level: $(ls /etc/rc$level.d | tr '\\n' ' ')"; done
     """,
 }
 
@@ -401,6 +406,7 @@ class BootRun:
     samples: list[Sample] = field(default_factory=list)
     poll_errors: list[str] = field(default_factory=list)
     journal: list[dict[str, Any]] = field(default_factory=list)
+    syslog: list[Line] = field(default_factory=list)
     records_after: list[dict[str, Any]] = field(default_factory=list)
     qemu_stderr: str = ""
     notes: list[str] = field(default_factory=list)
@@ -460,6 +466,25 @@ def read_journal(image: Path, work: Path) -> list[dict[str, Any]]:
             entry["MESSAGE"] = bytes(entry["MESSAGE"]).decode(errors="replace")
     entries.sort(key=lambda e: int(e["__MONOTONIC_TIMESTAMP"]) if e.get("_BOOT_ID") else 0)
     return entries
+
+
+SYSLOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:\d\d|Z)) (.*)$")
+
+
+def read_syslog(image: Path, work: Path) -> list[Line]:
+    """The guest's /var/log/syslog (rsyslog, RFC 3339 times), each line's time turned into the
+    host's monotonic clock: the guest's clock is the host's (qemu's RTC, base=utc) for the few
+    minutes a boot lasts."""
+    out = work / "syslog"
+    sh(["debugfs", "-R", f"dump /var/log/syslog {out}", str(image)])
+    offset = time.time() - time.monotonic()
+    lines = []
+    for text in out.read_text(errors="replace").splitlines():
+        found = SYSLOG_TIME.match(text)
+        if found:
+            stamp = datetime.fromisoformat(found.group(1).replace("Z", "+00:00")).timestamp()
+            lines.append(Line(stamp - offset, found.group(2)))
+    return lines
 
 
 def default_deb(work: Path) -> Path:
@@ -525,6 +550,8 @@ def _boot(init: str, heartbeat: bool, accel: str, deb: Path | None, work: Path) 
         assert run is not None
         if init == "systemd" and run.exit_code == 0:
             run.journal = read_journal(image, work)
+        if init == "sysv" and run.exit_code == 0:
+            run.syslog = read_syslog(image, work)
         return run
 
 
@@ -578,12 +605,18 @@ def _run_guest(run: BootRun, kernel: Path, initrd: Path, image: Path, work: Path
         run.t_command = time.monotonic()
         control.send(COMMANDS[run.init])
         limit = run.timeout_stop_sec() + 120
-        try:
-            run.exit_code = proc.wait(timeout=limit)
-        except subprocess.TimeoutExpired:
-            raise BootError(f"the guest was still running {limit} s after {COMMANDS[run.init]}:\n"
-                            f"{console.tail()}") from None
-        run.t_off = time.monotonic()
+        while (code := proc.poll()) is None:
+            # A halted guest stops without powering off, and qemu keeps running: the halt is its end.
+            halted = console.first(r"reboot: System halted", run.t_command)
+            if halted is not None:
+                run.t_off, run.exit_code = halted.at, 0
+                break
+            if time.monotonic() - run.t_command > limit:
+                raise BootError(f"the guest was still running {limit} s after {COMMANDS[run.init]}:\n"
+                                f"{console.tail()}")
+            time.sleep(0.1)
+        else:
+            run.t_off, run.exit_code = time.monotonic(), code
         # One more look, now that the guest is off.
         time.sleep(POLL_INTERVAL * 2)
     finally:
@@ -664,17 +697,33 @@ def mono(entry: dict[str, Any]) -> int:
 
 
 def sysv_events(run: BootRun) -> dict[str, Line | None]:
-    """The console lines the SysV checks compare, by name (None when missing)."""
+    """The lines the SysV checks compare, by name (None when missing): r53hook's from the syslog
+    (the guest's times, line by line), the network's from the console (in order, but in bursts)."""
     after = run.t_command
-    stop_insync = run.console_line(r"r53hook.*\bINSYNC\b", after)
+
+    def logged(pattern: str, since: float = 0.0) -> Line | None:
+        regex = re.compile(pattern)
+        return next((line for line in run.syslog if line.at >= since and regex.search(line.text)), None)
+
+    stop_begins = logged(r" r53hook: deleted ", after - 5) or logged(r" r53hook: deleted ")
+    since = stop_begins.at if stop_begins else after
     return {
-        "r53hook started": run.console_line(r"r53hook.*start: done"),
-        "stop INSYNC": stop_insync,
-        "drain begins": run.console_line(r"r53hook.*draining for \d+ s", after),
-        "drain complete": run.console_line(r"r53hook.*drain complete", after),
-        "r53hook stopped": run.console_line(r"r53hook.*stop: done", after),
-        "networking stopped": run.console_line(r"Deconfiguring network interfaces", after),
+        "r53hook started": logged(r" r53hook: start: done"),
+        "r53hook deletes": stop_begins,
+        "stop INSYNC": logged(r" r53hook: change \S+ is INSYNC", since),
+        "drain begins": logged(r" r53hook: draining for \d+ s", since),
+        "drain complete": logged(r" r53hook: drain complete", since),
+        "r53hook stopped": logged(r" r53hook: stop: done", since),
+    }
+
+
+def sysv_console_events(run: BootRun) -> dict[str, Line | None]:
+    """The shutdown as the console shows it, in the order it happened."""
+    after = run.t_command
+    return {
+        "r53hook stopped": run.console_line(r"r53hook: stop: done", after),
         "forwarders stopped": run.console_line(r"boot-test-forward: stopped", after),
+        "networking stopped": run.console_line(r"Deconfiguring network interfaces", after),
     }
 
 
@@ -706,7 +755,7 @@ def problems(run: BootRun) -> list[str]:
     if run.records_after:
         out.append(f"records of the instance left behind: {run.records_after}")
     if run.exit_code != 0:
-        out.append(f"qemu exited {run.exit_code} (0 = the guest powered off)")
+        out.append(f"qemu exited {run.exit_code} (0 = the guest powered off or halted)")
     limit = run.timeout_stop_sec()
     if run.t_off and run.t_off - run.t_command > limit:
         out.append(f"power-off came {run.t_off - run.t_command:.0f} s after the command, past TimeoutStopSec={limit}")
@@ -761,23 +810,36 @@ def systemd_problems(run: BootRun) -> list[str]:
 
 def sysv_problems(run: BootRun) -> list[str]:
     out: list[str] = []
+    if not run.syslog:
+        return ["the guest's syslog could not be read"]
     events = sysv_events(run)
-    if events["r53hook started"] is None:
-        out.append("the console never showed the init script's 'start: done'")
-    ordered(out, ["stop INSYNC", "drain begins", "drain complete", "r53hook stopped", "networking stopped",
-                  "forwarders stopped"], events, lambda line: line.at)
+    if events["r53hook started"] is None or events["r53hook started"].at > run.t_ready:
+        out.append("the syslog shows no 'start: done' from the init script during the boot")
+    ordered(out, ["r53hook deletes", "stop INSYNC", "drain begins", "drain complete", "r53hook stopped"], events,
+            lambda line: line.at)
+    # The network goes after r53hook's stop: the console keeps the order of the scripts' output.
+    console = sysv_console_events(run)
+    ordered(out, ["r53hook stopped", "forwarders stopped"], console, lambda line: line.at)
+    ordered(out, ["r53hook stopped", "networking stopped"], console, lambda line: line.at)
     begins, complete = events["drain begins"], events["drain complete"]
+    # Syslog times may be whole seconds.
     if begins and complete and complete.at - begins.at < TTL + DRAIN_EXTRA - 1.0:
         out.append(f"the drain took {complete.at - begins.at:.1f} s, less than TTL {TTL} + {DRAIN_EXTRA} s")
-    # insserv put r53hook's stop before networking's (Required-Stop: $network) and its start after.
-    for level, prefix, first, second in (("rc0", "K", "r53hook", "networking"), ("rc2", "S", "networking", "r53hook")):
-        links = {re.sub(r"^[KS]\d\d", "", link): int(link[1:3]) for link in rc_order(run, level)
-                 if link.startswith(prefix)}
-        if first not in links or second not in links:
-            out.append(f"/etc/{level}.d lacks {prefix} links for {first} and {second}: {rc_order(run, level)}")
-        elif links[first] >= links[second]:
-            out.append(f"/etc/{level}.d runs {prefix}{links[first]:02d}{first} not before "
-                       f"{prefix}{links[second]:02d}{second}")
+    if begins and f"draining for {TTL + DRAIN_EXTRA} s (TTL {TTL} s + {DRAIN_EXTRA} s extra)" not in begins.text:
+        out.append(f"unexpected drain: {begins.text}")
+    # update-rc.d enable gave r53hook S links where it starts; the network comes up in rcS, before
+    # any runlevel; insserv put r53hook's K link before networking's (Required-Stop: $network).
+    if not any(link.startswith("S") and link.endswith("networking") for link in rc_order(run, "rcS")):
+        out.append(f"/etc/rcS.d has no S link for networking: {rc_order(run, 'rcS')}")
+    if not any(re.fullmatch(r"S\d\dr53hook", link) for link in rc_order(run, "rc2")):
+        out.append(f"/etc/rc2.d has no S link for r53hook (update-rc.d enable): {rc_order(run, 'rc2')}")
+    for level in ("rc0", "rc6"):
+        links = {link[3:]: int(link[1:3]) for link in rc_order(run, level) if re.fullmatch(r"K\d\d\S+", link)}
+        if "r53hook" not in links or "networking" not in links:
+            out.append(f"/etc/{level}.d lacks K links for r53hook and networking: {rc_order(run, level)}")
+        elif links["r53hook"] >= links["networking"]:
+            out.append(f"/etc/{level}.d stops r53hook (K{links['r53hook']:02d}) not before networking "
+                       f"(K{links['networking']:02d})")
     return out
 
 
@@ -789,26 +851,28 @@ def timeline(run: BootRun) -> list[tuple[str, float | None]]:
         return None if at is None else at - run.t_start
 
     present, gone = run.first_present(), run.first_gone()
+    where = "guest console"
     if run.init == "systemd":
         started = run.console_line(r"Finished r53hook\.service|Started r53hook\.service")
         drain = run.console_line(r"r53hook\[\d+\]: .*drain complete", run.t_command)
         network = run.console_line(r"Stopped target network-online\.target", run.t_command)
         network_name = "network-online.target stopped"
     else:
-        events = sysv_events(run)
-        started, drain, network = events["r53hook started"], events["drain complete"], events["networking stopped"]
-        network_name = "networking deconfigures eth0"
+        events, console = sysv_events(run), sysv_console_events(run)
+        started, drain, network = events["r53hook started"], events["drain complete"], console["forwarders stopped"]
+        network_name = "networking takes eth0 down"
+        where = "guest syslog"
     rows = [
-        ("r53hook start done (guest console)", rel(started.at if started else None)),
+        (f"r53hook start done ({where})", rel(started.at if started else None)),
         ("record present (host, Route 53)", rel(present.at if present else None)),
         ("guest booted, agent ready", rel(run.t_ready)),
         (f"{COMMANDS[run.init]} sent", rel(run.t_command)),
         ("record gone (host, Route 53)", rel(gone.at if gone else None)),
-        ("drain complete (guest console)", rel(drain.at if drain else None)),
+        (f"drain complete ({where})", rel(drain.at if drain else None)),
         (f"{network_name} (guest console)", rel(network.at if network else None)),
-        ("powered off (qemu exited)", rel(run.t_off if run.t_off else None)),
+        ("halted" if run.init == "sysv" else "powered off (qemu exited)", rel(run.t_off if run.t_off else None)),
     ]
-    return rows
+    return sorted(rows, key=lambda row: float("inf") if row[1] is None else row[1])
 
 
 def report(run: BootRun) -> str:
