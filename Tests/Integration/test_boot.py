@@ -18,7 +18,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,18 +44,40 @@ def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return Path(built.stdout.strip())
 
 
-@pytest.fixture(scope="module", params=list(BOOTS))
-def run(request: pytest.FixtureRequest, deb: Path) -> Iterator[bt.BootRun]:
-    init, heartbeat = BOOTS[request.param]
-    try:
-        booted = bt.boot(init, heartbeat=heartbeat, deb=deb)
-    except bt.QemuUnavailable as exc:
-        pytest.skip(f"qemu cannot run here, so no boot test: {exc}")
-    # The timeline, for the report (pytest -s, or the captured output of a failure).
-    print("\n" + bt.report(booted))
-    yield booted
+class Boots:
+    """Each boot once, when a test first asks for it; a test names the boots it applies to."""
+
+    def __init__(self, deb: Path):
+        self.deb = deb
+        self.runs: dict[str, bt.BootRun] = {}
+
+    def get(self, name: str) -> bt.BootRun:
+        if name not in self.runs:
+            init, heartbeat = BOOTS[name]
+            try:
+                self.runs[name] = bt.boot(init, heartbeat=heartbeat, deb=self.deb)
+            except bt.QemuUnavailable as exc:
+                pytest.skip(f"qemu cannot run here, so no boot test: {exc}")
+            # The timeline, for the report (pytest -s, or the captured output of a failure).
+            print("\n" + bt.report(self.runs[name]))
+        return self.runs[name]
 
 
+@pytest.fixture(scope="module")
+def boots(deb: Path) -> Boots:
+    return Boots(deb)
+
+
+@pytest.fixture
+def run(boots: Boots, name: str) -> bt.BootRun:
+    return boots.get(name)
+
+
+every_boot = pytest.mark.parametrize("name", list(BOOTS))
+systemd_boots = pytest.mark.parametrize("name", ["systemd", "systemd-heartbeat"])
+
+
+@every_boot
 def test_the_record_and_its_mark_appear_during_the_boot(run: bt.BootRun):
     present = run.first_present()
     assert present is not None, "the record never appeared"
@@ -69,6 +90,7 @@ def test_the_record_and_its_mark_appear_during_the_boot(run: bt.BootRun):
     assert bt.mark_words(mark)["instance"] == run.instance["instance_id"], mark
 
 
+@every_boot
 def test_the_shutdown_deletes_the_record_and_the_mark_before_the_guest_is_off(run: bt.BootRun):
     gone = run.first_gone()
     assert gone is not None, "the record was still there after the shutdown"
@@ -81,6 +103,7 @@ def test_the_shutdown_deletes_the_record_and_the_mark_before_the_guest_is_off(ru
     assert run.exit_code == 0, f"qemu exited {run.exit_code}\n{run.qemu_stderr[-2000:]}"
 
 
+@every_boot
 def test_the_guest_is_off_within_the_units_stop_timeout(run: bt.BootRun):
     limit = run.timeout_stop_sec()
     assert limit == 420
@@ -89,6 +112,7 @@ def test_the_guest_is_off_within_the_units_stop_timeout(run: bt.BootRun):
     assert run.t_off - run.t_command >= bt.TTL + bt.DRAIN_EXTRA
 
 
+@every_boot
 def test_the_whole_drain_runs_after_insync_and_before_the_network_goes(run: bt.BootRun):
     names = ["stop INSYNC", "drain begins", "drain complete", "r53hook stopped"]
     if run.init == "systemd":
@@ -115,9 +139,8 @@ def test_the_whole_drain_runs_after_insync_and_before_the_network_goes(run: bt.B
         assert console["r53hook stopped"].at <= console["networking stopped"].at, console
 
 
+@systemd_boots
 def test_systemd_starts_r53hook_before_multi_user_and_stops_the_heartbeat_first(run: bt.BootRun):
-    if run.init != "systemd":
-        pytest.skip("systemd only")
     events = bt.journal_events(run)
     started, reached = events["r53hook started"], events["multi-user reached"]
     assert started is not None and reached is not None
@@ -131,9 +154,8 @@ def test_systemd_starts_r53hook_before_multi_user_and_stops_the_heartbeat_first(
         assert bt.mono(timer_stopped) <= bt.mono(stopping)
 
 
+@pytest.mark.parametrize("name", ["systemd-heartbeat"])
 def test_the_heartbeat_timer_beats_into_the_registry_mark(run: bt.BootRun):
-    if not run.heartbeat:
-        pytest.skip("the boot with the heartbeat timer only")
     beats = run.heartbeats()
     assert beats, "no heartbeat= in the mark"
     joined = int(bt.mark_words(run.mark(run.first_present()) or {})["joined"])
@@ -142,9 +164,8 @@ def test_the_heartbeat_timer_beats_into_the_registry_mark(run: bt.BootRun):
     assert ran is not None and f"at {beats[0]}" in ran["MESSAGE"], ran
 
 
+@pytest.mark.parametrize("name", ["sysv"])
 def test_insserv_orders_the_init_script_around_the_network(run: bt.BootRun):
-    if run.init != "sysv":
-        pytest.skip("SysV init only")
     assert any(link.endswith("networking") for link in bt.rc_order(run, "rcS"))
     assert any(re.fullmatch(r"S\d\dr53hook", link) for link in bt.rc_order(run, "rc2")), bt.rc_order(run, "rc2")
     for level in ("rc0", "rc6"):
@@ -152,5 +173,6 @@ def test_insserv_orders_the_init_script_around_the_network(run: bt.BootRun):
         assert links["r53hook"] < links["networking"], (level, links)
 
 
+@every_boot
 def test_every_check_of_scripts_boot_test_passes(run: bt.BootRun):
     assert bt.problems(run) == []
