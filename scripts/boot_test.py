@@ -550,6 +550,8 @@ def _boot(init: str, heartbeat: bool, accel: str, deb: Path | None, work: Path) 
                 _run_guest(run, kernel, initrd, image, work, r53, zone_id.split("/")[-1])
                 break
             except KvmRefused as refused:
+                if index == len(choices) - 1:
+                    raise BootError(f"KVM could not run the guest: {refused} (try --accel tcg)") from None
                 previous_failure = str(refused)
                 # The refused attempt wrote nothing; boot the same image again.
                 continue
