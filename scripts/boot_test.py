@@ -186,6 +186,7 @@ SETUP = {
         update-rc.d r53hook enable
         echo 'bt:2345:once:/usr/local/sbin/boot-test-control' >> /etc/inittab
         for level in S 0 2 6; do echo "rc$level: $(ls /etc/rc$level.d | tr '\\n' ' ')"; done
+        grep '^TimeoutStopSec=' /lib/systemd/system/r53hook.service
     """,
 }
 
@@ -450,9 +451,12 @@ class BootRun:
         return next((line for line in self.console if line.at >= after and regex.search(line.text)), None)
 
     def timeout_stop_sec(self) -> int:
+        """r53hook.service's TimeoutStopSec as installed; the init script has no timeout of its
+        own, so a SysV shutdown is held to the unit's figure as well."""
         found = re.search(r"^TimeoutStopSec=(\d+)$", self.setup_output, re.M)
-        # The init script has no timeout of its own; hold it to the unit's figure as well.
-        return int(found.group(1)) if found else 420
+        if found is None:
+            raise BootError(f"no TimeoutStopSec= in the installed r53hook.service:\n{self.setup_output}")
+        return int(found.group(1))
 
 
 def mark_words(record: dict[str, Any]) -> dict[str, str]:
