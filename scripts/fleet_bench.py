@@ -206,15 +206,17 @@ def scale_in(fleet: Fleet) -> dict[str, Any]:
     procs = [fleet.r53hook("stop", k, "--drain-extra", "0") for k in range(m)]
     codes = fleet.run_all(procs)
     timeline = [e for e in fleet.stats()["timeline"] if e[0] >= t0]
+    # Route 53 (here) makes a change INSYNC `propagation` seconds after accepting it: that, not
+    # the moment a stop happens to notice, is when its TTL starts to run out.
     beyond = []
     for p in procs:
-        insync = p.stamp_of("is INSYNC")
-        if insync is not None and p.ended is not None:
-            beyond.append(p.ended - (insync + fleet.args.ttl))
+        accepted = p.stamp_of("and its registry mark from")
+        if accepted is not None and p.ended is not None:
+            beyond.append(p.ended - (accepted + fleet.args.propagation + fleet.args.ttl))
     every = last_change(timeline, t0)
     say(f"  every record gone after {every:.1f} s; failures {sum(1 for c in codes if c)}")
     if beyond:
-        say(f"  each stop's end beyond its own INSYNC + TTL: median {statistics.median(beyond):.2f} s, "
+        say(f"  each stop's end beyond its change's INSYNC + TTL: median {statistics.median(beyond):.2f} s, "
             f"max {max(beyond):.2f} s")
     returned = [p.ended - t0 for p in procs if p.ended is not None]
     say(f"  last stop returned after {max(returned):.1f} s")
