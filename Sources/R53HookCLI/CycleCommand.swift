@@ -42,7 +42,7 @@ struct CycleCommand: HookCommand {
     }
 
     /// The settings, and whether the command gets r53hook's AWS keys.
-    func settings(from resolver: SettingsResolver) throws(HookError) -> (cycle: CycleSettings, passesAWSCredentials: Bool) {
+    func settings(from resolver: SettingsResolver) throws(SettingsError) -> (cycle: CycleSettings, passesAWSCredentials: Bool) {
         (try resolver.cycle(), try resolver.bool(.passAWSCredentials))
     }
 

@@ -15,11 +15,32 @@ enum DryRunOutput {
             case .deregister(let instanceId, let loadBalancer):
                 return "then: deregister \(instanceId) from \(loadBalancer) and wait while it drains"
             case .records(let records):
-                return records.text
+                return text(records)
             case .run(let command):
                 return "then: run \(command.joined(separator: " ")), then rejoin when it succeeds"
             }
         }
+    }
+
+    /// A Route 53 plan: the zone, the batch as it would be sent, then the waits.
+    static func text(_ plan: WeightedRecordPlan) -> String {
+        var lines = ["hosted zone: \(plan.zone.name) \(plan.zone.id) (\(plan.zone.visibility))"]
+        if plan.changes.isEmpty {
+            lines.append("no change needed")
+        } else {
+            lines.append("change batch (POST /2013-04-01/hostedzone/\(plan.zone.id)/rrset):")
+            lines.append(plan.batchXML)
+        }
+        for wait in plan.waits {
+            switch wait {
+            case .inSync(let deadline):
+                lines.append("then: wait until Route 53 reports the change INSYNC (up to the \(deadline.wholeSecondsText) deadline)")
+            case .drain(let ttl, let extra):
+                lines.append(
+                    "then: drain \((ttl + extra).wholeSecondsText) (the record's TTL \(ttl.wholeSecondsText) + \(extra.wholeSecondsText) extra)")
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Prints the plan on standard output.

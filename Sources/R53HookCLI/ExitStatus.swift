@@ -1,4 +1,6 @@
 import AWSKit
+import ArgumentParser
+import R53HookKit
 
 /// The one place where failures become exit codes (sysexits.h values, which init systems and
 /// scripts can tell apart).
@@ -11,13 +13,60 @@ enum ExitStatus {
     static let noPermission: Int32 = 77
     static let configuration: Int32 = 78
 
-    static func code(for kind: HookError.Kind) -> Int32 {
+    /// The exit code of anything a command throws: total, so that no failure reaches
+    /// swift-argument-parser's own exit 1. What no layer declares is a bug: 70.
+    static func code(for error: any Error) -> Int32 {
+        switch error {
+        case let error as ExitCode: return error.rawValue
+        case is ValidationError: return usage
+        case is CleanExit: return success
+        case let error as DomainError: return code(for: error.code)
+        case let error as AWSKitError: return code(for: error.code)
+        case let error as SettingsError: return code(for: error.kind)
+        case is AWSServiceError, is HTTPTransportError: return unavailable
+        case is CancellationError: return temporary
+        default: return software
+        }
+    }
+
+    /// The exit code of a domain failure.
+    static func code(for code: DomainError.Code) -> Int32 {
+        switch code {
+        case .missingArgument:
+            return usage
+        case .hostedZoneGone, .hostedZoneNotFound, .hostedZoneAmbiguous, .recordOutsideZone, .healthCheckNotFound,
+            .changeRefused, .addressUnavailable, .foreignRecord, .foreignMark, .conflictingRecord, .weightedSetFull,
+            .notRegistered, .loadBalancerNotFound, .loadBalancerRefusedInstance:
+            return configuration
+        case .unexpectedResponse, .serviceFailed, .instanceIdUnavailable, .metadataInvalid:
+            return unavailable
+        case .changeNotInSync, .recordKeptChanging, .lockHeld, .lockLost, .quorumNotReached, .sweepRefused, .notHealthy:
+            return temporary
+        case .internalInconsistency:
+            return software
+        }
+    }
+
+    /// The exit code of a failure below the domain (IMDS, credentials, the AWS transport).
+    static func code(for code: AWSKitError.Code) -> Int32 {
+        switch code {
+        case .invalidEndpoint, .invalidRegion, .noRegion, .invalidCredentialSource, .metadataDisabled, .invalidRequest:
+            return configuration
+        case .noCredentials, .credentialsRefused, .accessDenied:
+            return noPermission
+        case .metadataUnreachable, .metadataSessionRefused, .metadataRefused, .credentialsUnreachable,
+            .serviceUnreachable, .unexpectedResponse, .deadlinePassed:
+            return unavailable
+        case .throttled:
+            return temporary
+        }
+    }
+
+    /// The exit code of a settings error.
+    static func code(for kind: SettingsError.Kind) -> Int32 {
         switch kind {
         case .usage: return usage
         case .configuration: return configuration
-        case .accessDenied: return noPermission
-        case .unreachable: return unavailable
-        case .temporary: return temporary
         case .internal: return software
         }
     }

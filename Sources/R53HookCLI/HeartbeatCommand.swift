@@ -30,7 +30,7 @@ struct HeartbeatCommand: HookCommand {
     @OptionGroup(visibility: .private) var ignored2: IgnoredLoadBalancerOptions
     @OptionGroup(visibility: .private) var ignored3: IgnoredDryRunOptions
 
-    func settings(from resolver: SettingsResolver) throws(HookError) -> FleetTarget {
+    func settings(from resolver: SettingsResolver) throws(SettingsError) -> FleetTarget {
         try resolver.recordTarget()
     }
 

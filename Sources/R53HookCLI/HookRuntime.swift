@@ -19,13 +19,13 @@ struct HookRuntime {
     /// --from-tags the instance's tags) and what the command needs from it, then wires the
     /// layers together. Nothing here talks to AWS; only the tags come from instance metadata.
     static func make<Settings>(
-        flags: [SettingKey: String], resolve: (SettingsResolver) throws(HookError) -> Settings
+        flags: [SettingKey: String], resolve: (SettingsResolver) throws(SettingsError) -> Settings
     ) async throws -> (runtime: HookRuntime, settings: Settings) {
         var environment = ProcessEnvironment.current()
         var file: ConfigFile?
         if let path = flags[.config] ?? SettingKey.config.spec.environment.flatMap({ environment[$0] }) {
             guard let text = LocalFileReader().read(path: path) else {
-                throw HookError(.configuration, "cannot read the config file \(path); check the path and its permissions")
+                throw SettingsError(.configuration, "cannot read the config file \(path); check the path and its permissions")
             }
             let parsed = try ConfigFile(path: path, text: text)
             environment = environment.addingDefaults(parsed.environment)
@@ -36,7 +36,7 @@ struct HookRuntime {
 
         let time = SystemTimeSource()
         let http = CurlHTTPClient(userAgent: "r53hook/\(R53HookVersion.current)")
-        let makeMetadata = { () throws(HookError) -> IMDSClient in
+        let makeMetadata = { () throws -> IMDSClient in
             IMDSClient(
                 configuration: try IMDSConfiguration.from(environment: environment, allowV1: try resolver.bool(.imdsV1)),
                 http: http, time: time, logger: logger)
@@ -46,7 +46,7 @@ struct HookRuntime {
             let metadata = try makeMetadata()
             tagMetadata = metadata
             guard let tags = try await InstanceTags.read(from: metadata) else {
-                throw HookError(
+                throw SettingsError(
                     .configuration,
                     "\(resolver.describe(.fromTags)) asks for settings from instance tags, but this instance's metadata has no tags: allow tags in metadata (the launch template's InstanceMetadataTags=enabled, or aws ec2 modify-instance-metadata-options --instance-metadata-tags enabled), or turn \(SettingKey.fromTags.spec.flag) off"
                 )

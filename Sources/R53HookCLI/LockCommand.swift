@@ -48,7 +48,7 @@ struct LockCommand: HookCommand {
         if command.isEmpty { throw ValidationError("give the command to run after --, e.g. r53hook lock --zone-name example.com reports -- ./aggregate") }
     }
 
-    func settings(from resolver: SettingsResolver) throws(HookError) -> LockSettings {
+    func settings(from resolver: SettingsResolver) throws(SettingsError) -> LockSettings {
         try LockSettings(resolver)
     }
 

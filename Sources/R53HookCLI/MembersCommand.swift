@@ -28,7 +28,7 @@ struct MembersCommand: HookCommand {
     @OptionGroup(visibility: .private) var ignored3: IgnoredDryRunOptions
     @OptionGroup var output: JSONOptions
 
-    func settings(from resolver: SettingsResolver) throws(HookError) -> RegistryReadSettings {
+    func settings(from resolver: SettingsResolver) throws(SettingsError) -> RegistryReadSettings {
         try RegistryReadSettings(resolver)
     }
 

@@ -42,7 +42,7 @@ struct RoleCommand: HookCommand {
     @OptionGroup(visibility: .private) var ignored3: IgnoredDryRunOptions
     @OptionGroup var output: JSONOptions
 
-    func settings(from resolver: SettingsResolver) throws(HookError) -> (role: RoleSettings, deadline: Duration) {
+    func settings(from resolver: SettingsResolver) throws(SettingsError) -> (role: RoleSettings, deadline: Duration) {
         (try RoleSettings(resolver), try resolver.seconds(.deadline))
     }
 

@@ -21,6 +21,10 @@ struct StartCommand: HookCommand {
             With --elb or --target-group it first registers the instance and, unless --no-wait, \
             waits until the load balancer reports it healthy (--healthy-timeout; exit 75 after it, \
             still registered). While the --hold-file exists, start joins nothing and says why.
+
+            SIGTERM, SIGINT or SIGHUP before start is done (a shutdown during the boot, which \
+            runs no ExecStop= for a unit that never became active) makes it leave again, drain \
+            included, and exit 75: no record outlives the machine.
             """)
 
     @OptionGroup(title: "Config file and hosted zone") var zone: ZoneOptions
@@ -32,12 +36,22 @@ struct StartCommand: HookCommand {
     @OptionGroup(visibility: .private) var ignored0: IgnoredQuorumOptions
     @OptionGroup var dryRun: DryRunOptions
 
-    func settings(from resolver: SettingsResolver) throws(HookError) -> JoinSettings {
+    func settings(from resolver: SettingsResolver) throws(SettingsError) -> JoinSettings {
         try resolver.join()
     }
 
     func run(_ settings: JoinSettings, in runtime: HookRuntime) async throws {
-        let outcome = try await JoinFleet(context: try await runtime.fleetContext(settings.target)).run(settings)
-        DryRunOutput.print(outcome.plan)
+        let context = try await runtime.fleetContext(settings.target)
+        switch try await InterruptWatch.run({ try await JoinFleet(context: context).run(settings) }) {
+        case .finished(let outcome):
+            DryRunOutput.print(outcome.plan)
+        case .interrupted(let signal):
+            // A shutdown during the boot: systemd sends SIGTERM and runs no ExecStop=. Leave
+            // again, drain included, so no record outlives the machine; then exit 75.
+            guard !settings.dryRun else { throw CancellationError() }
+            runtime.logger.warning("\(InterruptWatch.name(of: signal)) while joining: leaving again, so that nothing stays half-joined")
+            _ = try await LeaveFleet(context: context).run(LeaveSettings(target: settings.target, deadline: settings.deadline), strictQuorum: false)
+            throw CancellationError()
+        }
     }
 }

@@ -17,7 +17,7 @@ struct StatusCommand: HookCommand {
     @OptionGroup(visibility: .private) var ignored2: IgnoredDryRunOptions
     @OptionGroup var output: JSONOptions
 
-    func settings(from resolver: SettingsResolver) throws(HookError) -> FleetTarget {
+    func settings(from resolver: SettingsResolver) throws(SettingsError) -> FleetTarget {
         try resolver.fleetTarget(withValues: false)
     }
 

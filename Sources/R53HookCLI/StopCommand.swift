@@ -32,7 +32,7 @@ struct StopCommand: HookCommand {
     @OptionGroup(visibility: .private) var ignored0: IgnoredRecordValueOptions
     @OptionGroup var dryRun: DryRunOptions
 
-    func settings(from resolver: SettingsResolver) throws(HookError) -> LeaveSettings {
+    func settings(from resolver: SettingsResolver) throws(SettingsError) -> LeaveSettings {
         try resolver.leave()
     }
 

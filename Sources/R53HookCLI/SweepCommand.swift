@@ -35,7 +35,7 @@ struct SweepCommand: HookCommand {
     @OptionGroup(visibility: .private) var ignored2: IgnoredLoadBalancerOptions
     @OptionGroup var dryRun: DryRunOptions
 
-    func settings(from resolver: SettingsResolver) throws(HookError) -> (sweep: SweepSettings, deadline: Duration) {
+    func settings(from resolver: SettingsResolver) throws(SettingsError) -> (sweep: SweepSettings, deadline: Duration) {
         (try SweepSettings(resolver), try resolver.seconds(.deadline))
     }
 
@@ -54,7 +54,7 @@ struct SweepCommand: HookCommand {
             print("\(verb) \(member.setIdentifier) (\(member.mark.instanceId) \(member.mark.address)): \(verdict.reason)")
         }
         for skip in report.skipped { print("left \(skip.setIdentifier): \(skip.reason)") }
-        if let refusal = report.refusal { throw HookError(.temporary, "sweep refused: \(refusal)") }
+        if let refusal = report.refusal { throw refusal }
         let done = sweep.dryRun ? "would sweep" : "swept"
         print("\(done) \(sweep.dryRun ? report.dead.count : report.deleted.count) of \(report.memberCount) member\(report.memberCount == 1 ? "" : "s")")
     }

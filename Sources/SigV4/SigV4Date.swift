@@ -2,23 +2,23 @@
 ///
 /// The time is passed in rather than read from a clock so signing is a pure function that
 /// tests can pin to the examples in AWS's documentation.
-public struct SigV4Date: Sendable, Equatable {
+package struct SigV4Date: Sendable, Equatable {
     /// Seconds since 1970-01-01T00:00:00Z, the value this date was created from.
-    public let secondsSince1970: Int64
+    package let secondsSince1970: Int64
 
     /// Creates the date for a Unix timestamp (UTC; leap seconds do not exist in this count).
-    public init(secondsSince1970: Int64) {
+    package init(secondsSince1970: Int64) {
         self.secondsSince1970 = secondsSince1970
     }
 
     /// The `X-Amz-Date` rendering, `yyyyMMdd'T'HHmmss'Z'`, e.g. `20150830T123600Z`.
-    public var amzDate: String {
+    package var amzDate: String {
         let time = civilTime
         return dateStamp + "T" + twoDigits(time.hour) + twoDigits(time.minute) + twoDigits(time.second) + "Z"
     }
 
     /// The credential-scope rendering, `yyyyMMdd`, e.g. `20150830`.
-    public var dateStamp: String {
+    package var dateStamp: String {
         let time = civilTime
         return fourDigits(time.year) + twoDigits(time.month) + twoDigits(time.day)
     }

@@ -1,13 +1,13 @@
 /// The percent-encoding rules of Signature Version 4, shared by the signer and the HTTP layer
 /// so the URL that is sent is byte for byte the one that was signed.
-public enum SigV4Encoding {
+package enum SigV4Encoding {
     private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// RFC 3986 percent-encoding, unreserved A-Z a-z 0-9 - _ . ~ kept, as SigV4 wants (spaces as %20, never +).
     ///
     /// Encodes the UTF-8 bytes of `value` with upper-case hex digits. With `keepingSlashes`, `/` is
     /// kept too, which is how a path is encoded.
-    public static func percentEncode(_ value: String, keepingSlashes: Bool = false) -> String {
+    package static func percentEncode(_ value: String, keepingSlashes: Bool = false) -> String {
         var encoded: [UInt8] = []
         encoded.reserveCapacity(value.utf8.count)
         for byte in value.utf8 {
@@ -27,7 +27,7 @@ public enum SigV4Encoding {
     /// Each name and value is percent-encoded, the pairs are sorted by encoded name and then by
     /// encoded value (byte order), and joined as `name=value&...`; an empty value gives `name=`.
     /// Returns the empty string for no items.
-    public static func canonicalQueryString(_ items: [SigV4QueryItem]) -> String {
+    package static func canonicalQueryString(_ items: [SigV4QueryItem]) -> String {
         let encodedPairs = items.map { item in
             (name: percentEncode(item.name), value: percentEncode(item.value))
         }
@@ -41,7 +41,7 @@ public enum SigV4Encoding {
     }
 
     /// The path as it must appear in the URL (each segment percent-encoded, slashes kept).
-    public static func encodedPath(_ path: String) -> String {
+    package static func encodedPath(_ path: String) -> String {
         percentEncode(path, keepingSlashes: true)
     }
 

@@ -3,22 +3,22 @@
 /// Path and query are given unencoded; the HTTP layer builds the URL with
 /// ``SigV4Encoding/encodedPath(_:)`` and ``SigV4Encoding/canonicalQueryString(_:)``
 /// so that what is sent is exactly what was signed.
-public struct SigV4Request: Sendable {
+package struct SigV4Request: Sendable {
     /// The HTTP method, e.g. `GET`; upper-cased for signing.
-    public var method: String
+    package var method: String
     /// The path, not yet percent-encoded, starting with `/`, e.g. `/2013-04-01/hostedzone/Z1/rrset`.
-    public var path: String
+    package var path: String
     /// The query parameters, not yet percent-encoded, in any order.
-    public var query: [SigV4QueryItem]
+    package var query: [SigV4QueryItem]
     /// The headers that will be sent. Must include `host` (with `:port` when the port is not the
     /// scheme's default). Must not include `Authorization`, `X-Amz-Date` or `X-Amz-Security-Token`:
     /// the signer supplies those.
-    public var headers: [SigV4Header]
+    package var headers: [SigV4Header]
     /// The exact body bytes that will be sent; empty for none.
-    public var body: [UInt8]
+    package var body: [UInt8]
 
     /// Creates a request to sign.
-    public init(
+    package init(
         method: String, path: String, query: [SigV4QueryItem] = [], headers: [SigV4Header], body: [UInt8] = []
     ) {
         self.method = method

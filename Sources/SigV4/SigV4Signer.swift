@@ -5,11 +5,11 @@ import Crypto
 ///
 /// Every stage is public so each can be checked on its own against AWS's documented example;
 /// ``signatureHeaders(for:credentials:date:)`` chains them.
-public struct SigV4Signer: Sendable {
+package struct SigV4Signer: Sendable {
     /// The signing name of the service, e.g. `route53`.
-    public let service: String
+    package let service: String
     /// The signing region, e.g. `us-east-1` (Route 53 always signs for `us-east-1`).
-    public let region: String
+    package let region: String
 
     static let algorithm = "AWS4-HMAC-SHA256"
     static let dateHeaderName = "X-Amz-Date"
@@ -20,7 +20,7 @@ public struct SigV4Signer: Sendable {
     static let signerSuppliedHeaderNames: Set<String> = ["authorization", "x-amz-date", "x-amz-security-token"]
 
     /// Creates a signer for one service in one region.
-    public init(service: String, region: String) {
+    package init(service: String, region: String) {
         self.service = service
         self.region = region
     }
@@ -29,7 +29,7 @@ public struct SigV4Signer: Sendable {
     ///
     /// Returned in that order as `X-Amz-Date`, `X-Amz-Security-Token`, `Authorization`. An empty
     /// session token counts as none, as in botocore.
-    public func signatureHeaders(
+    package func signatureHeaders(
         for request: SigV4Request, credentials: SigV4Credentials, date: SigV4Date
     ) -> [SigV4Header] {
         var addedHeaders = [SigV4Header(name: Self.dateHeaderName, value: date.amzDate)]
@@ -60,7 +60,7 @@ public struct SigV4Signer: Sendable {
     /// `X-Amz-Date` and any `X-Amz-Security-Token`); `request.headers` is not read here. An
     /// `x-amz-content-sha256` header among them, if any, is used as the payload hash instead of
     /// hashing the body, as botocore does.
-    public func canonicalRequest(for request: SigV4Request, signedHeaders: [SigV4Header]) -> String {
+    package func canonicalRequest(for request: SigV4Request, signedHeaders: [SigV4Header]) -> String {
         let headers = CanonicalHeaders(signedHeaders)
         let payloadHash =
             signedHeaders.first { $0.name.lowercased() == Self.contentSHA256HeaderName }?.value
@@ -80,20 +80,20 @@ public struct SigV4Signer: Sendable {
     /// Like botocore: the path as sent (``SigV4Encoding/encodedPath(_:)``) has its `.` and `..`
     /// segments and repeated slashes removed, and is then percent-encoded a second time, so a
     /// space in the path appears as `%2520`. An empty path becomes `/`.
-    public func canonicalURI(for path: String) -> String {
+    package func canonicalURI(for path: String) -> String {
         let sentPath = SigV4Encoding.encodedPath(path)
         let normalizedPath = sentPath.isEmpty ? "/" : Self.removingDotSegments(sentPath)
         return SigV4Encoding.percentEncode(normalizedPath, keepingSlashes: true)
     }
 
     /// The credential scope, `yyyyMMdd/region/service/aws4_request`.
-    public func credentialScope(date: SigV4Date) -> String {
+    package func credentialScope(date: SigV4Date) -> String {
         "\(date.dateStamp)/\(region)/\(service)/aws4_request"
     }
 
     /// The string to sign: algorithm, `X-Amz-Date`, credential scope and the hex SHA-256 of the
     /// canonical request, one per line.
-    public func stringToSign(canonicalRequest: String, date: SigV4Date) -> String {
+    package func stringToSign(canonicalRequest: String, date: SigV4Date) -> String {
         [
             Self.algorithm,
             date.amzDate,
@@ -104,7 +104,7 @@ public struct SigV4Signer: Sendable {
 
     /// The signing key: HMAC-SHA256 chained over date stamp, region, service and `aws4_request`,
     /// starting from `"AWS4" + secretAccessKey`.
-    public func signingKey(secretAccessKey: String, date: SigV4Date) -> [UInt8] {
+    package func signingKey(secretAccessKey: String, date: SigV4Date) -> [UInt8] {
         let dateKey = Self.hmac(key: Array(("AWS4" + secretAccessKey).utf8), message: date.dateStamp)
         let regionKey = Self.hmac(key: dateKey, message: region)
         let serviceKey = Self.hmac(key: regionKey, message: service)
@@ -112,19 +112,19 @@ public struct SigV4Signer: Sendable {
     }
 
     /// The signature: lower-case hex HMAC-SHA256 of the string to sign under the signing key.
-    public func signature(stringToSign: String, signingKey: [UInt8]) -> String {
+    package func signature(stringToSign: String, signingKey: [UInt8]) -> String {
         HexEncoding.lowercaseHex(Self.hmac(key: signingKey, message: stringToSign))
     }
 
     /// The `SignedHeaders` list for these headers, e.g. `content-type;host;x-amz-date`: lower-cased,
     /// sorted, `;`-separated, unsigned hop-by-hop headers such as `user-agent` left out.
-    public func signedHeaderNames(for headers: [SigV4Header]) -> String {
+    package func signedHeaderNames(for headers: [SigV4Header]) -> String {
         CanonicalHeaders(headers).signedHeaderNames
     }
 
     /// The `Authorization` header value:
     /// `AWS4-HMAC-SHA256 Credential=<key>/<scope>, SignedHeaders=<names>, Signature=<hex>`.
-    public func authorizationValue(
+    package func authorizationValue(
         accessKeyId: String, date: SigV4Date, signedHeaderNames: String, signature: String
     ) -> String {
         "\(Self.algorithm) Credential=\(accessKeyId)/\(credentialScope(date: date)), "

@@ -6,28 +6,28 @@ import CLibXML2
 /// documents left off. On top of that, any document type declaration is refused outright, before
 /// and after parsing: AWS never sends one, and refusing it closes entity expansion (billion laughs)
 /// and external entity (XXE) attacks whatever the libxml2 version does.
-public enum XMLDocumentParser {
+package enum XMLDocumentParser {
     /// The largest document accepted by default; AWS answers that r53hook reads are far smaller.
-    public static let maximumDocumentSize = 8 * 1024 * 1024
+    package static let maximumDocumentSize = 8 * 1024 * 1024
     /// The deepest nesting accepted by default; AWS answers nest fewer than ten levels.
-    public static let maximumDepth = 64
+    package static let maximumDepth = 64
     /// The most elements accepted by default: a big DescribeInstances page (100 instances of a
     /// few hundred elements each) has tens of thousands. Each element costs libxml2 and the tree
     /// a few hundred bytes, so 8 MiB of `<a/>` (two million elements) would take hundreds of MB.
-    public static let maximumElements = 250_000
+    package static let maximumElements = 250_000
 
     /// How much of a document is accepted: bytes, nesting and elements. Counted before libxml2
     /// builds its tree, so a hostile answer is refused before it costs memory.
-    public struct Limits: Sendable, Equatable {
+    package struct Limits: Sendable, Equatable {
         /// The most bytes.
-        public var maximumBytes: Int
+        package var maximumBytes: Int
         /// The deepest nesting.
-        public var maximumDepth: Int
+        package var maximumDepth: Int
         /// The most elements (start tags).
-        public var maximumElements: Int
+        package var maximumElements: Int
 
         /// Creates limits; the defaults are the parser's general ones.
-        public init(
+        package init(
             maximumBytes: Int = XMLDocumentParser.maximumDocumentSize, maximumDepth: Int = XMLDocumentParser.maximumDepth,
             maximumElements: Int = XMLDocumentParser.maximumElements
         ) {
@@ -37,11 +37,11 @@ public enum XMLDocumentParser {
         }
 
         /// The general limits, for any AWS answer.
-        public static let standard = Limits()
+        package static let standard = Limits()
     }
 
     /// Parses a whole document and returns its root element.
-    public static func parse(_ bytes: [UInt8], limits: Limits = .standard) throws(XMLParseError) -> XMLElement {
+    package static func parse(_ bytes: [UInt8], limits: Limits = .standard) throws(XMLParseError) -> XMLElement {
         guard !bytes.isEmpty else { throw XMLParseError("empty document") }
         guard bytes.count <= limits.maximumBytes else {
             throw XMLParseError("document larger than \(limits.maximumBytes) bytes")

@@ -2,18 +2,18 @@
 ///
 /// Names are local names (namespace prefixes dropped), because AWS responses put every element
 /// in one default namespace and callers care only about the element names.
-public struct XMLElement: Sendable, Equatable {
+package struct XMLElement: Sendable, Equatable {
     /// The element's local name, without any namespace prefix.
-    public let name: String
+    package let name: String
     /// The element's attributes by local name.
-    public let attributes: [String: String]
+    package let attributes: [String: String]
     /// The child elements, in document order.
-    public let children: [XMLElement]
+    package let children: [XMLElement]
     /// The text directly inside this element (text and CDATA nodes concatenated), untrimmed.
-    public let text: String
+    package let text: String
 
     /// Creates an element; the parser uses this, and so can tests.
-    public init(name: String, attributes: [String: String] = [:], children: [XMLElement] = [], text: String = "") {
+    package init(name: String, attributes: [String: String] = [:], children: [XMLElement] = [], text: String = "") {
         self.name = name
         self.attributes = attributes
         self.children = children
@@ -21,22 +21,22 @@ public struct XMLElement: Sendable, Equatable {
     }
 
     /// The first child element with the given local name.
-    public func child(_ name: String) -> XMLElement? {
+    package func child(_ name: String) -> XMLElement? {
         children.first { $0.name == name }
     }
 
     /// Every child element with the given local name, in document order.
-    public func children(named name: String) -> [XMLElement] {
+    package func children(named name: String) -> [XMLElement] {
         children.filter { $0.name == name }
     }
 
     /// The text of the first child with the given name, with surrounding white space removed.
-    public func childText(_ name: String) -> String? {
+    package func childText(_ name: String) -> String? {
         child(name).map { $0.trimmedText }
     }
 
     /// Follows a path of child names from this element, e.g. `element(at: "Error", "Code")`.
-    public func element(at path: String...) -> XMLElement? {
+    package func element(at path: String...) -> XMLElement? {
         var current: XMLElement? = self
         for name in path {
             current = current?.child(name)
@@ -45,7 +45,7 @@ public struct XMLElement: Sendable, Equatable {
     }
 
     /// The element's text with leading and trailing white space removed.
-    public var trimmedText: String {
+    package var trimmedText: String {
         guard let first = text.firstIndex(where: { !$0.isWhitespace }),
             let last = text.lastIndex(where: { !$0.isWhitespace })
         else { return "" }

@@ -1,13 +1,13 @@
 /// Why a document was refused. The parser never crashes on hostile input; it throws this.
-public struct XMLParseError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct XMLParseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What was wrong with the input, in words fit for a log line.
-    public let reason: String
+    package let reason: String
 
     /// Creates an error with a reason.
-    public init(_ reason: String) {
+    package init(_ reason: String) {
         self.reason = reason
     }
 
     /// The reason, prefixed so that it reads well on its own.
-    public var description: String { "malformed XML: \(reason)" }
+    package var description: String { "malformed XML: \(reason)" }
 }

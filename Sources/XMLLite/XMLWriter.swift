@@ -2,16 +2,16 @@
 ///
 /// Building never fails part way, so bodies read as nested closures; a value that XML 1.0
 /// cannot carry is remembered instead and `finish()` throws it: no character is ever dropped.
-public struct XMLWriter: Sendable {
+package struct XMLWriter: Sendable {
     private var output = #"<?xml version="1.0" encoding="UTF-8"?>"#
     private var openElements: [String] = []
     private var firstError: XMLWriteError?
 
     /// Starts a document with the XML declaration.
-    public init() {}
+    package init() {}
 
     /// Opens an element; close it with `close()`.
-    public mutating func open(_ name: String, attributes: [(name: String, value: String)] = []) {
+    package mutating func open(_ name: String, attributes: [(name: String, value: String)] = []) {
         output += "<" + name
         for attribute in attributes {
             output += " " + attribute.name + "=\"" + checked(attribute.value, place: "\(name)@\(attribute.name)", inAttribute: true) + "\""
@@ -21,18 +21,18 @@ public struct XMLWriter: Sendable {
     }
 
     /// Closes the innermost open element.
-    public mutating func close() {
+    package mutating func close() {
         guard let name = openElements.popLast() else { return }
         output += "</" + name + ">"
     }
 
     /// Writes `<name>text</name>` with the text escaped.
-    public mutating func element(_ name: String, _ text: String) {
+    package mutating func element(_ name: String, _ text: String) {
         output += "<" + name + ">" + checked(text, place: name, inAttribute: false) + "</" + name + ">"
     }
 
     /// Writes a nested element whose content is written by `body`.
-    public mutating func element(_ name: String, attributes: [(name: String, value: String)] = [], _ body: (inout XMLWriter) -> Void) {
+    package mutating func element(_ name: String, attributes: [(name: String, value: String)] = [], _ body: (inout XMLWriter) -> Void) {
         open(name, attributes: attributes)
         body(&self)
         close()
@@ -40,7 +40,7 @@ public struct XMLWriter: Sendable {
 
     /// The document, with any elements still open closed; throws the first value that could
     /// not be written.
-    public func finish() throws(XMLWriteError) -> String {
+    package func finish() throws(XMLWriteError) -> String {
         if let firstError { throw firstError }
         var copy = self
         while !copy.openElements.isEmpty { copy.close() }
@@ -62,7 +62,7 @@ public struct XMLWriter: Sendable {
     /// normalisation would turn into spaces. Throws for a character XML 1.0 cannot carry: a C0
     /// control other than tab, newline and CR, U+FFFE or U+FFFF (lone surrogates cannot occur in
     /// a Swift string).
-    public static func escape(_ text: String, inAttribute: Bool = false) throws(XMLWriteError) -> String {
+    package static func escape(_ text: String, inAttribute: Bool = false) throws(XMLWriteError) -> String {
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

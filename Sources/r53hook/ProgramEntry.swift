@@ -5,7 +5,9 @@ import R53HookCLI
 /// The process entry. Its first act makes the process undumpable, before any key is read: no
 /// core file or same-user memory read can then expose one. Then the root command runs with the
 /// arguments the kernel passed, read from the C library's own copy so that a missing /proc cannot
-/// turn `r53hook stop ...` into a silent `r53hook` that prints the help and exits 0.
+/// turn `r53hook stop ...` into a silent `r53hook` that prints the help and exits 0. (Without
+/// /proc nothing gets this far: CRuntime's proc_required.c exits 78 first, as the thread pool
+/// needs /proc.)
 @main
 enum ProgramEntry {
     static func main() async {

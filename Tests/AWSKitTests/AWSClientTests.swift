@@ -156,8 +156,8 @@ import Testing
         do {
             _ = try await client(http, time: time, deadline: .seconds(10)).send(Self.operation, to: try Self.service())
             Issue.record("expected the deadline to pass")
-        } catch let error as HookError {
-            #expect(error.kind == .temporary)
+        } catch let error as AWSKitError {
+            #expect(error.code == .throttled)
             #expect(error.message.contains("kept throttling"))
             #expect(error.message.contains("10 s deadline"))
         }
@@ -171,8 +171,8 @@ import Testing
         do {
             _ = try await client(http, deadline: .seconds(5)).send(Self.operation, to: try Self.service())
             Issue.record("expected the deadline to pass")
-        } catch let error as HookError {
-            #expect(error.kind == .unreachable)
+        } catch let error as AWSKitError {
+            #expect(error.code == .serviceUnreachable)
             #expect(error.message.contains("Connection refused"))
         }
     }
@@ -190,8 +190,8 @@ import Testing
         do {
             _ = try await client(http).send(Self.operation, to: try Self.service())
             Issue.record("expected access denied")
-        } catch let error as HookError {
-            #expect(error.kind == .accessDenied)
+        } catch let error as AWSKitError {
+            #expect(error.code == .accessDenied)
             #expect(error.message.contains("route53:ChangeResourceRecordSets on arn:aws:route53:::hostedzone/Z1"))
             #expect(!error.message.contains("secret"))
         }
@@ -205,7 +205,7 @@ import Testing
         _ = try await client(http).send(Self.operation, to: try Self.service())
         #expect(http.requests.count == 2)
         let twice = ScriptedHTTPClient(sequence: [expired])
-        await #expect(throws: HookError.self) { try await client(twice).send(Self.operation, to: try Self.service()) }
+        await #expect(throws: AWSKitError.self) { try await client(twice).send(Self.operation, to: try Self.service()) }
         #expect(twice.requests.count == 2)
     }
 
@@ -231,8 +231,8 @@ import Testing
             do {
                 _ = try await client(http).send(Self.operation, to: try Self.service())
                 Issue.record("expected an error for \(body)")
-            } catch let error as HookError {
-                #expect(error.kind == .unreachable)
+            } catch let error as AWSKitError {
+                #expect(error.code == .unexpectedResponse)
             }
         }
     }
@@ -273,6 +273,6 @@ import Testing
                     "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true",
                 ])
             ).endpoint.port == nil)
-        #expect(throws: HookError.self) { try AWSService.route53(environment: ProcessEnvironment(["AWS_ENDPOINT_URL": "localhost"])) }
+        #expect(throws: AWSKitError.self) { try AWSService.route53(environment: ProcessEnvironment(["AWS_ENDPOINT_URL": "localhost"])) }
     }
 }

@@ -11,7 +11,7 @@ import Testing
         #expect(credentials?.accessKeyId == "AKIA1")
         #expect(credentials?.sessionToken == "t")
         #expect(try await EnvironmentCredentialProvider(environment: ProcessEnvironment([:])).resolve() == nil)
-        await #expect(throws: HookError.self) {
+        await #expect(throws: AWSKitError.self) {
             try await EnvironmentCredentialProvider(environment: ProcessEnvironment(["AWS_ACCESS_KEY_ID": "AKIA1"])).resolve()
         }
     }
@@ -34,13 +34,13 @@ import Testing
         ])
         let env = ["AWS_SHARED_CREDENTIALS_FILE": "/etc/creds", "AWS_CONFIG_FILE": "/etc/conf"]
         #expect(try await SharedFileCredentialProvider(environment: ProcessEnvironment(env.merging(["AWS_PROFILE": "ops"]) { $1 }), files: files).resolve()?.accessKeyId == "OPS")
-        await #expect(throws: HookError.self) {
+        await #expect(throws: AWSKitError.self) {
             try await SharedFileCredentialProvider(environment: ProcessEnvironment(env.merging(["AWS_PROFILE": "nope"]) { $1 }), files: files).resolve()
         }
         do {
             _ = try await SharedFileCredentialProvider(environment: ProcessEnvironment(env.merging(["AWS_PROFILE": "sso"]) { $1 }), files: files).resolve()
             Issue.record("an SSO profile must be refused")
-        } catch let error as HookError {
+        } catch let error as AWSKitError {
             #expect(error.message.contains("sso_start_url"))
         }
         #expect(try await SharedFileCredentialProvider(environment: ProcessEnvironment(env), files: files).resolve() == nil)
@@ -64,7 +64,7 @@ import Testing
 
     @Test func containerFullURIMustBeHTTPSOrLocal() async throws {
         let http = ScriptedHTTPClient(sequence: [.status(500)])
-        await #expect(throws: HookError.self) {
+        await #expect(throws: AWSKitError.self) {
             try await ContainerCredentialProvider(
                 environment: ProcessEnvironment(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://evil.example.com/creds"]),
                 http: http, time: ManualTime()
@@ -88,7 +88,7 @@ import Testing
 
     @Test func containerFullURIWithAHostThatStartsWith127IsRefusedBeforeAnyRequest() async {
         let http = ScriptedHTTPClient(sequence: [.status(500)])
-        await #expect(throws: HookError.self) {
+        await #expect(throws: AWSKitError.self) {
             try await ContainerCredentialProvider(
                 environment: ProcessEnvironment([
                     "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.attacker.invalid/creds",
@@ -109,7 +109,7 @@ import Testing
         #expect(credentials?.source == "instance role web-role")
         #expect(try await InstanceRoleCredentialProvider(metadata: FakeMetadata([:])).resolve() == nil)
         let failing = FakeMetadata(["iam/security-credentials/": "r", "iam/security-credentials/r": #"{"Code":"AssumeRoleUnauthorizedAccess","Message":"no"}"#])
-        await #expect(throws: HookError.self) { try await InstanceRoleCredentialProvider(metadata: failing).resolve() }
+        await #expect(throws: AWSKitError.self) { try await InstanceRoleCredentialProvider(metadata: failing).resolve() }
     }
 
     @Test func chainTakesTheFirstConfiguredSourceAndNamesAllWhenNone() async throws {
@@ -122,8 +122,8 @@ import Testing
         do {
             _ = try await CredentialProviderChain([StaticCredentialProvider(nil)]).resolve()
             Issue.record("an empty chain must throw")
-        } catch let error as HookError {
-            #expect(error.kind == .accessDenied)
+        } catch let error as AWSKitError {
+            #expect(error.code == .noCredentials)
             #expect(error.message.contains("static test credentials: not configured"))
         }
     }
@@ -157,7 +157,7 @@ private final class CountingProvider: CredentialProvider, Sendable {
             state.count += 1
             return (state.count, state.expiry, state.fail)
         }
-        if fail { throw HookError(.unreachable, "down") }
+        if fail { throw AWSKitError(.credentialsUnreachable, "down") }
         return AWSCredentials(
             accessKeyId: "KEY\(count)", secretAccessKey: "s", sessionToken: "t",
             expiration: UnixTime(seconds: expiry), source: "counting")
@@ -190,7 +190,7 @@ private final class CountingProvider: CredentialProvider, Sendable {
         #expect(try await cache.current().accessKeyId == "KEY1")
         #expect(logs.messages.contains { $0.hasPrefix("warning:") && $0.contains("could not refresh") })
         time.advance(by: .seconds(300))  // 500 s left: inside the 10-minute mandatory window
-        await #expect(throws: HookError.self) { try await cache.current() }
+        await #expect(throws: AWSKitError.self) { try await cache.current() }
     }
 
     @Test func concurrentCallersShareOneRefresh() async throws {

@@ -24,12 +24,12 @@ import Testing
             #expect {
                 try AWSService.route53(environment: ProcessEnvironment([variable: url]))
             } throws: { error in
-                guard let error = error as? HookError else { return false }
-                return error.kind == .configuration && error.message.hasPrefix("\(variable) is ") && error.message.contains("https://")
+                guard let error = error as? AWSKitError else { return false }
+                return error.code == .invalidEndpoint && error.message.hasPrefix("\(variable) is ") && error.message.contains("https://")
             }
         }
-        #expect(throws: HookError.self) { try AWSService.ec2(region: "eu-west-1", environment: ProcessEnvironment(["AWS_ENDPOINT_URL_EC2": url])) }
-        #expect(throws: HookError.self) {
+        #expect(throws: AWSKitError.self) { try AWSService.ec2(region: "eu-west-1", environment: ProcessEnvironment(["AWS_ENDPOINT_URL_EC2": url])) }
+        #expect(throws: AWSKitError.self) {
             try AWSService.loadBalancingV2(region: "eu-west-1", environment: ProcessEnvironment(["AWS_ENDPOINT_URL": url]))
         }
     }
@@ -60,7 +60,7 @@ import Testing
             await #expect {
                 try await resolver.region()
             } throws: { error in
-                (error as? HookError)?.kind == .configuration && (error as? HookError)?.message.contains("not an AWS region name") == true
+                (error as? AWSKitError)?.code == .invalidRegion && (error as? AWSKitError)?.message.contains("not an AWS region name") == true
             }
         }
     }

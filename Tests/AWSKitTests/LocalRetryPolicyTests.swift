@@ -15,8 +15,8 @@ import Testing
         do {
             _ = try await imds.value(at: "instance-id")
             Issue.record("expected IMDS to give up")
-        } catch let error as HookError {
-            #expect(error.kind == .unreachable)
+        } catch let error as AWSKitError {
+            #expect(error.code == .metadataUnreachable)
             #expect(error.message.contains("6 tries"))
         }
         let policy = configuration.retryPolicy
@@ -35,8 +35,8 @@ import Testing
         do {
             _ = try await provider.resolve()
             Issue.record("expected the provider to give up")
-        } catch let error as HookError {
-            #expect(error.kind == .unreachable)
+        } catch let error as AWSKitError {
+            #expect(error.code == .credentialsUnreachable)
             #expect(error.message.contains("3 tries"))
         }
         #expect(time.sleeps == [.milliseconds(400), .milliseconds(800)])

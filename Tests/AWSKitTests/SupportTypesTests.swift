@@ -26,7 +26,7 @@ import Testing
 
     @Test(arguments: ["169.254.169.254", "ftp://x", "http://", "http://host:0", "http://host:99999", "http://u@host", "http://[::1"])
     func refusesWhatIsNotAnHTTPURL(_ text: String) {
-        #expect(throws: HookError.self) { try Endpoint(parsing: text) }
+        #expect(throws: AWSKitError.self) { try Endpoint(parsing: text) }
     }
 }
 

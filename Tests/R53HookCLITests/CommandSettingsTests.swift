@@ -13,14 +13,14 @@ import Testing
         #expect(try resolve().passesAWSCredentials == false)
         #expect(try resolve(flags: [.passAWSCredentials: "true"]).passesAWSCredentials)
         #expect(try resolve(env: ["R53HOOK_PASS_AWS_CREDENTIALS": "yes"]).passesAWSCredentials)
-        #expect(throws: HookError.self) { try resolve(env: ["R53HOOK_PASS_AWS_CREDENTIALS": "maybe"]) }
+        #expect(throws: SettingsError.self) { try resolve(env: ["R53HOOK_PASS_AWS_CREDENTIALS": "maybe"]) }
     }
 }
 
 @Suite struct SetIdentifierSettingTests {
     @Test func theResolverRefusesABadSetIdentifierByItsOrigin() {
         let base: [SettingKey: String] = [.zoneName: "example.com", .name: "app.example.com"]
-        func failure(flags: [SettingKey: String] = [:], env: [String: String] = [:]) -> HookError? {
+        func failure(flags: [SettingKey: String] = [:], env: [String: String] = [:]) -> SettingsError? {
             do {
                 _ = try SettingsResolver(flags: base.merging(flags) { $1 }, environment: ProcessEnvironment(env), file: nil).join()
                 return nil

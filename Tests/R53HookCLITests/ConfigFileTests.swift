@@ -21,11 +21,11 @@ import Testing
     }
 
     @Test func refusesTyposExpansionAndGarbage() {
-        #expect(throws: HookError.self) { try ConfigFile(path: "f", text: "R53HOOK_WIEGHT=1\n") }
-        #expect(throws: HookError.self) { try ConfigFile(path: "f", text: "R53HOOK_NAME=$HOSTNAME.example.com\n") }
-        #expect(throws: HookError.self) { try ConfigFile(path: "f", text: "R53HOOK_NAME=`hostname`\n") }
-        #expect(throws: HookError.self) { try ConfigFile(path: "f", text: "just words\n") }
-        #expect(throws: HookError.self) { try ConfigFile(path: "f", text: "R53HOOK_NAME=\"unbalanced\n") }
+        #expect(throws: SettingsError.self) { try ConfigFile(path: "f", text: "R53HOOK_WIEGHT=1\n") }
+        #expect(throws: SettingsError.self) { try ConfigFile(path: "f", text: "R53HOOK_NAME=$HOSTNAME.example.com\n") }
+        #expect(throws: SettingsError.self) { try ConfigFile(path: "f", text: "R53HOOK_NAME=`hostname`\n") }
+        #expect(throws: SettingsError.self) { try ConfigFile(path: "f", text: "just words\n") }
+        #expect(throws: SettingsError.self) { try ConfigFile(path: "f", text: "R53HOOK_NAME=\"unbalanced\n") }
         #expect((try? ConfigFile(path: "f", text: "R53HOOK_NAME='$literal'\n"))?.settings["R53HOOK_NAME"] == "$literal")
     }
 

@@ -132,6 +132,6 @@ import Testing
 
     @Test func otherUnicodeLineBreaksAreNotLineEnds() {
         // Only a line feed ends a line for sh; U+2028 would hide a second line from a Character split.
-        #expect(throws: HookError.self) { try ConfigFile(path: "f", text: "X=a\u{2028}Y=b\n") }
+        #expect(throws: SettingsError.self) { try ConfigFile(path: "f", text: "X=a\u{2028}Y=b\n") }
     }
 }

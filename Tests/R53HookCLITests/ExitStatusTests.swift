@@ -8,7 +8,7 @@ import Testing
 struct ExitStatusTests {
     @Test func everyKindHasADocumentedCodeOtherThanOne() {
         let documented: Set<Int32> = [64, 69, 70, 75, 77, 78]
-        for kind in HookError.Kind.allCases {
+        for kind in SettingsError.Kind.allCases {
             let code = ExitStatus.code(for: kind)
             #expect(documented.contains(code), "\(kind) maps to \(code)")
             #expect(ExitStatus.table.contains("  \(code)  "), "\(code) is missing from the table")

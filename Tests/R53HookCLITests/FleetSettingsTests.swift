@@ -51,7 +51,7 @@ import Testing
             _ = try resolve(flags)
             _ = try join(flags)
             Issue.record("expected a refusal containing \(expected)")
-        } catch let error as HookError {
+        } catch let error as SettingsError {
             #expect(error.kind == .usage)
             #expect(error.message.contains(expected), "\(error.message)")
         } catch {

@@ -42,7 +42,7 @@ import Testing
         do {
             _ = try settings.join()
             Issue.record("a weight of 300 was accepted")
-        } catch let error as HookError {
+        } catch let error as SettingsError {
             #expect(error.kind == .configuration)
             #expect(error.message == "invalid instance tag r53hook:weight '300': it must be between 0 and 255")
         } catch {
@@ -54,7 +54,7 @@ import Testing
         do {
             _ = try resolver(tags: ["r53hook:wieght": "3"])
             Issue.record("a misspelt tag was accepted")
-        } catch let error as HookError {
+        } catch let error as SettingsError {
             #expect(error.kind == .configuration)
             #expect(error.message.hasPrefix("unknown instance tag r53hook:wieght. Known tags: "))
             #expect(error.message.contains("r53hook:weight"))

@@ -98,3 +98,12 @@ import Testing
         #expect(SettingArguments.given(in: try StopCommand.parse([])).isEmpty)
     }
 }
+
+/// The vocabulary's list of commands is the root command's list of subcommands.
+@Suite struct CommandListTests {
+    @Test func theVocabularyKnowsEverySubcommand() {
+        let subcommands = R53HookCommand.configuration.subcommands.compactMap { $0.configuration.commandName }
+        #expect(Set(CommandVocabulary.commands.map(\.name)) == Set(subcommands))
+        #expect(CommandVocabulary.all.allSatisfy { vocabulary in vocabulary.flag(for: .memberIdentifier) != nil })
+    }
+}

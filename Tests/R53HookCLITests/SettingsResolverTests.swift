@@ -14,14 +14,14 @@ import Testing
         try resolver(flags: flags, env: env, file: file).join()
     }
 
-    private func failure(flags: [SettingKey: String] = [:], env: [String: String] = [:], file: String? = nil) -> HookError? {
+    private func failure(flags: [SettingKey: String] = [:], env: [String: String] = [:], file: String? = nil) -> SettingsError? {
         do {
             _ = try resolve(flags: flags, env: env, file: file)
             return nil
-        } catch let error as HookError {
+        } catch let error as SettingsError {
             return error
         } catch {
-            return HookError(.internal, "\(error)")
+            return SettingsError(.internal, "\(error)")
         }
     }
 

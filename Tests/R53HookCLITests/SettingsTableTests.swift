@@ -48,12 +48,12 @@ import Testing
         let keys = SettingKey.allCases.compactMap(\.spec.environment).filter { $0 != "R53HOOK_CONFIG" }
         let file = try ConfigFile(path: "f", text: keys.map { "\($0)=1" }.joined(separator: "\n") + "\n")
         #expect(file.settings.count == keys.count)
-        #expect(throws: HookError.self) { try ConfigFile(path: "f", text: "R53HOOK_CONFIG=/etc/other\n") }
+        #expect(throws: SettingsError.self) { try ConfigFile(path: "f", text: "R53HOOK_CONFIG=/etc/other\n") }
     }
 
     @Test func theSourceIsNamedInEveryRuleError() {
         let fromFlag = SettingsResolver(flags: [.lease: "2"], environment: ProcessEnvironment([:]), file: nil)
-        #expect(throws: HookError.self) { try fromFlag.integer(.lease) }
+        #expect(throws: SettingsError.self) { try fromFlag.integer(.lease) }
         #expect(fromFlag.invalid(.lease, "2", "x").message == "invalid --lease '2': x")
         #expect(fromFlag.invalid(.lease, "2", "x").kind == .usage)
         let fromEnvironment = SettingsResolver(flags: [:], environment: ProcessEnvironment(["R53HOOK_LOCK_LEASE": "2"]), file: nil)

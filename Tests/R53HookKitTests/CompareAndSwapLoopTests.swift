@@ -16,7 +16,7 @@ import Testing
 
     @Test func aLostRaceIsReadAgainAndTheNextRoundsValueReturned() async throws {
         let counter = Counter()
-        let value = try await CompareAndSwapLoop.run(givingUp: { _ in HookError(.internal, "unexpected") }) { () async throws -> Int? in
+        let value = try await CompareAndSwapLoop.run(givingUp: { _ in DomainError(.internalInconsistency, "unexpected") }) { () async throws -> Int? in
             counter.rounds += 1
             return counter.rounds < 3 ? nil : 42
         }
@@ -27,13 +27,13 @@ import Testing
     @Test func threeLostRacesGiveUpWithTheCallersWords() async throws {
         let counter = Counter()
         do {
-            _ = try await CompareAndSwapLoop.run(givingUp: { tries in HookError(.temporary, "busy after \(tries) tries") }) { () async throws -> Int? in
+            _ = try await CompareAndSwapLoop.run(givingUp: { tries in DomainError(.recordKeptChanging, "busy after \(tries) tries") }) { () async throws -> Int? in
                 counter.rounds += 1
                 return nil
             }
             Issue.record("expected the loop to give up")
-        } catch let error as HookError {
-            #expect(error.kind == .temporary)
+        } catch let error as DomainError {
+            #expect(error.code == .recordKeptChanging)
             #expect(error.message == "busy after 3 tries")
         }
         #expect(counter.rounds == 3)
@@ -41,10 +41,10 @@ import Testing
 
     @Test func anErrorEndsTheLoopWithoutAnotherRound() async throws {
         let counter = Counter()
-        await #expect(throws: HookError.self) {
-            _ = try await CompareAndSwapLoop.run(givingUp: { _ in HookError(.temporary, "busy") }) { () async throws -> Int? in
+        await #expect(throws: DomainError.self) {
+            _ = try await CompareAndSwapLoop.run(givingUp: { _ in DomainError(.recordKeptChanging, "busy") }) { () async throws -> Int? in
                 counter.rounds += 1
-                throw HookError(.configuration, "refused")
+                throw DomainError(.changeRefused, "refused")
             }
         }
         #expect(counter.rounds == 1)
@@ -61,8 +61,8 @@ import Testing
         do {
             _ = try await harness.join.run(DomainHarness.join())
             Issue.record("expected start to give up")
-        } catch let error as HookError {
-            #expect(error.kind == .temporary)
+        } catch let error as DomainError {
+            #expect(error.code == .recordKeptChanging)
             #expect(error.message.contains("kept changing while starting (3 tries)"))
         }
         #expect(changes(harness) == 3)
@@ -74,8 +74,8 @@ import Testing
         do {
             _ = try await harness.join.run(DomainHarness.join())
             Issue.record("expected start to refuse")
-        } catch let error as HookError {
-            #expect(error.kind == .configuration)
+        } catch let error as DomainError {
+            #expect(error.code == .changeRefused)
             #expect(error.message.contains("Route 53 refused to register"))
         }
         #expect(changes(harness) == 1)
@@ -102,7 +102,7 @@ import Testing
         let harness = try DomainHarness(pollsUntilInSync: 1)
         harness.insertOwned(DomainHarness.record("i-0123456789abcdef0", "203.0.113.7"))
         harness.fake.inject("ChangeResourceRecordSets", Array(repeating: FakeRoute53.error(400, "InvalidChangeBatch", Self.cnameConflict), count: 3))
-        await #expect(throws: HookError.self) { _ = try await harness.leave.delete(DomainHarness.leave()) }
+        await #expect(throws: DomainError.self) { _ = try await harness.leave.delete(DomainHarness.leave()) }
         #expect(changes(harness) == 1)
     }
 
@@ -115,8 +115,8 @@ import Testing
         do {
             _ = try await registry.rewriteMark(setIdentifier: "i-0123456789abcdef0") { $0 }
             Issue.record("expected the rewrite to give up")
-        } catch let error as HookError {
-            #expect(error.kind == .temporary)
+        } catch let error as DomainError {
+            #expect(error.code == .recordKeptChanging)
             #expect(error.message.contains("kept changing (3 tries)"))
         }
         #expect(changes(harness) == 3)
@@ -140,15 +140,15 @@ import Testing
         do {
             _ = try await lock(harness).withLock(
                 owner: "i-me", lease: .seconds(30), waiting: .noWait, purpose: "testing",
-                ifLost: { lost in HookError(.temporary, "mapped: \(lost.reason)") }
+                ifLost: { lost in DomainError(.lockLost, "mapped: \(lost.reason)") }
             ) {
                 fake.remove(in: "ZPUBLIC") { $0.type == "TXT" }
                 while !Task.isCancelled { await Task.yield() }
                 return 0
             }
             Issue.record("expected the lock to be lost")
-        } catch let error as HookError {
-            #expect(error.kind == .temporary)
+        } catch let error as DomainError {
+            #expect(error.code == .lockLost)
             #expect(error.message.hasPrefix("mapped: its value changed or disappeared"))
         }
     }
@@ -158,13 +158,13 @@ import Testing
         do {
             _ = try await lock(harness).withLock(
                 owner: "i-me", lease: .seconds(30), waiting: .noWait, purpose: "testing",
-                ifLost: { _ in HookError(.internal, "not lost") }
+                ifLost: { _ in DomainError(.internalInconsistency, "not lost") }
             ) { () async throws -> Int in
-                throw HookError(.configuration, "the body's own")
+                throw DomainError(.changeRefused, "the body's own")
             }
             Issue.record("expected the body's error")
-        } catch let error as HookError {
-            #expect(error.kind == .configuration)
+        } catch let error as DomainError {
+            #expect(error.code == .changeRefused)
             #expect(error.message == "the body's own")
         }
         #expect(harness.fake.records(in: "ZPUBLIC").filter { $0.type == "TXT" }.isEmpty)

@@ -34,8 +34,8 @@ private let me = "i-0123456789abcdef0"
         do {
             _ = try await JoinFleet(context: context).run(settings)
             Issue.record("expected a timeout")
-        } catch let error as HookError {
-            #expect(error.kind == .temporary)
+        } catch let error as DomainError {
+            #expect(error.code == .notHealthy)
             #expect(error.message.contains("stays registered"))
         }
         #expect(try await balancer.member(instanceId: me) != nil)
@@ -106,8 +106,8 @@ private let me = "i-0123456789abcdef0"
                 settings(QuorumRule(minimumHealthy: 2), onNoQuorum: .fail),
                 strictQuorum: false)
             Issue.record("expected no quorum")
-        } catch let error as HookError {
-            #expect(error.kind == .temporary)
+        } catch let error as DomainError {
+            #expect(error.code == .quorumNotReached)
             #expect(error.message.contains("nothing was changed"))
         }
         #expect(balancer.events.isEmpty)
@@ -234,7 +234,7 @@ private let me = "i-0123456789abcdef0"
         let balancer = FakeLoadBalancer(time: harness.time)
         balancer.add(me)
         let runner = RecordingRunner()
-        await #expect(throws: HookError.self) {
+        await #expect(throws: DomainError.self) {
             try await CycleInstance(context: harness.fleet(balancer), runner: runner).run(settings(), command: ["true"])
         }
         #expect(runner.commands.isEmpty)
@@ -270,7 +270,7 @@ private let me = "i-0123456789abcdef0"
 #endif
 
 func writeFile(_ path: String, _ text: String) throws {
-    guard let file = fopen(path, "w") else { throw HookError(.internal, "cannot write \(path)") }
+    guard let file = fopen(path, "w") else { throw DomainError(.internalInconsistency, "cannot write \(path)") }
     fputs(text, file)
     fclose(file)
 }

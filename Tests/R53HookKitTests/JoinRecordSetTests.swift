@@ -73,10 +73,10 @@ import Testing
             Issue.record("expected a plan")
             return
         }
-        #expect(plan.text.contains("<Action>CREATE</Action>"))
-        #expect(plan.text.contains("<Name>_r53hook-a.app.example.com.</Name><Type>TXT</Type>"))
-        #expect(plan.text.contains("<Value>203.0.113.7</Value>"))
-        #expect(plan.text.contains("then: wait until Route 53 reports the change INSYNC"))
+        #expect(plan.batchXML.contains("<Action>CREATE</Action>"))
+        #expect(plan.batchXML.contains("<Name>_r53hook-a.app.example.com.</Name><Type>TXT</Type>"))
+        #expect(plan.batchXML.contains("<Value>203.0.113.7</Value>"))
+        #expect(plan.waits == [.inSync(deadline: .seconds(300))])
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
         #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
     }
@@ -106,9 +106,9 @@ import Testing
         do {
             _ = try await harness.join.run(DomainHarness.join())
             Issue.record("expected an ambiguity error")
-        } catch let error as HookError {
-            #expect(error.kind == .configuration)
-            #expect(error.message.contains("--private-zone or --public-zone"))
+        } catch let error as DomainError {
+            #expect(error.code == .hostedZoneAmbiguous)
+            #expect(error.remedies.contains(.choose(.zoneVisibility)))
             #expect(error.message.contains("ZPUBLIC") && error.message.contains("ZPRIVATE"))
         }
         let (record, _) = try await harness.join.run(DomainHarness.join { $0.record?.zone = .name("example.com.", isPrivate: true) })
@@ -124,9 +124,9 @@ import Testing
         do {
             _ = try await harness.join.run(DomainHarness.join())
             Issue.record("expected an error")
-        } catch let error as HookError {
-            #expect(error.kind == .configuration)
-            #expect(error.message.contains("--address local-ipv4"))
+        } catch let error as DomainError {
+            #expect(error.code == .addressUnavailable)
+            #expect(error.remedies.contains(.set(.address, to: "local-ipv4")))
         }
     }
 
@@ -136,7 +136,7 @@ import Testing
         latency.weight = nil
         latency.extraXML = "<Region>us-east-1</Region>"
         harness.fake.insert(latency, in: "ZPUBLIC")
-        await #expect(throws: HookError.self) { try await harness.join.run(DomainHarness.join()) }
+        await #expect(throws: DomainError.self) { try await harness.join.run(DomainHarness.join()) }
         #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
     }
 
@@ -146,7 +146,7 @@ import Testing
         do {
             _ = try await simple.join.run(DomainHarness.join())
             Issue.record("expected a refusal")
-        } catch let error as HookError {
+        } catch let error as DomainError {
             #expect(error.message.contains("simple (non-weighted) record"))
         }
 
@@ -155,7 +155,7 @@ import Testing
         do {
             _ = try await full.join.run(DomainHarness.join())
             Issue.record("expected the 100-record limit")
-        } catch let error as HookError {
+        } catch let error as DomainError {
             #expect(error.message.contains("maximum of 100"))
         }
         #expect(!full.fake.operations.contains("ChangeResourceRecordSets"))
@@ -173,8 +173,8 @@ import Testing
         do {
             _ = try await harness.join.run(DomainHarness.join())
             Issue.record("expected the deadline")
-        } catch let error as HookError {
-            #expect(error.kind == .temporary)
+        } catch let error as DomainError {
+            #expect(error.code == .changeNotInSync)
             #expect(error.message.contains("still PENDING"))
         }
         #expect(harness.time.monotonicNow - .seconds(1000) <= .seconds(20))

@@ -75,8 +75,8 @@ import Testing
         do {
             _ = try await harness.leave.run(DomainHarness.leave())
             Issue.record("expected the deadline to be reported")
-        } catch let error as HookError {
-            #expect(error.kind == .temporary)
+        } catch let error as DomainError {
+            #expect(error.code == .changeNotInSync)
         }
         #expect(harness.logs.messages.contains { $0.contains("drain complete") })
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
@@ -88,7 +88,7 @@ import Testing
         failover.weight = nil
         failover.extraXML = "<Failover>PRIMARY</Failover>"
         harness.fake.insert(failover, in: "ZPUBLIC")
-        await #expect(throws: HookError.self) { try await harness.leave.run(DomainHarness.leave()) }
+        await #expect(throws: DomainError.self) { try await harness.leave.run(DomainHarness.leave()) }
         #expect(harness.fake.records(in: "ZPUBLIC").count == 1)
         #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
     }
@@ -100,10 +100,10 @@ import Testing
             Issue.record("expected a plan")
             return
         }
-        #expect(plan.text.contains("<Action>DELETE</Action>"))
-        #expect(plan.text.contains("<Weight>9</Weight><TTL>45</TTL>"))
-        #expect(plan.text.contains("<Name>_r53hook-a.app.example.com.</Name><Type>TXT</Type>"))
-        #expect(plan.text.contains("then: drain 50 s"))
+        #expect(plan.batchXML.contains("<Action>DELETE</Action>"))
+        #expect(plan.batchXML.contains("<Weight>9</Weight><TTL>45</TTL>"))
+        #expect(plan.batchXML.contains("<Name>_r53hook-a.app.example.com.</Name><Type>TXT</Type>"))
+        #expect(plan.waits == [.inSync(deadline: .seconds(300)), .drain(ttl: .seconds(45), extra: .seconds(5))])
         #expect(harness.fake.records(in: "ZPUBLIC").count == 2)
     }
 }

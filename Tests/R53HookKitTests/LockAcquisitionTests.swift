@@ -16,7 +16,7 @@ import Testing
             values: [LockRecord(owner: "i-other", token: token, leaseSeconds: lease, sequence: seq).txtValue])
     }
 
-    private static let throttled = HookError(.temporary, "Throttling: Rate exceeded")
+    private static let throttled = AWSKitError(.throttled, "Throttling: Rate exceeded")
 
     /// Feeds (seconds since the start, observation) pairs; returns each decision in words.
     private func run(_ waiting: FleetLock.Waiting, _ steps: [(Int, LockAcquisition.Observation)]) -> [String] {
@@ -33,7 +33,16 @@ import Testing
         case .acquired(let record): return record == ownRecord ? "acquired" : "acquired \(record.values.first ?? "")"
         case .wait(let pause): return "wait \(pause.seconds)"
         case .takeOver: return "take over"
-        case .giveUp(let error): return "give up \(error.kind): \(error.message)"
+        case .giveUp(let error): return "give up \(error.code): \(error.message)" + error.remedies.map { "; " + describe($0) }.joined()
+        }
+    }
+
+    /// A remedy by its knob: the flag is the command line's to choose.
+    private static func describe(_ remedy: Remedy) -> String {
+        switch remedy {
+        case .raise(let knob): return "raise \(knob)"
+        case .runWithout(let knob, _): return "without \(knob)"
+        default: return "\(remedy)"
         }
     }
 
@@ -51,7 +60,7 @@ import Testing
 
     @Test func noWaitGivesUpWhenHeld() {
         let decisions = run(.noWait, [(0, .held(Self.holder()))])
-        #expect(decisions == ["give up temporary: lock \(Self.name) is held by i-other (renewal 0); not waiting (--no-wait)"])
+        #expect(decisions == ["give up lockHeld: lock \(Self.name) is held by i-other (renewal 0); without noWait"])
     }
 
     @Test func aStaleHolderIsTakenOverAfterItsOwnWholeLease() {
@@ -99,7 +108,7 @@ import Testing
         #expect(
             decisions == [
                 "wait 4.0", "wait 2.0",
-                "give up temporary: lock \(Self.name) is still held by i-other (renewal 0) after 10 s (--wait-timeout)",
+                "give up lockHeld: lock \(Self.name) is still held by i-other (renewal 0) after 10 s; raise lockWait",
             ])
     }
 
@@ -113,14 +122,14 @@ import Testing
 
     @Test func aFailureWithNoWaitGivesUpAtOnce() {
         let decisions = run(.noWait, [(0, .failed(Self.throttled))])
-        #expect(decisions == ["give up temporary: lock \(Self.name) could not be taken (Throttling: Rate exceeded); not waiting (--no-wait)"])
+        #expect(decisions == ["give up lockHeld: lock \(Self.name) could not be taken (Throttling: Rate exceeded); without noWait"])
     }
 
     @Test func aRecordThatVanishesIsPacedAndNoWaitGivesUpTheSecondTime() {
         #expect(run(.upTo(nil), [(0, .vanished), (5, .vanished), (10, .created)]) == ["wait 5.0", "wait 5.0", "acquired"])
         let noWait = run(.noWait, [(0, .vanished), (5, .vanished)])
         #expect(noWait.first == "wait 5.0")
-        #expect(noWait.last?.hasPrefix("give up temporary: lock \(Self.name) is refused as held, yet no lock record reads back") == true)
+        #expect(noWait.last?.hasPrefix("give up lockHeld: lock \(Self.name) is refused as held, yet no lock record reads back") == true)
         let limited = run(.upTo(.seconds(7)), [(0, .vanished), (5, .vanished), (7, .vanished)])
         #expect(limited.prefix(2) == ["wait 5.0", "wait 2.0"])
         #expect(limited.last?.contains("refused it as held 3 times, yet no lock record read back") == true)

@@ -32,8 +32,8 @@ import Testing
         do {
             _ = try await lock(harness, runner: runner).run(owner: "i-me", lease: .seconds(30), waiting: .upTo(nil), command: ["job"])
             Issue.record("expected a configuration error")
-        } catch let error as HookError {
-            #expect(error.kind == .configuration)
+        } catch let error as DomainError {
+            #expect(error.code == .changeRefused)
             #expect(error.message.contains(Self.lockName))
             #expect(error.message.contains("conflicting RRSet of type CNAME"))
             #expect(error.message.contains("choose another lock name"))
@@ -52,9 +52,9 @@ import Testing
         do {
             _ = try await lock(harness, runner: runner).run(owner: "i-me", lease: .seconds(30), waiting: .upTo(.seconds(20)), command: ["job"])
             Issue.record("expected the wait timeout")
-        } catch let error as HookError {
-            #expect(error.kind == .temporary)
-            #expect(error.message.contains("--wait-timeout"))
+        } catch let error as DomainError {
+            #expect(error.code == .lockHeld)
+            #expect(error.remedies == [.raise(.lockWait)])
         }
         #expect(runner.commands.isEmpty)
         let waited = harness.time.monotonicNow - started
@@ -68,7 +68,7 @@ import Testing
     @Test func noWaitGivesUpOnASecondRefusalAsHeldWithNothingToRead() async throws {
         let harness = try DomainHarness()
         harness.fake.inject("ChangeResourceRecordSets", Array(repeating: FakeRoute53.error(400, "InvalidChangeBatch", Self.alreadyExists), count: 100))
-        await #expect(throws: HookError.self) {
+        await #expect(throws: DomainError.self) {
             _ = try await lock(harness, runner: RecordingRunner()).run(owner: "i-me", lease: .seconds(30), waiting: .noWait, command: ["job"])
         }
         #expect(creates(harness) == 2)

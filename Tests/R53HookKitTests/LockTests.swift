@@ -62,8 +62,8 @@ import Testing
         do {
             _ = try await noWait.run(owner: "i-me", lease: .seconds(30), waiting: .noWait, command: ["job"])
             Issue.record("expected the lock to be held")
-        } catch let error as HookError {
-            #expect(error.kind == .temporary)
+        } catch let error as DomainError {
+            #expect(error.code == .lockHeld)
             #expect(error.message.contains("held by i-other"))
         }
         #expect(runner.commands.isEmpty)
@@ -113,9 +113,9 @@ import Testing
         do {
             _ = try await lock.run(owner: "i-me", lease: .seconds(30), waiting: .upTo(.seconds(20)), command: ["job"])
             Issue.record("expected the wait timeout")
-        } catch let error as HookError {
-            #expect(error.kind == .temporary)
-            #expect(error.message.contains("--wait-timeout"))
+        } catch let error as DomainError {
+            #expect(error.code == .lockHeld)
+            #expect(error.remedies == [.raise(.lockWait)])
         }
     }
 
@@ -132,8 +132,8 @@ import Testing
         do {
             _ = try await lock.run(owner: "i-me", lease: .seconds(30), waiting: .upTo(nil), command: ["long-job"])
             Issue.record("expected the lock to be lost")
-        } catch let error as HookError {
-            #expect(error.kind == .temporary)
+        } catch let error as DomainError {
+            #expect(error.code == .lockLost)
             #expect(error.message.contains("lost lock"))
             #expect(error.message.contains("exit 143"))
         }
@@ -154,7 +154,7 @@ import Testing
             while !Task.isCancelled { await Task.yield() }
         }
         let (lock, _) = lock(harness, runner: runner)
-        await #expect(throws: HookError.self) {
+        await #expect(throws: DomainError.self) {
             try await lock.run(owner: "i-me", lease: .seconds(30), waiting: .upTo(nil), command: ["long-job"])
         }
         let held = harness.time.monotonicNow - (ranAt.value ?? .zero)

@@ -57,9 +57,9 @@ import XMLLite
         let ok = try #require(XMLElementBuilder.parse("<GetChangeResponse><ChangeInfo><Id>/change/C1</Id><Status>INSYNC</Status></ChangeInfo></GetChangeResponse>"))
         #expect(try Route53XML.changeInfo(from: ok) == ChangeInfo(id: "C1", status: .inSync))
         let odd = try #require(XMLElementBuilder.parse("<GetChangeResponse><ChangeInfo><Id>/change/C1</Id><Status>DONE</Status></ChangeInfo></GetChangeResponse>"))
-        #expect(throws: HookError.self) { try Route53XML.changeInfo(from: odd) }
+        #expect(throws: DomainError.self) { try Route53XML.changeInfo(from: odd) }
         let empty = try #require(XMLElementBuilder.parse("<GetChangeResponse/>"))
-        #expect(throws: HookError.self) { try Route53XML.changeInfo(from: empty) }
+        #expect(throws: DomainError.self) { try Route53XML.changeInfo(from: empty) }
     }
 }
 

@@ -52,7 +52,7 @@ private let now = 1_795_000_000
         let harness = try DomainHarness(pollsUntilInSync: 1)
         let unmarked = DomainHarness.record(me, "198.51.100.1", weight: 3)
         harness.fake.insert(unmarked, in: "ZPUBLIC")
-        await #expect(throws: HookError.self) { try await harness.join.run(DomainHarness.join()) }
+        await #expect(throws: DomainError.self) { try await harness.join.run(DomainHarness.join()) }
         #expect(harness.fake.records(in: "ZPUBLIC") == [unmarked])
         #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
 
@@ -70,8 +70,8 @@ private let now = 1_795_000_000
         do {
             _ = try await harness.join.run(DomainHarness.join())
             Issue.record("expected a refusal")
-        } catch let error as HookError {
-            #expect(error.kind == .configuration)
+        } catch let error as DomainError {
+            #expect(error.code == .foreignRecord)
             #expect(error.message.contains("not an r53hook registry mark"))
         }
         #expect(harness.fake.records(in: "ZPUBLIC") == [foreign])
@@ -94,8 +94,8 @@ private let now = 1_795_000_000
         do {
             _ = try await harness.leave.run(DomainHarness.leave())
             Issue.record("expected a refusal")
-        } catch let error as HookError {
-            #expect(error.kind == .configuration)
+        } catch let error as DomainError {
+            #expect(error.code == .foreignRecord)
             #expect(error.message.contains("has no r53hook registry mark"))
         }
         #expect(harness.fake.records(in: "ZPUBLIC").count == 1)
@@ -160,7 +160,7 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
 
         // After stop the memo cannot bring the mark back.
         harness.fake.remove(in: "ZPUBLIC") { _ in true }
-        await #expect(throws: HookError.self) { try await beat.run(DomainHarness.target()) }
+        await #expect(throws: DomainError.self) { try await beat.run(DomainHarness.target()) }
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
     }
 
@@ -169,8 +169,8 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
         do {
             _ = try await heartbeat(harness).run(DomainHarness.target())
             Issue.record("expected not registered")
-        } catch let error as HookError {
-            #expect(error.kind == .configuration)
+        } catch let error as DomainError {
+            #expect(error.code == .notRegistered)
             #expect(error.message.contains("is not registered") && error.message.contains("r53hook start"))
         }
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
@@ -238,7 +238,7 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
 
     @Test func runRefusesAnUnregisteredInstance() async throws {
         let harness = try DomainHarness()
-        await #expect(throws: HookError.self) {
+        await #expect(throws: DomainError.self) {
             try await RoleElection(
                 route53: harness.route53, identity: harness.identity, time: harness.time,
                 logger: harness.logs.logger()
@@ -317,8 +317,9 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
         let refused = try await sweep(harness, dying).run(DomainHarness.target(), limits: .init(), dryRun: false, waiting: .noWait)
         #expect(refused.dead.count == 3)
         #expect(refused.deleted.isEmpty)
-        #expect(refused.refusal?.contains("3 of 5 members (60%)") == true)
-        #expect(refused.refusal?.contains("--force") == true)
+        #expect(refused.refusal?.message.contains("3 of 5 members (60%)") == true)
+        #expect(refused.refusal?.code == .sweepRefused)
+        #expect(refused.refusal?.remedies.contains(.use(.forceSweep, purpose: "to sweep anyway")) == true)
         #expect(harness.fake.records(in: "ZPUBLIC").filter { !$0.name.contains("_r53hook-lock") } == before)
 
         let forced = try await sweep(harness, dying).run(DomainHarness.target(), limits: .init(force: true), dryRun: false, waiting: .noWait)
@@ -416,7 +417,7 @@ private final class MemoryMemo: HeartbeatMemo, Sendable {
         let balancer = FakeLoadBalancer(time: harness.time, drainFor: .seconds(1))
         var settings = DomainHarness.join()
         settings.loadBalancer = .classic(name: "web")
-        await #expect(throws: HookError.self) { try await JoinFleet(context: harness.fleet(balancer)).run(settings) }
+        await #expect(throws: DomainError.self) { try await JoinFleet(context: harness.fleet(balancer)).run(settings) }
         #expect(balancer.events.isEmpty)
     }
 }

@@ -5,18 +5,18 @@ import XMLLite
 /// A small in-memory Route 53 speaking the XML API over the `HTTPClient` seam, strict about
 /// exact DELETEs and all-or-nothing batches, so the domain's flows can be tested end to end in
 /// virtual time. Changes are PENDING for `pollsUntilInSync` GetChange calls, then INSYNC.
-public final class FakeRoute53: HTTPClient, Sendable {
-    public struct Record: Sendable, Equatable {
-        public var name: String
-        public var type: String
-        public var setIdentifier: String?
-        public var weight: Int?
-        public var ttl: Int?
-        public var values: [String]
-        public var healthCheckId: String?
-        public var extraXML: String
+package final class FakeRoute53: HTTPClient, Sendable {
+    package struct Record: Sendable, Equatable {
+        package var name: String
+        package var type: String
+        package var setIdentifier: String?
+        package var weight: Int?
+        package var ttl: Int?
+        package var values: [String]
+        package var healthCheckId: String?
+        package var extraXML: String
 
-        public init(
+        package init(
             name: String, type: String, setIdentifier: String? = nil, weight: Int? = nil, ttl: Int? = 60,
             values: [String], healthCheckId: String? = nil, extraXML: String = ""
         ) {
@@ -31,12 +31,12 @@ public final class FakeRoute53: HTTPClient, Sendable {
         }
     }
 
-    public struct Zone: Sendable {
-        public var id: String
-        public var name: String
-        public var isPrivate: Bool
+    package struct Zone: Sendable {
+        package var id: String
+        package var name: String
+        package var isPrivate: Bool
 
-        public init(id: String, name: String, isPrivate: Bool = false) {
+        package init(id: String, name: String, isPrivate: Bool = false) {
             self.id = id
             self.name = name
             self.isPrivate = isPrivate
@@ -56,42 +56,42 @@ public final class FakeRoute53: HTTPClient, Sendable {
     }
 
     private let state = Mutex(State())
-    public let pollsUntilInSync: Int
+    package let pollsUntilInSync: Int
 
-    public init(zones: [Zone], pollsUntilInSync: Int = 2) {
+    package init(zones: [Zone], pollsUntilInSync: Int = 2) {
         self.pollsUntilInSync = pollsUntilInSync
         state.withLock { $0.zones = zones }
     }
 
     /// The records of a zone.
-    public func records(in zoneId: String) -> [Record] { state.withLock { $0.records[zoneId] ?? [] } }
+    package func records(in zoneId: String) -> [Record] { state.withLock { $0.records[zoneId] ?? [] } }
 
     /// Puts a record in a zone directly.
-    public func insert(_ record: Record, in zoneId: String) {
+    package func insert(_ record: Record, in zoneId: String) {
         state.withLock { $0.records[zoneId, default: []].append(record) }
     }
 
     /// Removes records from a zone directly, as an operator's hand would.
-    public func remove(in zoneId: String, where matches: @Sendable (Record) -> Bool) {
+    package func remove(in zoneId: String, where matches: @Sendable (Record) -> Bool) {
         state.withLock { $0.records[zoneId]?.removeAll(where: matches) }
     }
 
     /// The operations called, in order (`ChangeResourceRecordSets`, `GetChange`, ...).
-    public var operations: [String] { state.withLock { $0.operations } }
+    package var operations: [String] { state.withLock { $0.operations } }
 
     /// Makes Route 53 report a health check failing (or passing again).
-    public func setHealthCheck(_ id: String, failing: Bool) {
+    package func setHealthCheck(_ id: String, failing: Bool) {
         state.withLock { state in
             if failing { state.failingHealthChecks.insert(id) } else { state.failingHealthChecks.remove(id) }
         }
     }
 
     /// Makes the next calls of an operation answer these responses first.
-    public func inject(_ operation: String, _ responses: [HTTPResponse]) {
+    package func inject(_ operation: String, _ responses: [HTTPResponse]) {
         state.withLock { $0.injected[operation, default: []] += responses }
     }
 
-    public func send(_ request: HTTPRequest, timeouts: HTTPTimeouts) async throws -> HTTPResponse {
+    package func send(_ request: HTTPRequest, timeouts: HTTPTimeouts) async throws -> HTTPResponse {
         let (path, query) = Self.split(request.url)
         let parts = path.split(separator: "/").map(String.init)
         let operation: String
@@ -252,7 +252,7 @@ public final class FakeRoute53: HTTPClient, Sendable {
         HTTPResponse(status: 200, body: Array(xml.utf8))
     }
 
-    public static func error(_ status: Int, _ code: String, _ message: String) -> HTTPResponse {
+    package static func error(_ status: Int, _ code: String, _ message: String) -> HTTPResponse {
         let xml = "<ErrorResponse><Error><Type>Sender</Type><Code>\(code)</Code><Message>\(message)</Message></Error><RequestId>r</RequestId></ErrorResponse>"
         return HTTPResponse(status: status, body: Array(xml.utf8))
     }

@@ -2,16 +2,16 @@ import Logging
 import Synchronization
 
 /// Collects log lines so tests can assert what an operator would read.
-public final class LogCapture: Sendable {
+package final class LogCapture: Sendable {
     private let lines = Mutex<[String]>([])
 
-    public init() {}
+    package init() {}
 
     /// The messages logged so far, each prefixed by its level.
-    public var messages: [String] { lines.withLock { $0 } }
+    package var messages: [String] { lines.withLock { $0 } }
 
     /// A logger that writes here, at debug level.
-    public func logger() -> Logger {
+    package func logger() -> Logger {
         Logger(label: "test") { _ in Handler(capture: self) }
     }
 

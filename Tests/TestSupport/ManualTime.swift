@@ -3,7 +3,7 @@ import Synchronization
 
 /// A virtual clock: `sleep` returns at once and moves time forward, so a 65 s drain takes
 /// microseconds and its timing can be asserted exactly.
-public final class ManualTime: TimeSource, Sendable {
+package final class ManualTime: TimeSource, Sendable {
     private struct State {
         var monotonic: Duration = .seconds(1000)
         var wall = UnixTime(seconds: 1_795_000_000)
@@ -13,25 +13,25 @@ public final class ManualTime: TimeSource, Sendable {
     private let state = Mutex(State())
 
     /// Creates a clock at an arbitrary fixed point.
-    public init(wall: UnixTime = UnixTime(seconds: 1_795_000_000)) {
+    package init(wall: UnixTime = UnixTime(seconds: 1_795_000_000)) {
         state.withLock { $0.wall = wall }
     }
 
-    public var monotonicNow: Duration { state.withLock { $0.monotonic } }
-    public var wallClock: UnixTime { state.withLock { $0.wall } }
+    package var monotonicNow: Duration { state.withLock { $0.monotonic } }
+    package var wallClock: UnixTime { state.withLock { $0.wall } }
 
     /// Every sleep asked for, in order.
-    public var sleeps: [Duration] { state.withLock { $0.sleeps } }
+    package var sleeps: [Duration] { state.withLock { $0.sleeps } }
 
     /// Moves both clocks forward.
-    public func advance(by duration: Duration) {
+    package func advance(by duration: Duration) {
         state.withLock { state in
             state.monotonic += duration
             state.wall = state.wall.adding(seconds: duration.seconds)
         }
     }
 
-    public func sleep(for duration: Duration) async throws {
+    package func sleep(for duration: Duration) async throws {
         try Task.checkCancellation()
         state.withLock { $0.sleeps.append(duration) }
         advance(by: duration)

@@ -2,9 +2,9 @@ import AWSKit
 import Synchronization
 
 /// An `HTTPClient` that answers from a handler and records every request.
-public final class ScriptedHTTPClient: HTTPClient, Sendable {
+package final class ScriptedHTTPClient: HTTPClient, Sendable {
     /// What the handler returns for a request: a response, or a transport failure.
-    public enum Answer: Sendable {
+    package enum Answer: Sendable {
         case response(HTTPResponse)
         case failure(HTTPTransportError)
     }
@@ -13,22 +13,22 @@ public final class ScriptedHTTPClient: HTTPClient, Sendable {
     private let recorded = Mutex<[(HTTPRequest, HTTPTimeouts)]>([])
 
     /// Creates a client; the handler gets each request and its 0-based index.
-    public init(_ handler: @escaping @Sendable (HTTPRequest, Int) -> Answer) {
+    package init(_ handler: @escaping @Sendable (HTTPRequest, Int) -> Answer) {
         self.handler = handler
     }
 
     /// Creates a client that answers a fixed sequence, then repeats the last answer.
-    public convenience init(sequence: [Answer]) {
+    package convenience init(sequence: [Answer]) {
         self.init { _, index in sequence[min(index, sequence.count - 1)] }
     }
 
     /// Every request sent so far.
-    public var requests: [HTTPRequest] { recorded.withLock { $0.map(\.0) } }
+    package var requests: [HTTPRequest] { recorded.withLock { $0.map(\.0) } }
 
     /// The timeouts each request was sent with.
-    public var timeouts: [HTTPTimeouts] { recorded.withLock { $0.map(\.1) } }
+    package var timeouts: [HTTPTimeouts] { recorded.withLock { $0.map(\.1) } }
 
-    public func send(_ request: HTTPRequest, timeouts: HTTPTimeouts) async throws -> HTTPResponse {
+    package func send(_ request: HTTPRequest, timeouts: HTTPTimeouts) async throws -> HTTPResponse {
         let index = recorded.withLock { list -> Int in
             list.append((request, timeouts))
             return list.count - 1
@@ -42,42 +42,42 @@ public final class ScriptedHTTPClient: HTTPClient, Sendable {
 
 extension ScriptedHTTPClient.Answer {
     /// A response with a text body.
-    public static func status(_ code: Int, _ body: String = "", headers: [HTTPHeader] = []) -> Self {
+    package static func status(_ code: Int, _ body: String = "", headers: [HTTPHeader] = []) -> Self {
         .response(HTTPResponse(status: code, headers: headers, body: Array(body.utf8)))
     }
 }
 
 /// Fixed credentials for tests.
-public struct StaticCredentialProvider: CredentialProvider {
-    public let credentials: AWSCredentials?
+package struct StaticCredentialProvider: CredentialProvider {
+    package let credentials: AWSCredentials?
 
-    public init(_ credentials: AWSCredentials?) {
+    package init(_ credentials: AWSCredentials?) {
         self.credentials = credentials
     }
 
-    public var description: String { "static test credentials" }
+    package var description: String { "static test credentials" }
 
-    public func resolve() async throws -> AWSCredentials? { credentials }
+    package func resolve() async throws -> AWSCredentials? { credentials }
 }
 
 /// Instance metadata from a dictionary; a missing path is a 404.
-public struct FakeMetadata: InstanceMetadata {
-    public let items: [String: String]
+package struct FakeMetadata: InstanceMetadata {
+    package let items: [String: String]
 
-    public init(_ items: [String: String]) {
+    package init(_ items: [String: String]) {
         self.items = items
     }
 
-    public func value(at path: String) async throws -> String? { items[path] }
+    package func value(at path: String) async throws -> String? { items[path] }
 }
 
 /// Reads "files" from a dictionary.
-public struct FakeFiles: FileReading {
-    public let files: [String: String]
+package struct FakeFiles: FileReading {
+    package let files: [String: String]
 
-    public init(_ files: [String: String]) {
+    package init(_ files: [String: String]) {
         self.files = files
     }
 
-    public func read(path: String) -> String? { files[path] }
+    package func read(path: String) -> String? { files[path] }
 }

@@ -2,20 +2,20 @@ import SigV4
 
 /// A set of AWS credentials. Its description names where it came from and never shows the secret
 /// or the session token, so it is safe in a log line.
-public struct AWSCredentials: Sendable, CustomStringConvertible {
+package struct AWSCredentials: Sendable, CustomStringConvertible {
     /// The access key id (not a secret, but shown shortened in logs).
-    public let accessKeyId: String
+    package let accessKeyId: String
     /// The secret access key.
-    public let secretAccessKey: String
+    package let secretAccessKey: String
     /// The session token of temporary credentials.
-    public let sessionToken: String?
+    package let sessionToken: String?
     /// When temporary credentials stop working.
-    public let expiration: UnixTime?
+    package let expiration: UnixTime?
     /// The provider that produced them, for messages ("environment", "instance role web").
-    public let source: String
+    package let source: String
 
     /// Creates credentials.
-    public init(
+    package init(
         accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil,
         expiration: UnixTime? = nil, source: String
     ) {
@@ -27,17 +27,17 @@ public struct AWSCredentials: Sendable, CustomStringConvertible {
     }
 
     /// The form the signer takes.
-    public var signing: SigV4Credentials {
+    package var signing: SigV4Credentials {
         SigV4Credentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken)
     }
 
     /// The key id shortened to its first four and last four characters.
-    public var redactedKeyId: String {
+    package var redactedKeyId: String {
         accessKeyId.count > 8 ? "\(accessKeyId.prefix(4))…\(accessKeyId.suffix(4))" : "…"
     }
 
     /// "key AKIA…WXYZ from environment, expires 2026-11-22T10:00:00Z".
-    public var description: String {
+    package var description: String {
         "key \(redactedKeyId) from \(source)" + (expiration.map { ", expires \($0)" } ?? "")
     }
 }

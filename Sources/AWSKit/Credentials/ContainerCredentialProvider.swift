@@ -1,14 +1,14 @@
 /// Credentials from the container credentials endpoint (ECS, EKS Pod Identity, Greengrass):
 /// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` (on 169.254.170.2) or `AWS_CONTAINER_CREDENTIALS_FULL_URI`,
 /// authorized by `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` or `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
-public struct ContainerCredentialProvider: CredentialProvider {
+package struct ContainerCredentialProvider: CredentialProvider {
     private let environment: ProcessEnvironment
     private let http: any HTTPClient
     private let files: any FileReading
     private let time: any TimeSource
 
     /// Creates the provider.
-    public init(
+    package init(
         environment: ProcessEnvironment, http: any HTTPClient, time: any TimeSource,
         files: any FileReading = LocalFileReader()
     ) {
@@ -19,18 +19,18 @@ public struct ContainerCredentialProvider: CredentialProvider {
     }
 
     /// "container credentials endpoint".
-    public var description: String { "container credentials endpoint" }
+    package var description: String { "container credentials endpoint" }
 
     /// The credentials, or nil when neither URI variable is set.
-    public func resolve() async throws -> AWSCredentials? {
+    package func resolve() async throws -> AWSCredentials? {
         let url: String
         if let relative = environment["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] {
             url = "http://169.254.170.2" + (relative.hasPrefix("/") ? relative : "/" + relative)
         } else if let full = environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] {
             let endpoint = try Endpoint(parsing: full)
             guard endpoint.scheme == "https" || Self.allowedPlainHosts(endpoint) else {
-                throw HookError(
-                    .configuration,
+                throw AWSKitError(
+                    .invalidEndpoint,
                     "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http on a loopback or ECS/EKS link-local address; got \(endpoint.host)")
             }
             url = full
@@ -53,15 +53,21 @@ public struct ContainerCredentialProvider: CredentialProvider {
                 case 200:
                     return try CredentialDocument.credentials(from: response.text, source: description)
                 case 400...499:
-                    throw HookError(.accessDenied, "the container credentials endpoint refused the request (HTTP \(response.status)); check the task or pod role and AWS_CONTAINER_AUTHORIZATION_TOKEN")
+                    throw AWSKitError(
+                        .credentialsRefused, "the container credentials endpoint refused the request (HTTP \(response.status)); check the task or pod role and AWS_CONTAINER_AUTHORIZATION_TOKEN")
                 default:
                     failure = "HTTP \(response.status)"
                 }
             } catch let error as HTTPTransportError where error.isRetryable {
                 failure = error.detail
+            } catch let error as HTTPTransportError {
+                // Never retried (a response too large, an unusable request): as good as no answer.
+                throw AWSKitError(
+                    .credentialsUnreachable, "the container credentials endpoint gave no usable answer (\(error.detail))",
+                    underlying: error)
             }
             guard Self.retryPolicy.allows(retry: attempt) else {
-                throw HookError(.unreachable, "the container credentials endpoint did not answer (\(failure), \(attempt) tries)")
+                throw AWSKitError(.credentialsUnreachable, "the container credentials endpoint did not answer (\(failure), \(attempt) tries)")
             }
             try await time.sleep(for: Self.retryPolicy.delay(beforeRetry: attempt))
         }
@@ -71,18 +77,18 @@ public struct ContainerCredentialProvider: CredentialProvider {
     /// tries tell a restarting agent from a missing one.
     static let retryPolicy = RetryPolicy.withoutJitter(baseDelay: .milliseconds(400), maximumDelay: .seconds(2), maximumRetries: 2)
 
-    private func authorizationToken() throws(HookError) -> String? {
+    private func authorizationToken() throws(AWSKitError) -> String? {
         var token: String?
         if let path = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] {
             guard let text = files.read(path: path) else {
-                throw HookError(.configuration, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE names \(path), which cannot be read")
+                throw AWSKitError(.invalidCredentialSource, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE names \(path), which cannot be read")
             }
             token = text.trimmingWhitespace
         } else {
             token = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
         }
         if let token, token.contains(where: { $0 == "\r" || $0 == "\n" }) {
-            throw HookError(.configuration, "the container authorization token contains a line break")
+            throw AWSKitError(.invalidCredentialSource, "the container authorization token contains a line break")
         }
         return token
     }

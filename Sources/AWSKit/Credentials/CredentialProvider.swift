@@ -1,6 +1,6 @@
 /// A source of AWS credentials. Its description names the source, never a secret.
-public protocol CredentialProvider: Sendable, CustomStringConvertible {
+package protocol CredentialProvider: Sendable, CustomStringConvertible {
     /// The credentials, or nil when this source is not configured here (the chain then asks the
-    /// next one). Throws `HookError` when the source is configured but broken.
+    /// next one). Throws `AWSKitError` when the source is configured but broken.
     func resolve() async throws -> AWSCredentials?
 }

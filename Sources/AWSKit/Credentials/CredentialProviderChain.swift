@@ -1,16 +1,16 @@
 /// The SDKs' credential chain: environment, shared files, container endpoint, instance role.
 /// The first source that is configured wins, and is then asked again on every refresh.
-public actor CredentialProviderChain: CredentialProvider {
+package actor CredentialProviderChain: CredentialProvider {
     private let providers: [any CredentialProvider]
     private var chosen: (any CredentialProvider)?
 
     /// Creates a chain over providers, asked in order.
-    public init(_ providers: [any CredentialProvider]) {
+    package init(_ providers: [any CredentialProvider]) {
         self.providers = providers
     }
 
     /// The standard chain for an environment.
-    public static func standard(
+    package static func standard(
         environment: ProcessEnvironment, http: any HTTPClient, metadata: any InstanceMetadata,
         time: any TimeSource, files: any FileReading = LocalFileReader()
     ) -> CredentialProviderChain {
@@ -23,11 +23,11 @@ public actor CredentialProviderChain: CredentialProvider {
     }
 
     /// "credential chain".
-    public nonisolated var description: String { "credential chain" }
+    package nonisolated var description: String { "credential chain" }
 
     /// The credentials of the first configured source; an error that names every source tried
     /// when none is configured.
-    public func resolve() async throws -> AWSCredentials? {
+    package func resolve() async throws -> AWSCredentials? {
         if let chosen, let credentials = try await chosen.resolve() {
             return credentials
         }
@@ -39,15 +39,22 @@ public actor CredentialProviderChain: CredentialProvider {
                     return credentials
                 }
                 tried.append("\(provider): not configured")
-            } catch let error as HookError where error.kind == .unreachable && provider is InstanceRoleCredentialProvider {
-                throw HookError(
-                    .unreachable,
+            } catch let error as AWSKitError where Self.metadataFailures.contains(error.code) && provider is InstanceRoleCredentialProvider {
+                throw AWSKitError(
+                    error.code,
                     "no AWS credentials: \(tried.joined(separator: "; ")); and the instance role could not be read: \(error.message)",
                     underlying: error)
             }
         }
-        throw HookError(
-            .accessDenied,
+        throw AWSKitError(
+            .noCredentials,
             "no AWS credentials found (\(tried.joined(separator: "; "))). On EC2 attach an instance profile role; elsewhere set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE")
     }
+
+    /// The failures of the instance role that mean IMDS could not be asked, rather than that no
+    /// role is attached: reported with the sources tried, under the same code, so that its remedy
+    /// (allowing IMDSv1, for one) still reaches the operator.
+    private static let metadataFailures: Set<AWSKitError.Code> = [
+        .metadataUnreachable, .metadataSessionRefused, .metadataRefused, .credentialsUnreachable,
+    ]
 }

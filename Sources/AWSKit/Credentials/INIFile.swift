@@ -2,12 +2,12 @@
 ///
 /// Follows the SDKs' reading: `[section]` headers, `key = value` lines, `#` and `;` comments,
 /// keys case-sensitive, indented lines continuing a nested block are ignored.
-public struct INIFile: Sendable {
+package struct INIFile: Sendable {
     /// Keys and values by section name, as the header spells it (`default`, `profile web`).
-    public let sections: [String: [String: String]]
+    package let sections: [String: [String: String]]
 
     /// Parses the text of a file.
-    public init(text: String) {
+    package init(text: String) {
         var sections: [String: [String: String]] = [:]
         var current: String?
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {

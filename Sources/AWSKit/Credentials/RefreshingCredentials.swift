@@ -3,7 +3,7 @@ import Logging
 /// Caches credentials and refreshes temporary ones before they expire, as the SDKs do: from 15
 /// minutes before expiry a refresh is attempted and a failure tolerated; from 10 minutes before,
 /// a refresh must succeed. Only one refresh runs at a time, however many requests wait for it.
-public actor RefreshingCredentials {
+package actor RefreshingCredentials {
     private let provider: any CredentialProvider
     private let time: any TimeSource
     private let logger: Logger
@@ -13,7 +13,7 @@ public actor RefreshingCredentials {
     private var refresh: Task<AWSCredentials, any Error>?
 
     /// Creates a cache over a provider (usually the chain).
-    public init(
+    package init(
         provider: any CredentialProvider, time: any TimeSource, logger: Logger,
         advisoryWindow: Duration = .seconds(15 * 60), mandatoryWindow: Duration = .seconds(10 * 60)
     ) {
@@ -25,7 +25,7 @@ public actor RefreshingCredentials {
     }
 
     /// Credentials fit to sign a request now.
-    public func current() async throws -> AWSCredentials {
+    package func current() async throws -> AWSCredentials {
         let now = time.wallClock
         if let cached {
             guard let expiration = cached.expiration else { return cached }
@@ -44,7 +44,7 @@ public actor RefreshingCredentials {
     }
 
     /// Forgets the cached credentials, after AWS said they expired.
-    public func invalidate() {
+    package func invalidate() {
         cached = nil
     }
 
@@ -53,7 +53,7 @@ public actor RefreshingCredentials {
         let provider = self.provider
         let task = Task { () throws -> AWSCredentials in
             guard let credentials = try await provider.resolve() else {
-                throw HookError(.accessDenied, "no AWS credentials found")
+                throw AWSKitError(.noCredentials, "no AWS credentials found")
             }
             return credentials
         }

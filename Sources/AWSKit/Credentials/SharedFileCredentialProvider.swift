@@ -1,26 +1,26 @@
 /// Credentials from the shared files: `AWS_SHARED_CREDENTIALS_FILE` (default `~/.aws/credentials`)
 /// and `AWS_CONFIG_FILE` (default `~/.aws/config`), profile `AWS_PROFILE` (default `default`).
-public struct SharedFileCredentialProvider: CredentialProvider {
+package struct SharedFileCredentialProvider: CredentialProvider {
     private let environment: ProcessEnvironment
     private let files: any FileReading
 
     /// Creates the provider; `files` reads the files (the real file system in production).
-    public init(environment: ProcessEnvironment, files: any FileReading = LocalFileReader()) {
+    package init(environment: ProcessEnvironment, files: any FileReading = LocalFileReader()) {
         self.environment = environment
         self.files = files
     }
 
     /// The profile the provider reads.
-    public var profile: String {
+    package var profile: String {
         environment["AWS_PROFILE"] ?? environment["AWS_DEFAULT_PROFILE"] ?? "default"
     }
 
     /// "shared credentials files, profile NAME".
-    public var description: String { "shared credentials files, profile \(profile)" }
+    package var description: String { "shared credentials files, profile \(profile)" }
 
     /// The profile's static keys. An explicitly chosen profile that does not exist, or that
     /// needs a feature r53hook does not have (role_arn, credential_process, SSO), is an error.
-    public func resolve() async throws -> AWSCredentials? {
+    package func resolve() async throws -> AWSCredentials? {
         // Without HOME (systemd services) `~` is the account's home, as in the SDKs; with no
         // home at all there are no default files to read.
         let home = environment.homeDirectory
@@ -38,8 +38,8 @@ public struct SharedFileCredentialProvider: CredentialProvider {
 
         guard fromCredentials != nil || fromConfig != nil else {
             if explicit {
-                throw HookError(
-                    .configuration,
+                throw AWSKitError(
+                    .invalidCredentialSource,
                     "AWS_PROFILE names profile '\(profile)', which is in neither \(credentialsPath ?? "~/.aws/credentials (no home directory)") nor \(configPath ?? "~/.aws/config (no home directory)")"
                 )
             }
@@ -57,12 +57,12 @@ public struct SharedFileCredentialProvider: CredentialProvider {
         let unsupported = ["role_arn", "credential_process", "sso_session", "sso_start_url", "web_identity_token_file"]
             .filter { merged[$0] != nil }
         if !unsupported.isEmpty {
-            throw HookError(
-                .configuration,
+            throw AWSKitError(
+                .invalidCredentialSource,
                 "profile '\(profile)' uses \(unsupported.joined(separator: ", ")), which r53hook does not support: give it static keys, use environment variables, or rely on the instance role")
         }
         if explicit {
-            throw HookError(.configuration, "profile '\(profile)' has no aws_access_key_id and aws_secret_access_key")
+            throw AWSKitError(.invalidCredentialSource, "profile '\(profile)' has no aws_access_key_id and aws_secret_access_key")
         }
         return nil
     }

@@ -8,21 +8,21 @@ import Synchronization
 /// http and https only, no redirects, TLS peer and host verification on, and for requests that
 /// bypass the proxy an explicit empty proxy so `http_proxy` never sees IMDS traffic.
 /// Connections are kept alive across requests through a small pool of easy handles.
-public final class CurlHTTPClient: HTTPClient {
+package final class CurlHTTPClient: HTTPClient {
     /// The largest response body accepted; larger ones fail with `.responseTooLarge`.
-    public let maximumResponseSize: Int
+    package let maximumResponseSize: Int
     private let pool = CurlHandlePool()
     private let userAgent: String
 
     /// Creates a client.
-    public init(userAgent: String, maximumResponseSize: Int = 16 * 1024 * 1024) {
+    package init(userAgent: String, maximumResponseSize: Int = 16 * 1024 * 1024) {
         CurlGlobal.initializeOnce()
         self.userAgent = userAgent
         self.maximumResponseSize = maximumResponseSize
     }
 
     /// Sends a request; see `HTTPClient.send`.
-    public func send(_ request: HTTPRequest, timeouts: HTTPTimeouts) async throws -> HTTPResponse {
+    package func send(_ request: HTTPRequest, timeouts: HTTPTimeouts) async throws -> HTTPResponse {
         let transfer = CurlTransfer(
             request: request, timeouts: timeouts, userAgent: userAgent,
             maximumResponseSize: min(maximumResponseSize, request.maximumResponseSize ?? maximumResponseSize))

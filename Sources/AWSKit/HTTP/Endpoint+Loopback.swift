@@ -9,7 +9,7 @@ extension Endpoint {
     /// is in 127.0.0.0/8 or is ::1, or it is the name `localhost`, which libcurl (7.78 and later)
     /// resolves to loopback itself, without asking /etc/hosts or DNS. A name that merely starts
     /// with "127." (`127.attacker.example`) is a name, not an address, and is not loopback.
-    public var isLoopback: Bool {
+    package var isLoopback: Bool {
         host.lowercased() == "localhost" || Self.isLoopbackAddress(host)
     }
 
@@ -34,10 +34,10 @@ extension Endpoint {
     /// Refuses plain http to anything but this machine: a signed request carries the access key
     /// id, the signature and the session token, which must not cross a network in clear text.
     /// `variable` names where the endpoint came from, for the message.
-    public func requireEncryptedUnlessLoopback(variable: String) throws(HookError) {
+    package func requireEncryptedUnlessLoopback(variable: String) throws(AWSKitError) {
         guard scheme == "http", !isLoopback else { return }
-        throw HookError(
-            .configuration,
+        throw AWSKitError(
+            .invalidEndpoint,
             "\(variable) is \(self), plain http to another machine: signed requests and session tokens would cross the network unencrypted. Use https://, or http:// only to 127.0.0.1, ::1 or localhost"
         )
     }

@@ -1,23 +1,23 @@
 /// An HTTP(S) endpoint: scheme, host, optional port and a base path, parsed without Foundation.
-public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
+package struct Endpoint: Sendable, Equatable, CustomStringConvertible {
     /// `http` or `https`.
-    public let scheme: String
+    package let scheme: String
     /// The host name or IP address; IPv6 literals without brackets.
-    public let host: String
+    package let host: String
     /// The port, when the URL names one.
-    public let port: Int?
+    package let port: Int?
     /// A path prefix without a trailing slash (usually empty).
-    public let basePath: String
+    package let basePath: String
 
     /// Parses `scheme://host[:port][/path]`. Only http and https are accepted.
-    public init(parsing text: String) throws(HookError) {
+    package init(parsing text: String) throws(AWSKitError) {
         let trimmed = text.trimmingWhitespace
         guard let schemeEnd = trimmed.firstRange(of: "://") else {
-            throw HookError(.configuration, "endpoint '\(text)' is not a URL: it needs http:// or https://")
+            throw AWSKitError(.invalidEndpoint, "endpoint '\(text)' is not a URL: it needs http:// or https://")
         }
         let scheme = trimmed[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else {
-            throw HookError(.configuration, "endpoint '\(text)' uses \(scheme)://; only http:// and https:// are supported")
+            throw AWSKitError(.invalidEndpoint, "endpoint '\(text)' uses \(scheme)://; only http:// and https:// are supported")
         }
         let rest = trimmed[schemeEnd.upperBound...]
         let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
@@ -26,20 +26,20 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
         while path.hasSuffix("/") { path.removeLast() }
 
         guard !authority.contains("@") else {
-            throw HookError(.configuration, "endpoint '\(text)' contains user information, which is not supported")
+            throw AWSKitError(.invalidEndpoint, "endpoint '\(text)' contains user information, which is not supported")
         }
         var host: Substring
         var portText: Substring?
         if authority.hasPrefix("[") {
             guard let close = authority.firstIndex(of: "]") else {
-                throw HookError(.configuration, "endpoint '\(text)' has an unterminated IPv6 address")
+                throw AWSKitError(.invalidEndpoint, "endpoint '\(text)' has an unterminated IPv6 address")
             }
             host = authority[authority.index(after: authority.startIndex)..<close]
             let after = authority[authority.index(after: close)...]
             if after.hasPrefix(":") {
                 portText = after.dropFirst()
             } else if !after.isEmpty {
-                throw HookError(.configuration, "endpoint '\(text)' has text after the IPv6 address")
+                throw AWSKitError(.invalidEndpoint, "endpoint '\(text)' has text after the IPv6 address")
             }
         } else if let colon = authority.lastIndex(of: ":") {
             host = authority[..<colon]
@@ -47,11 +47,11 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
         } else {
             host = authority
         }
-        guard !host.isEmpty else { throw HookError(.configuration, "endpoint '\(text)' has no host") }
+        guard !host.isEmpty else { throw AWSKitError(.invalidEndpoint, "endpoint '\(text)' has no host") }
         var port: Int?
         if let portText {
             guard let value = Int(portText), (1...65535).contains(value) else {
-                throw HookError(.configuration, "endpoint '\(text)' has an invalid port '\(portText)'")
+                throw AWSKitError(.invalidEndpoint, "endpoint '\(text)' has an invalid port '\(portText)'")
             }
             port = value
         }
@@ -62,25 +62,25 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The value of the Host header: the host, with the port when it is not the scheme's default.
-    public var hostHeader: String {
+    package var hostHeader: String {
         let bracketed = host.contains(":") ? "[\(host)]" : host
         guard let port, port != (scheme == "https" ? 443 : 80) else { return bracketed }
         return "\(bracketed):\(port)"
     }
 
     /// The full URL for an already-encoded path and query string.
-    public func url(encodedPath: String, encodedQuery: String = "") -> String {
+    package func url(encodedPath: String, encodedQuery: String = "") -> String {
         let path = basePath + (encodedPath.hasPrefix("/") ? encodedPath : "/" + encodedPath)
         return "\(scheme)://\(hostHeader)\(path)" + (encodedQuery.isEmpty ? "" : "?\(encodedQuery)")
     }
 
     /// The URL of the endpoint itself.
-    public var description: String { "\(scheme)://\(hostHeader)\(basePath)" }
+    package var description: String { "\(scheme)://\(hostHeader)\(basePath)" }
 }
 
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and line breaks.
-    public var trimmingWhitespace: String {
+    package var trimmingWhitespace: String {
         // `isWhitespace`, not a list of characters: "\r\n" is a single Character in Swift.
         guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else {
             return ""

@@ -1,7 +1,7 @@
 /// Why no complete HTTP response arrived.
-public struct HTTPTransportError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct HTTPTransportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The broad reason, which decides whether a retry can help.
-    public enum Reason: Sendable, Equatable {
+    package enum Reason: Sendable, Equatable {
         /// The host name did not resolve.
         case unresolvedHost
         /// The connection was refused or could not be made.
@@ -19,18 +19,18 @@ public struct HTTPTransportError: Error, Sendable, Equatable, CustomStringConver
     }
 
     /// The broad reason.
-    public let reason: Reason
+    package let reason: Reason
     /// The detail, from libcurl or the fake.
-    public let detail: String
+    package let detail: String
 
     /// Creates an error.
-    public init(_ reason: Reason, _ detail: String) {
+    package init(_ reason: Reason, _ detail: String) {
         self.reason = reason
         self.detail = detail
     }
 
     /// Whether sending the request again could succeed.
-    public var isRetryable: Bool {
+    package var isRetryable: Bool {
         switch reason {
         case .unresolvedHost, .couldNotConnect, .timedOut, .connectionLost: return true
         case .responseTooLarge, .tls, .invalidRequest: return false
@@ -38,5 +38,5 @@ public struct HTTPTransportError: Error, Sendable, Equatable, CustomStringConver
     }
 
     /// The detail.
-    public var description: String { detail }
+    package var description: String { detail }
 }

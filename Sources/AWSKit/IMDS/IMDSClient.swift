@@ -3,7 +3,7 @@ import Logging
 /// An IMDSv2 client: a session token fetched once and reused until shortly before it expires,
 /// a fresh token and one more try on 401, nil for 404, and a few tries with backoff when the
 /// service answers 503 or not at all. IMDSv1 (no token) only when the configuration allows it.
-public actor IMDSClient: InstanceMetadata {
+package actor IMDSClient: InstanceMetadata {
     private let configuration: IMDSConfiguration
     private let http: any HTTPClient
     private let time: any TimeSource
@@ -12,7 +12,7 @@ public actor IMDSClient: InstanceMetadata {
     private var tokenRequest: Task<String?, any Error>?
 
     /// Creates a client.
-    public init(configuration: IMDSConfiguration, http: any HTTPClient, time: any TimeSource, logger: Logger) {
+    package init(configuration: IMDSConfiguration, http: any HTTPClient, time: any TimeSource, logger: Logger) {
         self.configuration = configuration
         self.http = http
         self.time = time
@@ -20,11 +20,11 @@ public actor IMDSClient: InstanceMetadata {
     }
 
     /// Reads one item; see `InstanceMetadata.value(at:)`.
-    public func value(at path: String) async throws -> String? {
+    package func value(at path: String) async throws -> String? {
         guard !configuration.isDisabled else {
-            throw HookError(
-                .configuration,
-                "instance metadata is needed for '\(path)' but AWS_EC2_METADATA_DISABLED is set: give the value explicitly (see --help) or unset it")
+            throw AWSKitError(
+                .metadataDisabled,
+                "instance metadata is needed for '\(path)' but AWS_EC2_METADATA_DISABLED is set: give the value explicitly or unset it")
         }
         let url = configuration.endpoint.url(encodedPath: "/latest/meta-data/" + path)
         var renewedAfter401 = false
@@ -49,19 +49,21 @@ public actor IMDSClient: InstanceMetadata {
                     attempt -= 1
                     continue
                 case 401:
-                    throw HookError(.unreachable, "IMDS refused a fresh session token for '\(path)' (HTTP 401)")
+                    throw AWSKitError(.metadataRefused, "IMDS refused a fresh session token for '\(path)' (HTTP 401)")
                 case 500...599:
                     failure = "HTTP \(response.status)"
                 default:
-                    throw HookError(.unreachable, "IMDS answered HTTP \(response.status) for '\(path)'")
+                    throw AWSKitError(.metadataRefused, "IMDS answered HTTP \(response.status) for '\(path)'")
                 }
             } catch let error as HTTPTransportError where error.isRetryable {
                 failure = error.detail
+            } catch let error as HTTPTransportError {
+                throw Self.unusable(error, "could not read instance metadata '\(path)' from \(configuration.endpoint)")
             }
             guard configuration.retryPolicy.allows(retry: attempt) else {
-                throw HookError(
-                    .unreachable,
-                    "could not read instance metadata '\(path)' from \(configuration.endpoint) (\(failure), \(attempt) tries). Off EC2, give --set-identifier and --address and credentials explicitly; in a container on EC2 the metadata hop limit must be at least 2"
+                throw AWSKitError(
+                    .metadataUnreachable,
+                    "could not read instance metadata '\(path)' from \(configuration.endpoint) (\(failure), \(attempt) tries); in a container on EC2 the metadata hop limit must be at least 2"
                 )
             }
             try await time.sleep(for: configuration.retryPolicy.delay(beforeRetry: attempt))
@@ -104,33 +106,41 @@ public actor IMDSClient: InstanceMetadata {
                 case 403, 404, 405:
                     // A Swift `where` would guard only the last pattern, hence the `if`.
                     if configuration.allowsV1 {
-                        logger.info("IMDS refused a session token (HTTP \(response.status)); using IMDSv1 as --imds-v1 allows")
+                        logger.info("IMDS refused a session token (HTTP \(response.status)); using IMDSv1, as the configuration allows")
                         return nil
                     }
-                    throw HookError(
-                        .unreachable,
-                        "IMDS refused a session token (HTTP \(response.status)). r53hook uses IMDSv2 only; pass --imds-v1 to allow the older protocol")
+                    throw AWSKitError(
+                        .metadataSessionRefused,
+                        "IMDS refused a session token (HTTP \(response.status)); only IMDSv2 is allowed, and IMDSv1 needs no token")
                 case 500...599:
                     failure = "HTTP \(response.status)"
                 default:
-                    throw HookError(
-                        .unreachable,
-                        "IMDS refused a session token (HTTP \(response.status)). r53hook uses IMDSv2 only; pass --imds-v1 to allow the older protocol")
+                    throw AWSKitError(
+                        .metadataSessionRefused,
+                        "IMDS refused a session token (HTTP \(response.status)); only IMDSv2 is allowed, and IMDSv1 needs no token")
                 }
             } catch let error as HTTPTransportError where error.isRetryable {
                 failure = error.detail
+            } catch let error as HTTPTransportError {
+                throw Self.unusable(error, "could not ask IMDS at \(configuration.endpoint) for a session token")
             }
             guard configuration.retryPolicy.allows(retry: attempt) else {
                 if configuration.allowsV1 {
-                    logger.info("IMDS gave no session token (\(failure)); using IMDSv1 as --imds-v1 allows")
+                    logger.info("IMDS gave no session token (\(failure)); using IMDSv1, as the configuration allows")
                     return nil
                 }
-                throw HookError(
-                    .unreachable,
-                    "IMDS at \(configuration.endpoint) gave no session token (\(failure), \(attempt) tries). Off EC2, give --set-identifier and --address and credentials explicitly; in a container on EC2 the metadata hop limit must be at least 2"
+                throw AWSKitError(
+                    .metadataUnreachable,
+                    "IMDS at \(configuration.endpoint) gave no session token (\(failure), \(attempt) tries); in a container on EC2 the metadata hop limit must be at least 2"
                 )
             }
             try await time.sleep(for: configuration.retryPolicy.delay(beforeRetry: attempt))
         }
+    }
+
+    /// A transport failure no retry can mend (a response too large, an unusable request): IMDS
+    /// is then as good as unreachable, and the error says so instead of escaping untyped.
+    private static func unusable(_ error: HTTPTransportError, _ what: String) -> AWSKitError {
+        AWSKitError(.metadataUnreachable, "\(what): \(error.detail)", underlying: error)
     }
 }

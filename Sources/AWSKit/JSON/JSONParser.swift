@@ -1,10 +1,10 @@
 /// A strict RFC 8259 JSON parser with limits on size and depth, for documents from IMDS and the
 /// container credentials endpoint.
-public struct JSONParser {
+package struct JSONParser {
     /// Why a document was refused.
-    public struct Failure: Error, Sendable, CustomStringConvertible {
+    package struct Failure: Error, Sendable, CustomStringConvertible {
         /// What was wrong, with the byte offset.
-        public let description: String
+        package let description: String
     }
 
     private let bytes: [UInt8]
@@ -16,7 +16,7 @@ public struct JSONParser {
     }
 
     /// Parses a whole document.
-    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+    package static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
         guard bytes.count <= 1_048_576 else { throw Failure(description: "JSON document larger than 1 MiB") }
         var parser = JSONParser(bytes)
         let value = try parser.value(depth: 0)
@@ -26,7 +26,7 @@ public struct JSONParser {
     }
 
     /// Parses a whole document given as a string.
-    public static func parse(_ text: String) throws(Failure) -> JSONValue {
+    package static func parse(_ text: String) throws(Failure) -> JSONValue {
         try parse(Array(text.utf8))
     }
 

@@ -1,5 +1,5 @@
 /// A parsed JSON value. Small on purpose: r53hook reads credential documents and writes status.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     /// `null`.
     case null
     /// `true` or `false`.
@@ -14,13 +14,13 @@ public enum JSONValue: Sendable, Equatable {
     case object([String: JSONValue])
 
     /// The member of an object, or nil.
-    public subscript(_ key: String) -> JSONValue? {
+    package subscript(_ key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members[key]
     }
 
     /// The string, when this is one.
-    public var stringValue: String? {
+    package var stringValue: String? {
         guard case .string(let value) = self else { return nil }
         return value
     }

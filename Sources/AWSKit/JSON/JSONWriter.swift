@@ -1,7 +1,7 @@
 /// Writes JSON with keys in the order given, so `status --json` output is stable and readable.
-public enum JSONWriter {
+package enum JSONWriter {
     /// A value to write: like `JSONValue`, but objects keep their key order.
-    public indirect enum Node: Sendable {
+    package indirect enum Node: Sendable {
         /// `null`.
         case null
         /// `true` or `false`.
@@ -18,18 +18,18 @@ public enum JSONWriter {
         case object([(String, Node)])
 
         /// A string, or null when nil.
-        public static func optional(_ value: String?) -> Node {
+        package static func optional(_ value: String?) -> Node {
             value.map(Node.string) ?? .null
         }
 
         /// An integer, or null when nil.
-        public static func optional(_ value: Int?) -> Node {
+        package static func optional(_ value: Int?) -> Node {
             value.map(Node.int) ?? .null
         }
     }
 
     /// The node as indented JSON.
-    public static func write(_ node: Node, indent: String = "") -> String {
+    package static func write(_ node: Node, indent: String = "") -> String {
         switch node {
         case .null: return "null"
         case .bool(let value): return value ? "true" : "false"
@@ -49,7 +49,7 @@ public enum JSONWriter {
     }
 
     /// A JSON string literal with the required escapes.
-    public static func quote(_ text: String) -> String {
+    package static func quote(_ text: String) -> String {
         var output = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

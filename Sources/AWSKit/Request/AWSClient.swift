@@ -5,10 +5,10 @@ import XMLLite
 /// Sends AWS API calls: signs each attempt with fresh credentials, sends it, retries throttling,
 /// 5xx and connection failures with backoff until the command's deadline, and decodes errors.
 ///
-/// It throws `HookError` for what ends a command (access denied, deadline passed, unreadable
+/// It throws `AWSKitError` for what ends a command (access denied, deadline passed, unreadable
 /// answers) and `AWSServiceError` for service errors the caller may handle (InvalidChangeBatch,
 /// NoSuchHostedZone, ...).
-public struct AWSClient: Sendable {
+package struct AWSClient: Sendable {
     private let http: any HTTPClient
     private let credentials: RefreshingCredentials
     private let time: any TimeSource
@@ -16,10 +16,10 @@ public struct AWSClient: Sendable {
     private let logger: Logger
 
     /// The overall limit on every call made through this client.
-    public let deadline: Deadline
+    package let deadline: Deadline
 
     /// Creates a client.
-    public init(
+    package init(
         http: any HTTPClient, credentials: RefreshingCredentials, time: any TimeSource,
         retryPolicy: RetryPolicy = RetryPolicy(), deadline: Deadline, logger: Logger
     ) {
@@ -33,14 +33,14 @@ public struct AWSClient: Sendable {
 
     /// The same client with another deadline: long-running commands (the lock) bound each call
     /// on its own instead of by the command's start-up deadline.
-    public func with(deadline: Deadline, retryPolicy: RetryPolicy? = nil) -> AWSClient {
+    package func with(deadline: Deadline, retryPolicy: RetryPolicy? = nil) -> AWSClient {
         AWSClient(
             http: http, credentials: credentials, time: time, retryPolicy: retryPolicy ?? self.retryPolicy,
             deadline: deadline, logger: logger)
     }
 
     /// Makes the call and returns the parsed XML of a successful answer.
-    public func send(_ operation: AWSOperation, to service: AWSService) async throws -> XMLElement {
+    package func send(_ operation: AWSOperation, to service: AWSService) async throws -> XMLElement {
         var retry = 0
         var renewedExpiredCredentials = false
         var lastFailure: Failure?
@@ -48,9 +48,9 @@ public struct AWSClient: Sendable {
             let remaining = deadline.remaining(time)
             guard remaining > .zero else {
                 if let lastFailure { throw exhausted(lastFailure, operation: operation, service: service, attempts: retry) }
-                throw HookError(
-                    .unreachable,
-                    "no time left for \(operation.name) to \(service.displayName): the \(deadline.budget.wholeSecondsText) deadline has passed (raise --deadline)")
+                throw AWSKitError(
+                    .deadlinePassed,
+                    "no time left for \(operation.name) to \(service.displayName): the \(deadline.budget.wholeSecondsText) deadline has passed")
             }
             let failure: Failure
             do {
@@ -61,8 +61,8 @@ public struct AWSClient: Sendable {
                             response.body.isEmpty ? Array("<Empty/>".utf8) : response.body,
                             limits: service.responseLimits)
                     } catch {
-                        throw HookError(
-                            .unreachable,
+                        throw AWSKitError(
+                            .unexpectedResponse,
                             "\(service.displayName) answered \(operation.name) with HTTP \(response.status) but \(error); is \(service.endpoint) really \(service.displayName)?",
                             underlying: error)
                     }
@@ -81,16 +81,23 @@ public struct AWSClient: Sendable {
                 guard error.isThrottling || error.isTransient else { throw error }
                 failure = Failure(text: error.description, throttled: error.isThrottling)
             } catch let error as HTTPTransportError where error.isRetryable {
-                failure = Failure(text: error.detail, throttled: false)
+                // A try that timed out with less than a connect timeout of the deadline left was
+                // cut short by the deadline, not by the service: it says nothing new, and must
+                // not turn "kept throttling" (75) into "could not be reached" (69).
+                if error.reason == .timedOut, remaining < Self.connectTimeout, let lastFailure {
+                    failure = lastFailure
+                } else {
+                    failure = Failure(text: error.detail, throttled: false)
+                }
             } catch let error as HTTPTransportError where error.reason == .responseTooLarge {
                 // Larger than the service can answer: whatever is at the endpoint is not it.
-                throw HookError(
-                    .unreachable,
+                throw AWSKitError(
+                    .unexpectedResponse,
                     "\(service.displayName) answered \(operation.name) with \(error.detail), more than it can send; is \(service.endpoint) really \(service.displayName)?",
                     underlying: error)
             } catch let error as HTTPTransportError {
-                throw HookError(
-                    error.reason == .tls ? .unreachable : .configuration,
+                throw AWSKitError(
+                    error.reason == .tls ? .serviceUnreachable : .invalidRequest,
                     "cannot send \(operation.name) to \(service.displayName) at \(service.endpoint): \(error.detail)",
                     underlying: error)
             }
@@ -107,6 +114,9 @@ public struct AWSClient: Sendable {
             try await time.sleep(for: delay)
         }
     }
+
+    /// How long one try may take to connect, at most.
+    private static let connectTimeout = Duration.seconds(5)
 
     private struct Failure {
         let text: String
@@ -140,7 +150,7 @@ public struct AWSClient: Sendable {
             for line in Redaction.headers(request.headers).split(separator: "\n") { logger.debug("\(line)") }
             logBody(operation.body)
         }
-        let timeouts = HTTPTimeouts(connect: min(.seconds(5), remaining), total: min(.seconds(30), remaining))
+        let timeouts = HTTPTimeouts(connect: min(Self.connectTimeout, remaining), total: min(.seconds(30), remaining))
         let response = try await http.send(request, timeouts: timeouts)
         if logger.logLevel <= .debug {
             logger.debug("<- HTTP \(response.status) for \(operation.name)")
@@ -156,10 +166,10 @@ public struct AWSClient: Sendable {
         if !text.isEmpty { logger.debug("\(text.drop { $0 == "\n" })") }
     }
 
-    private func accessDenied(_ error: AWSServiceError, operation: AWSOperation, service: AWSService) async -> HookError {
+    private func accessDenied(_ error: AWSServiceError, operation: AWSOperation, service: AWSService) async -> AWSKitError {
         let who = (try? await credentials.current()).map { "the credentials (\($0))" } ?? "the credentials"
         if error.isClockSkew {
-            return HookError(
+            return AWSKitError(
                 .accessDenied,
                 "\(service.displayName) refused \(operation.name) because this machine's clock is off (\(error)); fix the time (chrony/NTP) and try again",
                 underlying: error)
@@ -167,27 +177,27 @@ public struct AWSClient: Sendable {
         if error.isMissingPermission {
             let action = "\(service.iamPrefix):\(operation.name)"
             let resource = operation.resourceARN.map { " on \($0)" } ?? ""
-            return HookError(
+            return AWSKitError(
                 .accessDenied,
                 "\(service.displayName) denied \(operation.name): \(who) lack the IAM permission \(action)\(resource). Add it to the role or user policy (etc/iam-policy.json has the full least-privilege policy). AWS said: \(error.message)",
                 underlying: error)
         }
-        return HookError(
+        return AWSKitError(
             .accessDenied,
             "\(service.displayName) rejected \(who) for \(operation.name) (\(error)); check the access key and secret, or the source they come from",
             underlying: error)
     }
 
-    private func exhausted(_ failure: Failure, operation: AWSOperation, service: AWSService, attempts: Int) -> HookError {
+    private func exhausted(_ failure: Failure, operation: AWSOperation, service: AWSService, attempts: Int) -> AWSKitError {
         let budget = Int(deadline.budget.seconds)
         if failure.throttled {
-            return HookError(
-                .temporary,
-                "\(service.displayName) kept throttling \(operation.name) (\(failure.text)) until the \(budget) s deadline, over \(attempts) \(attempts == 1 ? "try" : "tries"). The account-wide limit is shared by the whole fleet: raise --deadline or stagger the instances"
+            return AWSKitError(
+                .throttled,
+                "\(service.displayName) kept throttling \(operation.name) (\(failure.text)) until the \(budget) s deadline, over \(attempts) \(attempts == 1 ? "try" : "tries"). The account-wide limit is shared by the whole fleet"
             )
         }
-        return HookError(
-            .unreachable,
+        return AWSKitError(
+            .serviceUnreachable,
             "could not complete \(operation.name) with \(service.displayName) at \(service.endpoint) within the \(budget) s deadline, over \(attempts) \(attempts == 1 ? "try" : "tries") (last: \(failure.text)). Check the network, proxy settings and AWS_ENDPOINT_URL*"
         )
     }

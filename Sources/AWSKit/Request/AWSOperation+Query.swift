@@ -3,7 +3,7 @@ import SigV4
 extension AWSOperation {
     /// An operation of an AWS Query API (Elastic Load Balancing, EC2): a form-encoded POST of
     /// `Action`, `Version` and the parameters, answered in XML.
-    public static func query(
+    package static func query(
         action: String, version: String, parameters: [(String, String)],
         resourceARN: String? = nil
     ) -> AWSOperation {

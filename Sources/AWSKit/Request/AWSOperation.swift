@@ -2,24 +2,24 @@ import SigV4
 
 /// One API call to make: the operation's name (for logs, errors and the IAM action), the
 /// method, the un-encoded path and query, and the body.
-public struct AWSOperation: Sendable {
+package struct AWSOperation: Sendable {
     /// The API operation, e.g. `ChangeResourceRecordSets`.
-    public var name: String
+    package var name: String
     /// The HTTP method.
-    public var method: String
+    package var method: String
     /// The path, not yet percent-encoded.
-    public var path: String
+    package var path: String
     /// The query items, not yet percent-encoded.
-    public var query: [SigV4QueryItem]
+    package var query: [SigV4QueryItem]
     /// The body.
-    public var body: [UInt8]
+    package var body: [UInt8]
     /// The body's content type, when there is a body.
-    public var contentType: String?
+    package var contentType: String?
     /// The resource ARN the call acts on, for access-denied messages.
-    public var resourceARN: String?
+    package var resourceARN: String?
 
     /// Creates an operation.
-    public init(
+    package init(
         name: String, method: String, path: String, query: [SigV4QueryItem] = [], body: [UInt8] = [],
         contentType: String? = nil, resourceARN: String? = nil
     ) {

@@ -2,23 +2,23 @@ import XMLLite
 
 /// An AWS service as r53hook talks to it: where, how requests are signed, and how large its
 /// answers can be.
-public struct AWSService: Sendable {
+package struct AWSService: Sendable {
     /// The name in messages ("Route 53").
-    public let displayName: String
+    package let displayName: String
     /// The SigV4 service name ("route53").
-    public let signingName: String
+    package let signingName: String
     /// The prefix of its IAM actions ("route53"), for access-denied messages.
-    public let iamPrefix: String
+    package let iamPrefix: String
     /// The SigV4 region.
-    public let region: String
+    package let region: String
     /// Where requests go.
-    public let endpoint: Endpoint
+    package let endpoint: Endpoint
     /// The largest answer the service can send to the calls r53hook makes: anything larger, or
     /// with more elements, is not the service, and is refused before it costs memory.
-    public let responseLimits: XMLDocumentParser.Limits
+    package let responseLimits: XMLDocumentParser.Limits
 
     /// Creates a service description.
-    public init(
+    package init(
         displayName: String, signingName: String, iamPrefix: String, region: String, endpoint: Endpoint,
         responseLimits: XMLDocumentParser.Limits = .standard
     ) {
@@ -36,11 +36,11 @@ public struct AWSService: Sendable {
     /// carries at most 32,000), so a page is at most 100 × (32,000 + 100 × 48 bytes of
     /// `<ResourceRecord><Value>` markup + ~2 KB of other fields) ≈ 3.9 MB and about 22,500
     /// elements. Every other Route 53 answer is far smaller.
-    public static let route53ResponseLimits = XMLDocumentParser.Limits(maximumBytes: 4 * 1024 * 1024, maximumElements: 30_000)
+    package static let route53ResponseLimits = XMLDocumentParser.Limits(maximumBytes: 4 * 1024 * 1024, maximumElements: 30_000)
 
     /// Route 53: a global service signed for us-east-1, at `AWS_ENDPOINT_URL_ROUTE_53`, else
     /// `AWS_ENDPOINT_URL`, else `https://route53.amazonaws.com` (the SDKs' endpoint convention).
-    public static func route53(environment: ProcessEnvironment) throws(HookError) -> AWSService {
+    package static func route53(environment: ProcessEnvironment) throws(AWSKitError) -> AWSService {
         AWSService(
             displayName: "Route 53", signingName: "route53", iamPrefix: "route53", region: "us-east-1",
             endpoint: try endpoint(
@@ -51,18 +51,18 @@ public struct AWSService: Sendable {
 
     /// Classic Elastic Load Balancing (Query API 2012-06-01) in a region, at
     /// `AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING`, else `AWS_ENDPOINT_URL`.
-    public static func classicLoadBalancing(region: String, environment: ProcessEnvironment) throws(HookError) -> AWSService {
+    package static func classicLoadBalancing(region: String, environment: ProcessEnvironment) throws(AWSKitError) -> AWSService {
         try loadBalancing(region: region, environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING")
     }
 
     /// Elastic Load Balancing v2 (Query API 2015-12-01) in a region, at
     /// `AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2`, else `AWS_ENDPOINT_URL`.
-    public static func loadBalancingV2(region: String, environment: ProcessEnvironment) throws(HookError) -> AWSService {
+    package static func loadBalancingV2(region: String, environment: ProcessEnvironment) throws(AWSKitError) -> AWSService {
         try loadBalancing(region: region, environment: environment, serviceVariable: "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2")
     }
 
     /// Both load balancing APIs: one endpoint and signing name, each its own override variable.
-    private static func loadBalancing(region: String, environment: ProcessEnvironment, serviceVariable: String) throws(HookError)
+    private static func loadBalancing(region: String, environment: ProcessEnvironment, serviceVariable: String) throws(AWSKitError)
         -> AWSService
     {
         AWSService(
@@ -74,7 +74,7 @@ public struct AWSService: Sendable {
     }
 
     /// EC2 (Query API 2016-11-15) in a region, at `AWS_ENDPOINT_URL_EC2`, else `AWS_ENDPOINT_URL`.
-    public static func ec2(region: String, environment: ProcessEnvironment) throws(HookError) -> AWSService {
+    package static func ec2(region: String, environment: ProcessEnvironment) throws(AWSKitError) -> AWSService {
         AWSService(
             displayName: "EC2", signingName: "ec2", iamPrefix: "ec2", region: region,
             endpoint: try endpoint(
@@ -84,10 +84,10 @@ public struct AWSService: Sendable {
 
     /// The endpoint for a service by the SDK convention; `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
     /// turns the overrides off. Plain http is refused unless the host is this machine.
-    public static func endpoint(
+    package static func endpoint(
         environment: ProcessEnvironment, serviceVariable: String,
         default defaultURL: String
-    ) throws(HookError) -> Endpoint {
+    ) throws(AWSKitError) -> Endpoint {
         let ignoreOverrides = environment.flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
         let variable =
             ignoreOverrides
@@ -98,7 +98,7 @@ public struct AWSService: Sendable {
         do {
             endpoint = try Endpoint(parsing: text)
         } catch {
-            throw HookError(.configuration, "\(variable ?? "endpoint"): \(error.message)")
+            throw AWSKitError(.invalidEndpoint, "\(variable ?? "endpoint"): \(error.message)", underlying: error)
         }
         try endpoint.requireEncryptedUnlessLoopback(variable: variable ?? "the endpoint")
         return endpoint

@@ -4,20 +4,20 @@ import XMLLite
 /// `<ErrorResponse><Error><Code/><Message/></Error><RequestId/></ErrorResponse>` (Route 53, ELB),
 /// `<Response><Errors><Error>…</Error></Errors><RequestID/></Response>` (EC2), and Route 53's
 /// `<InvalidChangeBatch><Messages><Message/>…</Messages></InvalidChangeBatch>`.
-public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The HTTP status.
-    public let status: Int
+    package let status: Int
     /// The error code (`Throttling`, `InvalidChangeBatch`, ...); `HTTP<status>` when the body had none.
-    public let code: String
+    package let code: String
     /// The message; for InvalidChangeBatch, every message joined.
-    public let message: String
+    package let message: String
     /// Each message of an InvalidChangeBatch; otherwise the single message.
-    public let messages: [String]
+    package let messages: [String]
     /// The request id, for AWS support.
-    public let requestId: String?
+    package let requestId: String?
 
     /// Creates an error.
-    public init(status: Int, code: String, message: String, messages: [String]? = nil, requestId: String? = nil) {
+    package init(status: Int, code: String, message: String, messages: [String]? = nil, requestId: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
@@ -26,7 +26,7 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     /// Decodes an error answer; a body that is not AWS XML still gives an error, never a crash.
-    public init(status: Int, body: [UInt8], requestIdHeader: String? = nil) {
+    package init(status: Int, body: [UInt8], requestIdHeader: String? = nil) {
         guard !body.isEmpty, let root = try? XMLDocumentParser.parse(body) else {
             let what = body.isEmpty ? "an empty body" : "a body that is not AWS XML (\(body.count) bytes)"
             self.init(status: status, code: "HTTP\(status)", message: "HTTP \(status) with \(what)", requestId: requestIdHeader)
@@ -50,10 +50,10 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     /// `Code: message`.
-    public var description: String { "\(code): \(message)" }
+    package var description: String { "\(code): \(message)" }
 
     /// Throttling and prior-request-not-complete: retry with backoff.
-    public var isThrottling: Bool {
+    package var isThrottling: Bool {
         status == 429
             || [
                 "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "RequestThrottled",
@@ -63,7 +63,7 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     /// Service-side failures worth retrying.
-    public var isTransient: Bool {
+    package var isTransient: Bool {
         status >= 500
             || [
                 "InternalFailure", "InternalError", "ServiceUnavailable", "RequestTimeout",
@@ -72,18 +72,18 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     /// Expired temporary credentials: fetch new ones and try once more.
-    public var isExpiredCredentials: Bool {
+    package var isExpiredCredentials: Bool {
         ["ExpiredToken", "ExpiredTokenException"].contains(code)
     }
 
     /// The request's signing time was too far from AWS's clock (the machine's clock is wrong).
-    public var isClockSkew: Bool {
+    package var isClockSkew: Bool {
         ["RequestExpired", "RequestTimeTooSkewed"].contains(code)
             || (["SignatureDoesNotMatch", "InvalidSignatureException"].contains(code) && message.contains("Signature expired"))
     }
 
     /// The credentials or the permissions were refused.
-    public var isAccessDenied: Bool {
+    package var isAccessDenied: Bool {
         (status == 403 && code.hasPrefix("HTTP"))
             || [
                 "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "InvalidClientTokenId",
@@ -94,7 +94,7 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     /// Whether the refusal is about permissions (an IAM policy) rather than the credentials.
-    public var isMissingPermission: Bool {
+    package var isMissingPermission: Bool {
         ["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"].contains(code) || (status == 403 && code.hasPrefix("HTTP"))
     }
 }

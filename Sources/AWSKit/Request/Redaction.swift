@@ -1,13 +1,13 @@
 /// Renders requests and responses for `--debug` without secrets: signatures, session tokens and
 /// IMDS tokens are replaced, access key ids shortened, credential fields in bodies masked.
-public enum Redaction {
+package enum Redaction {
     /// The headers, one per line, with secrets replaced.
-    public static func headers(_ headers: [HTTPHeader]) -> String {
+    package static func headers(_ headers: [HTTPHeader]) -> String {
         headers.map { "   \($0.name): \(value(of: $0))" }.joined(separator: "\n")
     }
 
     /// A header's value as it may be logged.
-    public static func value(of header: HTTPHeader) -> String {
+    package static func value(of header: HTTPHeader) -> String {
         switch header.name.lowercased() {
         case "authorization":
             return authorization(header.value)
@@ -19,7 +19,7 @@ public enum Redaction {
     }
 
     /// `AWS4-HMAC-SHA256 Credential=AKIA…WXYZ/…, SignedHeaders=…, Signature=<redacted>`.
-    public static func authorization(_ value: String) -> String {
+    package static func authorization(_ value: String) -> String {
         guard value.hasPrefix("AWS4-HMAC-SHA256") else { return "<redacted>" }
         return value.split(separator: ",").map { part -> String in
             let field = part.trimmingWhitespace
@@ -35,7 +35,7 @@ public enum Redaction {
     }
 
     /// A body as it may be logged: at most 4 KiB, with credential-looking fields masked.
-    public static func body(_ bytes: [UInt8]) -> String {
+    package static func body(_ bytes: [UInt8]) -> String {
         guard !bytes.isEmpty else { return "" }
         var text = String(decoding: bytes.prefix(4096), as: UTF8.self)
         for field in ["SecretAccessKey", "Token", "SessionToken", "secret_access_key", "aws_session_token"] {

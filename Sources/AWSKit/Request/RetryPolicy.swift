@@ -1,18 +1,18 @@
 /// Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff and
 /// Jitter"): before retry n, sleep a uniformly random time between 0 and min(cap, base × 2ⁿ).
 /// By default there is no attempt limit: the command's deadline bounds the retries.
-public struct RetryPolicy: Sendable {
+package struct RetryPolicy: Sendable {
     /// The first retry's upper bound.
-    public var baseDelay: Duration
+    package var baseDelay: Duration
     /// No single sleep is longer than this.
-    public var maximumDelay: Duration
+    package var maximumDelay: Duration
     /// A number in [0, 1) (1 for no jitter); injectable so tests are deterministic.
-    public var random: @Sendable () -> Double
+    package var random: @Sendable () -> Double
     /// At most this many retries (nil: until the deadline); 0 for callers that poll anyway.
-    public var maximumRetries: Int?
+    package var maximumRetries: Int?
 
     /// Creates a policy; the defaults suit Route 53's 5 requests/s account limit.
-    public init(
+    package init(
         baseDelay: Duration = .milliseconds(250), maximumDelay: Duration = .seconds(20), maximumRetries: Int? = nil,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
@@ -25,17 +25,17 @@ public struct RetryPolicy: Sendable {
     /// Backoff without jitter: before retry n, exactly min(cap, base × 2ⁿ⁻¹). For an endpoint
     /// that only this machine calls (IMDS, the container credentials agent), where there is no
     /// fleet of callers to spread out.
-    public static func withoutJitter(baseDelay: Duration, maximumDelay: Duration, maximumRetries: Int) -> RetryPolicy {
+    package static func withoutJitter(baseDelay: Duration, maximumDelay: Duration, maximumRetries: Int) -> RetryPolicy {
         RetryPolicy(baseDelay: baseDelay, maximumDelay: maximumDelay, maximumRetries: maximumRetries, random: { 1 })
     }
 
     /// Whether retry number `retry` (1 for the first retry) may be made.
-    public func allows(retry: Int) -> Bool {
+    package func allows(retry: Int) -> Bool {
         maximumRetries.map { retry <= $0 } ?? true
     }
 
     /// The sleep before retry number `retry` (1 for the first retry).
-    public func delay(beforeRetry retry: Int) -> Duration {
+    package func delay(beforeRetry retry: Int) -> Duration {
         let exponent = min(max(retry - 1, 0), 30)
         let ceiling = min(maximumDelay.seconds, baseDelay.seconds * Double(1 << exponent))
         return .milliseconds(Int64((ceiling * random() * 1000).rounded(.down)))

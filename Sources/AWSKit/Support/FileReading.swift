@@ -5,18 +5,18 @@
 #endif
 
 /// Reads small text files; a seam so tests need no real files.
-public protocol FileReading: Sendable {
+package protocol FileReading: Sendable {
     /// The file's text, or nil when it does not exist or cannot be read.
     func read(path: String) -> String?
 }
 
 /// Reads from the local file system, refusing files over 1 MiB.
-public struct LocalFileReader: FileReading {
+package struct LocalFileReader: FileReading {
     /// Creates the reader.
-    public init() {}
+    package init() {}
 
     /// The file's text, or nil.
-    public func read(path: String) -> String? {
+    package func read(path: String) -> String? {
         guard let file = fopen(path, "rb") else { return nil }
         defer { fclose(file) }
         var bytes: [UInt8] = []

@@ -6,28 +6,28 @@
 
 /// A snapshot of environment variables, passed in rather than read from the process so that
 /// every layer can be tested with a made-up environment.
-public struct ProcessEnvironment: Sendable {
+package struct ProcessEnvironment: Sendable {
     /// The variables by name.
-    public let values: [String: String]
+    package let values: [String: String]
     /// The home directory of the account the process runs as, from the password database:
     /// where `~` points when `HOME` is unset, as under systemd or an init script.
-    public let accountHome: String?
+    package let accountHome: String?
 
     /// Creates an environment from a dictionary; `accountHome` stands in for the password
     /// database (nil: the account has no home directory).
-    public init(_ values: [String: String], accountHome: String? = nil) {
+    package init(_ values: [String: String], accountHome: String? = nil) {
         self.values = values
         self.accountHome = accountHome
     }
 
     /// `HOME`, else the account's home directory, as the SDKs expand `~`; nil when neither is
     /// known, so that no caller reads `/.aws/...` from the root of the file system.
-    public var homeDirectory: String? {
+    package var homeDirectory: String? {
         self["HOME"] ?? accountHome.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The environment of this process.
-    public static func current() -> ProcessEnvironment {
+    package static func current() -> ProcessEnvironment {
         var values: [String: String] = [:]
         var entry = environ
         while let pointer = entry.pointee {
@@ -55,19 +55,19 @@ public struct ProcessEnvironment: Sendable {
     }
 
     /// The value of a variable, or nil when it is unset or empty (the SDKs treat empty as unset).
-    public subscript(_ name: String) -> String? {
+    package subscript(_ name: String) -> String? {
         guard let value = values[name], !value.isEmpty else { return nil }
         return value
     }
 
     /// Whether a variable holds a true value (`true`, `1`, `yes`, `on`, any case).
-    public func flag(_ name: String) -> Bool {
+    package func flag(_ name: String) -> Bool {
         guard let value = self[name] else { return false }
         return ["true", "1", "yes", "on"].contains(value.lowercased())
     }
 
     /// The same environment with some variables added; existing ones are kept.
-    public func addingDefaults(_ defaults: [String: String]) -> ProcessEnvironment {
+    package func addingDefaults(_ defaults: [String: String]) -> ProcessEnvironment {
         ProcessEnvironment(values.merging(defaults) { current, _ in current })
     }
 }

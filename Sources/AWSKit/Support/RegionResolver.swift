@@ -3,20 +3,20 @@
 ///
 /// Whatever the source, the value must look like a region name: it is pasted into host names
 /// (`ec2.REGION.amazonaws.com`), so `x.evil.example/` would send signed requests elsewhere.
-public struct RegionResolver: Sendable {
+package struct RegionResolver: Sendable {
     private let environment: ProcessEnvironment
     private let metadata: any InstanceMetadata
     private let files: any FileReading
 
     /// Creates a resolver.
-    public init(environment: ProcessEnvironment, metadata: any InstanceMetadata, files: any FileReading = LocalFileReader()) {
+    package init(environment: ProcessEnvironment, metadata: any InstanceMetadata, files: any FileReading = LocalFileReader()) {
         self.environment = environment
         self.metadata = metadata
         self.files = files
     }
 
     /// The region; an error that says how to set it when no source has one or it is malformed.
-    public func region() async throws -> String {
+    package func region() async throws -> String {
         for variable in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
             if let region = environment[variable] { return try Self.validated(region, source: variable) }
         }
@@ -32,11 +32,11 @@ public struct RegionResolver: Sendable {
         let fromMetadata: String?
         do {
             fromMetadata = try await metadata.value(at: "placement/region")?.trimmingWhitespace
-        } catch let error as HookError {
-            throw HookError(.configuration, "no AWS region: set AWS_REGION (the instance metadata could not tell: \(error.message))")
+        } catch let error as AWSKitError {
+            throw AWSKitError(.noRegion, "no AWS region: set AWS_REGION (the instance metadata could not tell: \(error.message))", underlying: error)
         }
         guard let fromMetadata, !fromMetadata.isEmpty else {
-            throw HookError(.configuration, "no AWS region: set AWS_REGION or a region in the AWS profile")
+            throw AWSKitError(.noRegion, "no AWS region: set AWS_REGION or a region in the AWS profile")
         }
         return try Self.validated(fromMetadata, source: "the instance metadata's placement/region")
     }
@@ -44,11 +44,11 @@ public struct RegionResolver: Sendable {
     /// The region when it has the shape of every AWS region name: lowercase words joined by
     /// hyphens and a number last (`us-east-1`, `us-gov-west-1`, `eusc-de-east-1`), at most 32
     /// characters; an error naming the source otherwise.
-    static func validated(_ region: String, source: String) throws(HookError) -> String {
+    static func validated(_ region: String, source: String) throws(AWSKitError) -> String {
         if isRegionName(region) { return region }
         let shown = region.utf8.count <= 64 && region.utf8.allSatisfy { (0x21...0x7e).contains($0) } ? "'\(region)'" : "a value"
-        throw HookError(
-            .configuration,
+        throw AWSKitError(
+            .invalidRegion,
             "\(source) is \(shown), which is not an AWS region name (like us-east-1): set AWS_REGION to the region of the instance")
     }
 

@@ -5,7 +5,7 @@
 #endif
 
 /// Where every layer gets the time and sleeps, so tests of long waits run in milliseconds.
-public protocol TimeSource: Sendable {
+package protocol TimeSource: Sendable {
     /// Monotonic time since an arbitrary origin; never jumps with the wall clock.
     var monotonicNow: Duration { get }
     /// The wall clock, for signing requests and comparing credential expirations.
@@ -15,39 +15,39 @@ public protocol TimeSource: Sendable {
 }
 
 /// The real clocks of the machine.
-public struct SystemTimeSource: TimeSource {
+package struct SystemTimeSource: TimeSource {
     /// Creates the system time source.
-    public init() {}
+    package init() {}
 
     /// `CLOCK_MONOTONIC`.
-    public var monotonicNow: Duration {
+    package var monotonicNow: Duration {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return .seconds(spec.tv_sec) + .nanoseconds(spec.tv_nsec)
     }
 
     /// `CLOCK_REALTIME`.
-    public var wallClock: UnixTime {
+    package var wallClock: UnixTime {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return UnixTime(seconds: Double(spec.tv_sec) + Double(spec.tv_nsec) / 1_000_000_000)
     }
 
     /// `Task.sleep`, which wakes early when the task is cancelled.
-    public func sleep(for duration: Duration) async throws {
+    package func sleep(for duration: Duration) async throws {
         try await Task.sleep(for: duration)
     }
 }
 
 extension Duration {
     /// The duration in seconds as a floating point number.
-    public var seconds: Double {
+    package var seconds: Double {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 
     /// The duration in whole milliseconds, rounded up, for APIs that take milliseconds.
-    public var wholeMilliseconds: Int64 {
+    package var wholeMilliseconds: Int64 {
         let parts = components
         let millis = parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000
         let remainder = parts.attoseconds % 1_000_000_000_000_000

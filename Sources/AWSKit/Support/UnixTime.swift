@@ -5,18 +5,18 @@
 #endif
 
 /// A point on the wall clock, in seconds since 1970-01-01T00:00:00Z.
-public struct UnixTime: Sendable, Comparable, Hashable, CustomStringConvertible {
+package struct UnixTime: Sendable, Comparable, Hashable, CustomStringConvertible {
     /// Seconds since the epoch.
-    public let seconds: Double
+    package let seconds: Double
 
     /// Creates a time from seconds since the epoch.
-    public init(seconds: Double) {
+    package init(seconds: Double) {
         self.seconds = seconds
     }
 
     /// Parses the ISO 8601 UTC forms AWS uses: `2026-11-22T10:00:00Z` and `2026-11-22T10:00:00.123Z`,
     /// and offsets such as `+00:00`. Returns nil for anything else.
-    public init?(iso8601 text: String) {
+    package init?(iso8601 text: String) {
         let bytes = Array(text.utf8)
         guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
@@ -60,12 +60,12 @@ public struct UnixTime: Sendable, Comparable, Hashable, CustomStringConvertible 
     /// any difference of two such times is far from overflowing, and, being fixed, it judges a
     /// value the same on every machine, whatever its clock says: a mark valid for one member of
     /// the fleet is valid for all.
-    public static let plausibleSeconds: ClosedRange<Int> = 946_684_800...4_102_444_800
+    package static let plausibleSeconds: ClosedRange<Int> = 946_684_800...4_102_444_800
 
     /// Reads whole Unix seconds written by another machine: 1 to 10 decimal digits (no sign, no
     /// space) within `plausibleSeconds`. Nil for anything else, so that no value read can make
     /// later arithmetic overflow.
-    public static func plausibleWholeSeconds(_ text: Substring) -> Int? {
+    package static func plausibleWholeSeconds(_ text: Substring) -> Int? {
         guard (1...10).contains(text.utf8.count), text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
             let value = Int(text), plausibleSeconds.contains(value)
         else { return nil }
@@ -75,7 +75,7 @@ public struct UnixTime: Sendable, Comparable, Hashable, CustomStringConvertible 
     /// Seconds from `earlier` to `later`, saturating at Int's bounds instead of trapping: a
     /// difference of times from other machines must never crash the reader, whatever got
     /// past validation.
-    public static func secondsBetween(_ earlier: Int, _ later: Int) -> Int {
+    package static func secondsBetween(_ earlier: Int, _ later: Int) -> Int {
         let (difference, overflow) = later.subtractingReportingOverflow(earlier)
         guard overflow else { return difference }
         return later < earlier ? Int.min : Int.max
@@ -83,7 +83,7 @@ public struct UnixTime: Sendable, Comparable, Hashable, CustomStringConvertible 
 
     /// The time as `YYYY-MM-DDTHH:MM:SSZ`; outside the years 1 to 9999 (not a time AWS or a
     /// clock gives), the number of seconds instead, since converting it would trap.
-    public var iso8601: String {
+    package var iso8601: String {
         let whole = seconds.rounded(.down)
         guard whole.isFinite, whole >= -62_135_596_800, whole <= 253_402_300_799 else { return "\(seconds) s since 1970" }
         var time = time_t(whole)
@@ -98,15 +98,15 @@ public struct UnixTime: Sendable, Comparable, Hashable, CustomStringConvertible 
     }
 
     /// The ISO 8601 form.
-    public var description: String { iso8601 }
+    package var description: String { iso8601 }
 
     /// This time moved by a number of seconds.
-    public func adding(seconds delta: Double) -> UnixTime {
+    package func adding(seconds delta: Double) -> UnixTime {
         UnixTime(seconds: seconds + delta)
     }
 
     /// Orders by seconds.
-    public static func < (lhs: UnixTime, rhs: UnixTime) -> Bool { lhs.seconds < rhs.seconds }
+    package static func < (lhs: UnixTime, rhs: UnixTime) -> Bool { lhs.seconds < rhs.seconds }
 
     private static func number(_ bytes: [UInt8], _ start: Int, _ length: Int) -> Int? {
         guard start + length <= bytes.count else { return nil }

@@ -37,7 +37,7 @@ package struct ConfigFile: Sendable {
     package let environment: [String: String]
 
     /// Reads and checks a file. Unknown `R53HOOK_` keys are errors, to catch typos.
-    package init(path: String, text: String) throws(HookError) {
+    package init(path: String, text: String) throws(SettingsError) {
         var settings: [String: String] = [:]
         var environment: [String: String] = [:]
         for (offset, rawLine) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -47,13 +47,13 @@ package struct ConfigFile: Sendable {
             do {
                 line = try ConfigLine.parse(scalars)
             } catch {
-                throw HookError(.configuration, "\(path):\(offset + 1): \(error.explanation)")
+                throw SettingsError(.configuration, "\(path):\(offset + 1): \(error.explanation)")
             }
             guard let line else { continue }
             if line.key.hasPrefix("R53HOOK_") {
                 guard Self.knownKeys.contains(line.key) else {
                     let known = Self.knownKeys.joined(separator: ", ")
-                    throw HookError(.configuration, "\(path):\(offset + 1): unknown key \(line.key). Known keys: \(known)")
+                    throw SettingsError(.configuration, "\(path):\(offset + 1): unknown key \(line.key). Known keys: \(known)")
                 }
                 settings[line.key] = line.value
             } else {

@@ -14,9 +14,9 @@ struct LockSettings: Sendable {
     /// Whether the command gets r53hook's AWS keys.
     var passesAWSCredentials: Bool
 
-    init(_ settings: SettingsResolver) throws(HookError) {
+    init(_ settings: SettingsResolver) throws(SettingsError) {
         guard let zone = try settings.zoneSelector() else {
-            throw HookError(
+            throw SettingsError(
                 .usage,
                 "the lock record lives in a hosted zone: give \(settings.howToGiveZone())")
         }

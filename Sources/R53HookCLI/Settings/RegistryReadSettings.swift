@@ -7,7 +7,7 @@ struct RegistryReadSettings: Sendable {
     /// Seconds after which a heartbeat counts as expired.
     var expiry: Int
 
-    init(_ settings: SettingsResolver) throws(HookError) {
+    init(_ settings: SettingsResolver) throws(SettingsError) {
         target = try settings.recordTarget()
         expiry = try settings.requiredInteger(.expiry)
     }

@@ -9,13 +9,13 @@ struct RoleSettings: Sendable {
     /// How many servers the group wants.
     var servers: Int
 
-    init(_ settings: SettingsResolver) throws(HookError) {
+    init(_ settings: SettingsResolver) throws(SettingsError) {
         guard let group = try settings.text(.group) else {
-            throw HookError(.usage, "role needs its group: give \(settings.howToGive(.group, placeholder: "NAME")), e.g. --group consul")
+            throw SettingsError(.usage, "role needs its group: give \(settings.howToGive(.group, placeholder: "NAME")), e.g. --group consul")
         }
         if let problem = MemberMark.problem(withGroup: group) { throw settings.invalid(.group, group, problem) }
         guard let servers = try settings.integer(.servers) else {
-            throw HookError(.usage, "role needs the number of servers: give \(settings.howToGive(.servers, placeholder: "N")), e.g. --servers 3")
+            throw SettingsError(.usage, "role needs the number of servers: give \(settings.howToGive(.servers, placeholder: "N")), e.g. --servers 3")
         }
         registry = try RegistryReadSettings(settings)
         self.group = group

@@ -20,6 +20,21 @@ enum SettingArguments {
         return ignored.keys.sorted { $0.rawValue < $1.rawValue }
     }
 
+    /// Every setting the command's option groups declare, given or not (hidden groups of
+    /// ignored flags aside). Call it only on parsed arguments.
+    static func declared(in arguments: any ParsableArguments) -> Set<SettingKey> {
+        var keys: Set<SettingKey> = []
+        for child in Mirror(reflecting: arguments).children {
+            guard let value = child.value as? any SettingArgument else { continue }
+            if let group = value.nestedArguments {
+                if !(group is any IgnoredOptions) { keys.formUnion(declared(in: group)) }
+                continue
+            }
+            if let label = child.label, let key = SettingKey(rawValue: String(label.drop { $0 == "_" })) { keys.insert(key) }
+        }
+        return keys
+    }
+
     private static func collect(_ arguments: Any, into values: inout [SettingKey: String], ignored: inout [SettingKey: String]) {
         for child in Mirror(reflecting: arguments).children {
             guard let value = child.value as? any SettingArgument else { continue }

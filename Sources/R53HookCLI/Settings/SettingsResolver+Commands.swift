@@ -7,7 +7,7 @@ extension SettingsResolver {
     /// The record and/or load balancer of `start`, `stop`, `cycle` and `status`: a record, a
     /// load balancer, or both. `withValues` also reads what `start` writes (TTL, weight,
     /// address, health check).
-    func fleetTarget(withValues: Bool) throws(HookError) -> FleetTarget {
+    func fleetTarget(withValues: Bool) throws(SettingsError) -> FleetTarget {
         let loadBalancer = try loadBalancer()
         let record = try record(required: loadBalancer == nil, withValues: withValues)
         return FleetTarget(record: record, loadBalancer: loadBalancer, setIdentifier: try setIdentifier())
@@ -15,12 +15,12 @@ extension SettingsResolver {
 
     /// The record of `members`, `heartbeat`, `role` and `sweep`, which work on the registry
     /// beside a DNS record only.
-    func recordTarget() throws(HookError) -> FleetTarget {
+    func recordTarget() throws(SettingsError) -> FleetTarget {
         FleetTarget(record: try record(required: true, withValues: false, loadBalancerPossible: false), setIdentifier: try setIdentifier())
     }
 
     /// `start`.
-    func join() throws(HookError) -> JoinSettings {
+    func join() throws(SettingsError) -> JoinSettings {
         JoinSettings(
             target: try fleetTarget(withValues: true), holdFile: try text(.holdFile) ?? "", healthyTimeout: try seconds(.healthyTimeout),
             waitsForSync: !(try bool(.noWait)), adoptsUnmarkedRecord: try bool(.adopt), dryRun: try bool(.dryRun),
@@ -28,7 +28,7 @@ extension SettingsResolver {
     }
 
     /// `stop`.
-    func leave() throws(HookError) -> LeaveSettings {
+    func leave() throws(SettingsError) -> LeaveSettings {
         let target = try fleetTarget(withValues: false)
         return LeaveSettings(
             target: target, quorum: try quorum(target: target), drainExtra: try seconds(.drainExtra), dryRun: try bool(.dryRun),
@@ -36,7 +36,7 @@ extension SettingsResolver {
     }
 
     /// `cycle`: the leave and the rejoin share one target, the one the rejoin writes.
-    func cycle() throws(HookError) -> CycleSettings {
+    func cycle() throws(SettingsError) -> CycleSettings {
         let join = try join()
         let leave = LeaveSettings(
             target: join.target, quorum: try quorum(target: join.target), drainExtra: try seconds(.drainExtra), dryRun: join.dryRun,
@@ -46,7 +46,7 @@ extension SettingsResolver {
 
     /// The quorum, when --min-healthy or --quorum is set; its lock lives in the record's zone, or
     /// with a load balancer alone in a zone given without a record name.
-    private func quorum(target: FleetTarget) throws(HookError) -> QuorumSettings? {
+    private func quorum(target: FleetTarget) throws(SettingsError) -> QuorumSettings? {
         let minimumHealthy = try integer(.minHealthy)
         let fraction = try fraction(.quorum)
         guard minimumHealthy != nil || fraction != nil else { return nil }
@@ -59,7 +59,7 @@ extension SettingsResolver {
             }
         }
         guard let onNoQuorum = NoQuorumAction(rawValue: try text(.onNoQuorum) ?? "") else {
-            throw HookError(.internal, "the settings table's choices for --on-no-quorum do not match NoQuorumAction")
+            throw SettingsError(.internal, "the settings table's choices for --on-no-quorum do not match NoQuorumAction")
         }
         return QuorumSettings(
             rule: QuorumRule(minimumHealthy: minimumHealthy ?? 0, fraction: fraction), interval: try seconds(.quorumInterval),
@@ -67,14 +67,14 @@ extension SettingsResolver {
     }
 
     /// The set identifier, when one is configured.
-    func setIdentifier() throws(HookError) -> String? {
+    func setIdentifier() throws(SettingsError) -> String? {
         guard let setIdentifier = try text(.setIdentifier) else { return nil }
         if let problem = MemberIdentifier.problem(with: setIdentifier) { throw invalid(.setIdentifier, setIdentifier, problem) }
         return setIdentifier
     }
 
     /// The hosted zone the settings name, or nil when none is given.
-    func zoneSelector() throws(HookError) -> ZoneSelector? {
+    func zoneSelector() throws(SettingsError) -> ZoneSelector? {
         let zoneId = try text(.zoneId)
         let zoneName = try text(.zoneName)
         let isPrivate = try optionalBool(.privateZone)
@@ -104,7 +104,7 @@ extension SettingsResolver {
     }
 
     /// The load balancer, when one is given.
-    func loadBalancer() throws(HookError) -> LoadBalancerTarget? {
+    func loadBalancer() throws(SettingsError) -> LoadBalancerTarget? {
         let name = try text(.elb)
         let arn = try text(.targetGroup)
         let port = try integer(.targetPort)
@@ -132,7 +132,7 @@ extension SettingsResolver {
     }
 
     /// The record: its zone, name and type, and with `withValues` what `start` writes.
-    private func record(required: Bool, withValues: Bool, loadBalancerPossible: Bool = true) throws(HookError) -> RecordSettings? {
+    private func record(required: Bool, withValues: Bool, loadBalancerPossible: Bool = true) throws(SettingsError) -> RecordSettings? {
         let name = try text(.name)
         if !required && name == nil {
             // With a load balancer, a zone without a record name is only the quorum lock's zone.
@@ -140,15 +140,15 @@ extension SettingsResolver {
         }
         guard let zone = try zoneSelector() else {
             if required && loadBalancerPossible && name == nil {
-                throw HookError(
+                throw SettingsError(
                     .usage,
                     "nothing to join: give --zone-id ID or --zone-name NAME with --name (or R53HOOK_ZONE_ID / R53HOOK_ZONE_NAME and R53HOOK_NAME), and/or --elb NAME or --target-group ARN"
                 )
             }
-            throw HookError(.usage, "no hosted zone for the record: give \(howToGiveZone())")
+            throw SettingsError(.usage, "no hosted zone for the record: give \(howToGiveZone())")
         }
         guard let name else {
-            throw HookError(.usage, "no record name: give \(howToGive(.name, placeholder: "FQDN")), e.g. --name app.example.com")
+            throw SettingsError(.usage, "no record name: give \(howToGive(.name, placeholder: "FQDN")), e.g. --name app.example.com")
         }
         if let problem = DNSName.problem(with: name) { throw invalid(.name, name, problem) }
         let recordName = DNSName.normalized(name)
@@ -158,7 +158,7 @@ extension SettingsResolver {
             }
         }
         guard let type = RecordType(rawValue: try text(.type) ?? "") else {
-            throw HookError(.internal, "the settings table's choices for --type do not match RecordType")
+            throw SettingsError(.internal, "the settings table's choices for --type do not match RecordType")
         }
         var record = RecordSettings(zone: zone, recordName: recordName, recordType: type)
         guard withValues else { return record }
@@ -174,7 +174,7 @@ extension SettingsResolver {
         return record
     }
 
-    private func address(for type: RecordType) throws(HookError) -> AddressSource? {
+    private func address(for type: RecordType) throws(SettingsError) -> AddressSource? {
         guard let text = try text(.address) else { return nil }
         let address: AddressSource
         switch text.lowercased() {

@@ -29,10 +29,10 @@ struct SettingsResolver: Sendable {
     }
 
     /// The same settings with the instance's tags below the config file.
-    func adding(_ tags: InstanceTags) throws(HookError) -> SettingsResolver {
+    func adding(_ tags: InstanceTags) throws(SettingsError) -> SettingsResolver {
         let known = SettingKey.allCases.compactMap(\.spec.tagKey)
         for key in tags.values.keys.sorted() where !known.contains(key) {
-            throw HookError(.configuration, "unknown instance tag \(key). Known tags: \(known.joined(separator: ", "))")
+            throw SettingsError(.configuration, "unknown instance tag \(key). Known tags: \(known.joined(separator: ", "))")
         }
         return SettingsResolver(flags: flags, environment: environment, file: file, tags: tags)
     }
@@ -53,7 +53,7 @@ struct SettingsResolver: Sendable {
     func origin(_ key: SettingKey) -> Origin { lookup(key)?.origin ?? .defaultValue }
 
     /// The trimmed text of a setting, its default when not set, or nil.
-    func text(_ key: SettingKey) throws(HookError) -> String? {
+    func text(_ key: SettingKey) throws(SettingsError) -> String? {
         guard let found = lookup(key) else { return key.spec.defaultValue }
         let value = found.value.trimmingWhitespace
         if value.isEmpty { throw invalid(key, found.value, "it is empty") }
@@ -67,7 +67,7 @@ struct SettingsResolver: Sendable {
     }
 
     /// A whole number within the table's range, or nil when neither set nor defaulted.
-    func integer(_ key: SettingKey) throws(HookError) -> Int? {
+    func integer(_ key: SettingKey) throws(SettingsError) -> Int? {
         guard let raw = try text(key) else { return nil }
         guard case .integer(let range) = key.spec.rule else { throw Self.wrongRule(key, "a whole number") }
         guard let value = Int(raw) else { throw invalid(key, raw, "expected a whole number") }
@@ -78,18 +78,18 @@ struct SettingsResolver: Sendable {
     }
 
     /// A whole number that has a default in the table.
-    func requiredInteger(_ key: SettingKey) throws(HookError) -> Int {
+    func requiredInteger(_ key: SettingKey) throws(SettingsError) -> Int {
         guard let value = try integer(key) else { throw Self.wrongRule(key, "a default") }
         return value
     }
 
     /// Seconds, as a duration.
-    func seconds(_ key: SettingKey) throws(HookError) -> Duration {
+    func seconds(_ key: SettingKey) throws(SettingsError) -> Duration {
         .seconds(try requiredInteger(key))
     }
 
     /// A fraction above 0 and at most 1, or nil.
-    func fraction(_ key: SettingKey) throws(HookError) -> Double? {
+    func fraction(_ key: SettingKey) throws(SettingsError) -> Double? {
         guard let raw = try text(key) else { return nil }
         guard key.spec.rule == .fraction else { throw Self.wrongRule(key, "a fraction") }
         guard let value = Double(raw), value > 0, value <= 1 else {
@@ -99,12 +99,12 @@ struct SettingsResolver: Sendable {
     }
 
     /// A yes/no setting, false when neither set nor defaulted.
-    func bool(_ key: SettingKey) throws(HookError) -> Bool {
+    func bool(_ key: SettingKey) throws(SettingsError) -> Bool {
         try optionalBool(key) ?? false
     }
 
     /// A yes/no setting, or nil when neither set nor defaulted.
-    func optionalBool(_ key: SettingKey) throws(HookError) -> Bool? {
+    func optionalBool(_ key: SettingKey) throws(SettingsError) -> Bool? {
         guard let raw = try text(key) else { return nil }
         guard key.spec.rule == .boolean else { throw Self.wrongRule(key, "true or false") }
         switch raw.lowercased() {
@@ -138,18 +138,18 @@ struct SettingsResolver: Sendable {
     }
 
     /// The error for a bad value: usage when it came from a flag, configuration otherwise.
-    func invalid(_ key: SettingKey, _ value: String, _ reason: String) -> HookError {
-        HookError(
+    func invalid(_ key: SettingKey, _ value: String, _ reason: String) -> SettingsError {
+        SettingsError(
             origin(key) == .flag ? .usage : .configuration,
             "invalid \(describe(key)) '\(value)': \(reason)")
     }
 
     /// The error for two settings that exclude each other: usage only when both are flags.
-    func conflict(_ first: SettingKey, _ second: SettingKey, _ message: String) -> HookError {
-        HookError(origin(first) == .flag && origin(second) == .flag ? .usage : .configuration, message)
+    func conflict(_ first: SettingKey, _ second: SettingKey, _ message: String) -> SettingsError {
+        SettingsError(origin(first) == .flag && origin(second) == .flag ? .usage : .configuration, message)
     }
 
-    private static func wrongRule(_ key: SettingKey, _ expected: String) -> HookError {
-        HookError(.internal, "the settings table gives \(key.spec.flag) no \(expected); SettingsTableTests should have caught it")
+    private static func wrongRule(_ key: SettingKey, _ expected: String) -> SettingsError {
+        SettingsError(.internal, "the settings table gives \(key.spec.flag) no \(expected); SettingsTableTests should have caught it")
     }
 }

@@ -1,3 +1,5 @@
+import R53HookKit
+
 /// The table of every setting: one entry each. Adding an option is an entry here and one line
 /// (`@Option(setting: .key) var key: String?`) in the option group of the commands that take
 /// it; the resolver then reads it by key from the flag, the environment, the config file or the
@@ -35,7 +37,7 @@ enum SettingsTable {
                 summary: "The record's fully qualified name, e.g. app.example.com.")
         case .type:
             return SettingSpec(
-                flag: "--type", environment: "R53HOOK_TYPE", form: .option(valueName: "type"), rule: .choice(["A", "AAAA"]), defaultValue: "A",
+                flag: "--type", environment: "R53HOOK_TYPE", form: .option(valueName: "type"), rule: .choice(RecordType.allCases.map(\.rawValue)), defaultValue: RecordType.a.rawValue,
                 summary: "A or AAAA.")
         case .setIdentifier:
             return SettingSpec(
@@ -109,7 +111,7 @@ enum SettingsTable {
                 defaultValue: "60", summary: "How long to wait for the quorum.")
         case .onNoQuorum:
             return SettingSpec(
-                flag: "--on-no-quorum", environment: "R53HOOK_ON_NO_QUORUM", form: .option(valueName: "action"), rule: .choice(["proceed", "fail"]),
+                flag: "--on-no-quorum", environment: "R53HOOK_ON_NO_QUORUM", form: .option(valueName: "action"), rule: .choice(NoQuorumAction.allCases.map(\.rawValue)),
                 defaultValue: "proceed",
                 summary: "Without the quorum after --quorum-timeout: proceed (leave anyway, loudly) or fail (exit 75, change nothing).")
         case .quorumLock:

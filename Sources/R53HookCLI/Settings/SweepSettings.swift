@@ -8,7 +8,7 @@ struct SweepSettings: Sendable {
     /// Print what would go; delete nothing.
     var dryRun: Bool
 
-    init(_ settings: SettingsResolver) throws(HookError) {
+    init(_ settings: SettingsResolver) throws(SettingsError) {
         target = try settings.recordTarget()
         limits = RegistrySweep.Limits(
             expiry: try settings.requiredInteger(.expiry), maxFraction: try settings.fraction(.maxFraction) ?? 0.5,

@@ -6,29 +6,29 @@ import XMLLite
 /// Ids go in an `instance-id` filter, not in `InstanceId.N`: with the latter one unknown id fails
 /// the whole call (InvalidInstanceID.NotFound), while a filter simply leaves it out, which is
 /// exactly "gone". At most 100 ids per call, following `nextToken` pages.
-public struct EC2Client: InstanceStateLookup {
+package struct EC2Client: InstanceStateLookup {
     private let aws: AWSClient
     private let service: AWSService
     private static let version = "2016-11-15"
     /// Ids per DescribeInstances call.
-    public static let batchSize = 100
+    package static let batchSize = 100
     /// Most DescribeInstances pages read for one batch of ids. EC2 may page before it filters,
     /// so a batch can take several (nearly empty) pages of up to 1,000 instances each; 100 pages
     /// cover an account with 100,000 instances in the region. More is not EC2, and must not loop.
     static let maximumPagesPerBatch = 100
 
     /// Creates the client.
-    public init(aws: AWSClient, service: AWSService) {
+    package init(aws: AWSClient, service: AWSService) {
         self.aws = aws
         self.service = service
     }
 
     /// The service's region.
-    public var region: String { service.region }
+    package var region: String { service.region }
 
     /// Each nextToken must be new and the pages of a batch at most `maximumPagesPerBatch`; only
     /// the ids asked for are kept.
-    public func states(of instanceIds: [String]) async throws -> [String: InstanceState] {
+    package func states(of instanceIds: [String]) async throws -> [String: InstanceState] {
         var states: [String: InstanceState] = [:]
         let unique = Array(Set(instanceIds)).sorted()
         var start = 0
@@ -61,9 +61,9 @@ public struct EC2Client: InstanceStateLookup {
         return states
     }
 
-    private static func brokenPaging(_ what: String) -> HookError {
-        HookError(
-            .unreachable,
+    private static func brokenPaging(_ what: String) -> DomainError {
+        DomainError(
+            .unexpectedResponse,
             "EC2 answered DescribeInstances with \(what); EC2 never does, so r53hook stopped reading. Check AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL: is that endpoint really EC2?")
     }
 

@@ -1,6 +1,6 @@
 /// Where `sweep` learns whether the instances behind registry members still exist: the seam
 /// between the sweep and EC2.
-public protocol InstanceStateLookup: Sendable {
+package protocol InstanceStateLookup: Sendable {
     /// The region whose instances this lookup sees.
     var region: String { get }
     /// The state (`pending`, `running`, `stopped`, `shutting-down`, `terminated`, ...) of

@@ -9,33 +9,33 @@ import AWSKit
 /// breaks that rule could not have come from EC2 and is refused, as is a value longer than
 /// EC2's 256 characters: the values come from whoever may tag the instance and are checked
 /// again by the settings' own rules.
-public struct InstanceTags: Sendable {
+package struct InstanceTags: Sendable {
     /// The prefix of the tags r53hook reads.
-    public static let prefix = "r53hook:"
+    package static let prefix = "r53hook:"
     /// EC2's limit on a tag value.
-    public static let maximumValueLength = 256
+    package static let maximumValueLength = 256
 
     /// The prefixed tags, by full key.
-    public let values: [String: String]
+    package let values: [String: String]
 
     /// Creates the set of tags (tests, and `read`).
-    public init(values: [String: String]) {
+    package init(values: [String: String]) {
         self.values = values
     }
 
     /// Reads the prefixed tags, or nil when the instance does not allow tags in metadata (404).
-    public static func read(from metadata: any InstanceMetadata) async throws -> InstanceTags? {
+    package static func read(from metadata: any InstanceMetadata) async throws -> InstanceTags? {
         guard let listing = try await metadata.value(at: "tags/instance") else { return nil }
         var values: [String: String] = [:]
         for line in listing.split(separator: "\n") {
             let key = String(line).trimmingWhitespace
             guard key.hasPrefix(prefix) else { continue }
             if let problem = problem(withKey: key) {
-                throw HookError(.configuration, "instance metadata listed the tag key '\(key)', which \(problem)")
+                throw DomainError(.metadataInvalid, "instance metadata listed the tag key '\(key)', which \(problem)")
             }
             guard let value = try await metadata.value(at: "tags/instance/" + key) else { continue }
             guard value.count <= maximumValueLength else {
-                throw HookError(.configuration, "the tag \(key) holds \(value.count) characters; EC2 allows \(maximumValueLength)")
+                throw DomainError(.metadataInvalid, "the tag \(key) holds \(value.count) characters; EC2 allows \(maximumValueLength)")
             }
             values[key] = value
         }
@@ -43,7 +43,7 @@ public struct InstanceTags: Sendable {
     }
 
     /// Why a tag key cannot be served by instance metadata, or nil.
-    public static func problem(withKey key: String) -> String? {
+    package static func problem(withKey key: String) -> String? {
         if key.isEmpty || key == "." || key == ".." || key == "_index" { return "instance metadata cannot serve" }
         let allowed = key.unicodeScalars.allSatisfy { scalar in
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "+-=.,_:@".unicodeScalars.contains(scalar))

@@ -6,11 +6,11 @@
 /// unless the operator passes them on. The command (a restart script, a deployment) rarely
 /// needs r53hook's keys, and anything it runs or logs could leak them; withheld, an AWS tool
 /// in the command falls back to the rest of its chain (profile, instance role).
-public enum ChildEnvironment {
+package enum ChildEnvironment {
     /// The variables withheld by default. The access key id goes with the secret: alone, it
     /// makes the AWS CLI and SDKs fail with "partial credentials" instead of using the next
     /// provider. AWS_SECURITY_TOKEN is the session token's legacy name.
-    public static let awsCredentialNames: [String] = [
+    package static let awsCredentialNames: [String] = [
         "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
         "AWS_CONTAINER_AUTHORIZATION_TOKEN",
     ]
@@ -23,7 +23,7 @@ public enum ChildEnvironment {
     }
 
     /// The entries of `entries` the command gets, in order.
-    public static func passed(_ entries: [String], passingAWSCredentials: Bool) -> [String] {
+    package static func passed(_ entries: [String], passingAWSCredentials: Bool) -> [String] {
         entries.filter { !withholds(entry: $0.utf8, passingAWSCredentials: passingAWSCredentials) }
     }
 

@@ -1,8 +1,8 @@
 /// What `--dry-run` would do, step by step, for the command line to print in one place: the
 /// load balancer steps, the Route 53 batch with its waits, and (cycle) the command.
-public struct DryRunPlan: Sendable, Equatable {
+package struct DryRunPlan: Sendable, Equatable {
     /// One thing that would be done.
-    public enum Step: Sendable, Equatable {
+    package enum Step: Sendable, Equatable {
         /// Register the instance with the load balancer (named as in messages).
         case register(instanceId: String, loadBalancer: String)
         /// Wait until the load balancer reports the instance healthy, at most this long.
@@ -16,10 +16,10 @@ public struct DryRunPlan: Sendable, Equatable {
     }
 
     /// The steps, in order.
-    public var steps: [Step]
+    package var steps: [Step]
 
     /// Creates a plan.
-    public init(steps: [Step] = []) {
+    package init(steps: [Step] = []) {
         self.steps = steps
     }
 }

@@ -3,26 +3,26 @@ import Logging
 
 /// What joining and leaving need: Route 53, the load balancer (when one is configured), the
 /// instance's identity, the waits, the clock and the log.
-public struct FleetContext: Sendable {
+package struct FleetContext: Sendable {
     /// Route 53.
-    public let route53: Route53Client
+    package let route53: Route53Client
     /// The load balancer, when the settings name one.
-    public let loadBalancer: (any LoadBalancerMembership)?
+    package let loadBalancer: (any LoadBalancerMembership)?
     /// The instance's identity from IMDS.
-    public let identity: InstanceIdentity
+    package let identity: InstanceIdentity
     /// INSYNC waiting.
-    public let changeWaiter: ChangeWaiter
+    package let changeWaiter: ChangeWaiter
     /// The DNS drain.
-    public let drainTimer: DrainTimer
+    package let drainTimer: DrainTimer
     /// Load balancer health and drain waiting.
-    public let loadBalancerWaiter: LoadBalancerWaiter
+    package let loadBalancerWaiter: LoadBalancerWaiter
     /// The clock.
-    public let time: any TimeSource
+    package let time: any TimeSource
     /// The log.
-    public let logger: Logger
+    package let logger: Logger
 
     /// Creates a context.
-    public init(
+    package init(
         route53: Route53Client, loadBalancer: (any LoadBalancerMembership)?, identity: InstanceIdentity,
         changeWaiter: ChangeWaiter, drainTimer: DrainTimer, loadBalancerWaiter: LoadBalancerWaiter,
         time: any TimeSource, logger: Logger

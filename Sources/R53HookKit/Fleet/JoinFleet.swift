@@ -3,29 +3,29 @@ import Logging
 
 /// `start`: join the load balancer (and wait until it reports the instance healthy), then the
 /// weighted DNS record; or nothing, with a message, while the hold file exists.
-public struct JoinFleet: Sendable {
+package struct JoinFleet: Sendable {
     /// What `start` did.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// The hold file kept the instance out; its reason.
-        public var heldBecause: String?
+        package var heldBecause: String?
         /// What happened with the DNS record, when DNS is configured.
-        public var record: JoinRecordSet.Outcome?
+        package var record: JoinRecordSet.Outcome?
         /// How long the load balancer took to report the instance healthy, when one is configured
         /// and start waited.
-        public var healthyAfter: Duration?
+        package var healthyAfter: Duration?
         /// `--dry-run`: what would be done.
-        public var plan = DryRunPlan()
+        package var plan = DryRunPlan()
     }
 
     private let context: FleetContext
 
     /// Creates the use case.
-    public init(context: FleetContext) {
+    package init(context: FleetContext) {
         self.context = context
     }
 
     /// Runs `start`.
-    public func run(_ settings: JoinSettings) async throws -> Outcome {
+    package func run(_ settings: JoinSettings) async throws -> Outcome {
         var outcome = Outcome()
         if let reason = HoldFile(path: settings.holdFile).holdReason() {
             context.logger.notice("not joining: \(reason). Remove the file to let this instance join.")

@@ -3,23 +3,23 @@ import Logging
 
 /// `stop` (and the first half of `cycle`): check the quorum, then leave the weighted record and
 /// the load balancer at the same time, and wait for both drains.
-public struct LeaveFleet: Sendable {
+package struct LeaveFleet: Sendable {
     /// What leaving did.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// What happened with the DNS record, when DNS is configured.
-        public var record: LeaveRecordSet.Outcome?
+        package var record: LeaveRecordSet.Outcome?
         /// How long the load balancer drained, when one is configured.
-        public var loadBalancerDrained: Duration?
+        package var loadBalancerDrained: Duration?
         /// Whether the instance left without the quorum (stop with --on-no-quorum proceed).
-        public var leftWithoutQuorum = false
+        package var leftWithoutQuorum = false
         /// `--dry-run`: what would be done.
-        public var plan = DryRunPlan()
+        package var plan = DryRunPlan()
     }
 
     private let context: FleetContext
 
     /// Creates the use case.
-    public init(context: FleetContext) {
+    package init(context: FleetContext) {
         self.context = context
     }
 
@@ -29,7 +29,7 @@ public struct LeaveFleet: Sendable {
     /// With a quorum, the check and the leave itself (DELETE, deregister) run under a lock named
     /// after the record or load balancer, so concurrent leavers take turns: each sees the ones
     /// before it already gone. The drains run after the lock is released.
-    public func run(_ settings: LeaveSettings, strictQuorum: Bool) async throws -> Outcome {
+    package func run(_ settings: LeaveSettings, strictQuorum: Bool) async throws -> Outcome {
         var outcome = Outcome()
         let loadBalancer = context.loadBalancer
         let instanceId = loadBalancer == nil ? nil : try await context.identity.instanceId()
@@ -100,12 +100,12 @@ public struct LeaveFleet: Sendable {
                 let gate = QuorumGate(rule: quorum.rule, time: context.time, logger: context.logger)
                 if try await !gate.waitForQuorum(checks, interval: quorum.interval, timeout: quorum.timeout) {
                     if strictQuorum || quorum.onNoQuorum == .fail {
-                        throw HookError(
-                            .temporary,
+                        throw DomainError(
+                            .quorumNotReached,
                             "leaving would take the fleet below its quorum and it did not recover within \(quorum.timeout.wholeSecondsText); nothing was changed")
                     }
                     context.logger.warning(
-                        "LEAVING WITHOUT QUORUM: the fleet stays below its quorum after \(quorum.timeout.wholeSecondsText) and this machine is stopping anyway (--on-no-quorum proceed); an instance that stays registered while it dies would be worse"
+                        "LEAVING WITHOUT QUORUM: the fleet stays below its quorum after \(quorum.timeout.wholeSecondsText) and this machine is stopping anyway (\(RemedyWording.current.name(of: .onNoQuorum)) proceed); an instance that stays registered while it dies would be worse"
                     )
                     calls.leftWithoutQuorum = true
                 }
@@ -121,8 +121,10 @@ public struct LeaveFleet: Sendable {
 
         guard let quorum = settings.quorum else { return try await checkAndLeave() }
         guard let lockZone = quorum.lockZone else {
+            let wording = RemedyWording.current
+            let unlocked = wording.name(of: .noQuorumLock)
             context.logger.warning(
-                "checking the quorum without the fleet-wide lock (--no-quorum-lock, or no hosted zone to keep it in): instances leaving at the same moment may all see the quorum and dip below it. Give --zone-id or --zone-name, without --no-quorum-lock, to make them take turns"
+                "checking the quorum without the fleet-wide lock (\(unlocked), or no hosted zone to keep it in): instances leaving at the same moment may all see the quorum and dip below it. Give \(wording.name(of: .zoneId)) or \(wording.name(of: .zoneName)), without \(unlocked), to make them take turns"
             )
             return try await checkAndLeave()
         }
@@ -134,7 +136,7 @@ public struct LeaveFleet: Sendable {
             owner: owner, lease: .seconds(30), waiting: .upTo(quorum.timeout + .seconds(60)),
             purpose: "checking the quorum and leaving",
             ifLost: { lost in
-                HookError(.temporary, "lost the quorum lock while leaving (\(lost.reason)); the fleet may briefly dip below its quorum")
+                DomainError(.lockLost, "lost the quorum lock while leaving (\(lost.reason)); the fleet may briefly dip below its quorum")
             }, checkAndLeave)
     }
 

@@ -19,9 +19,9 @@ import Synchronization
 /// installs its own SIGCHLD handler and monitor thread on kernels without pidfd (Amazon Linux 2's
 /// 4.14), and its teardown can signal the group but waits only for the direct child; the wait
 /// for the whole group, the leftovers and the forwarding without a race would still be ours.
-public struct ProcessCommandRunner: CommandRunner {
+package struct ProcessCommandRunner: CommandRunner {
     /// What happens to members of the group still running when the command itself exits.
-    public enum Leftovers: Sendable {
+    package enum Leftovers: Sendable {
         /// Terminate them (SIGTERM, SIGKILL after the grace) before returning: `lock`, whose
         /// lock is released next and must not leave work running without it.
         case terminate
@@ -35,7 +35,7 @@ public struct ProcessCommandRunner: CommandRunner {
     private let passesAWSCredentials: Bool
 
     /// Creates a runner; a cancelled command's group gets `killGrace` between SIGTERM and SIGKILL.
-    public init(
+    package init(
         logger: Logger, killGrace: Duration = .seconds(10), leftovers: Leftovers = .leave,
         passesAWSCredentials: Bool = false
     ) {
@@ -45,7 +45,7 @@ public struct ProcessCommandRunner: CommandRunner {
         self.passesAWSCredentials = passesAWSCredentials
     }
 
-    public func run(_ arguments: [String]) async throws -> Int32 {
+    package func run(_ arguments: [String]) async throws -> Int32 {
         guard let program = arguments.first else { return 127 }
         let forwarder = SignalForwarder.install()
         var spawnedPid = pid_t()

@@ -2,45 +2,45 @@ import AWSKit
 import XMLLite
 
 /// A classic ELB through the Query API (version 2012-06-01).
-public struct ClassicLoadBalancer: LoadBalancerMembership {
+package struct ClassicLoadBalancer: LoadBalancerMembership {
     private let aws: AWSClient
     private let service: AWSService
     private let name: String
     private static let version = "2012-06-01"
 
     /// Creates the client for one load balancer.
-    public init(aws: AWSClient, service: AWSService, name: String) {
+    package init(aws: AWSClient, service: AWSService, name: String) {
         self.aws = aws
         self.service = service
         self.name = name
     }
 
     /// "classic ELB NAME".
-    public var description: String { "classic ELB \(name)" }
+    package var description: String { "classic ELB \(name)" }
 
-    public func register(instanceId: String) async throws {
+    package func register(instanceId: String) async throws {
         _ = try await call(
             "RegisterInstancesWithLoadBalancer",
             [("LoadBalancerName", name), ("Instances.member.1.InstanceId", instanceId)])
     }
 
-    public func deregister(instanceId: String) async throws {
+    package func deregister(instanceId: String) async throws {
         _ = try await call(
             "DeregisterInstancesFromLoadBalancer",
             [("LoadBalancerName", name), ("Instances.member.1.InstanceId", instanceId)])
     }
 
-    public func members() async throws -> [FleetMember] {
+    package func members() async throws -> [FleetMember] {
         let root = try await call("DescribeInstanceHealth", [("LoadBalancerName", name)])
         let states = root.element(at: "DescribeInstanceHealthResult", "InstanceStates")?.children(named: "member") ?? []
         return states.compactMap(Self.member(from:))
     }
 
-    public func member(instanceId: String) async throws -> FleetMember? {
+    package func member(instanceId: String) async throws -> FleetMember? {
         try await members().first { $0.id == instanceId }
     }
 
-    public func drainTimeout() async throws -> Duration {
+    package func drainTimeout() async throws -> Duration {
         let root = try await call("DescribeLoadBalancerAttributes", [("LoadBalancerName", name)])
         let draining = root.element(at: "DescribeLoadBalancerAttributesResult", "LoadBalancerAttributes", "ConnectionDraining")
         guard draining?.childText("Enabled") == "true" else { return .zero }
@@ -72,11 +72,13 @@ public struct ClassicLoadBalancer: LoadBalancerMembership {
         } catch let error as AWSServiceError {
             switch error.code {
             case "LoadBalancerNotFound", "AccessPointNotFound":
-                throw HookError(.configuration, "there is no classic load balancer named \(name) in \(service.region) (\(error.message)); check --elb and AWS_REGION", underlying: error)
+                throw DomainError(
+                    .loadBalancerNotFound, "there is no classic load balancer named \(name) in \(service.region) (\(error.message))",
+                    remedies: [.check(.classicLoadBalancer), .advice("check AWS_REGION")], underlying: error)
             case "InvalidInstance", "InvalidEndPoint":
-                throw HookError(.configuration, "\(description) refused the instance: \(error.message)", underlying: error)
+                throw DomainError(.loadBalancerRefusedInstance, "\(description) refused the instance: \(error.message)", underlying: error)
             default:
-                throw HookError(.unreachable, "\(description): \(action) failed: \(error)", underlying: error)
+                throw DomainError(.serviceFailed, "\(description): \(action) failed: \(error)", underlying: error)
             }
         }
     }

@@ -1,5 +1,5 @@
 /// Registration with a load balancer: classic ELB or an ELBv2 target group, behind one face.
-public protocol LoadBalancerMembership: Sendable, CustomStringConvertible {
+package protocol LoadBalancerMembership: Sendable, CustomStringConvertible {
     /// Registers the instance.
     func register(instanceId: String) async throws
     /// Deregisters the instance; the load balancer then drains it.

@@ -3,13 +3,13 @@ import Logging
 
 /// Waits for a load balancer to report an instance healthy after registering, or drained after
 /// deregistering. Polls every 2 seconds: faster than the SDK waiters' 15 s, still polite.
-public struct LoadBalancerWaiter: Sendable {
+package struct LoadBalancerWaiter: Sendable {
     private let time: any TimeSource
     private let logger: Logger
     private let pollInterval: Duration
 
     /// Creates a waiter.
-    public init(time: any TimeSource, logger: Logger, pollInterval: Duration = .seconds(2)) {
+    package init(time: any TimeSource, logger: Logger, pollInterval: Duration = .seconds(2)) {
         self.time = time
         self.logger = logger
         self.pollInterval = pollInterval
@@ -17,7 +17,7 @@ public struct LoadBalancerWaiter: Sendable {
 
     /// Returns once the instance is healthy; a temporary error after `timeout` (it stays registered).
     @discardableResult
-    public func waitHealthy(_ membership: any LoadBalancerMembership, instanceId: String, timeout: Duration) async throws -> Duration {
+    package func waitHealthy(_ membership: any LoadBalancerMembership, instanceId: String, timeout: Duration) async throws -> Duration {
         let started = time.monotonicNow
         var lastReport = started
         while true {
@@ -29,9 +29,10 @@ public struct LoadBalancerWaiter: Sendable {
             }
             let state = member.map { "\($0.health.rawValue): \($0.detail)" } ?? "not registered"
             guard waited < timeout else {
-                throw HookError(
-                    .temporary,
-                    "\(membership) did not report \(instanceId) healthy within \(timeout.wholeSecondsText) (last: \(state)); it stays registered. Check the load balancer's health check, or raise --healthy-timeout"
+                throw DomainError(
+                    .notHealthy,
+                    "\(membership) did not report \(instanceId) healthy within \(timeout.wholeSecondsText) (last: \(state)); it stays registered",
+                    remedies: [.advice("check the load balancer's health check"), .raise(.healthyTimeout)]
                 )
             }
             if time.monotonicNow - lastReport >= .seconds(10) || waited == .zero {
@@ -46,7 +47,7 @@ public struct LoadBalancerWaiter: Sendable {
     /// Returns once the load balancer no longer sends the instance traffic, or when `bound`
     /// passes (the load balancer finishes on its own; r53hook only stops waiting).
     @discardableResult
-    public func waitDrained(_ membership: any LoadBalancerMembership, instanceId: String, bound: Duration) async throws -> Duration {
+    package func waitDrained(_ membership: any LoadBalancerMembership, instanceId: String, bound: Duration) async throws -> Duration {
         let started = time.monotonicNow
         var lastReport = started
         while true {

@@ -2,7 +2,7 @@ import AWSKit
 import XMLLite
 
 /// An ELBv2 target group through the Query API (version 2015-12-01).
-public struct TargetGroup: LoadBalancerMembership {
+package struct TargetGroup: LoadBalancerMembership {
     private let aws: AWSClient
     private let service: AWSService
     private let arn: String
@@ -10,7 +10,7 @@ public struct TargetGroup: LoadBalancerMembership {
     private static let version = "2015-12-01"
 
     /// Creates the client for one target group; `port` is the port to register (nil: the group's).
-    public init(aws: AWSClient, service: AWSService, arn: String, port: Int?) {
+    package init(aws: AWSClient, service: AWSService, arn: String, port: Int?) {
         self.aws = aws
         self.service = service
         self.arn = arn
@@ -18,31 +18,31 @@ public struct TargetGroup: LoadBalancerMembership {
     }
 
     /// "target group NAME".
-    public var description: String {
+    package var description: String {
         let name = arn.split(separator: "/").dropFirst().first.map(String.init) ?? arn
         return "target group \(name)"
     }
 
-    public func register(instanceId: String) async throws {
+    package func register(instanceId: String) async throws {
         _ = try await call("RegisterTargets", [("TargetGroupArn", arn)] + target(instanceId))
     }
 
-    public func deregister(instanceId: String) async throws {
+    package func deregister(instanceId: String) async throws {
         _ = try await call("DeregisterTargets", [("TargetGroupArn", arn)] + target(instanceId))
     }
 
-    public func members() async throws -> [FleetMember] {
+    package func members() async throws -> [FleetMember] {
         let root = try await call("DescribeTargetHealth", [("TargetGroupArn", arn)])
         return descriptions(root).compactMap { Self.member(from: $0) }.filter { $0.health != .unused }
     }
 
-    public func member(instanceId: String) async throws -> FleetMember? {
+    package func member(instanceId: String) async throws -> FleetMember? {
         let root = try await call("DescribeTargetHealth", [("TargetGroupArn", arn)] + target(instanceId))
         let member = descriptions(root).compactMap { Self.member(from: $0) }.first { $0.id == instanceId }
         return member?.health == .unused && member?.reason == Self.notRegistered ? nil : member
     }
 
-    public func drainTimeout() async throws -> Duration {
+    package func drainTimeout() async throws -> Duration {
         let root = try await call("DescribeTargetGroupAttributes", [("TargetGroupArn", arn)])
         let attributes = root.element(at: "DescribeTargetGroupAttributesResult", "Attributes")?.children(named: "member") ?? []
         let delay = attributes.first { $0.childText("Key") == "deregistration_delay.timeout_seconds" }?.childText("Value")
@@ -87,11 +87,13 @@ public struct TargetGroup: LoadBalancerMembership {
         } catch let error as AWSServiceError {
             switch error.code {
             case "TargetGroupNotFound":
-                throw HookError(.configuration, "there is no target group \(arn) (\(error.message)); check --target-group and AWS_REGION", underlying: error)
+                throw DomainError(
+                    .loadBalancerNotFound, "there is no target group \(arn) (\(error.message))",
+                    remedies: [.check(.targetGroup), .advice("check AWS_REGION")], underlying: error)
             case "InvalidTarget":
-                throw HookError(.configuration, "\(description) refused the instance: \(error.message)", underlying: error)
+                throw DomainError(.loadBalancerRefusedInstance, "\(description) refused the instance: \(error.message)", underlying: error)
             default:
-                throw HookError(.unreachable, "\(description): \(action) failed: \(error)", underlying: error)
+                throw DomainError(.serviceFailed, "\(description): \(action) failed: \(error)", underlying: error)
             }
         }
     }

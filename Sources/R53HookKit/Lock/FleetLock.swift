@@ -9,9 +9,9 @@ import Logging
 /// Hold: renew every lease/3 with [DELETE current, CREATE next]; if no renewal succeeded for 2/3
 /// of the lease (before any waiter can take over) or the value is gone, terminate the command
 /// and exit 75. Release: exact DELETE when the command ends.
-public struct FleetLock: Sendable {
+package struct FleetLock: Sendable {
     /// How long to wait for the lock.
-    public enum Waiting: Sendable, Equatable {
+    package enum Waiting: Sendable, Equatable {
         /// Exit 75 at once when the lock is held.
         case noWait
         /// Wait, at most this long (nil: forever).
@@ -24,7 +24,7 @@ public struct FleetLock: Sendable {
     private let random: @Sendable () -> Double
 
     /// Creates the lock.
-    public init(
+    package init(
         store: LockStore, time: any TimeSource, logger: Logger,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
@@ -36,7 +36,7 @@ public struct FleetLock: Sendable {
 
     /// Acquires the lock, runs `body` while renewing it, and releases it. When the lock is lost
     /// the body is cancelled and `LockLost` is thrown.
-    public func withLock<Value: Sendable>(
+    package func withLock<Value: Sendable>(
         owner: String, lease: Duration, waiting: Waiting, purpose: String,
         _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
@@ -54,11 +54,11 @@ public struct FleetLock: Sendable {
     }
 
     /// `withLock`, with a lost lock told in the caller's terms: `ifLost` turns `LockLost` into
-    /// the error the command reports (always a temporary one, exit 75, in r53hook's commands).
+    /// the error the command reports (`DomainError.Code.lockLost`, in r53hook's commands).
     /// Every other error of the body or of acquiring passes through unchanged.
-    public func withLock<Value: Sendable>(
+    package func withLock<Value: Sendable>(
         owner: String, lease: Duration, waiting: Waiting, purpose: String,
-        ifLost: (LockLost) -> HookError,
+        ifLost: (LockLost) -> DomainError,
         _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         do {
@@ -69,11 +69,11 @@ public struct FleetLock: Sendable {
     }
 
     /// The lock was lost while its body ran.
-    public struct LockLost: Error, Sendable {
+    package struct LockLost: Error, Sendable {
         /// Why.
-        public let reason: String
+        package let reason: String
         /// How the cancelled body ended, described.
-        public let ended: Result<String, any Error>?
+        package let ended: Result<String, any Error>?
     }
 
     /// Polls until the lock is ours; returns the record as written. The driver of
@@ -97,7 +97,7 @@ public struct FleetLock: Sendable {
             case .takeOver(let stale):
                 do {
                     observation = try await store.replace(stale, with: mine) ? .tookOver : .takeOverRefused
-                } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
+                } catch let error where error.isTransientFailure {
                     observation = .takeOverFailed(error)
                 }
             }
@@ -109,7 +109,7 @@ public struct FleetLock: Sendable {
         do {
             if try await store.create(mine) { return .created }
             return try await store.current().map { .held($0) } ?? .vanished
-        } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
+        } catch let error where error.isTransientFailure {
             return .failed(error)
         }
     }

@@ -9,7 +9,7 @@ import Logging
 /// The rules: never trust another machine's clock: a holder is stale only once the same value
 /// was seen unchanged for the holder's whole lease on this machine's clock; every path that
 /// polls again waits first (a poll interval, longer after failures), so no answer of Route
-/// 53's, however odd, makes it ask again at once; and --wait-timeout is kept on the one
+/// 53's, however odd, makes it ask again at once; and the wait limit is kept on the one
 /// monotonic clock: each wait is cut to what is left of it, and past it the machine gives up.
 struct LockAcquisition: Sendable {
     /// What one step of the driver saw.
@@ -21,13 +21,13 @@ struct LockAcquisition: Sendable {
         /// The CREATE was refused as held, yet no lock record reads back (released meanwhile?).
         case vanished
         /// The poll failed: throttled or unreachable.
-        case failed(HookError)
+        case failed(any Error)
         /// The take-over the machine asked for went through.
         case tookOver
         /// The take-over lost a race: another waiter replaced the stale value first.
         case takeOverRefused
         /// The take-over failed: throttled or unreachable.
-        case takeOverFailed(HookError)
+        case takeOverFailed(any Error)
     }
 
     /// What the driver does next.
@@ -39,7 +39,7 @@ struct LockAcquisition: Sendable {
         /// Replace this stale record with ours in one atomic batch, then report how it went.
         case takeOver(ResourceRecordSet)
         /// Stop waiting and throw this.
-        case giveUp(HookError)
+        case giveUp(DomainError)
     }
 
     /// A line the driver logs, so the machine's reasons reach the operator.
@@ -89,30 +89,30 @@ struct LockAcquisition: Sendable {
                 now: now, jitter: jitter)
         case .takeOverFailed(let error):
             return afterTakeOver(
-                Note(level: .notice, message: "lock \(recordName): taking over failed (\(error.message)); polling again"),
+                Note(level: .notice, message: "lock \(recordName): taking over failed (\(error)); polling again"),
                 now: now, jitter: jitter)
         }
     }
 
     /// Throttled or unreachable: ask less often, not more (up to once a lease).
-    private mutating func failed(_ error: HookError, now: Duration, jitter: Double) -> (decision: Decision, notes: [Note]) {
+    private mutating func failed(_ error: any Error, now: Duration, jitter: Double) -> (decision: Decision, notes: [Note]) {
         failures += 1
         if waiting == .noWait {
             return (
                 .giveUp(
-                    HookError(
-                        .temporary, "lock \(recordName) could not be taken (\(error.message)); not waiting (--no-wait)",
+                    DomainError(
+                        .lockHeld, "lock \(recordName) could not be taken (\(error))", remedies: [Self.waitForIt],
                         underlying: error)), []
             )
         }
         let ownLease = Duration.seconds(mine.leaseSeconds)
         let pause = min(Self.pollInterval(lease: ownLease, jitter: jitter) * (1 << min(failures, 5)), ownLease)
-        let note = Note(level: .notice, message: "lock \(recordName): \(error.message); polling again in \(pause.wholeSecondsText)")
+        let note = Note(level: .notice, message: "lock \(recordName): \(error); polling again in \(pause.wholeSecondsText)")
         return (
             pace(pause, now: now) { limit in
-                HookError(
-                    .temporary, "lock \(recordName) could not be taken within \(limit.wholeSecondsText) (--wait-timeout); last: \(error.message)",
-                    underlying: error)
+                DomainError(
+                    .lockHeld, "lock \(recordName) could not be taken within \(limit.wholeSecondsText); last: \(error)",
+                    remedies: [.raise(.lockWait)], underlying: error)
             }, [note]
         )
     }
@@ -123,7 +123,12 @@ struct LockAcquisition: Sendable {
     private mutating func vanishedRecord(now: Duration, jitter: Double) -> (decision: Decision, notes: [Note]) {
         vanished += 1
         if waiting == .noWait && vanished > 1 {
-            return (.giveUp(HookError(.temporary, "lock \(recordName) is refused as held, yet no lock record reads back; not waiting (--no-wait)")), [])
+            return (
+                .giveUp(
+                    DomainError(
+                        .lockHeld, "lock \(recordName) is refused as held, yet no lock record reads back", remedies: [Self.waitForIt])),
+                []
+            )
         }
         var notes: [Note] = []
         if vanished == 1 || now - lastReport >= .seconds(30) {
@@ -136,8 +141,10 @@ struct LockAcquisition: Sendable {
         let count = vanished
         return (
             pace(Self.pollInterval(lease: .seconds(mine.leaseSeconds), jitter: jitter), now: now) { limit in
-                HookError(
-                    .temporary, "lock \(recordName) could not be taken within \(limit.wholeSecondsText) (--wait-timeout): Route 53 refused it as held \(count) times, yet no lock record read back")
+                DomainError(
+                    .lockHeld,
+                    "lock \(recordName) could not be taken within \(limit.wholeSecondsText): Route 53 refused it as held \(count) times, yet no lock record read back",
+                    remedies: [.raise(.lockWait)])
             }, notes
         )
     }
@@ -148,7 +155,7 @@ struct LockAcquisition: Sendable {
         if holder?.token == mine.token { return (.acquired(current), []) }  // an earlier CREATE of ours went through
         let who = holder.map { "\($0.owner) (renewal \($0.sequence))" } ?? "an unknown value \(current.values.first ?? "")"
         if waiting == .noWait {
-            return (.giveUp(HookError(.temporary, "lock \(recordName) is held by \(who); not waiting (--no-wait)")), [])
+            return (.giveUp(DomainError(.lockHeld, "lock \(recordName) is held by \(who)", remedies: [Self.waitForIt])), [])
         }
         // The holder's own lease, measured on this machine's clock, decides when it is stale.
         let staleAfter = Duration.seconds(holder?.leaseSeconds ?? mine.leaseSeconds)
@@ -169,7 +176,10 @@ struct LockAcquisition: Sendable {
     private mutating func afterTakeOver(_ note: Note, now: Duration, jitter: Double) -> (decision: Decision, notes: [Note]) {
         observed = nil
         guard let (who, staleAfter, seenAt) = takingOver else {
-            return (.giveUp(HookError(.internal, "lock \(recordName): a take-over was reported that was never asked for")), [note])
+            return (
+                .giveUp(DomainError(.internalInconsistency, "lock \(recordName): a take-over was reported that was never asked for")),
+                [note]
+            )
         }
         takingOver = nil
         return waitForHolder(who: who, staleAfter: staleAfter, seenAt: seenAt, now: now, jitter: jitter, notes: [note])
@@ -187,19 +197,23 @@ struct LockAcquisition: Sendable {
         }
         return (
             pace(Self.pollInterval(lease: staleAfter, jitter: jitter), now: now) { limit in
-                HookError(.temporary, "lock \(recordName) is still held by \(who) after \(limit.wholeSecondsText) (--wait-timeout)")
+                DomainError(
+                    .lockHeld, "lock \(recordName) is still held by \(who) after \(limit.wholeSecondsText)", remedies: [.raise(.lockWait)])
             }, notes
         )
     }
 
-    /// Waits before the next poll, cut to what is left of --wait-timeout; once that has passed,
+    /// Waits before the next poll, cut to what is left of the wait limit; once that has passed,
     /// gives up with what `givingUp` makes of the limit instead.
-    private func pace(_ pause: Duration, now: Duration, givingUp: (Duration) -> HookError) -> Decision {
+    private func pace(_ pause: Duration, now: Duration, givingUp: (Duration) -> DomainError) -> Decision {
         guard case .upTo(let limit?) = waiting else { return .wait(pause) }
         let elapsed = now - started
         if elapsed >= limit { return .giveUp(givingUp(limit)) }
         return .wait(min(pause, limit - elapsed))
     }
+
+    /// What gets past a held lock when the machine was told not to wait.
+    private static let waitForIt = Remedy.runWithout(.noWait, purpose: "to wait for the lock")
 
     /// A third of the lease, between 1 and 5 s, with ±50% jitter so waiters spread out: a few
     /// waiters stay well under Route 53's 5 requests/s.

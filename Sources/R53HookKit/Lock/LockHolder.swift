@@ -23,7 +23,7 @@ struct LockHolder: Sendable {
         return try await withThrowingTaskGroup(of: Outcome<Value>.self) { group in
             group.addTask { .body(await Swift.Result { try await body() }) }
             group.addTask { .lost(try await renewal.run()) }
-            guard let first = try await group.next() else { throw HookError(.internal, "lock holder ended without an outcome") }
+            guard let first = try await group.next() else { throw DomainError(.internalInconsistency, "lock holder ended without an outcome") }
             switch first {
             case .body(let result):
                 group.cancelAll()

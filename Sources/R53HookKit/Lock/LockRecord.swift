@@ -1,18 +1,18 @@
 /// The value of a lock's TXT record: who holds it, a token only the holder knows, the lease it
 /// promises to renew within, and a renewal counter so waiters see it change.
 /// Written as one TXT string: `"r53hook-lock owner=i-0abc token=9f… lease=30 seq=4"`.
-public struct LockRecord: Sendable, Equatable {
+package struct LockRecord: Sendable, Equatable {
     /// The holder's id (instance id).
-    public let owner: String
+    package let owner: String
     /// A random token: two processes on one instance never mistake each other's locks.
-    public let token: String
+    package let token: String
     /// Seconds within which the holder renews.
-    public let leaseSeconds: Int
+    package let leaseSeconds: Int
     /// Renewals so far.
-    public let sequence: Int
+    package let sequence: Int
 
     /// Creates a value.
-    public init(owner: String, token: String, leaseSeconds: Int, sequence: Int = 0) {
+    package init(owner: String, token: String, leaseSeconds: Int, sequence: Int = 0) {
         self.owner = owner
         self.token = token
         self.leaseSeconds = leaseSeconds
@@ -20,7 +20,7 @@ public struct LockRecord: Sendable, Equatable {
     }
 
     /// The TXT record value, quoted as Route 53 wants it.
-    public var txtValue: String {
+    package var txtValue: String {
         TaggedTXTValue.encode(tag: Self.tag, [("owner", owner), ("token", token), ("lease", String(leaseSeconds)), ("seq", String(sequence))])
     }
 
@@ -31,14 +31,14 @@ public struct LockRecord: Sendable, Equatable {
     /// A waiter trusts the holder's lease to decide when it is stale, so a value read from
     /// another machine outside this range is not a lock r53hook wrote (a lease of 2^63 s would
     /// keep every waiter out for good).
-    public static let leaseRange: ClosedRange<Int> = 1...3600
+    package static let leaseRange: ClosedRange<Int> = 1...3600
     /// Renewals a value may count: far more than a lease of 1 s renewed for a century, far
     /// less than overflows.
-    public static let sequenceRange: ClosedRange<Int> = 0...999_999_999_999
+    package static let sequenceRange: ClosedRange<Int> = 0...999_999_999_999
 
     /// The next renewal's value (the count starts again at 0 past `sequenceRange`, so it can
     /// never overflow; the token still tells holders apart).
-    public func renewed() -> LockRecord {
+    package func renewed() -> LockRecord {
         LockRecord(
             owner: owner, token: token, leaseSeconds: leaseSeconds,
             sequence: sequence < Self.sequenceRange.upperBound ? sequence + 1 : 0)
@@ -49,7 +49,7 @@ public struct LockRecord: Sendable, Equatable {
     /// no field twice), then each field is checked (owner and token as `MemberIdentifier`s,
     /// the token at most 64 characters, lease and count in range), and anything else is an
     /// unknown value, which waiters treat as held by a stranger with their own lease.
-    public init?(txtValue: String) {
+    package init?(txtValue: String) {
         guard case .fields(let fields) = TaggedTXTValue.read(txtValue, tag: Self.tag, knownKeys: ["owner", "token", "lease", "seq"]),
             let owner = fields["owner"], MemberIdentifier.problem(with: owner) == nil,
             let token = fields["token"], token.utf8.count <= 64, MemberIdentifier.problem(with: token) == nil,
@@ -70,7 +70,7 @@ public struct LockRecord: Sendable, Equatable {
     }
 
     /// A random 128-bit token in hex.
-    public static func randomToken() -> String {
+    package static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<2).map { _ in
             let text = String(generator.next() as UInt64, radix: 16)

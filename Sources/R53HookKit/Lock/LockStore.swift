@@ -4,13 +4,13 @@ import AWSKit
 /// CREATE fails when the record exists (acquire), [DELETE exact old, CREATE new] fails unless
 /// the old value is still there (renew, take over), and an exact DELETE fails unless it is
 /// (release). That all-or-nothing check is the compare-and-swap.
-public struct LockStore: Sendable {
+package struct LockStore: Sendable {
     private let route53: Route53Client
     private let time: any TimeSource
     /// The zone the record lives in.
-    public let zone: HostedZone
+    package let zone: HostedZone
     /// The record's name: `NAME._r53hook-lock.ZONE`.
-    public let recordName: String
+    package let recordName: String
     /// Each call's own limit, since a lock may be held far longer than any command deadline.
     private let callBudget: Duration
     /// Short backoffs for a holder's renewal only: it has seconds before its fence, and one long
@@ -20,7 +20,7 @@ public struct LockStore: Sendable {
     private static let pollingRetryPolicy = RetryPolicy(maximumRetries: 0)
 
     /// Creates the store for a lock name in a zone.
-    public init(
+    package init(
         route53: Route53Client, time: any TimeSource, zone: HostedZone, lockName: String,
         callBudget: Duration = .seconds(20)
     ) {
@@ -32,7 +32,7 @@ public struct LockStore: Sendable {
     }
 
     /// Why a lock name is not acceptable, or nil: one DNS label of letters, digits, '-' and '_'.
-    public static func problem(withName name: String) -> String? {
+    package static func problem(withName name: String) -> String? {
         guard !name.isEmpty, name.utf8.count <= 63 else { return "a lock name has 1 to 63 characters" }
         guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
             return "a lock name has only letters, digits, '-' and '_'"
@@ -42,40 +42,40 @@ public struct LockStore: Sendable {
 
     /// A valid lock name made from any text: lower-cased, other characters turned into '-',
     /// at most 63 characters.
-    public static func name(from text: String) -> String {
+    package static func name(from text: String) -> String {
         let cleaned = text.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "-" }
         return String(String(cleaned).prefix(63))
     }
 
     /// The record as it is now (exactly, for a later DELETE), or nil when nobody holds the lock.
-    public func current(budget: Duration? = nil, urgent: Bool = false) async throws -> ResourceRecordSet? {
+    package func current(budget: Duration? = nil, urgent: Bool = false) async throws -> ResourceRecordSet? {
         let client = route53.with(
             deadline: Deadline(budget: budget ?? callBudget, time: time),
             retryPolicy: urgent ? Self.urgentRetryPolicy : Self.pollingRetryPolicy)
-        return try await client.recordSets(zoneId: zone.id, name: recordName, type: "TXT").first
+        return try await client.recordSets(zoneId: zone.id, name: recordName, type: RecordSetType.txt.rawValue).first
     }
 
     /// CREATE: true when this call created the record, false when it already existed. Any other
     /// refusal (a CNAME or another record in the way, a bad name) is a configuration error.
-    public func create(_ value: LockRecord, budget: Duration? = nil) async throws -> Bool {
+    package func create(_ value: LockRecord, budget: Duration? = nil) async throws -> Bool {
         try await apply([RecordChange(.create, record(value))], budget: budget, urgent: false, action: "create")
     }
 
     /// [DELETE old, CREATE new] at once: true when `old` was still exactly the record.
-    public func replace(_ old: ResourceRecordSet, with value: LockRecord, budget: Duration? = nil, urgent: Bool = false) async throws -> Bool {
+    package func replace(_ old: ResourceRecordSet, with value: LockRecord, budget: Duration? = nil, urgent: Bool = false) async throws -> Bool {
         try await apply(
             [RecordChange(.delete, old), RecordChange(.create, record(value))], budget: budget, urgent: urgent,
             action: "replace")
     }
 
     /// Exact DELETE: true when `old` was still exactly the record.
-    public func delete(_ old: ResourceRecordSet, budget: Duration? = nil, urgent: Bool = false) async throws -> Bool {
+    package func delete(_ old: ResourceRecordSet, budget: Duration? = nil, urgent: Bool = false) async throws -> Bool {
         try await apply([RecordChange(.delete, old)], budget: budget, urgent: urgent, action: "delete")
     }
 
     /// The record set holding a value.
-    public func record(_ value: LockRecord) -> ResourceRecordSet {
-        ResourceRecordSet(name: recordName, type: "TXT", ttl: 1, values: [value.txtValue])
+    package func record(_ value: LockRecord) -> ResourceRecordSet {
+        ResourceRecordSet(name: recordName, type: RecordSetType.txt.rawValue, ttl: 1, values: [value.txtValue])
     }
 
     /// Applies a batch: false when Route 53 refused it only because the record changed since it
@@ -93,7 +93,7 @@ public struct LockStore: Sendable {
         } catch let error as AWSServiceError {
             throw Route53Refusal.explain(
                 error, action: "\(action) the lock record \(recordName) TXT", zone: zone,
-                remedy: "what Route 53 names is in the way of the lock's TXT record: remove it from \(zone.name), or choose another lock name")
+                advice: "what Route 53 names is in the way of the lock's TXT record: remove it from \(zone.name), or choose another lock name")
         }
     }
 }

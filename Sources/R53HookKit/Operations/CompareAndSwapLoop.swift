@@ -14,7 +14,7 @@ enum CompareAndSwapLoop {
     /// `tries` rounds in all. Any error a round throws ends the loop at once: only a lost race is
     /// worth reading again for.
     static func run<Value>(
-        tries: Int = tries, givingUp: (Int) -> HookError,
+        tries: Int = tries, givingUp: (Int) -> DomainError,
         _ round: () async throws -> Value?
     ) async throws -> Value {
         for _ in 0..<max(1, tries) {

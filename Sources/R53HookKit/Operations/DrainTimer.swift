@@ -4,20 +4,20 @@ import Logging
 /// Waits out a drain (the TTL of a deleted record plus a margin) so clients holding the cached
 /// address can finish, reporting the time left every 10 seconds. It sleeps to a fixed end on the
 /// monotonic clock, so progress lines never add to the total.
-public struct DrainTimer: Sendable {
+package struct DrainTimer: Sendable {
     private let time: any TimeSource
     private let logger: Logger
     private let reportEvery: Duration
 
     /// Creates a timer.
-    public init(time: any TimeSource, logger: Logger, reportEvery: Duration = .seconds(10)) {
+    package init(time: any TimeSource, logger: Logger, reportEvery: Duration = .seconds(10)) {
         self.time = time
         self.logger = logger
         self.reportEvery = reportEvery
     }
 
     /// Sleeps `ttl + extra`, logging the countdown.
-    public func drain(ttl: Duration, extra: Duration) async throws {
+    package func drain(ttl: Duration, extra: Duration) async throws {
         let total = ttl + extra
         let end = time.monotonicNow + total
         logger.info("draining for \(total.wholeSecondsText) (TTL \(ttl.wholeSecondsText) + \(extra.wholeSecondsText) extra) so clients holding the cached address finish")

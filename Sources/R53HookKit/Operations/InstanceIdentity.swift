@@ -2,31 +2,32 @@ import AWSKit
 
 /// Who this instance is for Route 53: the set identifier and, for start, the address. Read from
 /// IMDS only when the settings do not give them, so off EC2 nothing asks IMDS.
-public struct InstanceIdentity: Sendable {
+package struct InstanceIdentity: Sendable {
     private let metadata: any InstanceMetadata
 
     /// Creates a resolver over IMDS.
-    public init(metadata: any InstanceMetadata) {
+    package init(metadata: any InstanceMetadata) {
         self.metadata = metadata
     }
 
     /// The configured set identifier, or the instance id.
-    public func setIdentifier(_ target: FleetTarget) async throws -> String {
+    package func setIdentifier(_ target: FleetTarget) async throws -> String {
         if let configured = target.setIdentifier { return configured }
         return try await instanceId()
     }
 
     /// The instance id from IMDS.
-    public func instanceId() async throws -> String {
+    package func instanceId() async throws -> String {
         guard let id = try await metadata.value(at: "instance-id")?.trimmingWhitespace, !id.isEmpty else {
-            throw HookError(.unreachable, "IMDS has no instance-id; give --set-identifier explicitly")
+            throw DomainError(.instanceIdUnavailable, "IMDS has no instance-id", remedies: [.giveExplicitly([.memberIdentifier])])
         }
         // It becomes a set identifier, a lock owner and a mark's instance: refuse junk from
         // whatever answers at the metadata address rather than write it into Route 53.
         guard EC2Identifiers.isInstanceId(id) else {
-            throw HookError(
-                .unreachable,
-                "IMDS answered an instance id that is not one ('\(id)'; an instance id is i- and up to 32 lowercase letters and digits, e.g. i-0123456789abcdef0): is something else listening at the metadata address (AWS_EC2_METADATA_SERVICE_ENDPOINT)? Give --set-identifier (for lock: --owner) explicitly"
+            throw DomainError(
+                .instanceIdUnavailable,
+                "IMDS answered an instance id that is not one ('\(id)'; an instance id is i- and up to 32 lowercase letters and digits, e.g. i-0123456789abcdef0): is something else listening at the metadata address (AWS_EC2_METADATA_SERVICE_ENDPOINT)?",
+                remedies: [.giveExplicitly([.memberIdentifier])]
             )
         }
         return id
@@ -34,13 +35,13 @@ public struct InstanceIdentity: Sendable {
 
     /// The instance id for a registry mark: `-` when there is none (off EC2, with an explicit
     /// set identifier), so that a sweep never judges such a member by EC2.
-    public func instanceIdForMark() async -> String {
+    package func instanceIdForMark() async -> String {
         (try? await instanceId()) ?? "-"
     }
 
     /// The availability zone from IMDS, or `-` when IMDS does not tell (or answers something
     /// that is not a zone name, which would make the mark invalid).
-    public func availabilityZone() async -> String {
+    package func availabilityZone() async -> String {
         guard let zone = try? await metadata.value(at: "placement/availability-zone")?.trimmingWhitespace,
             EC2Identifiers.isAvailabilityZone(zone)
         else {
@@ -50,7 +51,7 @@ public struct InstanceIdentity: Sendable {
     }
 
     /// The address for the record.
-    public func address(_ source: AddressSource) async throws -> IPAddress {
+    package func address(_ source: AddressSource) async throws -> IPAddress {
         let path: String
         switch source {
         case .literal(let address): return address
@@ -67,16 +68,23 @@ public struct InstanceIdentity: Sendable {
             }
         }
         guard let text else {
-            let hint: String
+            let problem: String
+            let remedies: [Remedy]
             switch source {
-            case .publicIPv4: hint = "this instance has no public IPv4 address: use --address local-ipv4 (a private zone defaults to it) or give the address"
-            case .ipv6: hint = "this instance has no IPv6 address: assign one to its network interface, or use an A record"
-            default: hint = "give --address explicitly"
+            case .publicIPv4:
+                problem = "this instance has no public IPv4 address (a private zone defaults to its local one)"
+                remedies = [.set(.address, to: "local-ipv4"), .giveExplicitly([.address])]
+            case .ipv6:
+                problem = "this instance has no IPv6 address: assign one to its network interface, or use an A record"
+                remedies = []
+            default:
+                problem = "this instance does not tell its address"
+                remedies = [.giveExplicitly([.address])]
             }
-            throw HookError(.configuration, "IMDS has no \(path) (HTTP 404): \(hint)")
+            throw DomainError(.addressUnavailable, "IMDS has no \(path) (HTTP 404): \(problem)", remedies: remedies)
         }
         guard let address = IPAddress(text) else {
-            throw HookError(.unreachable, "IMDS answered \(path) with '\(text.prefix(64))', which is not an IP address")
+            throw DomainError(.metadataInvalid, "IMDS answered \(path) with '\(text.prefix(64))', which is not an IP address")
         }
         return address
     }

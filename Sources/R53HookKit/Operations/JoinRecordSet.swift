@@ -11,9 +11,9 @@ import Logging
 /// Route 53 refuses. The batch is a compare-and-swap ([DELETE exact old, CREATE new] for each
 /// record that exists): when a record changed since it was read, nothing is applied and start
 /// reads again.
-public struct JoinRecordSet: Sendable {
+package struct JoinRecordSet: Sendable {
     /// What `start` did.
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         /// The record was already exactly as wanted.
         case unchanged
         /// The record was written; the wait is nil with `--no-wait`.
@@ -29,7 +29,7 @@ public struct JoinRecordSet: Sendable {
     private let logger: Logger
 
     /// Creates the use case.
-    public init(route53: Route53Client, identity: InstanceIdentity, waiter: ChangeWaiter, time: any TimeSource, logger: Logger) {
+    package init(route53: Route53Client, identity: InstanceIdentity, waiter: ChangeWaiter, time: any TimeSource, logger: Logger) {
         self.route53 = route53
         self.identity = identity
         self.waiter = waiter
@@ -38,7 +38,7 @@ public struct JoinRecordSet: Sendable {
     }
 
     /// The record this instance should have in a zone.
-    public func desiredRecord(_ target: FleetTarget, in zone: HostedZone) async throws -> ResourceRecordSet {
+    package func desiredRecord(_ target: FleetTarget, in zone: HostedZone) async throws -> ResourceRecordSet {
         let dns = try target.requireRecord()
         let setIdentifier = try await identity.setIdentifier(target)
         let address = try await identity.address(dns.addressSource(in: zone))
@@ -48,7 +48,7 @@ public struct JoinRecordSet: Sendable {
     }
 
     /// Runs `start`.
-    public func run(_ settings: JoinSettings) async throws -> (record: ResourceRecordSet, outcome: Outcome) {
+    package func run(_ settings: JoinSettings) async throws -> (record: ResourceRecordSet, outcome: Outcome) {
         let dns = try settings.target.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         let record = try await desiredRecord(settings.target, in: zone)
@@ -58,7 +58,7 @@ public struct JoinRecordSet: Sendable {
         let availabilityZone = await identity.availabilityZone()
 
         return try await CompareAndSwapLoop.run(givingUp: { tries in
-            HookError(.temporary, "the record kept changing while starting (\(tries) tries); is another r53hook running for \(setIdentifier)?")
+            DomainError(.recordKeptChanging, "the record kept changing while starting (\(tries) tries); is another r53hook running for \(setIdentifier)?")
         }) { () async throws -> (record: ResourceRecordSet, outcome: Outcome)? in
             let (current, currentMark, oldMark) = try await readAndCheck(record, registry: registry, settings: settings)
 
@@ -81,7 +81,7 @@ public struct JoinRecordSet: Sendable {
             }
             changes += Self.swap(currentMark, for: registry.markRecord(setIdentifier: setIdentifier, mark: mark))
             if settings.dryRun {
-                let waits = settings.waitsForSync ? ["wait until Route 53 reports the change INSYNC (up to the \(settings.deadline.wholeSecondsText) deadline)"] : []
+                let waits: [WeightedRecordPlan.Wait] = settings.waitsForSync ? [.inSync(deadline: settings.deadline)] : []
                 return (record, .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits)))
             }
 
@@ -104,7 +104,7 @@ public struct JoinRecordSet: Sendable {
 
     /// Refuses now what `run` would refuse (Route 53's limits, a record without the mark), so
     /// that `start` checks before it changes anything else, such as a load balancer.
-    public func check(_ settings: JoinSettings) async throws {
+    package func check(_ settings: JoinSettings) async throws {
         let dns = try settings.target.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         let record = try await desiredRecord(settings.target, in: zone)
@@ -134,23 +134,25 @@ public struct JoinRecordSet: Sendable {
         return [RecordChange(.delete, old), RecordChange(.create, new)]
     }
 
-    /// r53hook overwrites only what carries its mark (or what `--adopt` names); returns the mark.
+    /// r53hook overwrites only what carries its mark (or what it was told to adopt); returns the mark.
     private func checkOwnership(
         current: ResourceRecordSet?, markRecord: ResourceRecordSet?, registry: MemberRegistry,
         settings: JoinSettings
-    ) throws(HookError) -> MemberMark? {
+    ) throws(DomainError) -> MemberMark? {
         if let markRecord {
             guard let mark = MemberRegistry.mark(of: markRecord) else {
-                throw HookError(
-                    .configuration,
-                    "\(markRecord.summary) is not an r53hook registry mark; r53hook will not overwrite a record it did not make. Remove it, or use another --set-identifier")
+                throw DomainError(
+                    .foreignRecord,
+                    "\(markRecord.summary) is not an r53hook registry mark; r53hook will not overwrite a record it did not make",
+                    remedies: [.advice("remove it"), .useAnother(.memberIdentifier)])
             }
             return mark
         }
         if let current, !settings.adoptsUnmarkedRecord {
-            throw HookError(
-                .configuration,
-                "\(current.summary) exists without r53hook's registry mark (\(registry.registryName) TXT), so r53hook did not make it and will not overwrite it. Delete it yourself, or run start --adopt to take it over as this instance's record"
+            throw DomainError(
+                .foreignRecord,
+                "\(current.summary) exists without r53hook's registry mark (\(registry.registryName) TXT), so r53hook did not make it and will not overwrite it",
+                remedies: [.advice("delete it yourself"), .use(.adopt, purpose: "to take it over as this instance's record")]
             )
         }
         return nil
@@ -159,20 +161,22 @@ public struct JoinRecordSet: Sendable {
     private func checkLimits(
         record: ResourceRecordSet, current: ResourceRecordSet?, siblings: [ResourceRecordSet],
         zone: HostedZone
-    ) throws(HookError) {
+    ) throws(DomainError) {
         if let current, !current.isPlainWeighted {
-            throw HookError(
-                .configuration,
-                "\(current.summary) already exists and is not a plain weighted record; r53hook will not overwrite a record it did not make. Use another --set-identifier or remove it yourself")
+            throw DomainError(
+                .foreignRecord,
+                "\(current.summary) already exists and is not a plain weighted record; r53hook will not overwrite a record it did not make",
+                remedies: [.useAnother(.memberIdentifier), .advice("remove it yourself")])
         }
         if let simple = siblings.first(where: { $0.setIdentifier == nil }) {
-            throw HookError(
-                .configuration,
-                "\(simple.name) \(simple.type) is a simple (non-weighted) record in \(zone.name); Route 53 cannot hold weighted records beside it. Delete it or choose another --name")
+            throw DomainError(
+                .conflictingRecord,
+                "\(simple.name) \(simple.type) is a simple (non-weighted) record in \(zone.name); Route 53 cannot hold weighted records beside it",
+                remedies: [.advice("delete it"), .useAnother(.recordName)])
         }
         if current == nil, siblings.count >= 100 {
-            throw HookError(
-                .configuration,
+            throw DomainError(
+                .weightedSetFull,
                 "\(record.name) \(record.type) already has \(siblings.count) weighted records, the Route 53 maximum of 100 per name and type: one record per instance caps a name at 100 instances. Use another name (or an ELB) for a larger fleet"
             )
         }

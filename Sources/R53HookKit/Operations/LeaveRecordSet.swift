@@ -4,9 +4,9 @@ import Logging
 /// `stop`: read this instance's record, DELETE exactly it, wait until the deletion is INSYNC,
 /// then wait out the deleted record's TTL plus the drain margin, so resolvers that cached the
 /// address let it expire while the service still answers.
-public struct LeaveRecordSet: Sendable {
+package struct LeaveRecordSet: Sendable {
     /// What `stop` did.
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         /// There was no record for this instance; nothing to drain.
         case notFound
         /// The record was deleted and drained.
@@ -22,7 +22,7 @@ public struct LeaveRecordSet: Sendable {
     private let logger: Logger
 
     /// Creates the use case.
-    public init(route53: Route53Client, identity: InstanceIdentity, waiter: ChangeWaiter, drainTimer: DrainTimer, logger: Logger) {
+    package init(route53: Route53Client, identity: InstanceIdentity, waiter: ChangeWaiter, drainTimer: DrainTimer, logger: Logger) {
         self.route53 = route53
         self.identity = identity
         self.waiter = waiter
@@ -31,7 +31,7 @@ public struct LeaveRecordSet: Sendable {
     }
 
     /// What deleting the record did, before any waiting.
-    public enum Deletion: Sendable, Equatable {
+    package enum Deletion: Sendable, Equatable {
         /// There was no record for this instance.
         case notFound
         /// The record was deleted (by this change, or by someone else just before: nil).
@@ -41,12 +41,12 @@ public struct LeaveRecordSet: Sendable {
     }
 
     /// Runs `stop`: delete, then wait and drain.
-    public func run(_ settings: LeaveSettings) async throws -> Outcome {
+    package func run(_ settings: LeaveSettings) async throws -> Outcome {
         try await finish(try await delete(settings), settings: settings)
     }
 
     /// Reads this instance's record and deletes exactly it; no waiting.
-    public func delete(_ settings: LeaveSettings) async throws -> Deletion {
+    package func delete(_ settings: LeaveSettings) async throws -> Deletion {
         let dns = try settings.target.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         let setIdentifier = try await identity.setIdentifier(settings.target)
@@ -58,26 +58,30 @@ public struct LeaveRecordSet: Sendable {
         // exact DELETE then fails and nothing changes, so read again and retry.
         var seen: ResourceRecordSet?
         return try await CompareAndSwapLoop.run(givingUp: { tries in
-            HookError(.temporary, "the record kept changing while stopping (\(tries) tries); is another r53hook start running for \(setIdentifier)?")
+            DomainError(.recordKeptChanging, "the record kept changing while stopping (\(tries) tries); is another r53hook start running for \(setIdentifier)?")
         }) { () async throws -> Deletion? in
             let current = try await route53.recordSet(zoneId: zone.id, name: dns.recordName, type: type, setIdentifier: setIdentifier)
             let markRecord = try await registry.currentMarkRecord(setIdentifier: setIdentifier)
             if let markRecord, MemberRegistry.mark(of: markRecord) == nil {
-                throw HookError(
-                    .configuration,
+                throw DomainError(
+                    .foreignRecord,
                     "\(markRecord.summary) is not an r53hook registry mark; r53hook leaves it and the record beside it alone")
             }
             var changes: [RecordChange] = []
             if let current {
                 guard current.isPlainWeighted else {
-                    throw HookError(
-                        .configuration,
+                    throw DomainError(
+                        .foreignRecord,
                         "\(current.summary) is not a plain weighted record; r53hook only deletes records it could have made, so it leaves this one alone")
                 }
                 guard markRecord != nil else {
-                    throw HookError(
-                        .configuration,
-                        "\(current.summary) has no r53hook registry mark (\(registry.registryName) TXT), so r53hook did not make it and leaves it alone. Delete it yourself, or run start --adopt first if this instance should own it"
+                    throw DomainError(
+                        .foreignRecord,
+                        "\(current.summary) has no r53hook registry mark (\(registry.registryName) TXT), so r53hook did not make it and leaves it alone",
+                        remedies: [
+                            .advice("delete it yourself"),
+                            .use(.adopt, purpose: "first if this instance should own it"),
+                        ]
                     )
                 }
                 changes.append(RecordChange(.delete, current))
@@ -95,10 +99,9 @@ public struct LeaveRecordSet: Sendable {
                 return .notFound
             }
             if settings.dryRun {
-                var waits = ["wait until Route 53 reports the change INSYNC (up to the \(settings.deadline.wholeSecondsText) deadline)"]
+                var waits: [WeightedRecordPlan.Wait] = [.inSync(deadline: settings.deadline)]
                 if let current {
-                    let ttl = Duration.seconds(current.ttl ?? 0)
-                    waits.append("drain \((ttl + settings.drainExtra).wholeSecondsText) (the record's TTL \(current.ttl ?? 0) s + \(settings.drainExtra.wholeSecondsText) extra)")
+                    waits.append(.drain(ttl: .seconds(current.ttl ?? 0), extra: settings.drainExtra))
                 }
                 return .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits))
             }
@@ -120,7 +123,7 @@ public struct LeaveRecordSet: Sendable {
     }
 
     /// Waits until the deletion is INSYNC, then drains the deleted record's TTL plus the margin.
-    public func finish(_ deletion: Deletion, settings: LeaveSettings) async throws -> Outcome {
+    package func finish(_ deletion: Deletion, settings: LeaveSettings) async throws -> Outcome {
         switch deletion {
         case .notFound:
             return .notFound
@@ -128,13 +131,13 @@ public struct LeaveRecordSet: Sendable {
             return .planned(plan)
         case .deleted(let record, let change):
             let ttl = Duration.seconds(record.ttl ?? 0)
-            var syncFailure: HookError?
+            var syncFailure: (any Error)?
             if let change {
                 do {
                     try await waiter.waitUntilInSync(change)
-                } catch let error as HookError where error.kind == .temporary || error.kind == .unreachable {
+                } catch let error where error.isTransientFailure {
                     // The record is gone either way; drain before reporting, so the service still answers.
-                    logger.warning("\(error.message); draining anyway")
+                    logger.warning("\(error); draining anyway")
                     syncFailure = error
                 }
             }

@@ -2,23 +2,23 @@ import AWSKit
 import Logging
 
 /// `status`: this instance's identity and record, and every record of the weighted set.
-public struct RecordSetStatus: Sendable {
+package struct RecordSetStatus: Sendable {
     /// What `status` found.
-    public struct Report: Sendable, Equatable {
+    package struct Report: Sendable, Equatable {
         /// The hosted zone.
-        public let zone: HostedZone
+        package let zone: HostedZone
         /// The record name.
-        public let name: String
+        package let name: String
         /// The record type.
-        public let type: String
+        package let type: String
         /// The instance id, when IMDS could tell it.
-        public let instanceId: String?
+        package let instanceId: String?
         /// The set identifier this instance uses, when known.
-        public let setIdentifier: String?
+        package let setIdentifier: String?
         /// This instance's record, when it has one.
-        public let ownRecord: ResourceRecordSet?
+        package let ownRecord: ResourceRecordSet?
         /// Every record of the name and type.
-        public let records: [ResourceRecordSet]
+        package let records: [ResourceRecordSet]
     }
 
     private let route53: Route53Client
@@ -26,21 +26,22 @@ public struct RecordSetStatus: Sendable {
     private let logger: Logger
 
     /// Creates the use case.
-    public init(route53: Route53Client, identity: InstanceIdentity, logger: Logger) {
+    package init(route53: Route53Client, identity: InstanceIdentity, logger: Logger) {
         self.route53 = route53
         self.identity = identity
         self.logger = logger
     }
 
-    /// Runs `status`. Off EC2 without --set-identifier it still lists the set.
-    public func run(_ target: FleetTarget) async throws -> Report {
+    /// Runs `status`. Off EC2, with no set identifier given, it still lists the set.
+    package func run(_ target: FleetTarget) async throws -> Report {
         let dns = try target.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         var instanceId: String?
         do {
             instanceId = try await identity.instanceId()
-        } catch let error as HookError where target.setIdentifier != nil || error.kind == .unreachable || error.kind == .configuration {
-            logger.debug("instance id unknown: \(error.message)")
+        } catch let error where error is AWSKitError || error is DomainError {
+            // IMDS off, unreachable or odd: the id is unknown, and the set is listed all the same.
+            logger.debug("instance id unknown: \(error)")
         }
         let setIdentifier = target.setIdentifier ?? instanceId
         let records = try await route53.recordSets(zoneId: zone.id, name: dns.recordName, type: dns.recordType.rawValue)

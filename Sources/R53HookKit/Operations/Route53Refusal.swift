@@ -51,18 +51,22 @@ enum Route53Refusal {
         return pieces.enumerated().map { index, piece in index == 0 ? String(piece) : "Tried to " + piece }
     }
 
-    /// The refusal in words for an operator; `remedy` is added to a refused batch's message.
-    static func explain(_ error: AWSServiceError, action: String, zone: HostedZone, remedy: String? = nil) -> HookError {
+    /// The refusal in words for an operator; `advice` (domain words, no flags) is added to a
+    /// refused batch's message.
+    static func explain(_ error: AWSServiceError, action: String, zone: HostedZone, advice: String? = nil) -> DomainError {
         switch error.code {
         case "NoSuchHostedZone":
-            return HookError(.configuration, "cannot \(action): hosted zone \(zone.id) no longer exists (\(error.message))", underlying: error)
+            return DomainError(
+                .hostedZoneGone, "cannot \(action): hosted zone \(zone.id) no longer exists (\(error.message))", underlying: error)
         case "NoSuchHealthCheck":
-            return HookError(.configuration, "cannot \(action): the health check does not exist (\(error.message)); check --health-check-id", underlying: error)
+            return DomainError(
+                .healthCheckNotFound, "cannot \(action): the health check does not exist (\(error.message))",
+                remedies: [.check(.healthCheckId)], underlying: error)
         case "InvalidChangeBatch", "InvalidInput":
-            let advice = remedy.map { "; \($0)" } ?? ""
-            return HookError(.configuration, "Route 53 refused to \(action): \(error.message)\(advice)", underlying: error)
+            let said = advice.map { "; \($0)" } ?? ""
+            return DomainError(.changeRefused, "Route 53 refused to \(action): \(error.message)\(said)", underlying: error)
         default:
-            return HookError(.unreachable, "Route 53 could not \(action): \(error)", underlying: error)
+            return DomainError(.serviceFailed, "Route 53 could not \(action): \(error)", underlying: error)
         }
     }
 }

@@ -1,33 +1,35 @@
-/// What a command would do, printed by `--dry-run`: the change batch and the waits.
-public struct WeightedRecordPlan: Sendable, Equatable {
+/// What a command would do, printed by `--dry-run`: the change batch and the waits. The command
+/// line turns it into words (`DryRunOutput`); only the batch is text here, since the XML that
+/// would be sent is part of the plan.
+package struct WeightedRecordPlan: Sendable, Equatable {
+    /// A wait that would follow the batch.
+    package enum Wait: Sendable, Equatable {
+        /// Until Route 53 reports the change INSYNC, bounded by the command's deadline.
+        case inSync(deadline: Duration)
+        /// The drain after a deletion: the deleted record's TTL plus the extra seconds.
+        case drain(ttl: Duration, extra: Duration)
+    }
+
     /// The hosted zone the batch goes to.
-    public let zone: HostedZone
+    package let zone: HostedZone
     /// The changes, empty when nothing needs to change.
-    public let changes: [RecordChange]
-    /// The waits that would follow, in order, in words.
-    public let waits: [String]
+    package let changes: [RecordChange]
+    /// The waits that would follow, in order.
+    package let waits: [Wait]
 
     /// Creates a plan.
-    public init(zone: HostedZone, changes: [RecordChange], waits: [String]) {
+    package init(zone: HostedZone, changes: [RecordChange], waits: [Wait]) {
         self.zone = zone
         self.changes = changes
         self.waits = waits
     }
 
-    /// The plan as text: the batch as it would be sent, then the waits.
-    public var text: String {
-        var lines = ["hosted zone: \(zone.name) \(zone.id) (\(zone.visibility))"]
-        if changes.isEmpty {
-            lines.append("no change needed")
-        } else {
-            lines.append("change batch (POST /2013-04-01/hostedzone/\(zone.id)/rrset):")
-            do {
-                lines.append(try Route53XML.changeBatch(changes, comment: nil))
-            } catch {
-                lines.append("(the batch cannot be written: \(error.message))")
-            }
+    /// The change batch as it would be sent, or why it cannot be written.
+    package var batchXML: String {
+        do {
+            return try Route53XML.changeBatch(changes, comment: nil)
+        } catch {
+            return "(the batch cannot be written: \(error.message))"
         }
-        lines += waits.map { "then: \($0)" }
-        return lines.joined(separator: "\n")
     }
 }

@@ -1,7 +1,7 @@
 /// One member of a fleet as a load balancer or the weighted record set sees it.
-public struct FleetMember: Sendable, Equatable {
+package struct FleetMember: Sendable, Equatable {
     /// The member's state, reduced to what a quorum cares about.
-    public enum Health: String, Sendable, Equatable {
+    package enum Health: String, Sendable, Equatable {
         /// Taking traffic and passing its checks.
         case healthy
         /// Registered, not yet checked healthy (ELBv2 `initial`, classic registration in progress).
@@ -15,17 +15,17 @@ public struct FleetMember: Sendable, Equatable {
     }
 
     /// The instance id (or set identifier).
-    public let id: String
+    package let id: String
     /// Its state.
-    public let health: Health
+    package let health: Health
     /// The load balancer's own words, for messages.
-    public let detail: String
+    package let detail: String
     /// The load balancer's reason code, where it gives one (ELBv2 `TargetHealth.Reason`, such
     /// as `Target.NotRegistered`): matched exactly, never found in `detail`.
-    public let reason: String?
+    package let reason: String?
 
     /// Creates a member.
-    public init(id: String, health: Health, detail: String = "", reason: String? = nil) {
+    package init(id: String, health: Health, detail: String = "", reason: String? = nil) {
         self.id = id
         self.health = health
         self.detail = detail
@@ -33,5 +33,5 @@ public struct FleetMember: Sendable, Equatable {
     }
 
     /// Whether it counts towards the quorum.
-    public var isHealthy: Bool { health == .healthy }
+    package var isHealthy: Bool { health == .healthy }
 }

@@ -3,18 +3,18 @@ import Logging
 
 /// Checks the quorum before leaving, and re-checks every interval until the timeout, saying
 /// each time what it sees.
-public struct QuorumGate: Sendable {
+package struct QuorumGate: Sendable {
     /// One source of members to check (a load balancer, the weighted record set).
-    public struct Check: Sendable {
+    package struct Check: Sendable {
         /// What it is, for messages.
-        public let name: String
+        package let name: String
         /// This instance's id among the members (instance id, or set identifier for DNS).
-        public let leaving: String
+        package let leaving: String
         /// Reads the members now.
-        public let members: @Sendable () async throws -> [FleetMember]
+        package let members: @Sendable () async throws -> [FleetMember]
 
         /// Creates a check.
-        public init(name: String, leaving: String, members: @escaping @Sendable () async throws -> [FleetMember]) {
+        package init(name: String, leaving: String, members: @escaping @Sendable () async throws -> [FleetMember]) {
             self.name = name
             self.leaving = leaving
             self.members = members
@@ -26,14 +26,14 @@ public struct QuorumGate: Sendable {
     private let logger: Logger
 
     /// Creates a gate for a rule.
-    public init(rule: QuorumRule, time: any TimeSource, logger: Logger) {
+    package init(rule: QuorumRule, time: any TimeSource, logger: Logger) {
         self.rule = rule
         self.time = time
         self.logger = logger
     }
 
     /// True once every check allows this instance to leave; false when `timeout` passes first.
-    public func waitForQuorum(_ checks: [Check], interval: Duration, timeout: Duration) async throws -> Bool {
+    package func waitForQuorum(_ checks: [Check], interval: Duration, timeout: Duration) async throws -> Bool {
         let started = time.monotonicNow
         while true {
             var blocked: [String] = []

@@ -1,26 +1,26 @@
 /// How many healthy members must remain when one leaves: at least `minimumHealthy`, and at least
 /// `fraction` of all members, rounded up. Either may be absent.
-public struct QuorumRule: Sendable, Equatable {
+package struct QuorumRule: Sendable, Equatable {
     /// The least number of healthy members that must remain.
-    public var minimumHealthy: Int
+    package var minimumHealthy: Int
     /// The least share of all members that must remain healthy (0 < fraction <= 1).
-    public var fraction: Double?
+    package var fraction: Double?
 
     /// Creates a rule.
-    public init(minimumHealthy: Int = 0, fraction: Double? = nil) {
+    package init(minimumHealthy: Int = 0, fraction: Double? = nil) {
         self.minimumHealthy = minimumHealthy
         self.fraction = fraction
     }
 
     /// Healthy members required to remain, for a fleet of `members`.
-    public func required(members: Int) -> Int {
+    package func required(members: Int) -> Int {
         // The tiny tolerance keeps float noise (0.7 × 10 = 7.000000000000001) from adding a member.
         let byFraction = fraction.map { Int((Double(members) * $0 - 1e-9).rounded(.up)) } ?? 0
         return max(minimumHealthy, byFraction)
     }
 
     /// Whether `leaving` may leave a fleet of `members`.
-    public func evaluate(_ members: [FleetMember], leaving: String) -> QuorumVerdict {
+    package func evaluate(_ members: [FleetMember], leaving: String) -> QuorumVerdict {
         let healthy = members.filter(\.isHealthy)
         let leaverIsHealthy = healthy.contains { $0.id == leaving }
         let remaining = healthy.count - (leaverIsHealthy ? 1 : 0)
@@ -33,21 +33,21 @@ public struct QuorumRule: Sendable, Equatable {
 }
 
 /// What a quorum check found.
-public struct QuorumVerdict: Sendable, Equatable, CustomStringConvertible {
+package struct QuorumVerdict: Sendable, Equatable, CustomStringConvertible {
     /// Members registered (any state).
-    public let members: Int
+    package let members: Int
     /// Members healthy now.
-    public let healthy: Int
+    package let healthy: Int
     /// Healthy members that would remain after this instance leaves.
-    public let remainingHealthy: Int
+    package let remainingHealthy: Int
     /// Healthy members that must remain.
-    public let required: Int
+    package let required: Int
     /// Whether leaving keeps the quorum (always true when this instance is not a healthy member:
     /// its leaving takes nothing away).
-    public let allowsLeaving: Bool
+    package let allowsLeaving: Bool
 
     /// Creates a verdict.
-    public init(members: Int, healthy: Int, remainingHealthy: Int, required: Int, allowsLeaving: Bool) {
+    package init(members: Int, healthy: Int, remainingHealthy: Int, required: Int, allowsLeaving: Bool) {
         self.members = members
         self.healthy = healthy
         self.remainingHealthy = remainingHealthy
@@ -56,7 +56,7 @@ public struct QuorumVerdict: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// "3 of 4 members healthy; 2 would remain, 3 required".
-    public var description: String {
+    package var description: String {
         "\(healthy) of \(members) members healthy; \(remainingHealthy) would remain after leaving, \(required) required"
     }
 }

@@ -2,16 +2,16 @@ import AWSKit
 
 /// The members of a weighted record set, for the quorum: a record with weight above zero is
 /// healthy, unless it carries a health check that Route 53 reports unhealthy.
-public struct WeightedSetMembers: Sendable {
+package struct WeightedSetMembers: Sendable {
     private let route53: Route53Client
 
     /// Creates the reader.
-    public init(route53: Route53Client) {
+    package init(route53: Route53Client) {
         self.route53 = route53
     }
 
     /// Every record of the set as a member, keyed by set identifier.
-    public func members(zone: HostedZone, name: String, type: String) async throws -> [FleetMember] {
+    package func members(zone: HostedZone, name: String, type: String) async throws -> [FleetMember] {
         var members: [FleetMember] = []
         for record in try await route53.recordSets(zoneId: zone.id, name: name, type: type) {
             guard let id = record.setIdentifier else { continue }

@@ -16,7 +16,7 @@ import Logging
 /// so a reader never sees half a memo and nobody can make root write through a planted link.
 /// The memo only saves requests: anything wrong skips it with a warning, and the heartbeat goes
 /// on without it.
-public struct DirectoryHeartbeatMemo: HeartbeatMemo {
+package struct DirectoryHeartbeatMemo: HeartbeatMemo {
     private let directory: String
     private let logger: Logger
     private let temporarySuffix: @Sendable () -> String
@@ -26,7 +26,7 @@ public struct DirectoryHeartbeatMemo: HeartbeatMemo {
     private static let temporaryNameAttempts = 8
 
     /// Creates the store; nothing is touched until the first load or save.
-    public init(directory: String, logger: Logger) {
+    package init(directory: String, logger: Logger) {
         self.init(directory: directory, logger: logger, temporarySuffix: Self.randomSuffix)
     }
 
@@ -43,7 +43,7 @@ public struct DirectoryHeartbeatMemo: HeartbeatMemo {
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
-    public func load(key: String) -> String? {
+    package func load(key: String) -> String? {
         guard let folder = openDirectory(creating: false) else { return nil }
         defer { close(folder) }
         let name = fileName(key)
@@ -71,7 +71,7 @@ public struct DirectoryHeartbeatMemo: HeartbeatMemo {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    public func save(key: String, value: String) {
+    package func save(key: String, value: String) {
         guard let folder = openDirectory(creating: true) else { return }
         defer { close(folder) }
         let final = fileName(key)

@@ -2,7 +2,7 @@
 /// request: [DELETE the remembered mark exactly, CREATE the new one]. The memo is only a guess:
 /// when the mark changed (a role, a restart, a sweep) the exact DELETE fails, nothing changes,
 /// and the heartbeat reads the registry as usual. It can never bring back a deleted mark.
-public protocol HeartbeatMemo: Sendable {
+package protocol HeartbeatMemo: Sendable {
     /// The memo under a key, or nil.
     func load(key: String) -> String?
     /// Stores a memo; failures are ignored (the next heartbeat reads instead).

@@ -8,7 +8,7 @@ import Logging
 /// A heartbeat costs one Route 53 request when the memo of the previous one is still right
 /// (the exact [DELETE, CREATE] of the remembered mark), otherwise the zone lookup, one read and
 /// one change.
-public struct MemberHeartbeat: Sendable {
+package struct MemberHeartbeat: Sendable {
     private let route53: Route53Client
     private let identity: InstanceIdentity
     private let memo: (any HeartbeatMemo)?
@@ -16,7 +16,7 @@ public struct MemberHeartbeat: Sendable {
     private let logger: Logger
 
     /// Creates the use case; without a memo every heartbeat reads the registry.
-    public init(
+    package init(
         route53: Route53Client, identity: InstanceIdentity, memo: (any HeartbeatMemo)? = nil, time: any TimeSource,
         logger: Logger
     ) {
@@ -28,7 +28,7 @@ public struct MemberHeartbeat: Sendable {
     }
 
     /// Writes the heartbeat; returns the mark as written.
-    public func run(_ target: FleetTarget) async throws -> MemberMark {
+    package func run(_ target: FleetTarget) async throws -> MemberMark {
         let dns = try target.requireRecord()
         let setIdentifier = try await identity.setIdentifier(target)
         let now = Int(time.wallClock.seconds)

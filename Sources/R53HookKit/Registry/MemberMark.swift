@@ -6,27 +6,27 @@ import AWSKit
 /// `"r53hook-member v=1 instance=i-0abc address=10.0.0.5 az=us-east-1a joined=1795000000 heartbeat=1795000030 role=server group=consul"`.
 /// `heartbeat` appears once `r53hook heartbeat` has run (the member then promises to beat);
 /// `role` and `group` once `r53hook role` has chosen.
-public struct MemberMark: Sendable, Equatable {
+package struct MemberMark: Sendable, Equatable {
     /// The tag that starts every mark.
-    public static let tag = "r53hook-member"
+    package static let tag = "r53hook-member"
 
     /// The instance id (`-` when r53hook ran off EC2 with an explicit set identifier).
-    public var instanceId: String
+    package var instanceId: String
     /// The address the pair's record points at.
-    public var address: String
+    package var address: String
     /// The availability zone (`-` when unknown).
-    public var availabilityZone: String
+    package var availabilityZone: String
     /// When the pair was written by `start` (Unix seconds, the writer's clock).
-    public var joinedAt: Int
+    package var joinedAt: Int
     /// The last heartbeat (Unix seconds); nil while the member does not send heartbeats.
-    public var heartbeatAt: Int?
+    package var heartbeatAt: Int?
     /// The role chosen by `r53hook role`.
-    public var role: MemberRole?
+    package var role: MemberRole?
     /// The group the role is in.
-    public var group: String?
+    package var group: String?
 
     /// Creates a mark.
-    public init(
+    package init(
         instanceId: String, address: String, availabilityZone: String, joinedAt: Int, heartbeatAt: Int? = nil,
         role: MemberRole? = nil, group: String? = nil
     ) {
@@ -40,7 +40,7 @@ public struct MemberMark: Sendable, Equatable {
     }
 
     /// The TXT record value, quoted as Route 53 wants it.
-    public var txtValue: String {
+    package var txtValue: String {
         var fields = [
             (key: "v", value: "1"), ("instance", instanceId), ("address", address), ("az", availabilityZone),
             ("joined", String(joinedAt)),
@@ -52,10 +52,10 @@ public struct MemberMark: Sendable, Equatable {
     }
 
     /// The time of the last sign of life: the heartbeat, else the join.
-    public var lastSeenAt: Int { heartbeatAt ?? joinedAt }
+    package var lastSeenAt: Int { heartbeatAt ?? joinedAt }
 
     /// What a TXT value at the registry name is.
-    public enum Reading: Sendable, Equatable {
+    package enum Reading: Sendable, Equatable {
         /// A valid mark.
         case mark(MemberMark)
         /// Not a mark at all (it does not start with the tag): someone else's record.
@@ -69,7 +69,7 @@ public struct MemberMark: Sendable, Equatable {
     private static let knownKeys: Set<String> = ["v", "instance", "address", "az", "joined", "heartbeat", "role", "group"]
 
     /// Reads a TXT value; nil when it is not a valid r53hook mark.
-    public init?(txtValue: String) {
+    package init?(txtValue: String) {
         guard case .mark(let mark) = Self.read(txtValue: txtValue) else { return nil }
         self = mark
     }
@@ -81,7 +81,7 @@ public struct MemberMark: Sendable, Equatable {
     /// arithmetic on them can overflow), a known role, a valid group. Keys it does not know are
     /// skipped if well formed, as a newer r53hook may add fields to v=1 marks as this one did
     /// with heartbeat, role and group.
-    public static func read(txtValue: String) -> Reading {
+    package static func read(txtValue: String) -> Reading {
         switch TaggedTXTValue.read(txtValue, tag: tag, knownKeys: knownKeys) {
         case .untagged:
             return .notAMark
@@ -143,7 +143,7 @@ public struct MemberMark: Sendable, Equatable {
     }
 
     /// Why a group name is not acceptable, or nil: one DNS label of letters, digits, '-' and '_'.
-    public static func problem(withGroup name: String) -> String? {
+    package static func problem(withGroup name: String) -> String? {
         guard !name.isEmpty, name.utf8.count <= 63 else { return "a group name has 1 to 63 characters" }
         guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
             return "a group name has only letters, digits, '-' and '_'"

@@ -1,5 +1,5 @@
 /// The role `r53hook role` chose for a member of a group (auto-consul's modes).
-public enum MemberRole: String, Sendable, Equatable, CaseIterable {
+package enum MemberRole: String, Sendable, Equatable, CaseIterable {
     /// The first server: no live server was there to join.
     case bootstrap
     /// A server joining the live servers.
@@ -8,5 +8,5 @@ public enum MemberRole: String, Sendable, Equatable, CaseIterable {
     case agent
 
     /// Whether the role counts as a server of its group.
-    public var isServer: Bool { self != .agent }
+    package var isServer: Bool { self != .agent }
 }

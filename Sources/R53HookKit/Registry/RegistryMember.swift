@@ -2,18 +2,18 @@ import AWSKit
 
 /// One member of the registry: its mark (the TXT record exactly as read, for an exact DELETE)
 /// and the address record with the same set identifier, when there is one.
-public struct RegistryMember: Sendable, Equatable {
+package struct RegistryMember: Sendable, Equatable {
     /// The set identifier both records share.
-    public let setIdentifier: String
+    package let setIdentifier: String
     /// The mark's record as Route 53 holds it.
-    public let markRecord: ResourceRecordSet
+    package let markRecord: ResourceRecordSet
     /// The mark, read.
-    public let mark: MemberMark
+    package let mark: MemberMark
     /// The weighted address record of the pair, when it exists.
-    public let addressRecord: ResourceRecordSet?
+    package let addressRecord: ResourceRecordSet?
 
     /// Creates a member.
-    public init(setIdentifier: String, markRecord: ResourceRecordSet, mark: MemberMark, addressRecord: ResourceRecordSet?) {
+    package init(setIdentifier: String, markRecord: ResourceRecordSet, mark: MemberMark, addressRecord: ResourceRecordSet?) {
         self.setIdentifier = setIdentifier
         self.markRecord = markRecord
         self.mark = mark
@@ -22,31 +22,31 @@ public struct RegistryMember: Sendable, Equatable {
 
     /// Seconds since the last heartbeat (0 for one ahead of this clock); nil when the member
     /// does not send heartbeats. Never traps, whatever the mark holds.
-    public func heartbeatAge(now: Int) -> Int? {
+    package func heartbeatAge(now: Int) -> Int? {
         mark.heartbeatAt.map { max(0, UnixTime.secondsBetween($0, now)) }
     }
 
     /// Seconds since the last sign of life (heartbeat, else join); never traps.
-    public func lastSeenAge(now: Int) -> Int {
+    package func lastSeenAge(now: Int) -> Int {
         UnixTime.secondsBetween(mark.lastSeenAt, now)
     }
 
     /// Whether the member counts as alive: its heartbeat is at most `expiry` seconds old, or it
     /// does not send heartbeats (then only EC2 can tell).
-    public func isLive(now: Int, expiry: Int) -> Bool {
+    package func isLive(now: Int, expiry: Int) -> Bool {
         guard let age = heartbeatAge(now: now) else { return true }
         return age <= expiry
     }
 
     /// Whether the address record is exactly the one the mark describes, so the pair can be
     /// deleted together: a plain weighted record pointing at the marked address.
-    public var addressRecordIsMarked: Bool {
+    package var addressRecordIsMarked: Bool {
         guard let addressRecord else { return false }
         return addressRecord.isPlainWeighted && addressRecord.values == [mark.address]
     }
 
     /// The exact DELETE of the pair (or of the mark alone when the address record is gone).
-    public var deletion: [RecordChange] {
+    package var deletion: [RecordChange] {
         var changes = [RecordChange(.delete, markRecord)]
         if let addressRecord, addressRecordIsMarked { changes.insert(RecordChange(.delete, addressRecord), at: 0) }
         return changes

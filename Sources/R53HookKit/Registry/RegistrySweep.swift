@@ -10,38 +10,39 @@ import Logging
 /// DELETE batch, so a member that beat in the meantime is left alone. When more than
 /// `maxFraction` of the members would go at once, nothing is deleted (self-preservation: that
 /// looks more like a partition or an API problem than a mass death) unless forced.
-public struct RegistrySweep: Sendable {
+package struct RegistrySweep: Sendable {
     /// A member judged dead, and why.
-    public struct Verdict: Sendable, Equatable {
+    package struct Verdict: Sendable, Equatable {
         /// The member.
-        public let member: RegistryMember
+        package let member: RegistryMember
         /// Why it is dead, in words.
-        public let reason: String
+        package let reason: String
 
         /// Creates a verdict.
-        public init(member: RegistryMember, reason: String) {
+        package init(member: RegistryMember, reason: String) {
             self.member = member
             self.reason = reason
         }
     }
 
     /// What a sweep found and did.
-    public struct Report: Sendable, Equatable {
+    package struct Report: Sendable, Equatable {
         /// How many marked members the registry had.
-        public let memberCount: Int
+        package let memberCount: Int
         /// The members judged dead.
-        public let dead: [Verdict]
+        package let dead: [Verdict]
         /// Set identifiers deleted (empty for a dry run or a refusal).
-        public let deleted: [String]
+        package let deleted: [String]
         /// Dead members left alone, and why (changed since read, record differs from its mark).
-        public let skipped: [(setIdentifier: String, reason: String)]
-        /// Why nothing was deleted, when self-preservation refused.
-        public let refusal: String?
+        package let skipped: [(setIdentifier: String, reason: String)]
+        /// Why nothing was deleted, when self-preservation refused: the error the command
+        /// reports, with its remedies (a higher share, or forcing the sweep).
+        package let refusal: DomainError?
 
         /// Creates a report.
-        public init(
+        package init(
             memberCount: Int, dead: [Verdict], deleted: [String], skipped: [(setIdentifier: String, reason: String)],
-            refusal: String?
+            refusal: DomainError?
         ) {
             self.memberCount = memberCount
             self.dead = dead
@@ -50,25 +51,26 @@ public struct RegistrySweep: Sendable {
             self.refusal = refusal
         }
 
-        public static func == (lhs: Report, rhs: Report) -> Bool {
-            lhs.memberCount == rhs.memberCount && lhs.dead == rhs.dead && lhs.deleted == rhs.deleted && lhs.refusal == rhs.refusal
+        package static func == (lhs: Report, rhs: Report) -> Bool {
+            lhs.memberCount == rhs.memberCount && lhs.dead == rhs.dead && lhs.deleted == rhs.deleted
+                && lhs.refusal?.message == rhs.refusal?.message && lhs.refusal?.remedies == rhs.refusal?.remedies
                 && lhs.skipped.map(\.setIdentifier) == rhs.skipped.map(\.setIdentifier)
         }
     }
 
     /// How the sweep is bounded.
-    public struct Limits: Sendable, Equatable {
+    package struct Limits: Sendable, Equatable {
         /// Seconds after which a heartbeat is expired.
-        public var expiry: Int
+        package var expiry: Int
         /// The largest share of the members one sweep may delete without `force`.
-        public var maxFraction: Double
+        package var maxFraction: Double
         /// Delete even beyond `maxFraction`.
-        public var force: Bool
+        package var force: Bool
         /// How old a mark must be before "EC2 does not know the instance" counts as gone.
-        public var goneGrace: Int
+        package var goneGrace: Int
 
         /// Creates limits with the defaults: expiry 120 s, at most half, grace 300 s.
-        public init(expiry: Int = 120, maxFraction: Double = 0.5, force: Bool = false, goneGrace: Int = 300) {
+        package init(expiry: Int = 120, maxFraction: Double = 0.5, force: Bool = false, goneGrace: Int = 300) {
             self.expiry = expiry
             self.maxFraction = maxFraction
             self.force = force
@@ -83,7 +85,7 @@ public struct RegistrySweep: Sendable {
     private let logger: Logger
 
     /// Creates the use case.
-    public init(
+    package init(
         route53: Route53Client, instances: any InstanceStateLookup, identity: InstanceIdentity,
         time: any TimeSource, logger: Logger
     ) {
@@ -95,7 +97,7 @@ public struct RegistrySweep: Sendable {
     }
 
     /// Sweeps (or, with `--dry-run`, only judges) the registry of the configured record.
-    public func run(_ target: FleetTarget, limits: Limits, dryRun: Bool, waiting: FleetLock.Waiting) async throws -> Report {
+    package func run(_ target: FleetTarget, limits: Limits, dryRun: Bool, waiting: FleetLock.Waiting) async throws -> Report {
         let registry = try await MemberRegistry.of(target, route53: route53)
         let me = try? await identity.setIdentifier(target)
         let myInstance = try? await identity.instanceId()
@@ -113,7 +115,7 @@ public struct RegistrySweep: Sendable {
         return try await lock.withLock(
             owner: owner, lease: .seconds(30), waiting: waiting, purpose: "sweeping \(registry.registryName)",
             ifLost: { lost in
-                HookError(.temporary, "lost the sweep lock (\(lost.reason)); the sweep stopped part way, run it again")
+                DomainError(.lockLost, "lost the sweep lock (\(lost.reason)); the sweep stopped part way, run it again")
             }
         ) {
             try await self.sweep(registry, isMe: isMe, limits: limits, dryRun: false)
@@ -135,8 +137,10 @@ public struct RegistrySweep: Sendable {
         let members = snapshot.members.count
         if !dead.isEmpty, !limits.force, Double(dead.count) > limits.maxFraction * Double(members) {
             let share = Int((Double(dead.count) / Double(members) * 100).rounded())
-            let refusal =
-                "\(dead.count) of \(members) members (\(share)%) look dead at once, more than --max-fraction \(limits.maxFraction): that is more likely a network partition or an EC2 API problem than a mass death, so nothing was deleted. Check with `r53hook members`; --force sweeps anyway"
+            let refusal = DomainError(
+                .sweepRefused,
+                "sweep refused: \(dead.count) of \(members) members (\(share)%) look dead at once, more than the share of \(limits.maxFraction) a sweep deletes: that is more likely a network partition or an EC2 API problem than a mass death, so nothing was deleted. Check with `r53hook members`",
+                remedies: [.use(.forceSweep, purpose: "to sweep anyway"), .raise(.sweepFraction)])
             return Report(memberCount: members, dead: dead, deleted: [], skipped: [], refusal: refusal)
         }
         guard !dryRun else { return Report(memberCount: members, dead: dead, deleted: [], skipped: [], refusal: nil) }

@@ -5,16 +5,16 @@ import Logging
 /// fleet-wide lock, read the live members of the group and choose `bootstrap` when there is no
 /// live server, `server` while there are fewer than N, otherwise `agent`; then record the choice
 /// in this member's mark before the lock is released, so the next instance sees it.
-public struct RoleElection: Sendable {
+package struct RoleElection: Sendable {
     /// The choice, and whom to join.
-    public struct Decision: Sendable, Equatable {
+    package struct Decision: Sendable, Equatable {
         /// The role chosen.
-        public let role: MemberRole
+        package let role: MemberRole
         /// The addresses of the group's other live servers, to join.
-        public let join: [String]
+        package let join: [String]
 
         /// Creates a decision.
-        public init(role: MemberRole, join: [String]) {
+        package init(role: MemberRole, join: [String]) {
             self.role = role
             self.join = join
         }
@@ -26,7 +26,7 @@ public struct RoleElection: Sendable {
     private let logger: Logger
 
     /// Creates the use case.
-    public init(route53: Route53Client, identity: InstanceIdentity, time: any TimeSource, logger: Logger) {
+    package init(route53: Route53Client, identity: InstanceIdentity, time: any TimeSource, logger: Logger) {
         self.route53 = route53
         self.identity = identity
         self.time = time
@@ -35,7 +35,7 @@ public struct RoleElection: Sendable {
 
     /// The decision for one member, from the registry as read under the lock. A member that is
     /// already a server of the group stays one; heartbeats older than `expiry` do not count.
-    public static func decide(
+    package static func decide(
         for setIdentifier: String, members: [RegistryMember], group: String, servers: Int,
         now: Int, expiry: Int
     ) -> Decision {
@@ -52,7 +52,7 @@ public struct RoleElection: Sendable {
     }
 
     /// Chooses and records this member's role under the lock `role-GROUP-NAME-TYPE`.
-    public func run(
+    package func run(
         _ target: FleetTarget, group: String, servers: Int, expiry: Int,
         waiting: FleetLock.Waiting
     ) async throws -> Decision {
@@ -68,7 +68,7 @@ public struct RoleElection: Sendable {
             owner: setIdentifier, lease: .seconds(30), waiting: waiting,
             purpose: "choosing a role in group \(group)",
             ifLost: { lost in
-                HookError(.temporary, "lost the role lock while choosing (\(lost.reason)); run role again")
+                DomainError(.lockLost, "lost the role lock while choosing (\(lost.reason)); run role again")
             }
         ) {
             let snapshot = try await registry.snapshot()
@@ -77,8 +77,8 @@ public struct RoleElection: Sendable {
                 if let foreign = snapshot.foreign.first(where: { $0.setIdentifier == setIdentifier }) {
                     throw MemberRegistry.foreignMarkError(foreign.record, reason: foreign.reason)
                 }
-                throw HookError(
-                    .configuration,
+                throw DomainError(
+                    .notRegistered,
                     "\(setIdentifier) is not registered in \(registry.registryName): run `r53hook start` before `r53hook role`")
             }
             let decision = Self.decide(

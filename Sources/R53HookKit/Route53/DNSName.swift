@@ -1,7 +1,7 @@
 /// Domain names as Route 53 stores them: lower-case, with a trailing dot, `*` written `\052`.
-public enum DNSName {
+package enum DNSName {
     /// The name lower-cased with one trailing dot, and octal escapes (`\052`) decoded.
-    public static func normalized(_ name: String) -> String {
+    package static func normalized(_ name: String) -> String {
         var decoded = ""
         var scalars = Array(name.unicodeScalars)[...]
         while let scalar = scalars.popFirst() {
@@ -22,7 +22,7 @@ public enum DNSName {
     /// Why a record name is not acceptable, or nil when it is. Letters, digits, hyphens and
     /// underscores in labels of 1 to 63 characters, 253 characters in all, and `*` alone as the
     /// first label.
-    public static func problem(with name: String) -> String? {
+    package static func problem(with name: String) -> String? {
         var text = name
         if text.hasSuffix(".") { text.removeLast() }
         guard !text.isEmpty else { return "the name is empty" }

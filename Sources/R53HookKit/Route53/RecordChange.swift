@@ -1,8 +1,8 @@
 /// One change of a change batch.
-public struct RecordChange: Sendable, Equatable {
+package struct RecordChange: Sendable, Equatable {
     /// What to do with the record set. No UPSERT: it overwrites whatever is there, and every
     /// batch r53hook sends is a compare-and-swap ([DELETE exact old, CREATE new]).
-    public enum Action: String, Sendable, Equatable {
+    package enum Action: String, Sendable, Equatable {
         /// Create; fails when it exists (the compare-and-swap primitive).
         case create = "CREATE"
         /// Delete; every value must match the current record exactly.
@@ -10,12 +10,12 @@ public struct RecordChange: Sendable, Equatable {
     }
 
     /// The action.
-    public let action: Action
+    package let action: Action
     /// The record set, exactly as it must be.
-    public let recordSet: ResourceRecordSet
+    package let recordSet: ResourceRecordSet
 
     /// Creates a change.
-    public init(_ action: Action, _ recordSet: ResourceRecordSet) {
+    package init(_ action: Action, _ recordSet: ResourceRecordSet) {
         self.action = action
         self.recordSet = recordSet
     }

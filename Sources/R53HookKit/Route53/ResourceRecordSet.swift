@@ -1,26 +1,26 @@
 /// A resource record set as Route 53 holds it. Only the parts r53hook writes are modelled; any
 /// other routing feature found on a record is listed in `otherFeatures`, and r53hook then leaves
 /// that record alone, since it cannot repeat it exactly in a DELETE and did not create it.
-public struct ResourceRecordSet: Sendable, Equatable {
+package struct ResourceRecordSet: Sendable, Equatable {
     /// The name, normalized.
-    public var name: String
+    package var name: String
     /// The record type (`A`, `AAAA`, `TXT`, ...).
-    public var type: String
+    package var type: String
     /// The set identifier of a weighted (or other routed) record.
-    public var setIdentifier: String?
+    package var setIdentifier: String?
     /// The weight of a weighted record.
-    public var weight: Int?
+    package var weight: Int?
     /// The time to live in seconds (absent for alias records).
-    public var ttl: Int?
+    package var ttl: Int?
     /// The values.
-    public var values: [String]
+    package var values: [String]
     /// The health check the record is tied to.
-    public var healthCheckId: String?
+    package var healthCheckId: String?
     /// Names of other elements found on the record (AliasTarget, Region, Failover, ...).
-    public var otherFeatures: [String]
+    package var otherFeatures: [String]
 
     /// Creates a record set.
-    public init(
+    package init(
         name: String, type: String, setIdentifier: String? = nil, weight: Int? = nil, ttl: Int? = nil,
         values: [String] = [], healthCheckId: String? = nil, otherFeatures: [String] = []
     ) {
@@ -35,17 +35,17 @@ public struct ResourceRecordSet: Sendable, Equatable {
     }
 
     /// Whether this is a plain weighted record that r53hook can repeat exactly.
-    public var isPlainWeighted: Bool {
+    package var isPlainWeighted: Bool {
         setIdentifier != nil && weight != nil && ttl != nil && otherFeatures.isEmpty
     }
 
     /// Whether the record has the same name, type and set identifier.
-    public func hasSameKey(as other: ResourceRecordSet) -> Bool {
+    package func hasSameKey(as other: ResourceRecordSet) -> Bool {
         name == other.name && type == other.type && setIdentifier == other.setIdentifier
     }
 
     /// `app.example.com. A set i-0abc weight 10 TTL 60 → 203.0.113.7`.
-    public var summary: String {
+    package var summary: String {
         var parts = ["\(name) \(type)"]
         if let setIdentifier { parts.append("set \(setIdentifier)") }
         if let weight { parts.append("weight \(weight)") }

@@ -3,30 +3,30 @@ import SigV4
 import XMLLite
 
 /// The Route 53 calls r53hook makes, over the shared request sender.
-public struct Route53Client: Sendable {
+package struct Route53Client: Sendable {
     private let aws: AWSClient
     private let service: AWSService
     private static let version = "/2013-04-01"
 
     /// Creates a client.
-    public init(aws: AWSClient, service: AWSService) {
+    package init(aws: AWSClient, service: AWSService) {
         self.aws = aws
         self.service = service
     }
 
     /// The same client with another deadline for every call.
-    public func with(deadline: Deadline, retryPolicy: RetryPolicy? = nil) -> Route53Client {
+    package func with(deadline: Deadline, retryPolicy: RetryPolicy? = nil) -> Route53Client {
         Route53Client(aws: aws.with(deadline: deadline, retryPolicy: retryPolicy), service: service)
     }
 
     /// GetHostedZone.
-    public func hostedZone(id: String) async throws -> HostedZone {
+    package func hostedZone(id: String) async throws -> HostedZone {
         let root = try await send(
             AWSOperation(
                 name: "GetHostedZone", method: "GET", path: "\(Self.version)/hostedzone/\(id)",
                 resourceARN: "arn:aws:route53:::hostedzone/\(id)"))
         guard let zone = root.child("HostedZone") else {
-            throw HookError(.unreachable, "Route 53 answered GetHostedZone without a HostedZone")
+            throw DomainError(.unexpectedResponse, "Route 53 answered GetHostedZone without a HostedZone")
         }
         return try Route53XML.hostedZone(from: zone)
     }
@@ -46,7 +46,7 @@ public struct Route53Client: Sendable {
     /// Every hosted zone with exactly this name (a public and a private one can share it),
     /// through ListHostedZonesByName. Each page must move on to a zone not seen yet, within
     /// `maximumHostedZonePages`: an endpoint that repeats itself is an error, not a loop.
-    public func hostedZones(named name: String) async throws -> [HostedZone] {
+    package func hostedZones(named name: String) async throws -> [HostedZone] {
         let wanted = DNSName.normalized(name)
         var found: [HostedZone] = []
         var seen = Set<String>()
@@ -56,7 +56,7 @@ public struct Route53Client: Sendable {
                 AWSOperation(
                     name: "ListHostedZonesByName", method: "GET",
                     path: "\(Self.version)/hostedzonesbyname", query: query))
-            let zones = try (root.child("HostedZones")?.children(named: "HostedZone") ?? []).map { element throws(HookError) in
+            let zones = try (root.child("HostedZones")?.children(named: "HostedZone") ?? []).map { element throws(DomainError) in
                 try Route53XML.hostedZone(from: element)
             }
             found += zones.filter { $0.name == wanted && !seen.contains($0.id) }
@@ -84,7 +84,7 @@ public struct Route53Client: Sendable {
     /// name, type and set identifier. Each page must start at a set identifier not seen yet,
     /// and a truncated page must say where the next starts, within `maximumRecordSetPages`:
     /// an endpoint that repeats itself is an error, not a loop.
-    public func recordSets(zoneId: String, name: String, type: String) async throws -> [ResourceRecordSet] {
+    package func recordSets(zoneId: String, name: String, type: String) async throws -> [ResourceRecordSet] {
         let wanted = DNSName.normalized(name)
         var records: [ResourceRecordSet] = []
         var seen = Set<String>()
@@ -97,7 +97,7 @@ public struct Route53Client: Sendable {
             if let identifier = start.identifier { query.append(SigV4QueryItem(name: "identifier", value: identifier)) }
             let root = try await listRecordSets(zoneId: zoneId, query: query)
             let page = try (root.child("ResourceRecordSets")?.children(named: "ResourceRecordSet") ?? [])
-                .map { element throws(HookError) in try Route53XML.recordSet(from: element) }
+                .map { element throws(DomainError) in try Route53XML.recordSet(from: element) }
             let matching = page.filter { $0.name == wanted && $0.type == type }
             records += matching
             seen.formUnion(matching.map { $0.setIdentifier ?? "" })
@@ -124,15 +124,15 @@ public struct Route53Client: Sendable {
             "more than \(Self.maximumRecordSetPages * Self.recordSetPageSize) record sets (\(Self.maximumRecordSetPages) pages)")
     }
 
-    private static func brokenPaging(_ operation: String, listing: String, _ what: String) -> HookError {
-        HookError(
-            .unreachable,
+    private static func brokenPaging(_ operation: String, listing: String, _ what: String) -> DomainError {
+        DomainError(
+            .unexpectedResponse,
             "Route 53 answered \(operation) for \(listing) with \(what); Route 53 never does, so r53hook stopped reading. Check AWS_ENDPOINT_URL_ROUTE_53 / AWS_ENDPOINT_URL: is that endpoint really Route 53?"
         )
     }
 
     /// The one record set with this name, type and set identifier, or nil.
-    public func recordSet(zoneId: String, name: String, type: String, setIdentifier: String) async throws -> ResourceRecordSet? {
+    package func recordSet(zoneId: String, name: String, type: String, setIdentifier: String) async throws -> ResourceRecordSet? {
         let wanted = DNSName.normalized(name)
         let query = [
             SigV4QueryItem(name: "name", value: wanted), SigV4QueryItem(name: "type", value: type),
@@ -140,13 +140,13 @@ public struct Route53Client: Sendable {
         ]
         let root = try await listRecordSets(zoneId: zoneId, query: query)
         let first = try root.child("ResourceRecordSets")?.children(named: "ResourceRecordSet").first
-            .map { element throws(HookError) in try Route53XML.recordSet(from: element) }
+            .map { element throws(DomainError) in try Route53XML.recordSet(from: element) }
         guard let first, first.name == wanted, first.type == type, first.setIdentifier == setIdentifier else { return nil }
         return first
     }
 
     /// ChangeResourceRecordSets: applies all the changes or none.
-    public func change(zoneId: String, _ changes: [RecordChange], comment: String?) async throws -> ChangeInfo {
+    package func change(zoneId: String, _ changes: [RecordChange], comment: String?) async throws -> ChangeInfo {
         let body = try Route53XML.changeBatch(changes, comment: comment)
         let root = try await send(
             AWSOperation(
@@ -158,7 +158,7 @@ public struct Route53Client: Sendable {
     }
 
     /// GetChange.
-    public func change(id: String) async throws -> ChangeInfo {
+    package func change(id: String) async throws -> ChangeInfo {
         let root = try await send(
             AWSOperation(
                 name: "GetChange", method: "GET", path: "\(Self.version)/change/\(id)",
@@ -168,7 +168,7 @@ public struct Route53Client: Sendable {
 
     /// Whether Route 53 considers a health check healthy: more than 18% of its checkers report
     /// success (GetHealthCheckStatus).
-    public func healthCheckIsHealthy(id: String) async throws -> Bool {
+    package func healthCheckIsHealthy(id: String) async throws -> Bool {
         let root = try await send(
             AWSOperation(
                 name: "GetHealthCheckStatus", method: "GET",

@@ -2,13 +2,13 @@ import AWSKit
 import XMLLite
 
 /// The Route 53 XML (API version 2013-04-01): change batches out, answers in.
-public enum Route53XML {
+package enum Route53XML {
     /// The API namespace.
-    public static let namespace = "https://route53.amazonaws.com/doc/2013-04-01/"
+    package static let namespace = "https://route53.amazonaws.com/doc/2013-04-01/"
 
     /// The `ChangeResourceRecordSetsRequest` body for a batch. Throws, sending nothing, when a
     /// value holds a character XML cannot carry: dropping it would change a different record.
-    public static func changeBatch(_ changes: [RecordChange], comment: String?) throws(HookError) -> String {
+    package static func changeBatch(_ changes: [RecordChange], comment: String?) throws(DomainError) -> String {
         var writer = XMLWriter()
         writer.element("ChangeResourceRecordSetsRequest", attributes: [(name: "xmlns", value: namespace)]) { request in
             request.element("ChangeBatch") { batch in
@@ -26,8 +26,8 @@ public enum Route53XML {
         do {
             return try writer.finish()
         } catch {
-            throw HookError(
-                .configuration,
+            throw DomainError(
+                .changeRefused,
                 "cannot send the change to Route 53: \(error). Such a value cannot be written, read or deleted through the API; remove the record in the console if it is not yours")
         }
     }
@@ -50,9 +50,9 @@ public enum Route53XML {
     }
 
     /// Reads a `ResourceRecordSet` element.
-    public static func recordSet(from element: XMLElement) throws(HookError) -> ResourceRecordSet {
+    package static func recordSet(from element: XMLElement) throws(DomainError) -> ResourceRecordSet {
         guard let name = element.childText("Name"), let type = element.childText("Type") else {
-            throw HookError(.unreachable, "Route 53 listed a record set without Name or Type")
+            throw DomainError(.unexpectedResponse, "Route 53 listed a record set without Name or Type")
         }
         let modelled: Set<String> = ["Name", "Type", "SetIdentifier", "Weight", "TTL", "ResourceRecords", "HealthCheckId"]
         return ResourceRecordSet(
@@ -66,29 +66,29 @@ public enum Route53XML {
     }
 
     /// Reads the `ChangeInfo` of a ChangeResourceRecordSets or GetChange answer.
-    public static func changeInfo(from root: XMLElement) throws(HookError) -> ChangeInfo {
+    package static func changeInfo(from root: XMLElement) throws(DomainError) -> ChangeInfo {
         guard let info = root.child("ChangeInfo"), let rawId = info.childText("Id"),
             let statusText = info.childText("Status")
         else {
-            throw HookError(.unreachable, "Route 53 answered without a ChangeInfo (\(root.name))")
+            throw DomainError(.unexpectedResponse, "Route 53 answered without a ChangeInfo (\(root.name))")
         }
         guard let status = ChangeInfo.Status(rawValue: statusText) else {
-            throw HookError(.unreachable, "Route 53 reported an unknown change status '\(statusText)'")
+            throw DomainError(.unexpectedResponse, "Route 53 reported an unknown change status '\(statusText)'")
         }
         return ChangeInfo(id: stripPrefix(rawId, "/change/"), status: status, submittedAt: info.childText("SubmittedAt"))
     }
 
     /// Reads a `HostedZone` element.
-    public static func hostedZone(from element: XMLElement) throws(HookError) -> HostedZone {
+    package static func hostedZone(from element: XMLElement) throws(DomainError) -> HostedZone {
         guard let id = element.childText("Id"), let name = element.childText("Name") else {
-            throw HookError(.unreachable, "Route 53 described a hosted zone without Id or Name")
+            throw DomainError(.unexpectedResponse, "Route 53 described a hosted zone without Id or Name")
         }
         let isPrivate = element.element(at: "Config", "PrivateZone")?.trimmedText.lowercased() == "true"
         return HostedZone(id: stripPrefix(id, "/hostedzone/"), name: name, isPrivate: isPrivate)
     }
 
     /// The text without a prefix such as `/hostedzone/`.
-    public static func stripPrefix(_ text: String, _ prefix: String) -> String {
+    package static func stripPrefix(_ text: String, _ prefix: String) -> String {
         text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text
     }
 }

@@ -1,5 +1,5 @@
 /// Where the record's address comes from.
-public enum AddressSource: Sendable, Equatable, CustomStringConvertible {
+package enum AddressSource: Sendable, Equatable, CustomStringConvertible {
     /// IMDS `public-ipv4`.
     case publicIPv4
     /// IMDS `local-ipv4`.
@@ -10,7 +10,7 @@ public enum AddressSource: Sendable, Equatable, CustomStringConvertible {
     case literal(IPAddress)
 
     /// The setting's spelling: `public-ipv4`, `local-ipv4`, `ipv6`, or the address.
-    public var description: String {
+    package var description: String {
         switch self {
         case .publicIPv4: return "public-ipv4"
         case .localIPv4: return "local-ipv4"
@@ -20,7 +20,7 @@ public enum AddressSource: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The address family the source gives.
-    public var family: IPAddress.Family {
+    package var family: IPAddress.Family {
         switch self {
         case .publicIPv4, .localIPv4: return .v4
         case .ipv6: return .v6

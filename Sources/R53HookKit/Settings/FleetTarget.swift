@@ -3,16 +3,16 @@ import AWSKit
 /// What this instance is a member of: its weighted DNS record, its load balancer, or both, and
 /// the set identifier it uses. Every command that reads or changes this instance's membership
 /// starts from it.
-public struct FleetTarget: Sendable, Equatable {
+package struct FleetTarget: Sendable, Equatable {
     /// The weighted DNS record, when DNS is used.
-    public var record: RecordSettings?
+    package var record: RecordSettings?
     /// The load balancer, when one is used.
-    public var loadBalancer: LoadBalancerTarget?
+    package var loadBalancer: LoadBalancerTarget?
     /// The set identifier; nil means this instance's id (from IMDS).
-    public var setIdentifier: String?
+    package var setIdentifier: String?
 
     /// Creates a target.
-    public init(record: RecordSettings? = nil, loadBalancer: LoadBalancerTarget? = nil, setIdentifier: String? = nil) {
+    package init(record: RecordSettings? = nil, loadBalancer: LoadBalancerTarget? = nil, setIdentifier: String? = nil) {
         self.record = record
         self.loadBalancer = loadBalancer
         self.setIdentifier = setIdentifier
@@ -20,9 +20,9 @@ public struct FleetTarget: Sendable, Equatable {
 
     /// The record settings, for a use case that needs DNS. The command line refuses a missing
     /// record before any use case runs, so reaching the error here is a bug.
-    public func requireRecord() throws(HookError) -> RecordSettings {
+    package func requireRecord() throws(DomainError) -> RecordSettings {
         guard let record else {
-            throw HookError(.internal, "a DNS use case ran without a record (hosted zone and record name)")
+            throw DomainError(.internalInconsistency, "a DNS use case ran without a record (hosted zone and record name)")
         }
         return record
     }

@@ -7,9 +7,9 @@ import AWSKit
 #endif
 
 /// An IPv4 or IPv6 address, validated and written in its canonical form.
-public struct IPAddress: Sendable, Equatable {
+package struct IPAddress: Sendable, Equatable {
     /// Which family.
-    public enum Family: Sendable, Equatable {
+    package enum Family: Sendable, Equatable {
         /// IPv4, for A records.
         case v4
         /// IPv6, for AAAA records.
@@ -17,12 +17,12 @@ public struct IPAddress: Sendable, Equatable {
     }
 
     /// The family.
-    public let family: Family
+    package let family: Family
     /// The canonical text (`inet_ntop`'s).
-    public let text: String
+    package let text: String
 
     /// Parses an address; nil when the text is not one.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let trimmed = text.trimmingWhitespace
         var v4 = in_addr()
         var v6 = in6_addr()

@@ -12,13 +12,13 @@ import AWSKit
 /// so a space would end it early, while `"` and `\` are TXT quoting and escape characters that
 /// Route 53 would read rather than store. Non-ASCII is refused too: it is a way to write two
 /// identifiers that look alike.
-public enum MemberIdentifier {
+package enum MemberIdentifier {
     /// Route 53's limit for a SetIdentifier.
-    public static let maximumLength = 128
+    package static let maximumLength = 128
 
     /// Why text is not acceptable as an identifier, or nil. `noun` names it in the message:
     /// "a set identifier", "a lock owner".
-    public static func problem(with text: String, noun: String = "a set identifier") -> String? {
+    package static func problem(with text: String, noun: String = "a set identifier") -> String? {
         let count = text.unicodeScalars.count
         guard (1...maximumLength).contains(count) else {
             return "\(noun) has 1 to \(maximumLength) characters (this one has \(count))"
@@ -31,7 +31,7 @@ public enum MemberIdentifier {
     }
 
     /// Whether a character may appear in an identifier.
-    public static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
         (0x21...0x7E).contains(scalar.value) && scalar != "\"" && scalar != "\\"
     }
 }

@@ -1,5 +1,5 @@
 /// What `stop` does when the quorum is not there in time (`cycle` always fails).
-public enum NoQuorumAction: String, Sendable, Equatable, CaseIterable {
+package enum NoQuorumAction: String, Sendable, Equatable, CaseIterable {
     /// Leave anyway, with a loud warning: the machine is going down either way.
     case proceed
     /// Exit 75 and change nothing.

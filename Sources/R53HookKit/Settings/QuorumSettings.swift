@@ -1,19 +1,19 @@
 /// The quorum to keep when leaving, and how long and how to wait for it.
-public struct QuorumSettings: Sendable, Equatable {
+package struct QuorumSettings: Sendable, Equatable {
     /// How many members must stay healthy.
-    public var rule: QuorumRule
+    package var rule: QuorumRule
     /// Pause between checks.
-    public var interval: Duration
+    package var interval: Duration
     /// How long to wait before `onNoQuorum` applies.
-    public var timeout: Duration
+    package var timeout: Duration
     /// What `stop` does without the quorum (`cycle` always fails).
-    public var onNoQuorum: NoQuorumAction
+    package var onNoQuorum: NoQuorumAction
     /// The zone of the lock that makes concurrent leavers take turns: the record's zone, or
     /// with a load balancer alone a zone given without a record name; nil checks without it.
-    public var lockZone: ZoneSelector?
+    package var lockZone: ZoneSelector?
 
     /// Creates quorum settings with the documented defaults.
-    public init(
+    package init(
         rule: QuorumRule, interval: Duration = .seconds(5), timeout: Duration = .seconds(60),
         onNoQuorum: NoQuorumAction = .proceed, lockZone: ZoneSelector? = nil
     ) {

@@ -1,5 +1,5 @@
 /// The record types r53hook manages.
-public enum RecordType: String, Sendable, Equatable, CaseIterable {
+package enum RecordType: String, Sendable, Equatable, CaseIterable {
     /// IPv4.
     case a = "A"
     /// IPv6.

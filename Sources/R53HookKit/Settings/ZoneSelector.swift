@@ -1,5 +1,5 @@
 /// How the hosted zone is chosen.
-public enum ZoneSelector: Sendable, Equatable {
+package enum ZoneSelector: Sendable, Equatable {
     /// By id (without the `/hostedzone/` prefix).
     case id(String)
     /// By name, optionally only the private (true) or public (false) zone of that name.
