@@ -25,19 +25,17 @@ import R53HookKit
 /// comment (systemd keeps it in the value). The init script checks the same grammar before it
 /// sources the file (init.d/r53hook). Errors name the file, the line and the key, never the value:
 /// it may be a secret.
-///
-/// `package`, so that the fuzz target `config` (Tests/Fuzz/Harness) reads files as r53hook does.
-package struct ConfigFile: Sendable {
+struct ConfigFile: Sendable {
     /// The path it was read from.
-    package let path: String
+    let path: String
     /// r53hook's own settings in the file, by key (R53HOOK_NAME, ...).
-    package let settings: [String: String]
+    let settings: [String: String]
     /// Other variables in the file (AWS_REGION, AWS_ENDPOINT_URL, ...), used as environment
     /// defaults: the real environment wins.
-    package let environment: [String: String]
+    let environment: [String: String]
 
     /// Reads and checks a file. Unknown `R53HOOK_` keys are errors, to catch typos.
-    package init(path: String, text: String) throws(SettingsError) {
+    init(path: String, text: String) throws(SettingsError) {
         var settings: [String: String] = [:]
         var environment: [String: String] = [:]
         for (offset, rawLine) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -66,7 +64,7 @@ package struct ConfigFile: Sendable {
     }
 
     /// The keys a file may set: every setting's environment variable but R53HOOK_CONFIG itself.
-    package static let knownKeys: [String] = SettingKey.allCases.compactMap { key in
+    static let knownKeys: [String] = SettingKey.allCases.compactMap { key in
         key == .config ? nil : key.spec.environment
     }
 }

@@ -14,8 +14,8 @@ enum ConfigFuzz {
             guard let line = try? ConfigLine.parse(Array(rawLine)) else { continue }
             check(line)
         }
-        guard let file = try? ConfigFile(path: "/etc/default/r53hook", text: text) else { return }
-        for key in file.settings.keys where !ConfigFile.knownKeys.contains(key) {
+        guard let file = ConfigFile.accepted(text: text) else { return }
+        for key in file.settings.keys where !ConfigFile.acceptedKeys.contains(key) {
             violated("the unknown key \(key) was accepted")
         }
         for key in file.environment.keys where key.hasPrefix("R53HOOK_") {
