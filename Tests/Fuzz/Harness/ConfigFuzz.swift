@@ -14,8 +14,8 @@ enum ConfigFuzz {
             guard let line = try? ConfigLine.parse(Array(rawLine)) else { continue }
             check(line)
         }
-        guard let file = ConfigFile.accepted(text: text) else { return }
-        for key in file.settings.keys where !ConfigFile.acceptedKeys.contains(key) {
+        guard let file = ConfigFileAcceptance.accepted(text: text) else { return }
+        for key in file.settings.keys where !ConfigFileAcceptance.knownKeys.contains(key) {
             violated("the unknown key \(key) was accepted")
         }
         for key in file.environment.keys where key.hasPrefix("R53HOOK_") {
