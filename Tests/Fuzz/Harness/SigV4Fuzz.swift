@@ -31,7 +31,8 @@ enum SigV4Fuzz {
 
         let added = signer.signatureHeaders(for: request, credentials: credentials, date: date)
         guard let authorization = added.last, authorization.name == "Authorization",
-            authorization.value.hasPrefix("AWS4-HMAC-SHA256 Credential=\(credentialsKeyId)/\(date.dateStamp)/")
+            // Bytes, not Characters: a combining mark in the region would join the '/' before it.
+            authorization.value.utf8.starts(with: "AWS4-HMAC-SHA256 Credential=\(credentialsKeyId)/\(date.dateStamp)/".utf8)
         else { violated("the Authorization header is missing or misshapen: \(added)") }
         let signedHeaders =
             request.headers.filter { !["authorization", "x-amz-date", "x-amz-security-token"].contains($0.name.lowercased()) }
