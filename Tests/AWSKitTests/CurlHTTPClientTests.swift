@@ -42,7 +42,9 @@ private final class LoopbackServer: Sendable {
         }
         port = UInt16(bigEndian: address.sin_port)
         let log = self.log
-        DispatchQueue.global().async {
+        // A thread of its own: the loop blocks in accept and sleep, which on the pool of Swift
+        // tasks would hold up every other test's tasks (see BlockingWork).
+        DispatchQueue(label: "loopback-server").async {
             while true {
                 let client = accept(listener, nil, nil)
                 if client < 0 { return }

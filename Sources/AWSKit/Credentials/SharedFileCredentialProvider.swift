@@ -46,7 +46,10 @@ package struct SharedFileCredentialProvider: CredentialProvider {
             return nil
         }
         let merged = (fromConfig ?? [:]).merging(fromCredentials ?? [:]) { _, credentialsValue in credentialsValue }
-        if let keyId = merged["aws_access_key_id"], let secret = merged["aws_secret_access_key"] {
+        // An empty key id or secret (`aws_secret_access_key =`) is no key, as in the credential
+        // documents: signing with it would only earn a refusal from AWS naming neither the file
+        // nor the profile.
+        if let keyId = merged["aws_access_key_id"], let secret = merged["aws_secret_access_key"], !keyId.isEmpty, !secret.isEmpty {
             return AWSCredentials(
                 accessKeyId: keyId, secretAccessKey: secret,
                 sessionToken: merged["aws_session_token"], source: description)

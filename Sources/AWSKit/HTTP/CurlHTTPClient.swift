@@ -1,9 +1,8 @@
 import CCurl
-import Dispatch
 import Synchronization
 
-/// The production `HTTPClient`: libcurl, with the blocking transfer run on a Dispatch thread so
-/// the cooperative thread pool never blocks.
+/// The production `HTTPClient`: libcurl, with the blocking transfer run on a thread of its own
+/// (`BlockingWork`) so the threads of Swift tasks never block.
 ///
 /// Every transfer: no signals (safe in threads), connect and total timeouts in milliseconds,
 /// http and https only, no redirects, TLS peer and host verification on, and for requests that
@@ -29,11 +28,7 @@ package final class CurlHTTPClient: HTTPClient {
             maximumResponseSize: min(maximumResponseSize, request.maximumResponseSize ?? maximumResponseSize))
         let pool = self.pool
         let result: Result<HTTPResponse, HTTPTransportError> = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    continuation.resume(returning: pool.withHandle { transfer.perform(on: $0) })
-                }
-            }
+            await BlockingWork.run("curl") { pool.withHandle { transfer.perform(on: $0) } }
         } onCancel: {
             transfer.cancel()
         }

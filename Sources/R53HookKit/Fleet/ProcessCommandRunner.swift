@@ -1,3 +1,4 @@
+import AWSKit
 import Dispatch
 import Logging
 import Synchronization
@@ -66,34 +67,32 @@ package struct ProcessCommandRunner: CommandRunner {
         let logger = self.logger
         let runner = self
         return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    Self.waitForExit(of: pid, stoppingWith: terminal)
-                    terminal?.end()
-                    let terminatedAt = fence.terminatedAt
-                    let left = group.liveMembers()
-                    if !left.isEmpty {
-                        if terminatedAt != nil || leftovers == .terminate {
-                            if terminatedAt == nil {
-                                logger.warning(
-                                    "\(program) exited with \(left.count) process(es) it started still running (pids \(Self.list(left))): terminating them, SIGKILL after \(grace.preciseText)")
-                            }
-                            let survivors = group.fence(grace: grace, terminatedAt: terminatedAt)
-                            if !survivors.isEmpty {
-                                logger.error(
-                                    "processes of \(program) survive SIGKILL (pids \(Self.list(survivors)), stuck in the kernel?): check them with ps -o pid,stat,wchan:20,cmd -p \(survivors.prefix(10).map(String.init).joined(separator: ","))"
-                                )
-                            }
-                        } else {
-                            logger.notice("\(program) exited with \(left.count) process(es) it started still running (pids \(Self.list(left))): left running")
+            await BlockingWork.run("waitid") {
+                Self.waitForExit(of: pid, stoppingWith: terminal)
+                terminal?.end()
+                let terminatedAt = fence.terminatedAt
+                let left = group.liveMembers()
+                if !left.isEmpty {
+                    if terminatedAt != nil || leftovers == .terminate {
+                        if terminatedAt == nil {
+                            logger.warning(
+                                "\(program) exited with \(left.count) process(es) it started still running (pids \(Self.list(left))): terminating them, SIGKILL after \(grace.preciseText)")
                         }
+                        let survivors = group.fence(grace: grace, terminatedAt: terminatedAt)
+                        if !survivors.isEmpty {
+                            logger.error(
+                                "processes of \(program) survive SIGKILL (pids \(Self.list(survivors)), stuck in the kernel?): check them with ps -o pid,stat,wchan:20,cmd -p \(survivors.prefix(10).map(String.init).joined(separator: ","))"
+                            )
+                        }
+                    } else {
+                        logger.notice("\(program) exited with \(left.count) process(es) it started still running (pids \(Self.list(left))): left running")
                     }
-                    runner.reportLate(forwarder.uninstall(), program: program)
-                    fence.markReaped()
-                    var status: Int32 = 0
-                    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-                    continuation.resume(returning: Self.exitCode(fromWaitStatus: status))
                 }
+                runner.reportLate(forwarder.uninstall(), program: program)
+                fence.markReaped()
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                return Self.exitCode(fromWaitStatus: status)
             }
         } onCancel: {
             fence.terminate(group, grace: grace) {

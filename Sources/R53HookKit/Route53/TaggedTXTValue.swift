@@ -20,10 +20,41 @@ enum TaggedTXTValue {
         case fields([String: String])
     }
 
-    /// The value for `fields`, in their order. The caller writes only valid fields (no spaces,
-    /// quotes or backslashes; keys without '='), as `read` would accept them.
+    /// The value for `fields`, in their order, which `read` gives back as exactly these fields.
+    ///
+    /// Callers validate their values where they enter (instance ids, addresses, zones, groups,
+    /// owners), so every field is normally writable. Should one not be (empty; a space, quote,
+    /// backslash, control or non-ASCII character; a key twice or not a field name; more than
+    /// one TXT string), the value written is `"TAG !unwritable-KEY"`, which `read` refuses as
+    /// invalid: a value that cannot be carried must never read back as other fields, as
+    /// `instance=i-0abc role=server` would read back as a role.
     static func encode(tag: String, _ fields: [(key: String, value: String)]) -> String {
-        "\"" + ([tag] + fields.map { "\($0.key)=\($0.value)" }).joined(separator: " ") + "\""
+        let text = ([tag] + fields.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
+        if let field = unwritableField(fields) ?? (text.utf8.count > 255 ? "length" : nil) {
+            return "\"\(tag) !unwritable-\(field)\""
+        }
+        return "\"" + text + "\""
+    }
+
+    /// The key of the first field `read` would not give back as written (`key` when the key
+    /// itself is the problem), or nil.
+    private static func unwritableField(_ fields: [(key: String, value: String)]) -> String? {
+        var keys: Set<String> = []
+        for field in fields {
+            guard isFieldName(field.key), keys.insert(field.key).inserted else { return "key" }
+            guard !field.value.isEmpty, field.value.unicodeScalars.allSatisfy(isWordCharacter) else { return field.key }
+        }
+        return nil
+    }
+
+    /// A field name: lowercase ASCII letters, digits and '-'.
+    private static func isFieldName(_ key: some StringProtocol) -> Bool {
+        !key.isEmpty && key.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+    }
+
+    /// Printable ASCII but space, quote and backslash: what a word of the value may hold.
+    private static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        (0x21...0x7E).contains(scalar.value) && scalar != "\"" && scalar != "\\"
     }
 
     /// Reads a value written by anyone; see the type's rules.
@@ -44,7 +75,7 @@ enum TaggedTXTValue {
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return .invalid("'\(word)' is not a key=value word") }
             let key = String(parts[0])
             guard fields.updateValue(String(parts[1]), forKey: key) == nil else { return .invalid("\(key)= appears twice") }
-            guard knownKeys.contains(key) || key.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
+            guard knownKeys.contains(key) || isFieldName(key) else {
                 return .invalid("'\(key)' is not a field name")
             }
         }
