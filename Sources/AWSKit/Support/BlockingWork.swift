@@ -11,9 +11,9 @@ import Dispatch
 /// 3 s behind four 3 s blocking calls; ThreadSanitizer's slower run of the unit tests showed it
 /// as a cancellation that arrived 5 s late). A serial queue of its own runs on Dispatch's
 /// overcommitting pool, which starts a thread when none is free, so Swift tasks keep theirs.
-public enum BlockingWork {
+package enum BlockingWork {
     /// Runs `body` on its own thread and returns its result.
-    public static func run<Result: Sendable>(_ label: String, _ body: @escaping @Sendable () -> Result) async -> Result {
+    package static func run<Result: Sendable>(_ label: String, _ body: @escaping @Sendable () -> Result) async -> Result {
         await withCheckedContinuation { continuation in
             DispatchQueue(label: "r53hook.blocking.\(label)").async {
                 continuation.resume(returning: body())
