@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import R53HookKit
@@ -7,17 +8,6 @@ import Testing
 /// fields. The fuzz target `txt` found a lock token with a space that read back as a shorter
 /// token and an extra field (Tests/Fuzz/txt/regression-lock-token-with-space).
 @Suite struct TXTCodecRoundTripTests {
-    /// SplitMix64: a seeded generator, so a failing case can be run again.
-    private struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// Anything a hostile or broken source could hand over: spaces, '=', quotes, backslashes,
     /// controls, non-ASCII, and plain characters so that many values are writable.

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import R53HookKit
@@ -5,17 +6,6 @@ import Testing
 /// The one TXT codec of marks and locks: whatever valid fields are written read back as they
 /// were, and what breaks the layout is refused.
 @Suite struct TaggedTXTValueTests {
-    /// SplitMix64: a seeded generator, so a failing case can be run again.
-    private struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     private static let keyCharacters = Array("abcdefghijklmnopqrstuvwxyz0123456789-")
     /// Printable ASCII but space, quote and backslash ('=' included: only the first splits).
