@@ -141,3 +141,19 @@ class LocalAWSProcess:
                  tb: TracebackType | None) -> None:
         self.stop()
 
+
+
+def zone_records(route53: Any, zone_id: str) -> list[dict[str, Any]]:
+    """Every record of a zone but the apex NS and SOA, in Route 53's order, read page by page
+    with a boto3 Route 53 client (the checks of the integration tests and of the boot test)."""
+    out: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {"HostedZoneId": zone_id}
+    while True:
+        page = route53.list_resource_record_sets(**kwargs)
+        out += page["ResourceRecordSets"]
+        if not page["IsTruncated"]:
+            break
+        kwargs.update(StartRecordName=page["NextRecordName"], StartRecordType=page["NextRecordType"])
+        if "NextRecordIdentifier" in page:
+            kwargs["StartRecordIdentifier"] = page["NextRecordIdentifier"]
+    return [r for r in out if r["Type"] not in ("NS", "SOA")]

@@ -75,7 +75,7 @@ from botocore.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from localaws.launcher import LocalAWSProcess  # noqa: E402
+from localaws.launcher import LocalAWSProcess, zone_records  # noqa: E402
 
 GUEST_FILES = ROOT / "scripts" / "boot-guest"
 CACHE = Path(os.environ.get("R53HOOK_BOOT_CACHE", "/var/cache/r53hook-test"))
@@ -344,17 +344,7 @@ class RecordWatch:
         self._thread.start()
 
     def records(self) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"HostedZoneId": self.zone_id}
-        while True:
-            page = self.r53.list_resource_record_sets(**kwargs)
-            out += page["ResourceRecordSets"]
-            if not page["IsTruncated"]:
-                break
-            kwargs.update(StartRecordName=page["NextRecordName"], StartRecordType=page["NextRecordType"])
-            if "NextRecordIdentifier" in page:
-                kwargs["StartRecordIdentifier"] = page["NextRecordIdentifier"]
-        return [r for r in out if r["Type"] not in ("NS", "SOA")]
+        return zone_records(self.r53, self.zone_id)
 
     def _run(self) -> None:
         while not self._stop.is_set():

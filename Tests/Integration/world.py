@@ -28,7 +28,7 @@ from runner import NAME, PATH_ENV, REPO, ZONE, Run, run_binary
 
 if str(REPO) not in sys.path:  # localaws/ is a package at the repository's root
     sys.path.insert(0, str(REPO))
-from localaws.launcher import LaunchError, LocalAWSProcess  # noqa: E402
+from localaws.launcher import LaunchError, LocalAWSProcess, zone_records  # noqa: E402
 
 # Short enough to keep the suite fast, long enough that "waited for INSYNC" is
 # measurable. Tests that time things set their own delay.
@@ -131,17 +131,7 @@ class World:
     # ---- Route 53 state
     def records(self, zone_id: str | None = None) -> list[dict[str, Any]]:
         """Every record of the zone except the apex NS and SOA, in Route 53's order."""
-        out: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"HostedZoneId": zone_id or self.zone_id}
-        while True:
-            page = self.r53.list_resource_record_sets(**kwargs)
-            out += page["ResourceRecordSets"]
-            if not page["IsTruncated"]:
-                break
-            kwargs.update(StartRecordName=page["NextRecordName"], StartRecordType=page["NextRecordType"])
-            if "NextRecordIdentifier" in page:
-                kwargs["StartRecordIdentifier"] = page["NextRecordIdentifier"]
-        return [r for r in out if r["Type"] not in ("NS", "SOA")]
+        return zone_records(self.r53, zone_id or self.zone_id)
 
     def change(self, *changes: dict[str, Any], zone_id: str | None = None) -> None:
         self.r53.change_resource_record_sets(HostedZoneId=zone_id or self.zone_id,
