@@ -21,6 +21,15 @@ DEFAULT_ROLE_POLICY = {
     "Statement": [
         {"Effect": "Allow", "Action": ["route53:*", "elasticloadbalancing:*"], "Resource": "*"},
         {"Effect": "Allow", "Action": ["ec2:Describe*"], "Resource": "*"},
+        # What r53hook watch calls for lifecycle hooks (issue 10).
+        {
+            "Effect": "Allow",
+            "Action": [
+                "autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat",
+                "autoscaling:DescribeLifecycleHooks",
+            ],
+            "Resource": "*",
+        },
     ],
 }
 EC2_TRUST = {
