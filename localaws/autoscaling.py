@@ -107,7 +107,7 @@ class AutoScaling:
         self.actions: list[LifecycleAction] = []
         self.members: dict[str, Member] = {}
         self.min_heartbeat_timeout = DEFAULT_MIN_HEARTBEAT_TIMEOUT
-        self.updating: dict[str, tuple[Any, Any, Any]] = {}  # hook key -> (transition, timeout, result)
+        self.updating: dict[str, tuple[Any, ...]] = {}  # hook key -> the fields of the hook being updated
         self.wake = threading.Event()
         self.reaper: threading.Thread | None = None
 
@@ -407,7 +407,7 @@ class AutoScaling:
         return None
 
     def after(self, action: str, body: bytes, environ: dict[str, Any]) -> None:
-        """Once moto stored a hook, give it AWS's GlobalTimeout."""
+        """Once moto stored a hook, give it what AWS keeps: its GlobalTimeout, its ARNs, on update its old fields."""
         if action != "PutLifecycleHook":
             return
         params = _params(environ, body)
@@ -415,16 +415,21 @@ class AutoScaling:
         with self.app.lock:
             hook = self.backend(_region(environ)).lifecycle_hooks.get(key)
             previous = self.updating.pop(key, None)
-            if hook is not None and previous is not None:
-                transition, timeout, result = previous
-                if "LifecycleTransition" not in params:
-                    hook.lifecycle_transition = transition
-                if "HeartbeatTimeout" not in params:
-                    hook.heartbeat_timeout = timeout
-                if "DefaultResult" not in params:
-                    hook.default_result = result
-            if hook is not None:
-                hook.global_timeout = min(MAX_GLOBAL_TIMEOUT, 100 * int(hook.heartbeat_timeout))
+            if hook is None:
+                return
+            # moto invents a RoleARN and NotificationTargetARN and drops NotificationMetadata.
+            hook.role_arn = params.get("RoleARN")
+            hook.notification_target_arn = params.get("NotificationTargetARN")
+            hook.notification_metadata = params.get("NotificationMetadata")
+            if previous is not None:
+                fields = ("lifecycle_transition", "heartbeat_timeout", "default_result", "role_arn",
+                          "notification_target_arn", "notification_metadata")
+                names = ("LifecycleTransition", "HeartbeatTimeout", "DefaultResult", "RoleARN",
+                         "NotificationTargetARN", "NotificationMetadata")
+                for attr, name, value in zip(fields, names, previous):
+                    if name not in params:
+                        setattr(hook, attr, value)
+            hook.global_timeout = min(MAX_GLOBAL_TIMEOUT, 100 * int(hook.heartbeat_timeout))
 
     def _check_hook(self, region: str, params: dict[str, str]) -> None:
         group = params.get("AutoScalingGroupName", "")
@@ -449,7 +454,9 @@ class AutoScaling:
         if existing is not None:
             # An update keeps what it does not name; moto resets those to its defaults (after() restores).
             key = f"{group}_{params.get('LifecycleHookName', '')}"
-            self.updating[key] = (existing.lifecycle_transition, existing.heartbeat_timeout, existing.default_result)
+            self.updating[key] = (existing.lifecycle_transition, existing.heartbeat_timeout, existing.default_result,
+                                  existing.role_arn, existing.notification_target_arn,
+                                  getattr(existing, "notification_metadata", None))
 
     @staticmethod
     def _empty(action: str) -> tuple[int, list[tuple[str, str]], bytes]:

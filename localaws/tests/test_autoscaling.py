@@ -77,11 +77,13 @@ def test_hooks_are_validated_and_get_aws_global_timeout(fast: LocalAWS) -> None:
     (described,) = client.describe_lifecycle_hooks(AutoScalingGroupName=GROUP)["LifecycleHooks"]
     assert (described["HeartbeatTimeout"], described["GlobalTimeout"]) == (3, 300)
     assert described["DefaultResult"] == "CONTINUE"
+    assert "RoleARN" not in described and "NotificationTargetARN" not in described  # moto invents both
     # An update that names only the timeout keeps the transition and the default result.
-    client.put_lifecycle_hook(AutoScalingGroupName=GROUP, LifecycleHookName="drain", HeartbeatTimeout=7200)
+    client.put_lifecycle_hook(AutoScalingGroupName=GROUP, LifecycleHookName="drain", HeartbeatTimeout=7200,
+                              NotificationMetadata="r53hook")
     (updated,) = client.describe_lifecycle_hooks(AutoScalingGroupName=GROUP)["LifecycleHooks"]
     assert updated["LifecycleTransition"] == TERMINATING and updated["DefaultResult"] == "CONTINUE"
-    assert updated["GlobalTimeout"] == 172800
+    assert updated["GlobalTimeout"] == 172800 and updated["NotificationMetadata"] == "r53hook"
     bad = [
         {"LifecycleTransition": TERMINATING, "HeartbeatTimeout": 7201},
         {"LifecycleTransition": "autoscaling:EC2_INSTANCE_REBOOTING"},
