@@ -97,6 +97,17 @@ class Member:
     warm_state: str | None = None  # the Warmed:* steady state a warm launch ends in
 
 
+# Calls that move an instance between steady states, and the state each moves it to.
+STEADY_MOVES = {"EnterStandby": "Standby", "ExitStandby": "InService", "DetachInstances": "Detached"}
+
+
+def _members(params: dict[str, str], prefix: str) -> list[str]:
+    out = []
+    while f"{prefix}.member.{len(out) + 1}" in params:
+        out.append(params[f"{prefix}.member.{len(out) + 1}"])
+    return out
+
+
 def _validation(message: str) -> AWSError:
     return AWSError(400, "ValidationError", message)
 
@@ -189,7 +200,7 @@ class AutoScaling:
         if inst is not None:
             inst.events.set_lifecycle_state(target)
             if member is not None:
-                inst.info["autoscaling_group"] = member.group if state != "Terminated" else None
+                inst.info["autoscaling_group"] = member.group if state not in ("Terminated", "Detached") else None
 
     def attach(self, inst: Any, group: str) -> None:
         """Put a new instance into a group as InService (POST /_localaws/instances autoscaling_group)."""
@@ -407,10 +418,33 @@ class AutoScaling:
         return None
 
     def after(self, action: str, body: bytes, environ: dict[str, Any]) -> None:
-        """Once moto stored a hook, give it what AWS keeps: its GlobalTimeout, its ARNs, on update its old fields."""
-        if action != "PutLifecycleHook":
-            return
-        params = _params(environ, body)
+        """Bookkeeping once moto accepted a call: hooks, and instances the API moved."""
+        if action in STEADY_MOVES:
+            self._moved(action, _params(environ, body))
+        if action == "PutLifecycleHook":
+            self._stored_hook(_params(environ, body), environ)
+
+    def _moved(self, action: str, params: dict[str, str]) -> None:
+        """EnterStandby, ExitStandby and DetachInstances change the target state IMDS serves."""
+        target = STEADY_MOVES[action]
+        group = params.get("AutoScalingGroupName", "")
+        with self.app.lock:
+            for iid in _members(params, "InstanceIds"):
+                member = self.members.get(iid)
+                if member is None or member.group != group:
+                    continue
+                if action == "ExitStandby":
+                    # Back in service through Pending, so launch hooks run again (instance lifecycle).
+                    started = self._start(group, iid, LAUNCHING, self._hooks(member.region, group, LAUNCHING))
+                    self._set_state(iid, "Pending:Wait" if started else "Pending", "InService")
+                    self._finish(iid, LAUNCHING)
+                    continue
+                self._set_state(iid, target, target)
+                if target == "Detached":
+                    self.members.pop(iid, None)
+
+    def _stored_hook(self, params: dict[str, str], environ: dict[str, Any]) -> None:
+        """Give a stored hook what AWS keeps: its GlobalTimeout, its ARNs, on update its old fields."""
         key = f"{params.get('AutoScalingGroupName')}_{params.get('LifecycleHookName')}"
         with self.app.lock:
             hook = self.backend(_region(environ)).lifecycle_hooks.get(key)

@@ -255,3 +255,20 @@ def test_lifecycle_calls_are_authorized_on_the_group_arn(fast: LocalAWS) -> None
     client.complete_lifecycle_action(AutoScalingGroupName=GROUP, LifecycleHookName="drain", InstanceId=iid,
                                      LifecycleActionResult="CONTINUE")
     assert actions(aws)[0]["state"] == "continued"
+
+
+def test_standby_and_detach_through_the_api_move_the_target_state(fast: LocalAWS) -> None:
+    aws = fast
+    inst, other = member(aws), member(aws)
+    client = aws.client("autoscaling")
+    client.enter_standby(AutoScalingGroupName=GROUP, InstanceIds=[inst["instance_id"]],
+                         ShouldDecrementDesiredCapacity=True)
+    assert target_state(inst) == "Standby" and group_state(aws, inst["instance_id"]) == "Standby"
+    hook(aws, name="join", transition=LAUNCHING, timeout=30)
+    client.exit_standby(AutoScalingGroupName=GROUP, InstanceIds=[inst["instance_id"]])
+    assert target_state(inst) == "InService" and group_state(aws, inst["instance_id"]) == "Pending:Wait"
+    assert [a["transition"] for a in actions(aws)] == [LAUNCHING]
+    client.detach_instances(AutoScalingGroupName=GROUP, InstanceIds=[other["instance_id"]],
+                            ShouldDecrementDesiredCapacity=True)
+    assert target_state(other) == "Detached" and group_state(aws, other["instance_id"]) is None
+    assert ec2_state(aws, other["instance_id"]) == "running"
