@@ -316,6 +316,10 @@ class AutoScaling:
     def _finish(self, instance_id: str, transition: str) -> None:
         """Move the instance on once no action of this transition is pending."""
         mine = [a for a in self.actions if a.instance_id == instance_id and a.transition == transition]
+        if mine:
+            # Only this round's actions count (a launch from the warm pool follows the warm launch).
+            latest = max(a.started for a in mine)
+            mine = [a for a in mine if a.started == latest]
         if any(a.state == "pending" for a in mine):
             return
         member = self.members.get(instance_id)
