@@ -157,6 +157,11 @@ class Control:
                     "insync_delay": app.route53.insync_delay,
                     "invalid_change_batch_shape": app.route53.invalid_change_batch_shape,
                 }
+        if path == "/_localaws/elb":
+            if method == "POST":
+                return 200, app.elb.configure(body)
+            if method == "GET":
+                return 200, app.elb.settings()
         if path == "/_localaws/autoscaling":
             if method == "POST":
                 return 200, app.autoscaling.configure(body)
@@ -171,11 +176,6 @@ class Control:
                 return 200, app.autoscaling.scale_in(group, body)
             if verb == "launch" and method == "POST":
                 return 200, app.autoscaling.launch(group, body)
-        if path == "/_localaws/elb":
-            if method == "POST":
-                return 200, app.elb.configure(body)
-            if method == "GET":
-                return 200, app.elb.settings()
         if path == "/_localaws/stats":
             if method == "GET":
                 return 200, app.stats.snapshot()
