@@ -1,4 +1,4 @@
-"""Helpers for the `r53hook watch` tests (issue 10): the local AWS's interruption notices and
+"""Helpers for the `r53hook watch` tests (issue 10), beside watchkit.py (the watch process): the
 Auto Scaling lifecycle actions (localaws/README.md, "IMDS interruption notices" and "Auto
 Scaling lifecycle hooks"), driven through its control API, and the clocks the tests compare.
 
