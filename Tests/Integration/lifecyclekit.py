@@ -1,6 +1,7 @@
 """Helpers for the `r53hook watch` tests (issue 10), beside watchkit.py (the watch process): the
-Auto Scaling lifecycle actions (localaws/README.md, "IMDS interruption notices" and "Auto
-Scaling lifecycle hooks"), driven through its control API, and the clocks the tests compare.
+local AWS's interruption notices and Auto Scaling lifecycle actions (localaws/README.md, "IMDS
+interruption notices" and "Auto Scaling lifecycle hooks"), driven through its control API, and
+the clocks the tests compare.
 
 - Notices(world, instance): what EC2 announces to one instance: a Spot interruption, scheduled
   maintenance events (active ones in events/maintenance/scheduled, canceled and completed ones
