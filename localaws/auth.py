@@ -429,10 +429,13 @@ def authorize(
     full_action = f"{policy_action_prefix(service)}:{action}"
     if full_action.lower() == "sts:getcalleridentity":
         return
-    result = evaluate(principal.policies, full_action, resource, context, check_resource=service == "route53")
+    result = evaluate(principal.policies, full_action, resource, context, check_resource=service in RESOURCE_CHECKED)
     if result != "allow":
         raise access_denied(service, principal.arn, full_action, resource, explicit=result == "deny")
 
+
+# Services whose policies are matched on Resource too (the others on the action only).
+RESOURCE_CHECKED = ("route53", "autoscaling")
 
 FULL_ACCESS = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 

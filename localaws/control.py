@@ -11,6 +11,7 @@ from datetime import timezone
 from typing import Any
 
 from .auth import ACCOUNT_ID, FULL_ACCESS
+from .events import InstanceEvents
 from .imds import IMDS
 
 ADMIN_USER = "localaws-admin"
@@ -20,6 +21,15 @@ DEFAULT_ROLE_POLICY = {
     "Statement": [
         {"Effect": "Allow", "Action": ["route53:*", "elasticloadbalancing:*"], "Resource": "*"},
         {"Effect": "Allow", "Action": ["ec2:Describe*"], "Resource": "*"},
+        # What r53hook watch calls for lifecycle hooks (issue 10).
+        {
+            "Effect": "Allow",
+            "Action": [
+                "autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat",
+                "autoscaling:DescribeLifecycleHooks",
+            ],
+            "Resource": "*",
+        },
     ],
 }
 EC2_TRUST = {
@@ -30,9 +40,10 @@ EC2_TRUST = {
 }
 INSTANCE_KEYS = {
     "public_ipv4", "ipv6", "tokens", "availability_zone", "role_policy", "credentials_ttl", "role_name", "tags",
-    "metadata_tags",
+    "metadata_tags", "autoscaling_group",
 }
 PATCH_KEYS = {"imds", "imds_slow_ms", "imds_503_count", "items", "rotate_credentials", "credentials_ttl", "elb_health"}
+EVENT_KEYS = {"spot_action", "maintenance_events", "rebalance", "lifecycle_state"}  # events.py
 
 
 # The tag keys EC2 allows while tags are in instance metadata.
@@ -48,9 +59,10 @@ class NotFound(Exception):
 
 
 class Instance:
-    def __init__(self, info: dict[str, Any], imds: IMDS):
+    def __init__(self, info: dict[str, Any], imds: IMDS, events: InstanceEvents):
         self.info = info
         self.imds = imds
+        self.events = events
 
     def public(self) -> dict[str, Any]:
         i = self.info
@@ -64,6 +76,7 @@ class Instance:
             "region": i["region"],
             "role_name": i["role_name"],
             "mac": i["mac"],
+            "autoscaling_group": i.get("autoscaling_group"),
         }
 
 
@@ -149,6 +162,20 @@ class Control:
                 return 200, app.elb.configure(body)
             if method == "GET":
                 return 200, app.elb.settings()
+        if path == "/_localaws/autoscaling":
+            if method == "POST":
+                return 200, app.autoscaling.configure(body)
+            if method == "GET":
+                return 200, app.autoscaling.settings()
+        m = re.match(r"^/_localaws/autoscaling/([^/]+)/(scale-in|launch|actions)$", path)
+        if m:
+            group, verb = m.group(1), m.group(2)
+            if verb == "actions" and method == "GET":
+                return 200, app.autoscaling.list_actions(group)
+            if verb == "scale-in" and method == "POST":
+                return 200, app.autoscaling.scale_in(group, body)
+            if verb == "launch" and method == "POST":
+                return 200, app.autoscaling.launch(group, body)
         if path == "/_localaws/stats":
             if method == "GET":
                 return 200, app.stats.snapshot()
@@ -246,6 +273,9 @@ class Control:
             bad = [k for k in tags if not IMDS_TAG_KEY.fullmatch(k) or k in (".", "..", "_index")]
             if bad:
                 raise BadRequest(f"tag keys {bad} cannot be in instance metadata (letters, digits, + - = . , _ : @)")
+        group = body.get("autoscaling_group")
+        if group is not None and (not isinstance(group, str) or not 1 <= len(group) <= 255):
+            raise BadRequest("autoscaling_group must be an Auto Scaling group name (1-255 characters)")
         suffix = secrets.token_hex(4)
         role_name = body.get("role_name") or f"localaws-instance-{suffix}"
         with self.app.lock:
@@ -335,26 +365,31 @@ class Control:
                 return assumed.access_key_id, assumed.secret_access_key, assumed.session_token, expires
 
         stats = self.app.stats
+        events = InstanceEvents()
         imds = IMDS(
             self.app.host, info, mint,
             on_request=lambda path, status: stats.record_imds(instance_id, path, status),
-            tokens_required=tokens == "required", credentials_ttl=ttl, tags=instance_tags,
+            tokens_required=tokens == "required", credentials_ttl=ttl, tags=instance_tags, events=events.items,
         )
-        inst = Instance(info, imds)
+        inst = Instance(info, imds, events)
         with self.instances_lock:
             self.instances[instance_id] = inst
+        if group:
+            self.app.autoscaling.attach(inst, group)
         return inst.public()
 
     def patch_instance(self, instance_id: str, body: dict[str, Any]) -> dict[str, Any]:
         inst = self.get_instance(instance_id)
-        unknown = set(body) - PATCH_KEYS
+        unknown = set(body) - PATCH_KEYS - EVENT_KEYS
         if unknown:
             raise BadRequest(f"unknown field(s): {', '.join(sorted(unknown))}")
+        inst.events.configure({k: v for k, v in body.items() if k in EVENT_KEYS})
         if "elb_health" in body:
             self.app.elb.force(instance_id, body["elb_health"])
-        inst.imds.configure({k: v for k, v in body.items() if k != "elb_health"})
+        inst.imds.configure({k: v for k, v in body.items() if k in PATCH_KEYS and k != "elb_health"})
         out = inst.public()
         out["imds"] = inst.imds.mode
+        out.update(inst.events.snapshot())
         return out
 
     def delete_instance(self, instance_id: str) -> dict[str, Any]:
@@ -362,6 +397,7 @@ class Control:
         inst.imds.stop()
         with self.instances_lock:
             self.instances.pop(instance_id, None)
+        self.app.autoscaling.forget(instance_id)
         ec2 = self.app.internal_client("ec2", inst.info["region"])
         ec2.terminate_instances(InstanceIds=[instance_id])
         state = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]["State"]["Name"]
@@ -383,6 +419,7 @@ class Control:
             moto_api_backend.reset()
             self.app.route53.reset()
             self.app.elb.reset()
+            self.app.autoscaling.reset()
             self.create_admin()
         self.app.faults.clear()
         self.app.stats.clear()

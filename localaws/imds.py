@@ -49,6 +49,7 @@ class IMDS:
         tokens_required: bool = True,
         credentials_ttl: int = 3600,
         tags: Callable[[], dict[str, str]] | None = None,
+        events: Callable[[], dict[str, str]] | None = None,
     ):
         self.host = host
         self.info = info
@@ -57,6 +58,7 @@ class IMDS:
         self.tokens_required = tokens_required
         self.credentials_ttl = credentials_ttl
         self.tags = tags
+        self.events = events  # spot, maintenance, rebalance and lifecycle items (events.py)
         self.lock = threading.Lock()
         self.tokens: dict[str, float] = {}
         self.items: dict[str, str] = {}
@@ -225,7 +227,9 @@ class IMDS:
             # Only when the instance allows tags in metadata (InstanceMetadataTags=enabled);
             # otherwise tags/ is absent (404), as on EC2.
             meta["tags"] = {"instance": dict(self.tags())}
-        for path, value in self.items.items():
+        served = dict(self.events()) if self.events is not None else {}
+        served.update(self.items)
+        for path, value in served.items():
             node = meta
             parts = path.split("/")
             for part in parts[:-1]:

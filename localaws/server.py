@@ -76,6 +76,9 @@ class LocalAWS:
         from .elb import ELBHealth
 
         self.elb = ELBHealth(self)
+        from .autoscaling import AutoScaling
+
+        self.autoscaling = AutoScaling(self)
 
     # ------------------------------------------------------------------ WSGI
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -195,6 +198,8 @@ class LocalAWS:
     def resource_of(
         self, service: str, action: str, environ: dict[str, Any], body: bytes
     ) -> tuple[str, dict[str, list[str]]]:
+        if service == "autoscaling":
+            return self.autoscaling.resource_of(action, environ, body), {}
         if service != "route53":
             return "*", {}
         path = environ.get("PATH_INFO", "")
@@ -232,7 +237,13 @@ class LocalAWS:
             answer = self.elb.intercept(service, action, body, environ)
             if answer is not None:
                 return answer
+        if service == "autoscaling":
+            answer = self.autoscaling.intercept(action, body, environ)
+            if answer is not None:
+                return answer
         status, headers, out = self.call_moto(environ)
+        if service == "autoscaling" and status < 300:
+            self.autoscaling.after(action, body, environ)
         if service == "route53" and action in (
             "CreateHostedZone", "DeleteHostedZone", "AssociateVPCWithHostedZone", "DisassociateVPCFromHostedZone",
         ) and status < 300:
