@@ -75,8 +75,9 @@ package struct InstanceIdentity: Sendable {
                 problem = "this instance has no public IPv4 address (a private zone defaults to its local one)"
                 remedies = [.set(.address, to: "local-ipv4"), .giveExplicitly([.address])]
             case .ipv6:
-                problem = "this instance has no IPv6 address: assign one to its network interface, or use an A record"
-                remedies = []
+                problem =
+                    "network/interfaces/macs/MAC/ipv6s lists none either, so this instance has no IPv6 address: assign one to its network interface (its subnet needs an IPv6 range), or use an A record only"
+                remedies = [.set(.recordType, to: "A")]
             default:
                 problem = "this instance does not tell its address"
                 remedies = [.giveExplicitly([.address])]

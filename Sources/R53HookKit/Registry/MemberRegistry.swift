@@ -61,8 +61,9 @@ package struct MemberRegistry: Sendable {
         let reading = MemberMark.read(txtValue: first)
         guard reading != .notAMark else { return .notAMark }
         if record.values.count != 1 { return .invalid(reason: "it has \(record.values.count) values; a mark has one") }
-        if !record.otherFeatures.isEmpty {
-            return .invalid(reason: "it uses Route 53 features r53hook never writes (\(record.otherFeatures.joined(separator: ", ")))")
+        let unwritten = record.otherFeatures + (record.multiValueAnswer == nil ? [] : ["MultiValueAnswer"])
+        if !unwritten.isEmpty {
+            return .invalid(reason: "it uses Route 53 features r53hook never writes (\(unwritten.joined(separator: ", ")))")
         }
         if let problem = MemberIdentifier.problem(with: setIdentifier) { return .invalid(reason: "its set identifier is not one r53hook writes: \(problem)") }
         return reading

@@ -39,10 +39,10 @@ package struct RegistryMember: Sendable, Equatable {
     }
 
     /// Whether the address record is exactly the one the mark describes, so the pair can be
-    /// deleted together: a plain weighted record pointing at the marked address.
+    /// deleted together: a plain weighted (or multivalue) record pointing at the marked address.
     package var addressRecordIsMarked: Bool {
         guard let addressRecord else { return false }
-        return addressRecord.isPlainWeighted && addressRecord.values == [mark.address]
+        return addressRecord.isPlainMember && addressRecord.values == [mark.address]
     }
 
     /// The exact DELETE of the pair (or of the mark alone when the address record is gone).
