@@ -12,6 +12,7 @@ struct IgnoredRecordValueOptions: IgnoredOptions {
     @Option(ignoredSetting: .healthCheckId) var healthCheckId: String?
     @Option(ignoredSetting: .healthyTimeout) var healthyTimeout: String?
     @Option(ignoredSetting: .holdFile) var holdFile: String?
+    @Option(ignoredSetting: .routing) var routing: String?
 }
 
 /// The quorum, which only `stop` and `cycle` keep.
