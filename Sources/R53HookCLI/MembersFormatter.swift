@@ -37,6 +37,11 @@ enum MembersFormatter {
     }
 
     static func json(_ snapshot: RegistrySnapshot, registry: MemberRegistry, me: Set<String>, now: Int, expiry: Int) -> String {
+        JSONWriter.write(jsonNode(snapshot, registry: registry, me: me, now: now, expiry: expiry))
+    }
+
+    /// The listing as a JSON value (one per type when dual-stack).
+    static func jsonNode(_ snapshot: RegistrySnapshot, registry: MemberRegistry, me: Set<String>, now: Int, expiry: Int) -> JSONWriter.Node {
         let members: [JSONWriter.Node] = snapshot.members.map { member in
             let mark = member.mark
             return .object([
@@ -48,24 +53,23 @@ enum MembersFormatter {
                 ("live", .bool(member.isLive(now: now, expiry: expiry))), ("record", .string(recordState(member))),
             ])
         }
-        return JSONWriter.write(
-            .object([
-                ("zone", .object([("id", .string(registry.zone.id)), ("name", .string(registry.zone.name))])),
-                ("name", .string(registry.recordName)), ("type", .string(registry.recordType)),
-                ("registry", .string(registry.registryName)), ("expiry", .int(expiry)), ("now", .int(now)),
-                ("members", .array(members)),
-                ("unmarked", .array(snapshot.unmarked.map { .optional($0.setIdentifier) })),
-                (
-                    "foreign",
-                    .array(
-                        snapshot.foreign.map { foreign in
-                            .object([
-                                ("setIdentifier", .string(foreign.setIdentifier)), ("reason", .string(foreign.reason)),
-                                ("value", .string(foreign.record.values.joined(separator: " "))),
-                            ])
-                        })
-                ),
-            ]))
+        return .object([
+            ("zone", .object([("id", .string(registry.zone.id)), ("name", .string(registry.zone.name))])),
+            ("name", .string(registry.recordName)), ("type", .string(registry.recordType)),
+            ("registry", .string(registry.registryName)), ("expiry", .int(expiry)), ("now", .int(now)),
+            ("members", .array(members)),
+            ("unmarked", .array(snapshot.unmarked.map { .optional($0.setIdentifier) })),
+            (
+                "foreign",
+                .array(
+                    snapshot.foreign.map { foreign in
+                        .object([
+                            ("setIdentifier", .string(foreign.setIdentifier)), ("reason", .string(foreign.reason)),
+                            ("value", .string(foreign.record.values.joined(separator: " "))),
+                        ])
+                    })
+            ),
+        ])
     }
 
     /// `ok` when the address record is the one the mark describes, `missing`, or `differs`.

@@ -99,4 +99,12 @@ import Testing
         #expect(plan.batchXML.contains("<Type>AAAA</Type>"))
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
     }
+
+    @Test func theRegistryCommandsRunOncePerType() {
+        var target = DomainHarness.target()
+        #expect(target.perRecordType == [target])
+        target.record?.recordTypes = [.a, .aaaa]
+        #expect(target.perRecordType.map { $0.record?.recordTypes } == [[.a], [.aaaa]])
+        #expect(target.perRecordType.allSatisfy { $0.record?.recordName == "app.example.com." })
+    }
 }
