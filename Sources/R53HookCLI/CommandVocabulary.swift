@@ -92,6 +92,7 @@ struct CommandVocabulary: Sendable {
         case .noQuorumLock: return .quorumLock
         case .recordType: return .type
         case .routing: return .routing
+        case .instanceName: return .instanceName
         }
     }
 }

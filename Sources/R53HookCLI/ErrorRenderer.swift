@@ -121,6 +121,7 @@ enum ErrorRenderer {
         case .noQuorumLock: return "checking the quorum without the lock"
         case .recordType: return "the record types"
         case .routing: return "the routing policy"
+        case .instanceName: return "the per-instance name"
         }
     }
 

@@ -48,4 +48,14 @@ import Testing
         #expect(failure(flags: [.routing: "latency"])?.message.contains("weighted or multivalue") == true)
         #expect(failure(flags: [.routing: "multivalue", .weight: "5"])?.message.contains("no weight") == true)
     }
+
+    @Test func instanceNameTemplatesAreCheckedBeforeAnyAWSCall() throws {
+        #expect(try join().record?.instanceName == nil)
+        let template = try #require(try join(flags: [.instanceName: "{instance-id}.app.example.com"]).record?.instanceName)
+        #expect(template.placeholders == [.instanceId])
+        #expect(failure(flags: [.instanceName: "{instance-id}.other.org"])?.message.contains("not in the zone example.com.") == true)
+        #expect(failure(flags: [.instanceName: "{nope}.app.example.com"])?.kind == .usage)
+        #expect(failure(env: ["R53HOOK_INSTANCE_NAME": "web.app.example.com"])?.message.contains("no placeholder") == true)
+        #expect(failure(env: ["R53HOOK_INSTANCE_NAME": "web.app.example.com"])?.kind == .configuration)
+    }
 }

@@ -7,4 +7,5 @@ struct RecordValueOptions: ParsableArguments {
     @Option(setting: .address) var address: String?
     @Option(setting: .healthCheckId) var healthCheckId: String?
     @Option(setting: .routing) var routing: String?
+    @Option(setting: .instanceName) var instanceName: String?
 }

@@ -25,7 +25,7 @@ enum SettingKey: String, Sendable, CaseIterable, Hashable {
     // AWS, logging and output.
     case deadline, imdsV1, debug, dryRun, json
     // Record model (issue 13).
-    case routing
+    case routing, instanceName
 
     /// The setting's description.
     var spec: SettingSpec { SettingsTable.spec(for: self) }

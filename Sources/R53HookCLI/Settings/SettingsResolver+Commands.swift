@@ -172,6 +172,20 @@ extension SettingsResolver {
             throw SettingsError(.internal, "the settings table's choices for --routing do not match RoutingPolicy")
         }
         record.routing = routing
+        if let template = try text(.instanceName) {
+            do throws(InstanceNameTemplate.Problem) {
+                let parsed = try InstanceNameTemplate(template)
+                if case .name(let zoneName, _) = zone {
+                    let sample = try parsed.expand(Dictionary(uniqueKeysWithValues: parsed.placeholders.map { ($0, "x0") }))
+                    guard HostedZone(id: "", name: zoneName, isPrivate: false).contains(sample) else {
+                        throw InstanceNameTemplate.Problem("it is not in the zone \(zoneName); the name must end with the zone name")
+                    }
+                }
+                record.instanceName = parsed
+            } catch {
+                throw invalid(.instanceName, template, error.reason)
+            }
+        }
         record.ttl = try requiredInteger(.ttl)
         record.weight = try requiredInteger(.weight)
         if routing == .multivalue, isSet(.weight) {

@@ -206,6 +206,14 @@ enum SettingsTable {
                 flag: "--routing", environment: "R53HOOK_ROUTING", form: .option(valueName: "policy"), rule: .choice(RoutingPolicy.allCases.map(\.rawValue)),
                 defaultValue: RoutingPolicy.weighted.rawValue,
                 summary: "weighted, or multivalue (MultiValueAnswer records: up to eight healthy addresses per answer); one policy per name and type.")
+        case .instanceName:
+            return SettingSpec(
+                flag: "--instance-name", environment: "R53HOOK_INSTANCE_NAME", form: .option(valueName: "template"),
+                summary:
+                    "Also a simple record for this instance alone, e.g. {instance-id}.app.example.com, written and deleted with its member record.",
+                discussion:
+                    "Placeholders: {instance-id}, {az}, {region}, {local-ipv4-dashed}, {public-ipv4-dashed}, {set-identifier}. A record already at that name that r53hook did not write is refused (exit 78); stop and sweep delete the name with the member."
+            )
         }
     }
 }

@@ -47,4 +47,6 @@ package enum Knob: String, Sendable, Equatable, Hashable, CaseIterable {
     case recordType
     /// The routing policy of the set (weighted or multivalue).
     case routing
+    /// The per-instance name template.
+    case instanceName
 }

@@ -50,6 +50,35 @@ package struct InstanceIdentity: Sendable {
         return zone
     }
 
+    /// The values of a per-instance name's placeholders, read from IMDS (only those used).
+    package func instanceNameValues(
+        _ placeholders: Set<InstanceNameTemplate.Placeholder>, setIdentifier: String
+    ) async throws -> [InstanceNameTemplate.Placeholder: String] {
+        var values: [InstanceNameTemplate.Placeholder: String] = [:]
+        for placeholder in placeholders {
+            switch placeholder {
+            case .instanceId: values[placeholder] = try await instanceId()
+            case .setIdentifier: values[placeholder] = setIdentifier
+            case .availabilityZone:
+                let zone = await availabilityZone()
+                guard zone != "-" else {
+                    throw DomainError(.metadataInvalid, "IMDS has no placement/availability-zone for the per-instance name's {az}")
+                }
+                values[placeholder] = zone
+            case .region:
+                guard let region = try await metadata.value(at: "placement/region")?.trimmingWhitespace, !region.isEmpty else {
+                    throw DomainError(.metadataInvalid, "IMDS has no placement/region for the per-instance name's {region}")
+                }
+                values[placeholder] = region
+            case .localIPv4Dashed:
+                values[placeholder] = try await address(.localIPv4).text.replacingDots()
+            case .publicIPv4Dashed:
+                values[placeholder] = try await address(.publicIPv4).text.replacingDots()
+            }
+        }
+        return values
+    }
+
     /// The address for the record.
     package func address(_ source: AddressSource) async throws -> IPAddress {
         let path: String
@@ -88,5 +117,12 @@ package struct InstanceIdentity: Sendable {
             throw DomainError(.metadataInvalid, "IMDS answered \(path) with '\(text.prefix(64))', which is not an IP address")
         }
         return address
+    }
+}
+
+extension String {
+    /// `10.0.0.7` as `10-0-0-7`, to fit in one DNS label.
+    fileprivate func replacingDots() -> String {
+        String(map { $0 == "." ? "-" : $0 })
     }
 }

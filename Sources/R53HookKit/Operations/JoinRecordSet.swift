@@ -78,6 +78,7 @@ package struct JoinRecordSet: Sendable {
         let setIdentifier = record.setIdentifier ?? ""
         let instanceId = await identity.instanceIdForMark()
         let availabilityZone = await identity.availabilityZone()
+        let instanceName = try await self.instanceName(dns, zone: zone, setIdentifier: setIdentifier)
         let summaries = records.map(\.summary).joined(separator: " and ")
 
         return try await CompareAndSwapLoop.run(givingUp: { tries in
@@ -90,18 +91,27 @@ package struct JoinRecordSet: Sendable {
                 let (current, currentMark, oldMark) = try await readAndCheck(wanted, registry: registry, settings: settings)
                 var mark = MemberMark(
                     instanceId: instanceId, address: wanted.values.first ?? "", availabilityZone: availabilityZone,
-                    joinedAt: joinedAt, role: oldMark?.role, group: oldMark?.group)
+                    joinedAt: joinedAt, role: oldMark?.role, group: oldMark?.group, instanceName: instanceName)
                 if oldMark?.heartbeatAt != nil { mark.heartbeatAt = mark.joinedAt }
+                let nameChanges = try await instanceNameChanges(wanted, instanceName: instanceName, oldMark: oldMark, zone: zone)
                 let markIsCurrent =
                     oldMark.map {
                         $0.instanceId == mark.instanceId && $0.address == mark.address
-                            && $0.availabilityZone == mark.availabilityZone
+                            && $0.availabilityZone == mark.availabilityZone && $0.instanceName == mark.instanceName
                     } ?? false
-                if current == wanted && markIsCurrent { continue }
+                if current == wanted && markIsCurrent && nameChanges.isEmpty { continue }
                 if current != wanted {
                     changes += Self.swap(current, for: wanted)
                 }
-                changes += Self.swap(currentMark, for: registry.markRecord(setIdentifier: setIdentifier, mark: mark))
+                let markRecord = registry.markRecord(setIdentifier: setIdentifier, mark: mark)
+                guard MemberRegistry.mark(of: markRecord) != nil else {
+                    throw DomainError(
+                        .instanceNameInvalid,
+                        "the registry mark would not fit in one TXT string of 255 characters with the per-instance name \(instanceName ?? "-"): use a shorter name",
+                        remedies: [.useAnother(.instanceName)])
+                }
+                changes += Self.swap(currentMark, for: markRecord)
+                changes += nameChanges
                 done.append("\(current == nil ? "registered" : current == wanted ? "marked" : "updated") \(wanted.summary)")
             }
             if changes.isEmpty {
@@ -132,17 +142,75 @@ package struct JoinRecordSet: Sendable {
         }
     }
 
+    /// The per-instance name on this instance, checked to lie in the zone and not to be the
+    /// member record's own name; nil without a template.
+    private func instanceName(_ dns: RecordSettings, zone: HostedZone, setIdentifier: String) async throws -> String? {
+        guard let template = dns.instanceName else { return nil }
+        let values = try await identity.instanceNameValues(template.placeholders, setIdentifier: setIdentifier)
+        let name: String
+        do throws(InstanceNameTemplate.Problem) {
+            name = try template.expand(values)
+        } catch {
+            throw DomainError(.instanceNameInvalid, "the per-instance name \(template) does not work here: \(error.reason)", remedies: [.check(.instanceName)])
+        }
+        guard zone.contains(name) else {
+            throw DomainError(
+                .instanceNameInvalid, "the per-instance name \(name) is not in the zone \(zone.name) (\(zone.id))", remedies: [.check(.instanceName)])
+        }
+        guard name != dns.recordName else {
+            throw DomainError(
+                .instanceNameInvalid, "the per-instance name \(name) is the member record's own name; it must be a name of its own",
+                remedies: [.check(.instanceName)])
+        }
+        return name
+    }
+
+    /// The changes that give this instance its per-instance name for one type: CREATE it (or
+    /// repair it) when the mark owns it or nothing is there, DELETE the one the mark owned under
+    /// an older template. A record at the name that the mark does not own is refused.
+    private func instanceNameChanges(
+        _ wanted: ResourceRecordSet, instanceName: String?, oldMark: MemberMark?, zone: HostedZone
+    ) async throws -> [RecordChange] {
+        var changes: [RecordChange] = []
+        if let instanceName {
+            let desired = ResourceRecordSet(name: instanceName, type: wanted.type, ttl: wanted.ttl, values: wanted.values)
+            let existing = try await route53.recordSets(zoneId: zone.id, name: instanceName, type: wanted.type)
+            var current: ResourceRecordSet?
+            if let found = existing.first {
+                guard oldMark?.instanceName == instanceName, existing.count == 1, found.isPlainSimple else {
+                    throw DomainError(
+                        .conflictingRecord,
+                        "\(found.summary) already exists and this instance's registry mark does not own it, so r53hook will not overwrite it as this instance's per-instance name",
+                        remedies: [.useAnother(.instanceName), .advice("delete it yourself if it is stale")])
+                }
+                current = found
+            }
+            if current != desired { changes += Self.swap(current, for: desired) }
+        }
+        if let owned = oldMark?.instanceName, owned != instanceName, let oldMark {
+            // The template changed: the name the mark owned goes, if it is still what r53hook wrote.
+            let old = try await route53.recordSets(zoneId: zone.id, name: owned, type: wanted.type)
+            if let record = old.first(where: { $0.isPlainSimple && $0.values == [oldMark.address] }) {
+                changes.append(RecordChange(.delete, record))
+            }
+        }
+        return changes
+    }
+
     /// Refuses now what `run` would refuse (Route 53's limits, a record without the mark), so
     /// that `start` checks before it changes anything else, such as a load balancer.
     package func check(_ settings: JoinSettings) async throws {
         let dns = try settings.target.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
-        for record in try await desiredRecords(settings.target, in: zone) {
-            _ = try await readAndCheck(
+        let records = try await desiredRecords(settings.target, in: zone)
+        let instanceName = try await self.instanceName(dns, zone: zone, setIdentifier: records.first?.setIdentifier ?? "")
+        for record in records {
+            let (_, _, mark) = try await readAndCheck(
                 record,
                 registry: MemberRegistry(
                     route53: route53, zone: zone, recordName: record.name,
                     recordType: record.type), settings: settings)
+            _ = try await instanceNameChanges(record, instanceName: instanceName, oldMark: mark, zone: zone)
         }
     }
 

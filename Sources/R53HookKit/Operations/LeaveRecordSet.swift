@@ -70,6 +70,7 @@ package struct LeaveRecordSet: Sendable {
             var deleting: [ResourceRecordSet] = []
             var vanished: [ResourceRecordSet] = []
             var emptied: [ResourceRecordSet] = []
+            var instanceNames: [ResourceRecordSet] = []
             for registry in registries {
                 let type = registry.recordType
                 // The whole set in one read: this instance's record, and whether it is the last.
@@ -104,8 +105,21 @@ package struct LeaveRecordSet: Sendable {
                 } else if let before = seen[type] {
                     vanished.append(before)
                 }
-                if let markRecord { changes.append(RecordChange(.delete, markRecord)) }
+                if let markRecord {
+                    changes.append(RecordChange(.delete, markRecord))
+                    if let mark = MemberRegistry.mark(of: markRecord), let name = mark.instanceName {
+                        // The per-instance name the mark owns goes with it, if it is still what r53hook wrote.
+                        let named = try await route53.recordSets(zoneId: zone.id, name: name, type: type)
+                        if let record = named.first(where: { $0.isPlainSimple && $0.values == [mark.address] }) {
+                            changes.append(RecordChange(.delete, record))
+                            instanceNames.append(record)
+                        } else if let other = named.first {
+                            logger.warning("\(other.summary) is not the per-instance name r53hook wrote (\(mark.address)); leaving it alone")
+                        }
+                    }
+                }
             }
+            deleting += instanceNames
             if deleting.isEmpty, !vanished.isEmpty {
                 // Someone deleted them between our reads; clients may still hold them.
                 logger.info("\(vanished.map(\.summary).joined(separator: " and ")) was deleted by someone else just now; draining anyway")

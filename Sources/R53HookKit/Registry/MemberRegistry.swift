@@ -85,10 +85,16 @@ package struct MemberRegistry: Sendable {
             switch Self.reading(of: record) {
             case .mark(let mark):
                 marked.insert(setIdentifier)
+                var instanceRecord: ResourceRecordSet?
+                if let name = mark.instanceName {
+                    // Only the record r53hook wrote there: simple, pointing at the marked address.
+                    instanceRecord = try await route53.recordSets(zoneId: zone.id, name: name, type: recordType)
+                        .first { $0.isPlainSimple && $0.values == [mark.address] }
+                }
                 members.append(
                     RegistryMember(
                         setIdentifier: setIdentifier, markRecord: record, mark: mark,
-                        addressRecord: addressBySet[setIdentifier]))
+                        addressRecord: addressBySet[setIdentifier], instanceRecord: instanceRecord))
             case .invalid(let reason):
                 foreign.append(RegistrySnapshot.ForeignMark(setIdentifier: setIdentifier, record: record, reason: reason))
             case .notAMark:

@@ -53,6 +53,13 @@ package struct ResourceRecordSet: Sendable, Equatable {
         }
     }
 
+    /// Whether this is a simple record (no routing policy) with a TTL that r53hook can repeat
+    /// exactly: what a per-instance name is.
+    package var isPlainSimple: Bool {
+        setIdentifier == nil && weight == nil && multiValueAnswer == nil && ttl != nil && otherFeatures.isEmpty
+            && healthCheckId == nil
+    }
+
     /// Whether this is a plain weighted or multivalue record that r53hook can repeat exactly.
     package var isPlainMember: Bool { routing != nil }
 

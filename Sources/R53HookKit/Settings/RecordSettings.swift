@@ -10,6 +10,8 @@ package struct RecordSettings: Sendable, Equatable {
     package var recordTypes: [RecordType]
     /// Weighted (the default) or multivalue answer routing.
     package var routing: RoutingPolicy
+    /// A simple record for this instance alone, written and deleted with its member record.
+    package var instanceName: InstanceNameTemplate?
     /// Seconds clients may cache the record; also the drain time at stop.
     package var ttl: Int
     /// The weighted-routing weight, 0 to 255.
