@@ -60,4 +60,30 @@ import Testing
             .run(DomainHarness.target())
         #expect(report.negativeCaching?.seconds == 900)
     }
+
+    @Test func aSweepThatEmptiesTheNameWarnsAndOneThatDoesNotStaysQuiet() async throws {
+        let harness = try DomainHarness()
+        harness.fake.insert(Self.soa, in: "ZPUBLIC")
+        // Two dead members and no pair of the sweeper's own: the sweep takes the name's last records.
+        for (id, address) in [("i-a", "198.51.100.1"), ("i-b", "198.51.100.2")] {
+            harness.fake.insert(DomainHarness.record(id, address), in: "ZPUBLIC")
+            harness.fake.insert(DomainHarness.mark(id, address, joined: 1_700_000_000), in: "ZPUBLIC")
+        }
+        let sweep = RegistrySweep(
+            route53: harness.route53, instances: FakeInstances(["i-a": "terminated", "i-b": "terminated"]), identity: harness.identity,
+            time: harness.time, logger: harness.logs.logger())
+        let report = try await sweep.run(DomainHarness.target(), limits: .init(force: true), dryRun: true, waiting: .noWait)
+        #expect(report.dead.count == 2)
+        #expect(harness.logs.messages.contains { $0.hasPrefix("warning") && $0.contains("last A record") && $0.contains("900 s") })
+
+        let quiet = try DomainHarness()
+        harness.fake.records(in: "ZPUBLIC").forEach { quiet.fake.insert($0, in: "ZPUBLIC") }
+        quiet.fake.insert(DomainHarness.record("i-c", "198.51.100.3"), in: "ZPUBLIC")
+        _ = try await RegistrySweep(
+            route53: quiet.route53, instances: FakeInstances(["i-a": "terminated", "i-b": "terminated", "i-c": "running"]),
+            identity: quiet.identity, time: quiet.time, logger: quiet.logs.logger()
+        )
+        .run(DomainHarness.target(), limits: .init(force: true), dryRun: true, waiting: .noWait)
+        #expect(!quiet.logs.messages.contains { $0.contains("last A record") })
+    }
 }
