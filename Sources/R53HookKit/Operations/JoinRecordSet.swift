@@ -112,7 +112,8 @@ package struct JoinRecordSet: Sendable {
                 }
                 changes += Self.swap(currentMark, for: markRecord)
                 changes += nameChanges
-                done.append("\(current == nil ? "registered" : current == wanted ? "marked" : "updated") \(wanted.summary)")
+                let named = instanceName.map { ", per-instance name \($0)" } ?? ""
+                done.append("\(current == nil ? "registered" : current == wanted ? "marked" : "updated") \(wanted.summary)\(named)")
             }
             if changes.isEmpty {
                 logger.info(
