@@ -80,12 +80,15 @@ enum StatusFormatter {
 
     static func jsonNode(_ report: RecordSetStatus.Report) -> JSONWriter.Node {
         func record(_ set: ResourceRecordSet) -> JSONWriter.Node {
-            .object([
+            var fields: [(String, JSONWriter.Node)] = [
                 ("name", .string(set.name)), ("type", .string(set.type)),
                 ("setIdentifier", .optional(set.setIdentifier)), ("weight", .optional(set.weight)),
                 ("ttl", .optional(set.ttl)), ("values", .array(set.values.map(JSONWriter.Node.string))),
-                ("healthCheckId", .optional(set.healthCheckId)), ("multiValueAnswer", .bool(set.multiValueAnswer == true)),
-            ])
+                ("healthCheckId", .optional(set.healthCheckId)),
+            ]
+            // Only on multivalue records, so weighted sets read as they always have.
+            if set.multiValueAnswer == true { fields.append(("multiValueAnswer", .bool(true))) }
+            return .object(fields)
         }
         return .object([
             (

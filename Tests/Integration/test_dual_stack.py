@@ -83,3 +83,13 @@ def test_members_heartbeat_and_sweep_handle_both_types(aws: World):
     role = aws.run("role", *TYPES, "--group", "consul", "--servers", "1", instance=me)
     assert role.code == 64, role.describe()
     assert "give A or AAAA" in role.stderr
+
+
+def test_status_shows_both_sets(aws: World):
+    inst = aws.create_instance(ipv6=True)
+    assert aws.run("start", *TYPES, "--no-wait", instance=inst).code == 0
+    status = aws.run("status", *TYPES, instance=inst)
+    assert status.code == 0, status.describe()
+    assert "record:      www.example.com. A,AAAA" in status.stdout
+    assert "TYPE" in status.stdout and inst["ipv6"] in status.stdout and inst["public_ipv4"] in status.stdout
+    assert "2 records in the set" in status.stdout

@@ -107,4 +107,25 @@ import Testing
         #expect(target.perRecordType.map { $0.record?.recordTypes } == [[.a], [.aaaa]])
         #expect(target.perRecordType.allSatisfy { $0.record?.recordName == "app.example.com." })
     }
+
+    @Test func olderInstanceTypesGiveIPv6OnlyPerNetworkInterface() async throws {
+        var metadata = DomainHarness.metadata
+        metadata["ipv6"] = nil
+        metadata["mac"] = "0e:00:00:00:00:01"
+        metadata["network/interfaces/macs/0e:00:00:00:00:01/ipv6s"] = "2001:db8::99\n2001:db8::100"
+        let harness = try DomainHarness(pollsUntilInSync: 1, metadata: metadata)
+        _ = try await harness.join.run(DomainHarness.join(Self.dualStack))
+        #expect(harness.addressRecords().first { $0.type == "AAAA" }?.values == ["2001:db8::99"])
+    }
+
+    @Test func statusListsBothSetsWithTheirTypes() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 1)
+        _ = try await harness.join.run(DomainHarness.join(Self.dualStack))
+        var target = DomainHarness.target()
+        target.record?.recordTypes = [.a, .aaaa]
+        let report = try await RecordSetStatus(route53: harness.route53, identity: harness.identity, logger: harness.logs.logger()).run(target)
+        #expect(report.type == "A,AAAA")
+        #expect(report.records.map(\.type) == ["A", "AAAA"])
+        #expect(report.ownRecord?.type == "A")
+    }
 }

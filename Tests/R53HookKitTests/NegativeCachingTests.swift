@@ -77,7 +77,7 @@ import Testing
         #expect(harness.logs.messages.contains { $0.hasPrefix("warning") && $0.contains("last A record") && $0.contains("900 s") })
 
         let quiet = try DomainHarness()
-        harness.fake.records(in: "ZPUBLIC").forEach { quiet.fake.insert($0, in: "ZPUBLIC") }
+        for record in harness.fake.records(in: "ZPUBLIC") { quiet.fake.insert(record, in: "ZPUBLIC") }
         quiet.fake.insert(DomainHarness.record("i-c", "198.51.100.3"), in: "ZPUBLIC")
         _ = try await RegistrySweep(
             route53: quiet.route53, instances: FakeInstances(["i-a": "terminated", "i-b": "terminated", "i-c": "running"]),
