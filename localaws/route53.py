@@ -56,6 +56,19 @@ def iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
+def _policy(rec: Record) -> str:
+    """The routing policy of a record with a SetIdentifier, in Route 53's words."""
+    if rec.weight is not None:
+        return "weighted"
+    if rec.multi_value is not None:
+        return "multivalue"
+    if rec.failover is not None:
+        return "failover"
+    if rec.geo is not None:
+        return "geolocation"
+    return "latency"
+
+
 @dataclass(frozen=True)
 class Record:
     name: str
@@ -521,6 +534,15 @@ class Route53:
                 f"RRSet with DNS name {rec.name}, type {rec.type}, SetIdentifier {rec.set_id} cannot be "
                 "created as a non-weighted set exists with the same name and type."
             )
+        if rec.set_id is not None:
+            # One routing policy per name and type (Route 53 refuses a weighted record beside
+            # latency ones as "non-weighted set exists"; the other policies are worded alike).
+            policy = _policy(rec)
+            if any(r.set_id is not None and _policy(r) != policy for r in same):
+                return (
+                    f"RRSet with DNS name {rec.name}, type {rec.type}, SetIdentifier {rec.set_id} cannot be "
+                    f"created as a non-{policy} set exists with the same name and type."
+                )
         if rec.weight is not None and sum(1 for r in same if r.weight is not None) >= MAX_WEIGHTED:
             return f"Exceeded limit on number of weighted RRSets for {rec.name}, type {rec.type} in this zone."
         other_types = {r.type for k, r in work.items() if k[0] == rec.name and r.type != rec.type}

@@ -90,6 +90,9 @@ struct CommandVocabulary: Sendable {
         case .rejoinOnFailure: return .rejoinOnFailure
         case .onNoQuorum: return .onNoQuorum
         case .noQuorumLock: return .quorumLock
+        case .recordType: return .type
+        case .routing: return .routing
+        case .instanceName: return .instanceName
         }
     }
 }

@@ -25,6 +25,7 @@ enum DryRunOutput {
     /// A Route 53 plan: the zone, the batch as it would be sent, then the waits.
     static func text(_ plan: WeightedRecordPlan) -> String {
         var lines = ["hosted zone: \(plan.zone.name) \(plan.zone.id) (\(plan.zone.visibility))"]
+        lines += plan.warnings.map { "warning: \($0)" }
         if plan.changes.isEmpty {
             lines.append("no change needed")
         } else {

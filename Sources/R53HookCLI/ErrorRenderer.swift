@@ -119,6 +119,9 @@ enum ErrorRenderer {
         case .rejoinOnFailure: return "rejoining after a failed command"
         case .onNoQuorum: return "what to do without the quorum"
         case .noQuorumLock: return "checking the quorum without the lock"
+        case .recordType: return "the record types"
+        case .routing: return "the routing policy"
+        case .instanceName: return "the per-instance name"
         }
     }
 

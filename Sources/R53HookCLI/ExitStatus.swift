@@ -36,7 +36,7 @@ enum ExitStatus {
             return usage
         case .hostedZoneGone, .hostedZoneNotFound, .hostedZoneAmbiguous, .recordOutsideZone, .healthCheckNotFound,
             .changeRefused, .addressUnavailable, .foreignRecord, .foreignMark, .conflictingRecord, .weightedSetFull,
-            .notRegistered, .loadBalancerNotFound, .loadBalancerRefusedInstance:
+            .notRegistered, .loadBalancerNotFound, .loadBalancerRefusedInstance, .instanceNameInvalid:
             return configuration
         case .unexpectedResponse, .serviceFailed, .instanceIdUnavailable, .metadataInvalid:
             return unavailable

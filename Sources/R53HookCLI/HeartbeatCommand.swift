@@ -39,10 +39,13 @@ struct HeartbeatCommand: HookCommand {
         let directory =
             ProcessEnvironment.current()["RUNTIME_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) }
             ?? "/run/r53hook"
-        _ = try await MemberHeartbeat(
-            route53: runtime.route53, identity: runtime.identity,
-            memo: DirectoryHeartbeatMemo(directory: directory, logger: runtime.logger), time: runtime.time,
-            logger: runtime.logger
-        ).run(target)
+        // Dual-stack, each type's mark beats.
+        for single in target.perRecordType {
+            _ = try await MemberHeartbeat(
+                route53: runtime.route53, identity: runtime.identity,
+                memo: DirectoryHeartbeatMemo(directory: directory, logger: runtime.logger), time: runtime.time,
+                logger: runtime.logger
+            ).run(single)
+        }
     }
 }

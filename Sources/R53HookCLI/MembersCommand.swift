@@ -33,19 +33,27 @@ struct MembersCommand: HookCommand {
     }
 
     func run(_ settings: RegistryReadSettings, in runtime: HookRuntime) async throws {
-        let registry = try await MemberRegistry.of(settings.target, route53: runtime.route53)
-        let snapshot = try await registry.snapshot()
-        // This instance: its set identifier, or any mark naming its instance id.
-        let instanceId = try? await runtime.identity.instanceId()
-        let setIdentifier = settings.target.setIdentifier ?? instanceId
-        let me = Set(
-            snapshot.members.filter { $0.setIdentifier == setIdentifier || (instanceId != nil && $0.mark.instanceId == instanceId) }
-                .map(\.setIdentifier))
-        let now = Int(runtime.time.wallClock.seconds)
-        let expiry = settings.expiry
-        print(
-            output.json
-                ? MembersFormatter.json(snapshot, registry: registry, me: me, now: now, expiry: expiry)
-                : MembersFormatter.text(snapshot, registry: registry, me: me, now: now, expiry: expiry))
+        // Dual-stack, each type has its own registry: one listing each (a JSON array of them).
+        var texts: [String] = []
+        var nodes: [JSONWriter.Node] = []
+        for target in settings.target.perRecordType {
+            let registry = try await MemberRegistry.of(target, route53: runtime.route53)
+            let snapshot = try await registry.snapshot()
+            // This instance: its set identifier, or any mark naming its instance id.
+            let instanceId = try? await runtime.identity.instanceId()
+            let setIdentifier = target.setIdentifier ?? instanceId
+            let me = Set(
+                snapshot.members.filter { $0.setIdentifier == setIdentifier || (instanceId != nil && $0.mark.instanceId == instanceId) }
+                    .map(\.setIdentifier))
+            let now = Int(runtime.time.wallClock.seconds)
+            let expiry = settings.expiry
+            texts.append(MembersFormatter.text(snapshot, registry: registry, me: me, now: now, expiry: expiry))
+            nodes.append(MembersFormatter.jsonNode(snapshot, registry: registry, me: me, now: now, expiry: expiry))
+        }
+        if output.json {
+            print(JSONWriter.write(nodes.count == 1 ? nodes[0] : .array(nodes)))
+        } else {
+            print(texts.joined(separator: "\n\n"))
+        }
     }
 }

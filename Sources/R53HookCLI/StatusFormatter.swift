@@ -10,19 +10,30 @@ enum StatusFormatter {
             "instance:    \(report.instanceId ?? "unknown (IMDS not available)")",
             "set id:      \(report.setIdentifier ?? "unknown")",
             "this record: \(report.ownRecord.map(\.summary) ?? "none (not registered)")",
-            "",
         ]
-        let header = [" ", "SET IDENTIFIER", "WEIGHT", "TTL", "VALUE", "HEALTH CHECK"]
+        if let caching = report.negativeCaching {
+            lines.append("empty name:  resolvers cache it for \(caching.summary)")
+            let own = report.records.filter { $0.setIdentifier != nil && $0.setIdentifier == report.setIdentifier }
+            if !own.isEmpty, own.count == report.records.count {
+                lines.append("             this instance holds the last record: stopping it empties the name for that long")
+            }
+        }
+        lines.append("")
+        let dualStack = report.type.contains(",")
+        var header = [" ", "SET IDENTIFIER", "WEIGHT", "TTL", "VALUE", "HEALTH CHECK"]
+        if dualStack { header.insert("TYPE", at: 2) }
         var rows = [header]
         for record in report.records {
-            rows.append([
+            var row = [
                 record.setIdentifier != nil && record.setIdentifier == report.setIdentifier ? "*" : " ",
                 record.setIdentifier ?? "(simple)",
-                record.weight.map(String.init) ?? "-",
+                record.weight.map(String.init) ?? (record.multiValueAnswer == true ? "multivalue" : "-"),
                 record.ttl.map(String.init) ?? "-",
                 record.values.joined(separator: ","),
                 record.healthCheckId ?? "-",
-            ])
+            ]
+            if dualStack { row.insert(record.type, at: 2) }
+            rows.append(row)
         }
         lines += TextTable.render(rows)
         lines.append("(* = this instance) \(report.records.count) record\(report.records.count == 1 ? "" : "s") in the set")
@@ -69,12 +80,15 @@ enum StatusFormatter {
 
     static func jsonNode(_ report: RecordSetStatus.Report) -> JSONWriter.Node {
         func record(_ set: ResourceRecordSet) -> JSONWriter.Node {
-            .object([
+            var fields: [(String, JSONWriter.Node)] = [
                 ("name", .string(set.name)), ("type", .string(set.type)),
                 ("setIdentifier", .optional(set.setIdentifier)), ("weight", .optional(set.weight)),
                 ("ttl", .optional(set.ttl)), ("values", .array(set.values.map(JSONWriter.Node.string))),
                 ("healthCheckId", .optional(set.healthCheckId)),
-            ])
+            ]
+            // Only on multivalue records, so weighted sets read as they always have.
+            if set.multiValueAnswer == true { fields.append(("multiValueAnswer", .bool(true))) }
+            return .object(fields)
         }
         return .object([
             (
@@ -89,6 +103,7 @@ enum StatusFormatter {
             ("registered", .bool(report.ownRecord != nil)),
             ("record", report.ownRecord.map(record) ?? .null),
             ("records", .array(report.records.map(record))),
+            ("negativeCachingSeconds", .optional(report.negativeCaching?.seconds)),
         ])
     }
 }

@@ -40,12 +40,20 @@ struct SweepCommand: HookCommand {
     }
 
     func run(_ settings: (sweep: SweepSettings, deadline: Duration), in runtime: HookRuntime) async throws {
-        let sweep = settings.sweep
+        // Dual-stack, each type's registry is swept in turn, each under its own limits.
+        for target in settings.sweep.target.perRecordType {
+            var single = settings.sweep
+            single.target = target
+            try await sweepOneType(single, deadline: settings.deadline, in: runtime)
+        }
+    }
+
+    private func sweepOneType(_ sweep: SweepSettings, deadline: Duration, in runtime: HookRuntime) async throws {
         let report = try await RegistrySweep(
             route53: runtime.route53, instances: try await runtime.instanceStates(),
             identity: runtime.identity, time: runtime.time, logger: runtime.logger
         )
-        .run(sweep.target, limits: sweep.limits, dryRun: sweep.dryRun, waiting: .upTo(settings.deadline))
+        .run(sweep.target, limits: sweep.limits, dryRun: sweep.dryRun, waiting: .upTo(deadline))
         let deleted = Set(report.deleted)
         for verdict in report.dead {
             let member = verdict.member

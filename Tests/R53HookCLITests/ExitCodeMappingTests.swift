@@ -25,7 +25,7 @@ struct ExitCodeMappingTests {
         .hostedZoneGone: 78, .hostedZoneNotFound: 78, .hostedZoneAmbiguous: 78, .recordOutsideZone: 78,
         .healthCheckNotFound: 78, .changeRefused: 78, .addressUnavailable: 78, .foreignRecord: 78, .foreignMark: 78,
         .conflictingRecord: 78, .weightedSetFull: 78, .notRegistered: 78, .loadBalancerNotFound: 78,
-        .loadBalancerRefusedInstance: 78,
+        .loadBalancerRefusedInstance: 78, .instanceNameInvalid: 78,
         .unexpectedResponse: 69, .serviceFailed: 69, .instanceIdUnavailable: 69, .metadataInvalid: 69,
         .changeNotInSync: 75, .recordKeptChanging: 75, .lockHeld: 75, .lockLost: 75, .quorumNotReached: 75,
         .sweepRefused: 75, .notHealthy: 75,

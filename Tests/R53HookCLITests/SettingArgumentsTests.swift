@@ -18,7 +18,7 @@ import Testing
 
     private static let common: Set<SettingKey> = [.config, .fromTags, .zoneId, .zoneName, .privateZone, .imdsV1, .debug]
     private static let record: Set<SettingKey> = [.name, .type, .setIdentifier]
-    private static let values: Set<SettingKey> = [.ttl, .weight, .address, .healthCheckId]
+    private static let values: Set<SettingKey> = [.ttl, .weight, .address, .healthCheckId, .routing, .instanceName]
     private static let loadBalancer: Set<SettingKey> = [.elb, .targetGroup, .targetPort]
     private static let quorum: Set<SettingKey> = [.minHealthy, .quorum, .quorumInterval, .quorumTimeout, .onNoQuorum, .quorumLock]
     private static let joining: Set<SettingKey> = [.holdFile, .healthyTimeout, .noWait, .adopt]
@@ -49,7 +49,7 @@ import Testing
         case .option:
             let sample: String
             switch spec.rule {
-            case .choice(let words): sample = words.last ?? "x"
+            case .choice(let words), .choiceList(let words): sample = words.last ?? "x"
             case .fraction: sample = "0.5"
             case .integer(let range): sample = String(range.upperBound)
             case .text, .boolean: sample = "sample-\(key.rawValue)"

@@ -15,7 +15,7 @@ import Testing
             case .integer: #expect(try nothingSet.integer(key) != nil, "\(key)")
             case .fraction: #expect(try nothingSet.fraction(key) != nil, "\(key)")
             case .boolean: #expect(try nothingSet.optionalBool(key) != nil, "\(key)")
-            case .choice, .text: #expect(try nothingSet.text(key) != nil, "\(key)")
+            case .choice, .choiceList, .text: #expect(try nothingSet.text(key) != nil, "\(key)")
             }
         }
     }

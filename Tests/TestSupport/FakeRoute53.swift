@@ -171,7 +171,8 @@ package final class FakeRoute53: HTTPClient, Sendable {
                 setIdentifier: set.childText("SetIdentifier"), weight: set.childText("Weight").flatMap { Int($0) },
                 ttl: set.childText("TTL").flatMap { Int($0) },
                 values: set.child("ResourceRecords")?.children(named: "ResourceRecord").compactMap { $0.childText("Value") } ?? [],
-                healthCheckId: set.childText("HealthCheckId"))
+                healthCheckId: set.childText("HealthCheckId"),
+                extraXML: set.childText("MultiValueAnswer").map { "<MultiValueAnswer>\($0)</MultiValueAnswer>" } ?? "")
             let index = records.firstIndex { $0.name == record.name && $0.type == record.type && $0.setIdentifier == record.setIdentifier }
             let label = "[name='\(record.name)', type='\(record.type)', set-identifier='\(record.setIdentifier ?? "")']"
             switch (action, index) {

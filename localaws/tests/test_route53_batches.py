@@ -270,6 +270,35 @@ def test_weighted_and_simple_cannot_share_name_and_type(aws: LocalAWS, zone: str
     ]
 
 
+def multivalue(name: str, set_id: str, value: str, ttl: int = 60, rtype: str = "A",
+               action: str = "CREATE") -> dict[str, Any]:
+    return {"Action": action, "ResourceRecordSet": {
+        "Name": name, "Type": rtype, "SetIdentifier": set_id, "MultiValueAnswer": True, "TTL": ttl,
+        "ResourceRecords": [{"Value": value}]}}
+
+
+def test_one_routing_policy_per_name_and_type(aws: LocalAWS, zone: str) -> None:
+    change(aws, zone, weighted(NAME, "i-1", "10.0.0.1"))
+    msgs = refused(aws, zone, multivalue(NAME, "i-2", "10.0.0.2"))
+    assert msgs == [
+        "RRSet with DNS name lock.example.com., type A, SetIdentifier i-2 cannot be created as a "
+        "non-multivalue set exists with the same name and type."
+    ]
+    # Another type of the same name is another set.
+    change(aws, zone, multivalue(NAME, "i-2", "2001:db8::2", rtype="AAAA"))
+    msgs = refused(aws, zone, weighted(NAME, "i-3", "2001:db8::3", rtype="AAAA"))
+    assert msgs == [
+        "RRSet with DNS name lock.example.com., type AAAA, SetIdentifier i-3 cannot be created as a "
+        "non-weighted set exists with the same name and type."
+    ]
+    listed = {(r["Type"], r["SetIdentifier"]): r for r in records(aws, zone)}
+    assert listed[("AAAA", "i-2")]["MultiValueAnswer"] is True
+    assert "Weight" not in listed[("AAAA", "i-2")]
+    # One's own record may change policy in one batch when it is the only one.
+    change(aws, zone, weighted(NAME, "i-1", "10.0.0.1", action="DELETE"), multivalue(NAME, "i-1", "10.0.0.1"))
+    assert records(aws, zone)[0].get("MultiValueAnswer") is True
+
+
 def test_at_most_100_weighted_records_per_name_and_type(aws: LocalAWS, zone: str) -> None:
     change(aws, zone, *[weighted(NAME, f"i-{i}", f"10.0.{i // 250}.{i % 250 + 1}") for i in range(100)])
     msgs = refused(aws, zone, weighted(NAME, "i-100", "10.1.0.1"))

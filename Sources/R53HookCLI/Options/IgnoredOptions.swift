@@ -12,6 +12,8 @@ struct IgnoredRecordValueOptions: IgnoredOptions {
     @Option(ignoredSetting: .healthCheckId) var healthCheckId: String?
     @Option(ignoredSetting: .healthyTimeout) var healthyTimeout: String?
     @Option(ignoredSetting: .holdFile) var holdFile: String?
+    @Option(ignoredSetting: .routing) var routing: String?
+    @Option(ignoredSetting: .instanceName) var instanceName: String?
 }
 
 /// The quorum, which only `stop` and `cycle` keep.

@@ -6,4 +6,6 @@ struct RecordValueOptions: ParsableArguments {
     @Option(setting: .weight) var weight: String?
     @Option(setting: .address) var address: String?
     @Option(setting: .healthCheckId) var healthCheckId: String?
+    @Option(setting: .routing) var routing: String?
+    @Option(setting: .instanceName) var instanceName: String?
 }

@@ -18,6 +18,10 @@ struct RoleSettings: Sendable {
             throw SettingsError(.usage, "role needs the number of servers: give \(settings.howToGive(.servers, placeholder: "N")), e.g. --servers 3")
         }
         registry = try RegistryReadSettings(settings)
+        if registry.target.record?.isDualStack == true {
+            throw settings.invalid(
+                .type, try settings.text(.type) ?? "", "role chooses within one record type's registry: give A or AAAA (both hold the same members)")
+        }
         self.group = group
         self.servers = servers
     }

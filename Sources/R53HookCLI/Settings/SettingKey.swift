@@ -24,6 +24,8 @@ enum SettingKey: String, Sendable, CaseIterable, Hashable {
     case owner, lease, lockNoWait, waitTimeout
     // AWS, logging and output.
     case deadline, imdsV1, debug, dryRun, json
+    // Record model (issue 13).
+    case routing, instanceName
 
     /// The setting's description.
     var spec: SettingSpec { SettingsTable.spec(for: self) }

@@ -18,6 +18,8 @@ struct SettingSpec: Sendable {
         case boolean
         /// One of the words.
         case choice([String])
+        /// One or more of the words, separated by commas, each at most once.
+        case choiceList([String])
     }
 
     /// How the flag is given on the command line.
@@ -107,7 +109,7 @@ struct SettingSpec: Sendable {
     var parsesUnconditionally: Bool {
         switch rule {
         case .integer, .fraction: return true
-        case .text, .boolean, .choice: return false
+        case .text, .boolean, .choice, .choiceList: return false
         }
     }
 }

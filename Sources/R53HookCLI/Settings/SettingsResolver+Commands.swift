@@ -157,14 +157,41 @@ extension SettingsResolver {
                 throw invalid(.name, name, "it is not in the zone \(zoneName); the record name must end with the zone name")
             }
         }
-        guard let type = RecordType(rawValue: try text(.type) ?? "") else {
-            throw SettingsError(.internal, "the settings table's choices for --type do not match RecordType")
+        let types = try (text(.type) ?? "").split(separator: ",").map { name throws(SettingsError) -> RecordType in
+            guard let type = RecordType(rawValue: String(name)) else {
+                throw SettingsError(.internal, "the settings table's choices for --type do not match RecordType")
+            }
+            return type
         }
+        guard let type = types.first else { throw SettingsError(.internal, "--type resolved to no type") }
         var record = RecordSettings(zone: zone, recordName: recordName, recordType: type)
+        record.recordTypes = types
+        // Reading and deleting treat both policies alike: only what start writes needs one.
         guard withValues else { return record }
+        guard let routing = RoutingPolicy(rawValue: try text(.routing) ?? "") else {
+            throw SettingsError(.internal, "the settings table's choices for --routing do not match RoutingPolicy")
+        }
+        record.routing = routing
+        if let template = try text(.instanceName) {
+            do throws(InstanceNameTemplate.Problem) {
+                let parsed = try InstanceNameTemplate(template)
+                if case .name(let zoneName, _) = zone {
+                    let sample = try parsed.expand(Dictionary(uniqueKeysWithValues: parsed.placeholders.map { ($0, "x0") }))
+                    guard HostedZone(id: "", name: zoneName, isPrivate: false).contains(sample) else {
+                        throw InstanceNameTemplate.Problem("it is not in the zone \(zoneName); the name must end with the zone name")
+                    }
+                }
+                record.instanceName = parsed
+            } catch {
+                throw invalid(.instanceName, template, error.reason)
+            }
+        }
         record.ttl = try requiredInteger(.ttl)
         record.weight = try requiredInteger(.weight)
-        record.address = try address(for: type)
+        if routing == .multivalue, isSet(.weight) {
+            throw invalid(.weight, try text(.weight) ?? "", "multivalue answer records have no weight: drop it, or use weighted routing")
+        }
+        record.address = try address(for: types)
         if let healthCheckId = try text(.healthCheckId) {
             guard healthCheckId.utf8.count <= 64, healthCheckId.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
                 throw invalid(.healthCheckId, healthCheckId, "a health check id looks like abcdef11-2222-3333-4444-555555fedcba")
@@ -174,7 +201,7 @@ extension SettingsResolver {
         return record
     }
 
-    private func address(for type: RecordType) throws(SettingsError) -> AddressSource? {
+    private func address(for types: [RecordType]) throws(SettingsError) -> AddressSource? {
         guard let text = try text(.address) else { return nil }
         let address: AddressSource
         switch text.lowercased() {
@@ -187,9 +214,10 @@ extension SettingsResolver {
             }
             address = .literal(literal)
         }
-        guard address.family == (type == .a ? .v4 : .v6) else {
+        // Dual-stack, an address applies to the type of its family; the other takes its default.
+        guard types.contains(where: { address.family == ($0 == .a ? .v4 : .v6) }) else {
             throw invalid(
-                .address, text, type == .a ? "an A record needs an IPv4 address; use --type AAAA for IPv6" : "an AAAA record needs an IPv6 address")
+                .address, text, types == [.a] ? "an A record needs an IPv4 address; use --type AAAA for IPv6" : "an AAAA record needs an IPv6 address")
         }
         return address
     }

@@ -63,6 +63,17 @@ struct SettingsResolver: Sendable {
             }
             return word
         }
+        if case .choiceList(let words) = key.spec.rule {
+            var chosen: [String] = []
+            for item in value.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingWhitespace }) {
+                guard let word = words.first(where: { $0.lowercased() == item.lowercased() }) else {
+                    throw invalid(key, value, "use \(words.joined(separator: " or ")), or a comma-separated list of them (\(words.joined(separator: ",")))")
+                }
+                guard !chosen.contains(word) else { throw invalid(key, value, "\(word) is listed twice") }
+                chosen.append(word)
+            }
+            return chosen.joined(separator: ",")
+        }
         return value
     }
 

@@ -37,8 +37,9 @@ enum SettingsTable {
                 summary: "The record's fully qualified name, e.g. app.example.com.")
         case .type:
             return SettingSpec(
-                flag: "--type", environment: "R53HOOK_TYPE", form: .option(valueName: "type"), rule: .choice(RecordType.allCases.map(\.rawValue)), defaultValue: RecordType.a.rawValue,
-                summary: "A or AAAA.")
+                flag: "--type", environment: "R53HOOK_TYPE", form: .option(valueName: "types"), rule: .choiceList(RecordType.allCases.map(\.rawValue)),
+                defaultValue: RecordType.a.rawValue,
+                summary: "A, AAAA, or A,AAAA (dual-stack: both records and marks in one atomic batch each way).")
         case .setIdentifier:
             return SettingSpec(
                 flag: "--set-identifier", environment: "R53HOOK_SET_IDENTIFIER", form: .option(valueName: "id"),
@@ -198,6 +199,21 @@ enum SettingsTable {
             return SettingSpec(
                 flag: "--json", environment: nil, flagOnlyBecause: "a script gets the format it asks for", form: .switchTo("true"), rule: .boolean,
                 summary: "Print JSON instead of text.")
+
+        // Record model (issue 13).
+        case .routing:
+            return SettingSpec(
+                flag: "--routing", environment: "R53HOOK_ROUTING", form: .option(valueName: "policy"), rule: .choice(RoutingPolicy.allCases.map(\.rawValue)),
+                defaultValue: RoutingPolicy.weighted.rawValue,
+                summary: "weighted, or multivalue (MultiValueAnswer records: up to eight healthy addresses per answer); one policy per name and type.")
+        case .instanceName:
+            return SettingSpec(
+                flag: "--instance-name", environment: "R53HOOK_INSTANCE_NAME", form: .option(valueName: "template"),
+                summary:
+                    "Also a simple record for this instance alone, e.g. {instance-id}.app.example.com, written and deleted with its member record.",
+                discussion:
+                    "Placeholders: {instance-id}, {az}, {region}, {local-ipv4-dashed}, {public-ipv4-dashed}, {set-identifier}. A record already at that name that r53hook did not write is refused (exit 78); stop and sweep delete the name with the member."
+            )
         }
     }
 }

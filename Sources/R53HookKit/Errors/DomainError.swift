@@ -61,6 +61,8 @@ package struct DomainError: Error, Sendable, CustomStringConvertible {
         case missingArgument
         /// A state the code should never reach: a bug.
         case internalInconsistency
+        /// The per-instance name template gives no valid name on this instance.
+        case instanceNameInvalid
 
         /// Whether a poll may try again after it: an answer that was odd or late this time, or a
         /// condition that may pass. A setting, a record in the way or a bug ends the poll instead.
@@ -72,7 +74,7 @@ package struct DomainError: Error, Sendable, CustomStringConvertible {
             case .hostedZoneGone, .hostedZoneNotFound, .hostedZoneAmbiguous, .recordOutsideZone, .healthCheckNotFound,
                 .changeRefused, .addressUnavailable, .foreignRecord, .foreignMark, .conflictingRecord, .weightedSetFull,
                 .notRegistered, .loadBalancerNotFound, .loadBalancerRefusedInstance, .missingArgument,
-                .internalInconsistency:
+                .internalInconsistency, .instanceNameInvalid:
                 return false
             }
         }

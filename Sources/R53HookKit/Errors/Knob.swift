@@ -43,4 +43,10 @@ package enum Knob: String, Sendable, Equatable, Hashable, CaseIterable {
     case onNoQuorum
     /// Checking the quorum without the fleet-wide lock.
     case noQuorumLock
+    /// The record types (A, AAAA, or both).
+    case recordType
+    /// The routing policy of the set (weighted or multivalue).
+    case routing
+    /// The per-instance name template.
+    case instanceName
 }

@@ -181,10 +181,13 @@ package struct LeaveFleet: Sendable {
             let zone = try await ZoneResolver(route53: context.route53).resolve(dns.zone, recordName: dns.recordName)
             let setIdentifier = try await context.identity.setIdentifier(settings.target)
             let members = WeightedSetMembers(route53: context.route53)
-            checks.append(
-                QuorumGate.Check(name: "\(dns.recordName) \(dns.recordType.rawValue)", leaving: setIdentifier) {
-                    try await members.members(zone: zone, name: dns.recordName, type: dns.recordType.rawValue)
-                })
+            // Dual-stack, each family's set must keep its quorum.
+            for type in dns.recordTypes.map(\.rawValue) {
+                checks.append(
+                    QuorumGate.Check(name: "\(dns.recordName) \(type)", leaving: setIdentifier) {
+                        try await members.members(zone: zone, name: dns.recordName, type: type)
+                    })
+            }
         }
         return checks
     }

@@ -50,6 +50,35 @@ package struct InstanceIdentity: Sendable {
         return zone
     }
 
+    /// The values of a per-instance name's placeholders, read from IMDS (only those used).
+    package func instanceNameValues(
+        _ placeholders: Set<InstanceNameTemplate.Placeholder>, setIdentifier: String
+    ) async throws -> [InstanceNameTemplate.Placeholder: String] {
+        var values: [InstanceNameTemplate.Placeholder: String] = [:]
+        for placeholder in placeholders {
+            switch placeholder {
+            case .instanceId: values[placeholder] = try await instanceId()
+            case .setIdentifier: values[placeholder] = setIdentifier
+            case .availabilityZone:
+                let zone = await availabilityZone()
+                guard zone != "-" else {
+                    throw DomainError(.metadataInvalid, "IMDS has no placement/availability-zone for the per-instance name's {az}")
+                }
+                values[placeholder] = zone
+            case .region:
+                guard let region = try await metadata.value(at: "placement/region")?.trimmingWhitespace, !region.isEmpty else {
+                    throw DomainError(.metadataInvalid, "IMDS has no placement/region for the per-instance name's {region}")
+                }
+                values[placeholder] = region
+            case .localIPv4Dashed:
+                values[placeholder] = try await address(.localIPv4).text.replacingDots()
+            case .publicIPv4Dashed:
+                values[placeholder] = try await address(.publicIPv4).text.replacingDots()
+            }
+        }
+        return values
+    }
+
     /// The address for the record.
     package func address(_ source: AddressSource) async throws -> IPAddress {
         let path: String
@@ -75,8 +104,9 @@ package struct InstanceIdentity: Sendable {
                 problem = "this instance has no public IPv4 address (a private zone defaults to its local one)"
                 remedies = [.set(.address, to: "local-ipv4"), .giveExplicitly([.address])]
             case .ipv6:
-                problem = "this instance has no IPv6 address: assign one to its network interface, or use an A record"
-                remedies = []
+                problem =
+                    "network/interfaces/macs/MAC/ipv6s lists none either, so this instance has no IPv6 address: assign one to its network interface (its subnet needs an IPv6 range), or use an A record only"
+                remedies = [.set(.recordType, to: "A")]
             default:
                 problem = "this instance does not tell its address"
                 remedies = [.giveExplicitly([.address])]
@@ -87,5 +117,12 @@ package struct InstanceIdentity: Sendable {
             throw DomainError(.metadataInvalid, "IMDS answered \(path) with '\(text.prefix(64))', which is not an IP address")
         }
         return address
+    }
+}
+
+extension String {
+    /// `10.0.0.7` as `10-0-0-7`, to fit in one DNS label.
+    fileprivate func replacingDots() -> String {
+        String(map { $0 == "." ? "-" : $0 })
     }
 }

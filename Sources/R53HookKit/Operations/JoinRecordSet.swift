@@ -1,8 +1,9 @@
 import AWSKit
 import Logging
 
-/// `start`: write this instance's weighted record and its registry mark in one change batch,
-/// then wait until the change is INSYNC.
+/// `start`: write this instance's weighted (or multivalue) record and its registry mark in one
+/// change batch, then wait until the change is INSYNC. Dual-stack (A,AAAA), both records and
+/// both marks go in that one batch, so no client ever sees the instance on one family only.
 ///
 /// It reads the record's weighted set and the mark first, so that a restart after a crash
 /// repairs a wrong record, an identical record costs no change at all, a record without
@@ -37,64 +38,104 @@ package struct JoinRecordSet: Sendable {
         self.logger = logger
     }
 
-    /// The record this instance should have in a zone.
+    /// The record this instance should have in a zone (the first of `desiredRecords`).
     package func desiredRecord(_ target: FleetTarget, in zone: HostedZone) async throws -> ResourceRecordSet {
-        let dns = try target.requireRecord()
-        let setIdentifier = try await identity.setIdentifier(target)
-        let address = try await identity.address(dns.addressSource(in: zone))
-        return ResourceRecordSet(
-            name: dns.recordName, type: dns.recordType.rawValue, setIdentifier: setIdentifier,
-            weight: dns.weight, ttl: dns.ttl, values: [address.text], healthCheckId: dns.healthCheckId)
+        let records = try await desiredRecords(target, in: zone)
+        guard let first = records.first else {
+            throw DomainError(.internalInconsistency, "the record settings name no record type")
+        }
+        return first
     }
 
-    /// Runs `start`.
+    /// The records this instance should have in a zone: one per type, each with the address of
+    /// its family. Every address is read before anything changes, so an instance without IPv6
+    /// asked for A,AAAA fails here, having changed nothing.
+    package func desiredRecords(_ target: FleetTarget, in zone: HostedZone) async throws -> [ResourceRecordSet] {
+        let dns = try target.requireRecord()
+        let setIdentifier = try await identity.setIdentifier(target)
+        var records: [ResourceRecordSet] = []
+        for type in dns.recordTypes {
+            let address = try await identity.address(dns.addressSource(in: zone, for: type))
+            records.append(
+                ResourceRecordSet(
+                    name: dns.recordName, type: type.rawValue, setIdentifier: setIdentifier,
+                    weight: dns.routing == .weighted ? dns.weight : nil, ttl: dns.ttl, values: [address.text],
+                    healthCheckId: dns.healthCheckId, multiValueAnswer: dns.routing == .multivalue ? true : nil))
+        }
+        return records
+    }
+
+    /// Runs `start`: every type's record and mark in one batch, so a client never sees the
+    /// instance on one address family only. Returns the first record.
     package func run(_ settings: JoinSettings) async throws -> (record: ResourceRecordSet, outcome: Outcome) {
         let dns = try settings.target.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
-        let record = try await desiredRecord(settings.target, in: zone)
-        let registry = MemberRegistry(route53: route53, zone: zone, recordName: record.name, recordType: record.type)
+        let records = try await desiredRecords(settings.target, in: zone)
+        guard let record = records.first else {
+            throw DomainError(.internalInconsistency, "the record settings name no record type")
+        }
+        let registries = records.map { MemberRegistry(route53: route53, zone: zone, recordName: $0.name, recordType: $0.type) }
         let setIdentifier = record.setIdentifier ?? ""
         let instanceId = await identity.instanceIdForMark()
         let availabilityZone = await identity.availabilityZone()
+        let instanceName = try await self.instanceName(dns, zone: zone, setIdentifier: setIdentifier)
+        let summaries = records.map(\.summary).joined(separator: " and ")
 
         return try await CompareAndSwapLoop.run(givingUp: { tries in
             DomainError(.recordKeptChanging, "the record kept changing while starting (\(tries) tries); is another r53hook running for \(setIdentifier)?")
         }) { () async throws -> (record: ResourceRecordSet, outcome: Outcome)? in
-            let (current, currentMark, oldMark) = try await readAndCheck(record, registry: registry, settings: settings)
-
-            var mark = MemberMark(
-                instanceId: instanceId, address: record.values.first ?? "", availabilityZone: availabilityZone,
-                joinedAt: Int(time.wallClock.seconds), role: oldMark?.role, group: oldMark?.group)
-            if oldMark?.heartbeatAt != nil { mark.heartbeatAt = mark.joinedAt }
-            let markIsCurrent =
-                oldMark.map {
-                    $0.instanceId == mark.instanceId && $0.address == mark.address
-                        && $0.availabilityZone == mark.availabilityZone
-                } ?? false
-            if current == record && markIsCurrent {
-                logger.info("\(record.summary) is already in \(zone.name) (\(zone.id)), with its registry mark; nothing to change")
+            var changes: [RecordChange] = []
+            var done: [String] = []
+            let joinedAt = Int(time.wallClock.seconds)
+            for (wanted, registry) in zip(records, registries) {
+                let (current, currentMark, oldMark) = try await readAndCheck(wanted, registry: registry, settings: settings)
+                var mark = MemberMark(
+                    instanceId: instanceId, address: wanted.values.first ?? "", availabilityZone: availabilityZone,
+                    joinedAt: joinedAt, role: oldMark?.role, group: oldMark?.group, instanceName: instanceName)
+                if oldMark?.heartbeatAt != nil { mark.heartbeatAt = mark.joinedAt }
+                let nameChanges = try await instanceNameChanges(wanted, instanceName: instanceName, oldMark: oldMark, zone: zone)
+                let markIsCurrent =
+                    oldMark.map {
+                        $0.instanceId == mark.instanceId && $0.address == mark.address
+                            && $0.availabilityZone == mark.availabilityZone && $0.instanceName == mark.instanceName
+                    } ?? false
+                if current == wanted && markIsCurrent && nameChanges.isEmpty { continue }
+                if current != wanted {
+                    changes += Self.swap(current, for: wanted)
+                }
+                let markRecord = registry.markRecord(setIdentifier: setIdentifier, mark: mark)
+                guard MemberRegistry.mark(of: markRecord) != nil else {
+                    throw DomainError(
+                        .instanceNameInvalid,
+                        "the registry mark would not fit in one TXT string of 255 characters with the per-instance name \(instanceName ?? "-"): use a shorter name",
+                        remedies: [.useAnother(.instanceName)])
+                }
+                changes += Self.swap(currentMark, for: markRecord)
+                changes += nameChanges
+                let named = instanceName.map { ", per-instance name \($0)" } ?? ""
+                done.append("\(current == nil ? "registered" : current == wanted ? "marked" : "updated") \(wanted.summary)\(named)")
+            }
+            if changes.isEmpty {
+                logger.info(
+                    "\(summaries) \(records.count > 1 ? "are" : "is") already in \(zone.name) (\(zone.id)), with \(records.count > 1 ? "their registry marks" : "its registry mark"); nothing to change"
+                )
                 return (record, settings.dryRun ? .planned(WeightedRecordPlan(zone: zone, changes: [], waits: [])) : .unchanged)
             }
-            var changes: [RecordChange] = []
-            if current != record {
-                changes += Self.swap(current, for: record)
-            }
-            changes += Self.swap(currentMark, for: registry.markRecord(setIdentifier: setIdentifier, mark: mark))
             if settings.dryRun {
                 let waits: [WeightedRecordPlan.Wait] = settings.waitsForSync ? [.inSync(deadline: settings.deadline)] : []
                 return (record, .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits)))
             }
 
             guard
-                let change = try await registry.apply(
+                let change = try await registries[0].apply(
                     changes, comment: "r53hook start \(setIdentifier)",
-                    action: "register \(record.summary)")
+                    action: "register \(summaries)")
             else {
                 logger.notice("the record or its mark changed while starting; reading them again")
                 return nil
             }
             logger.info(
-                "\(current == nil ? "registered" : current == record ? "marked" : "updated") \(record.summary) in \(zone.name) (change \(change.id), \(change.status.rawValue)); registry mark \(registry.registryName)"
+                "\(done.joined(separator: "; ")) in \(zone.name) (change \(change.id), \(change.status.rawValue)); registry mark \(registries.map(\.registryName).joined(separator: " and "))"
             )
             guard settings.waitsForSync else { return (record, .written(change, waited: nil)) }
             let waited = try await waiter.waitUntilInSync(change)
@@ -102,17 +143,76 @@ package struct JoinRecordSet: Sendable {
         }
     }
 
+    /// The per-instance name on this instance, checked to lie in the zone and not to be the
+    /// member record's own name; nil without a template.
+    private func instanceName(_ dns: RecordSettings, zone: HostedZone, setIdentifier: String) async throws -> String? {
+        guard let template = dns.instanceName else { return nil }
+        let values = try await identity.instanceNameValues(template.placeholders, setIdentifier: setIdentifier)
+        let name: String
+        do throws(InstanceNameTemplate.Problem) {
+            name = try template.expand(values)
+        } catch {
+            throw DomainError(.instanceNameInvalid, "the per-instance name \(template) does not work here: \(error.reason)", remedies: [.check(.instanceName)])
+        }
+        guard zone.contains(name) else {
+            throw DomainError(
+                .instanceNameInvalid, "the per-instance name \(name) is not in the zone \(zone.name) (\(zone.id))", remedies: [.check(.instanceName)])
+        }
+        guard name != dns.recordName else {
+            throw DomainError(
+                .instanceNameInvalid, "the per-instance name \(name) is the member record's own name; it must be a name of its own",
+                remedies: [.check(.instanceName)])
+        }
+        return name
+    }
+
+    /// The changes that give this instance its per-instance name for one type: CREATE it (or
+    /// repair it) when the mark owns it or nothing is there, DELETE the one the mark owned under
+    /// an older template. A record at the name that the mark does not own is refused.
+    private func instanceNameChanges(
+        _ wanted: ResourceRecordSet, instanceName: String?, oldMark: MemberMark?, zone: HostedZone
+    ) async throws -> [RecordChange] {
+        var changes: [RecordChange] = []
+        if let instanceName {
+            let desired = ResourceRecordSet(name: instanceName, type: wanted.type, ttl: wanted.ttl, values: wanted.values)
+            let existing = try await route53.recordSets(zoneId: zone.id, name: instanceName, type: wanted.type)
+            var current: ResourceRecordSet?
+            if let found = existing.first {
+                guard oldMark?.instanceName == instanceName, existing.count == 1, found.isPlainSimple else {
+                    throw DomainError(
+                        .conflictingRecord,
+                        "\(found.summary) already exists and this instance's registry mark does not own it, so r53hook will not overwrite it as this instance's per-instance name",
+                        remedies: [.useAnother(.instanceName), .advice("delete it yourself if it is stale")])
+                }
+                current = found
+            }
+            if current != desired { changes += Self.swap(current, for: desired) }
+        }
+        if let owned = oldMark?.instanceName, owned != instanceName, let oldMark {
+            // The template changed: the name the mark owned goes, if it is still what r53hook wrote.
+            let old = try await route53.recordSets(zoneId: zone.id, name: owned, type: wanted.type)
+            if let record = old.first(where: { $0.isPlainSimple && $0.values == [oldMark.address] }) {
+                changes.append(RecordChange(.delete, record))
+            }
+        }
+        return changes
+    }
+
     /// Refuses now what `run` would refuse (Route 53's limits, a record without the mark), so
     /// that `start` checks before it changes anything else, such as a load balancer.
     package func check(_ settings: JoinSettings) async throws {
         let dns = try settings.target.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
-        let record = try await desiredRecord(settings.target, in: zone)
-        _ = try await readAndCheck(
-            record,
-            registry: MemberRegistry(
-                route53: route53, zone: zone, recordName: record.name,
-                recordType: record.type), settings: settings)
+        let records = try await desiredRecords(settings.target, in: zone)
+        let instanceName = try await self.instanceName(dns, zone: zone, setIdentifier: records.first?.setIdentifier ?? "")
+        for record in records {
+            let (_, _, mark) = try await readAndCheck(
+                record,
+                registry: MemberRegistry(
+                    route53: route53, zone: zone, recordName: record.name,
+                    recordType: record.type), settings: settings)
+            _ = try await instanceNameChanges(record, instanceName: instanceName, oldMark: mark, zone: zone)
+        }
     }
 
     /// Reads the set and this instance's mark; refuses what r53hook must not write.
@@ -162,22 +262,38 @@ package struct JoinRecordSet: Sendable {
         record: ResourceRecordSet, current: ResourceRecordSet?, siblings: [ResourceRecordSet],
         zone: HostedZone
     ) throws(DomainError) {
-        if let current, !current.isPlainWeighted {
+        let policy = record.routing ?? .weighted
+        if let current, !current.isPlainMember {
             throw DomainError(
                 .foreignRecord,
-                "\(current.summary) already exists and is not a plain weighted record; r53hook will not overwrite a record it did not make",
+                "\(current.summary) already exists and is not a plain weighted record (nor a plain multivalue one); r53hook will not overwrite a record it did not make",
                 remedies: [.useAnother(.memberIdentifier), .advice("remove it yourself")])
         }
         if let simple = siblings.first(where: { $0.setIdentifier == nil }) {
             throw DomainError(
                 .conflictingRecord,
-                "\(simple.name) \(simple.type) is a simple (non-weighted) record in \(zone.name); Route 53 cannot hold weighted records beside it",
+                "\(simple.name) \(simple.type) is a simple (non-weighted) record in \(zone.name); Route 53 cannot hold \(policy.rawValue) records beside it",
                 remedies: [.advice("delete it"), .useAnother(.recordName)])
+        }
+        // Route 53 allows one routing policy per name and type; say so before it refuses the batch.
+        if let other = siblings.first(where: { $0.setIdentifier != record.setIdentifier && $0.routing != policy }) {
+            let theirs = other.routing.map { "\($0.rawValue) records" } ?? "records of another routing policy"
+            var remedies: [Remedy] = [.useAnother(.recordName)]
+            if let otherPolicy = other.routing { remedies.insert(.set(.routing, to: otherPolicy.rawValue), at: 0) }
+            throw DomainError(
+                .conflictingRecord,
+                "\(record.name) \(record.type) already holds \(theirs) (\(other.summary)); Route 53 allows one routing policy per name and type, so it cannot hold this \(policy.rawValue) record beside them",
+                remedies: remedies)
         }
         if current == nil, siblings.count >= 100 {
             throw DomainError(
                 .weightedSetFull,
-                "\(record.name) \(record.type) already has \(siblings.count) weighted records, the Route 53 maximum of 100 per name and type: one record per instance caps a name at 100 instances. Use another name (or an ELB) for a larger fleet"
+                "\(record.name) \(record.type) already has \(siblings.count) \(policy.rawValue) records, the Route 53 maximum of 100 per name and type: one record per instance caps a name at 100 instances. Use another name (or an ELB) for a larger fleet"
+            )
+        }
+        if policy == .multivalue, current == nil, siblings.count >= 8 {
+            logger.info(
+                "\(record.name) \(record.type) will have \(siblings.count + 1) multivalue records; Route 53 answers each query with up to eight healthy ones, chosen at random"
             )
         }
         if let ttl = record.ttl, let other = siblings.first(where: { $0.setIdentifier != record.setIdentifier && $0.ttl != nil && $0.ttl != ttl }) {

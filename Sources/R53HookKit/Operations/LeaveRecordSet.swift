@@ -34,8 +34,9 @@ package struct LeaveRecordSet: Sendable {
     package enum Deletion: Sendable, Equatable {
         /// There was no record for this instance.
         case notFound
-        /// The record was deleted (by this change, or by someone else just before: nil).
-        case deleted(ResourceRecordSet, change: ChangeInfo?)
+        /// The records were deleted (by this change, or by someone else just before: nil); one
+        /// per type, the first type first.
+        case deleted([ResourceRecordSet], change: ChangeInfo?)
         /// `--dry-run`: what would be done.
         case planned(WeightedRecordPlan)
     }
@@ -45,81 +46,123 @@ package struct LeaveRecordSet: Sendable {
         try await finish(try await delete(settings), settings: settings)
     }
 
-    /// Reads this instance's record and deletes exactly it; no waiting.
+    /// Reads this instance's records (one per type) and deletes exactly them and their marks in
+    /// one batch; no waiting. Before it deletes the last record of a name and type it warns with
+    /// the zone's negative-caching time.
     package func delete(_ settings: LeaveSettings) async throws -> Deletion {
         let dns = try settings.target.requireRecord()
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         let setIdentifier = try await identity.setIdentifier(settings.target)
-        let type = dns.recordType.rawValue
-
-        let registry = MemberRegistry(route53: route53, zone: zone, recordName: dns.recordName, recordType: type)
+        let registries = dns.recordTypes.map {
+            MemberRegistry(route53: route53, zone: zone, recordName: dns.recordName, recordType: $0.rawValue)
+        }
+        let typesText = dns.recordTypes.map(\.rawValue).joined(separator: ",")
 
         // The records can change between reading and deleting (a start racing this stop); the
         // exact DELETE then fails and nothing changes, so read again and retry.
-        var seen: ResourceRecordSet?
+        var seen: [String: ResourceRecordSet] = [:]
+        // The SOA is read at most once per stop, and only when a deletion empties a name.
+        var caching: NegativeCaching??
         return try await CompareAndSwapLoop.run(givingUp: { tries in
             DomainError(.recordKeptChanging, "the record kept changing while stopping (\(tries) tries); is another r53hook start running for \(setIdentifier)?")
         }) { () async throws -> Deletion? in
-            let current = try await route53.recordSet(zoneId: zone.id, name: dns.recordName, type: type, setIdentifier: setIdentifier)
-            let markRecord = try await registry.currentMarkRecord(setIdentifier: setIdentifier)
-            if let markRecord, MemberRegistry.mark(of: markRecord) == nil {
-                throw DomainError(
-                    .foreignRecord,
-                    "\(markRecord.summary) is not an r53hook registry mark; r53hook leaves it and the record beside it alone")
-            }
             var changes: [RecordChange] = []
-            if let current {
-                guard current.isPlainWeighted else {
+            var deleting: [ResourceRecordSet] = []
+            var vanished: [ResourceRecordSet] = []
+            var emptied: [ResourceRecordSet] = []
+            var instanceNames: [ResourceRecordSet] = []
+            for registry in registries {
+                let type = registry.recordType
+                // The whole set in one read: this instance's record, and whether it is the last.
+                let siblings = try await route53.recordSets(zoneId: zone.id, name: dns.recordName, type: type)
+                let current = siblings.first { $0.setIdentifier == setIdentifier }
+                let markRecord = try await registry.currentMarkRecord(setIdentifier: setIdentifier)
+                if let markRecord, MemberRegistry.mark(of: markRecord) == nil {
                     throw DomainError(
                         .foreignRecord,
-                        "\(current.summary) is not a plain weighted record; r53hook only deletes records it could have made, so it leaves this one alone")
+                        "\(markRecord.summary) is not an r53hook registry mark; r53hook leaves it and the record beside it alone")
                 }
-                guard markRecord != nil else {
-                    throw DomainError(
-                        .foreignRecord,
-                        "\(current.summary) has no r53hook registry mark (\(registry.registryName) TXT), so r53hook did not make it and leaves it alone",
-                        remedies: [
-                            .advice("delete it yourself"),
-                            .use(.adopt, purpose: "first if this instance should own it"),
-                        ]
-                    )
+                if let current {
+                    guard current.isPlainMember else {
+                        throw DomainError(
+                            .foreignRecord,
+                            "\(current.summary) is not a plain weighted record (nor a plain multivalue one); r53hook only deletes records it could have made, so it leaves this one alone")
+                    }
+                    guard markRecord != nil else {
+                        throw DomainError(
+                            .foreignRecord,
+                            "\(current.summary) has no r53hook registry mark (\(registry.registryName) TXT), so r53hook did not make it and leaves it alone",
+                            remedies: [
+                                .advice("delete it yourself"),
+                                .use(.adopt, purpose: "first if this instance should own it"),
+                            ]
+                        )
+                    }
+                    changes.append(RecordChange(.delete, current))
+                    deleting.append(current)
+                    if siblings.allSatisfy({ $0.setIdentifier == setIdentifier }) { emptied.append(current) }
+                    seen[type] = current
+                } else if let before = seen[type] {
+                    vanished.append(before)
                 }
-                changes.append(RecordChange(.delete, current))
-                seen = current
+                if let markRecord {
+                    changes.append(RecordChange(.delete, markRecord))
+                    if let mark = MemberRegistry.mark(of: markRecord), let name = mark.instanceName {
+                        // The per-instance name the mark owns goes with it, if it is still what r53hook wrote.
+                        let named = try await route53.recordSets(zoneId: zone.id, name: name, type: type)
+                        if let record = named.first(where: { $0.isPlainSimple && $0.values == [mark.address] }) {
+                            changes.append(RecordChange(.delete, record))
+                            instanceNames.append(record)
+                        } else if let other = named.first {
+                            logger.warning("\(other.summary) is not the per-instance name r53hook wrote (\(mark.address)); leaving it alone")
+                        }
+                    }
+                }
             }
-            if let markRecord { changes.append(RecordChange(.delete, markRecord)) }
-            if current == nil, let seen {
-                // Someone deleted it between our reads; clients may still hold it.
-                logger.info("\(seen.summary) was deleted by someone else just now; draining anyway")
-                if !changes.isEmpty { _ = try await registry.apply(changes, comment: "r53hook stop \(setIdentifier)", action: "delete the registry mark of \(setIdentifier)") }
-                return .deleted(seen, change: nil)
+            deleting += instanceNames
+            if deleting.isEmpty, !vanished.isEmpty {
+                // Someone deleted them between our reads; clients may still hold them.
+                logger.info("\(vanished.map(\.summary).joined(separator: " and ")) was deleted by someone else just now; draining anyway")
+                if !changes.isEmpty { _ = try await registries[0].apply(changes, comment: "r53hook stop \(setIdentifier)", action: "delete the registry mark of \(setIdentifier)") }
+                return .deleted(vanished, change: nil)
             }
             guard !changes.isEmpty else {
-                logger.info("no \(type) record \(dns.recordName) with set identifier \(setIdentifier) in \(zone.name) (\(zone.id)); nothing to delete or drain")
+                logger.info("no \(typesText) record \(dns.recordName) with set identifier \(setIdentifier) in \(zone.name) (\(zone.id)); nothing to delete or drain")
                 return .notFound
             }
+            if !emptied.isEmpty, caching == nil { caching = .some(try await NegativeCaching.read(zone: zone, route53: route53)) }
+            let warnings = emptied.map { Self.lastRecordWarning($0, caching: caching ?? nil) }
             if settings.dryRun {
                 var waits: [WeightedRecordPlan.Wait] = [.inSync(deadline: settings.deadline)]
-                if let current {
-                    waits.append(.drain(ttl: .seconds(current.ttl ?? 0), extra: settings.drainExtra))
+                if let ttl = deleting.compactMap(\.ttl).max() {
+                    waits.append(.drain(ttl: .seconds(ttl), extra: settings.drainExtra))
                 }
-                return .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits))
+                return .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits, warnings: warnings))
             }
+            for warning in warnings { logger.warning("\(warning)") }
+            let summaries = deleting.map(\.summary).joined(separator: " and ")
             guard
-                let change = try await registry.apply(
+                let change = try await registries[0].apply(
                     changes, comment: "r53hook stop \(setIdentifier)",
-                    action: "delete \(current?.summary ?? registry.registryName)")
+                    action: "delete \(deleting.isEmpty ? registries.map(\.registryName).joined(separator: " and ") : summaries)")
             else {
                 logger.notice("the record or its mark changed while stopping; reading them again")
                 return nil
             }
-            guard let current else {
-                logger.info("removed the registry mark of \(setIdentifier), left without its record, from \(registry.registryName); nothing to drain")
+            guard !deleting.isEmpty else {
+                logger.info("removed the registry mark of \(setIdentifier), left without its record, from \(registries.map(\.registryName).joined(separator: " and ")); nothing to drain")
                 return .notFound
             }
-            logger.info("deleted \(current.summary) and its registry mark from \(zone.name) (change \(change.id), \(change.status.rawValue))")
-            return .deleted(current, change: change)
+            logger.info("deleted \(summaries) and \(deleting.count > 1 ? "their registry marks" : "its registry mark") from \(zone.name) (change \(change.id), \(change.status.rawValue))")
+            return .deleted(deleting + vanished, change: change)
         }
+    }
+
+    /// The warning for a record whose deletion empties its name and type: resolvers then cache
+    /// the empty answer for the zone's negative-caching time, not the record's TTL.
+    static func lastRecordWarning(_ record: ResourceRecordSet, caching: NegativeCaching?) -> String {
+        caching?.lastRecordWarning(name: record.name, type: record.type)
+            ?? "this deletes the last \(record.type) record of \(record.name): resolvers that ask for it now cache the empty answer for the zone's negative-caching time (the lesser of its SOA record's TTL and last field; the SOA could not be read), so the next instance to join may stay invisible to them that long. Keep one member up, or lower the SOA's last field"
     }
 
     /// Waits until the deletion is INSYNC, then drains the deleted record's TTL plus the margin.
@@ -129,8 +172,10 @@ package struct LeaveRecordSet: Sendable {
             return .notFound
         case .planned(let plan):
             return .planned(plan)
-        case .deleted(let record, let change):
-            let ttl = Duration.seconds(record.ttl ?? 0)
+        case .deleted(let records, let change):
+            guard let record = records.first else { return .notFound }
+            // Dual-stack, clients may hold either address: drain the larger TTL.
+            let ttl = Duration.seconds(records.compactMap(\.ttl).max() ?? 0)
             var syncFailure: (any Error)?
             if let change {
                 do {

@@ -1,7 +1,8 @@
 import AWSKit
 import Logging
 
-/// `status`: this instance's identity and record, and every record of the weighted set.
+/// `status`: this instance's identity and record, every record of the set (of each type, when
+/// dual-stack), and how long resolvers would remember the name empty (the zone's SOA).
 package struct RecordSetStatus: Sendable {
     /// What `status` found.
     package struct Report: Sendable, Equatable {
@@ -9,7 +10,7 @@ package struct RecordSetStatus: Sendable {
         package let zone: HostedZone
         /// The record name.
         package let name: String
-        /// The record type.
+        /// The record type (`A,AAAA` when dual-stack).
         package let type: String
         /// The instance id, when IMDS could tell it.
         package let instanceId: String?
@@ -17,8 +18,10 @@ package struct RecordSetStatus: Sendable {
         package let setIdentifier: String?
         /// This instance's record, when it has one.
         package let ownRecord: ResourceRecordSet?
-        /// Every record of the name and type.
+        /// Every record of the name and type (of each type, the first type first).
         package let records: [ResourceRecordSet]
+        /// The zone's negative caching (from its SOA), when it could be read.
+        package let negativeCaching: NegativeCaching?
     }
 
     private let route53: Route53Client
@@ -44,10 +47,13 @@ package struct RecordSetStatus: Sendable {
             logger.debug("instance id unknown: \(error)")
         }
         let setIdentifier = target.setIdentifier ?? instanceId
-        let records = try await route53.recordSets(zoneId: zone.id, name: dns.recordName, type: dns.recordType.rawValue)
+        var records: [ResourceRecordSet] = []
+        for type in dns.recordTypes {
+            records += try await route53.recordSets(zoneId: zone.id, name: dns.recordName, type: type.rawValue)
+        }
         return Report(
-            zone: zone, name: dns.recordName, type: dns.recordType.rawValue, instanceId: instanceId,
+            zone: zone, name: dns.recordName, type: dns.recordTypes.map(\.rawValue).joined(separator: ","), instanceId: instanceId,
             setIdentifier: setIdentifier, ownRecord: records.first { $0.setIdentifier != nil && $0.setIdentifier == setIdentifier },
-            records: records)
+            records: records, negativeCaching: try await NegativeCaching.read(zone: zone, route53: route53))
     }
 }

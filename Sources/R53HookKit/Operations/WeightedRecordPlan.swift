@@ -16,12 +16,15 @@ package struct WeightedRecordPlan: Sendable, Equatable {
     package let changes: [RecordChange]
     /// The waits that would follow, in order.
     package let waits: [Wait]
+    /// What the operator should know before the batch goes (the last record of a name emptied).
+    package let warnings: [String]
 
     /// Creates a plan.
-    package init(zone: HostedZone, changes: [RecordChange], waits: [Wait]) {
+    package init(zone: HostedZone, changes: [RecordChange], waits: [Wait], warnings: [String] = []) {
         self.zone = zone
         self.changes = changes
         self.waits = waits
+        self.warnings = warnings
     }
 
     /// The change batch as it would be sent, or why it cannot be written.

@@ -5,7 +5,8 @@ import AWSKit
 /// Written as one TXT string of at most 255 characters:
 /// `"r53hook-member v=1 instance=i-0abc address=10.0.0.5 az=us-east-1a joined=1795000000 heartbeat=1795000030 role=server group=consul"`.
 /// `heartbeat` appears once `r53hook heartbeat` has run (the member then promises to beat);
-/// `role` and `group` once `r53hook role` has chosen.
+/// `role` and `group` once `r53hook role` has chosen; `name` when start wrote a per-instance name
+/// (`--instance-name`), which the mark then owns.
 package struct MemberMark: Sendable, Equatable {
     /// The tag that starts every mark.
     package static let tag = "r53hook-member"
@@ -24,11 +25,13 @@ package struct MemberMark: Sendable, Equatable {
     package var role: MemberRole?
     /// The group the role is in.
     package var group: String?
+    /// The per-instance name written beside the member record (`name=`), owned by this mark.
+    package var instanceName: String?
 
     /// Creates a mark.
     package init(
         instanceId: String, address: String, availabilityZone: String, joinedAt: Int, heartbeatAt: Int? = nil,
-        role: MemberRole? = nil, group: String? = nil
+        role: MemberRole? = nil, group: String? = nil, instanceName: String? = nil
     ) {
         self.instanceId = instanceId
         self.address = address
@@ -37,6 +40,7 @@ package struct MemberMark: Sendable, Equatable {
         self.heartbeatAt = heartbeatAt
         self.role = role
         self.group = group
+        self.instanceName = instanceName
     }
 
     /// The TXT record value, quoted as Route 53 wants it.
@@ -48,6 +52,7 @@ package struct MemberMark: Sendable, Equatable {
         if let heartbeatAt { fields.append(("heartbeat", String(heartbeatAt))) }
         if let role { fields.append(("role", role.rawValue)) }
         if let group { fields.append(("group", group)) }
+        if let instanceName { fields.append(("name", instanceName)) }
         return TaggedTXTValue.encode(tag: Self.tag, fields)
     }
 
@@ -66,7 +71,7 @@ package struct MemberMark: Sendable, Equatable {
     }
 
     /// The fields a mark may hold, each at most once.
-    private static let knownKeys: Set<String> = ["v", "instance", "address", "az", "joined", "heartbeat", "role", "group"]
+    private static let knownKeys: Set<String> = ["v", "instance", "address", "az", "joined", "heartbeat", "role", "group", "name"]
 
     /// Reads a TXT value; nil when it is not a valid r53hook mark.
     package init?(txtValue: String) {
@@ -127,9 +132,14 @@ package struct MemberMark: Sendable, Equatable {
         }
         let group = fields["group"]
         if let group, let problem = problem(withGroup: group) { throw Invalid("group=\(group): \(problem)") }
+        let instanceName = fields["name"]
+        if let instanceName {
+            if let problem = DNSName.problem(with: instanceName) { throw Invalid("name=\(instanceName): \(problem)") }
+            guard instanceName == DNSName.normalized(instanceName) else { throw Invalid("name=\(instanceName) is not lower-case with a trailing dot") }
+        }
         return MemberMark(
             instanceId: instanceId, address: address, availabilityZone: zone,
-            joinedAt: joinedAt, heartbeatAt: heartbeatAt, role: role, group: group)
+            joinedAt: joinedAt, heartbeatAt: heartbeatAt, role: role, group: group, instanceName: instanceName)
     }
 
     /// A time field: plain digits within `UnixTime.plausibleSeconds`.

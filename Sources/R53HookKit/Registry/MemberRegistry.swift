@@ -61,8 +61,9 @@ package struct MemberRegistry: Sendable {
         let reading = MemberMark.read(txtValue: first)
         guard reading != .notAMark else { return .notAMark }
         if record.values.count != 1 { return .invalid(reason: "it has \(record.values.count) values; a mark has one") }
-        if !record.otherFeatures.isEmpty {
-            return .invalid(reason: "it uses Route 53 features r53hook never writes (\(record.otherFeatures.joined(separator: ", ")))")
+        let unwritten = record.otherFeatures + (record.multiValueAnswer == nil ? [] : ["MultiValueAnswer"])
+        if !unwritten.isEmpty {
+            return .invalid(reason: "it uses Route 53 features r53hook never writes (\(unwritten.joined(separator: ", ")))")
         }
         if let problem = MemberIdentifier.problem(with: setIdentifier) { return .invalid(reason: "its set identifier is not one r53hook writes: \(problem)") }
         return reading
@@ -84,10 +85,16 @@ package struct MemberRegistry: Sendable {
             switch Self.reading(of: record) {
             case .mark(let mark):
                 marked.insert(setIdentifier)
+                var instanceRecord: ResourceRecordSet?
+                if let name = mark.instanceName {
+                    // Only the record r53hook wrote there: simple, pointing at the marked address.
+                    instanceRecord = try await route53.recordSets(zoneId: zone.id, name: name, type: recordType)
+                        .first { $0.isPlainSimple && $0.values == [mark.address] }
+                }
                 members.append(
                     RegistryMember(
                         setIdentifier: setIdentifier, markRecord: record, mark: mark,
-                        addressRecord: addressBySet[setIdentifier]))
+                        addressRecord: addressBySet[setIdentifier], instanceRecord: instanceRecord))
             case .invalid(let reason):
                 foreign.append(RegistrySnapshot.ForeignMark(setIdentifier: setIdentifier, record: record, reason: reason))
             case .notAMark:

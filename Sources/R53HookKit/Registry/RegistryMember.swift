@@ -11,13 +11,19 @@ package struct RegistryMember: Sendable, Equatable {
     package let mark: MemberMark
     /// The weighted address record of the pair, when it exists.
     package let addressRecord: ResourceRecordSet?
+    /// The per-instance name's record the mark owns, when it exists as r53hook wrote it.
+    package let instanceRecord: ResourceRecordSet?
 
     /// Creates a member.
-    package init(setIdentifier: String, markRecord: ResourceRecordSet, mark: MemberMark, addressRecord: ResourceRecordSet?) {
+    package init(
+        setIdentifier: String, markRecord: ResourceRecordSet, mark: MemberMark, addressRecord: ResourceRecordSet?,
+        instanceRecord: ResourceRecordSet? = nil
+    ) {
         self.setIdentifier = setIdentifier
         self.markRecord = markRecord
         self.mark = mark
         self.addressRecord = addressRecord
+        self.instanceRecord = instanceRecord
     }
 
     /// Seconds since the last heartbeat (0 for one ahead of this clock); nil when the member
@@ -39,16 +45,18 @@ package struct RegistryMember: Sendable, Equatable {
     }
 
     /// Whether the address record is exactly the one the mark describes, so the pair can be
-    /// deleted together: a plain weighted record pointing at the marked address.
+    /// deleted together: a plain weighted (or multivalue) record pointing at the marked address.
     package var addressRecordIsMarked: Bool {
         guard let addressRecord else { return false }
-        return addressRecord.isPlainWeighted && addressRecord.values == [mark.address]
+        return addressRecord.isPlainMember && addressRecord.values == [mark.address]
     }
 
-    /// The exact DELETE of the pair (or of the mark alone when the address record is gone).
+    /// The exact DELETE of the pair (or of the mark alone when the address record is gone), with
+    /// the per-instance name the mark owns.
     package var deletion: [RecordChange] {
         var changes = [RecordChange(.delete, markRecord)]
         if let addressRecord, addressRecordIsMarked { changes.insert(RecordChange(.delete, addressRecord), at: 0) }
+        if let instanceRecord { changes.append(RecordChange(.delete, instanceRecord)) }
         return changes
     }
 }

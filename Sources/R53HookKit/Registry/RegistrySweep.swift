@@ -143,6 +143,7 @@ package struct RegistrySweep: Sendable {
                 remedies: [.use(.forceSweep, purpose: "to sweep anyway"), .raise(.sweepFraction)])
             return Report(memberCount: members, dead: dead, deleted: [], skipped: [], refusal: refusal)
         }
+        try await warnIfTheNameEmpties(snapshot, dead: dead, registry: registry)
         guard !dryRun else { return Report(memberCount: members, dead: dead, deleted: [], skipped: [], refusal: nil) }
         var deleted: [String] = []
         var skipped: [(setIdentifier: String, reason: String)] = []
@@ -165,6 +166,16 @@ package struct RegistrySweep: Sendable {
             }
         }
         return Report(memberCount: members, dead: dead, deleted: deleted, skipped: skipped, refusal: nil)
+    }
+
+    /// Warns, with the zone's negative-caching time, when the sweep would delete every address
+    /// record of the name and type (issue 13: resolvers then remember the name empty).
+    private func warnIfTheNameEmpties(_ snapshot: RegistrySnapshot, dead: [Verdict], registry: MemberRegistry) async throws {
+        let addresses = snapshot.members.compactMap(\.addressRecord) + snapshot.unmarked
+        let going = dead.compactMap { $0.member.addressRecordIsMarked ? $0.member.addressRecord : nil }
+        guard let last = going.first, !addresses.isEmpty, going.count == addresses.count else { return }
+        let caching = try await NegativeCaching.read(zone: registry.zone, route53: route53)
+        logger.warning("\(LeaveRecordSet.lastRecordWarning(last, caching: caching))")
     }
 
     /// The members that are dead, with the reason.

@@ -10,6 +10,8 @@ package struct ResourceRecordSet: Sendable, Equatable {
     package var setIdentifier: String?
     /// The weight of a weighted record.
     package var weight: Int?
+    /// True for a multivalue answer record; nil when the element is absent.
+    package var multiValueAnswer: Bool?
     /// The time to live in seconds (absent for alias records).
     package var ttl: Int?
     /// The values.
@@ -22,7 +24,7 @@ package struct ResourceRecordSet: Sendable, Equatable {
     /// Creates a record set.
     package init(
         name: String, type: String, setIdentifier: String? = nil, weight: Int? = nil, ttl: Int? = nil,
-        values: [String] = [], healthCheckId: String? = nil, otherFeatures: [String] = []
+        values: [String] = [], healthCheckId: String? = nil, otherFeatures: [String] = [], multiValueAnswer: Bool? = nil
     ) {
         self.name = DNSName.normalized(name)
         self.type = type
@@ -32,12 +34,34 @@ package struct ResourceRecordSet: Sendable, Equatable {
         self.values = values
         self.healthCheckId = healthCheckId
         self.otherFeatures = otherFeatures
+        self.multiValueAnswer = multiValueAnswer
     }
 
     /// Whether this is a plain weighted record that r53hook can repeat exactly.
     package var isPlainWeighted: Bool {
-        setIdentifier != nil && weight != nil && ttl != nil && otherFeatures.isEmpty
+        setIdentifier != nil && weight != nil && multiValueAnswer == nil && ttl != nil && otherFeatures.isEmpty
     }
+
+    /// The routing policy of a record r53hook could have written (weighted, or multivalue
+    /// answer), nil for anything else: a simple record, another policy, an alias.
+    package var routing: RoutingPolicy? {
+        guard setIdentifier != nil, ttl != nil, otherFeatures.isEmpty else { return nil }
+        switch (weight, multiValueAnswer) {
+        case (.some, nil): return .weighted
+        case (nil, true?): return .multivalue
+        default: return nil
+        }
+    }
+
+    /// Whether this is a simple record (no routing policy) with a TTL that r53hook can repeat
+    /// exactly: what a per-instance name is.
+    package var isPlainSimple: Bool {
+        setIdentifier == nil && weight == nil && multiValueAnswer == nil && ttl != nil && otherFeatures.isEmpty
+            && healthCheckId == nil
+    }
+
+    /// Whether this is a plain weighted or multivalue record that r53hook can repeat exactly.
+    package var isPlainMember: Bool { routing != nil }
 
     /// Whether the record has the same name, type and set identifier.
     package func hasSameKey(as other: ResourceRecordSet) -> Bool {
@@ -49,6 +73,7 @@ package struct ResourceRecordSet: Sendable, Equatable {
         var parts = ["\(name) \(type)"]
         if let setIdentifier { parts.append("set \(setIdentifier)") }
         if let weight { parts.append("weight \(weight)") }
+        if multiValueAnswer == true { parts.append("multivalue") }
         if let ttl { parts.append("TTL \(ttl)") }
         if let healthCheckId { parts.append("health check \(healthCheckId)") }
         if !otherFeatures.isEmpty { parts.append("with \(otherFeatures.joined(separator: ", "))") }

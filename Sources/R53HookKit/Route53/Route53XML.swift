@@ -39,6 +39,7 @@ package enum Route53XML {
             set.element("Type", record.type)
             if let setIdentifier = record.setIdentifier { set.element("SetIdentifier", setIdentifier) }
             if let weight = record.weight { set.element("Weight", String(weight)) }
+            if let multiValueAnswer = record.multiValueAnswer { set.element("MultiValueAnswer", multiValueAnswer ? "true" : "false") }
             if let ttl = record.ttl { set.element("TTL", String(ttl)) }
             set.element("ResourceRecords") { list in
                 for value in record.values {
@@ -54,7 +55,7 @@ package enum Route53XML {
         guard let name = element.childText("Name"), let type = element.childText("Type") else {
             throw DomainError(.unexpectedResponse, "Route 53 listed a record set without Name or Type")
         }
-        let modelled: Set<String> = ["Name", "Type", "SetIdentifier", "Weight", "TTL", "ResourceRecords", "HealthCheckId"]
+        let modelled: Set<String> = ["Name", "Type", "SetIdentifier", "Weight", "MultiValueAnswer", "TTL", "ResourceRecords", "HealthCheckId"]
         return ResourceRecordSet(
             name: name, type: type,
             setIdentifier: element.childText("SetIdentifier"),
@@ -62,7 +63,8 @@ package enum Route53XML {
             ttl: element.childText("TTL").flatMap { Int($0) },
             values: element.child("ResourceRecords")?.children(named: "ResourceRecord").compactMap { $0.childText("Value") } ?? [],
             healthCheckId: element.childText("HealthCheckId"),
-            otherFeatures: element.children.map(\.name).filter { !modelled.contains($0) })
+            otherFeatures: element.children.map(\.name).filter { !modelled.contains($0) },
+            multiValueAnswer: element.childText("MultiValueAnswer").map { $0.trimmingWhitespace.lowercased() == "true" })
     }
 
     /// Reads the `ChangeInfo` of a ChangeResourceRecordSets or GetChange answer.

@@ -18,6 +18,17 @@ package struct FleetTarget: Sendable, Equatable {
         self.setIdentifier = setIdentifier
     }
 
+    /// One target per record type, each of one type: the registry commands (members, heartbeat,
+    /// sweep) and the quorum run once per type, since each type has its own set and marks.
+    package var perRecordType: [FleetTarget] {
+        guard let record, record.isDualStack else { return [self] }
+        return record.recordTypes.map { type in
+            var single = self
+            single.record?.recordType = type
+            return single
+        }
+    }
+
     /// The record settings, for a use case that needs DNS. The command line refuses a missing
     /// record before any use case runs, so reaching the error here is a bug.
     package func requireRecord() throws(DomainError) -> RecordSettings {

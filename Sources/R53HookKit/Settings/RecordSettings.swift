@@ -1,11 +1,17 @@
-/// The Route 53 part of the settings: which weighted record this instance owns.
+/// The Route 53 part of the settings: which record (or, dual-stack, which A and AAAA records)
+/// this instance owns in a weighted or multivalue set.
 package struct RecordSettings: Sendable, Equatable {
     /// The hosted zone.
     package var zone: ZoneSelector
     /// The record's name, normalized (lower-case, trailing dot).
     package var recordName: String
-    /// A or AAAA.
-    package var recordType: RecordType
+    /// The types this instance writes, in order: one of A and AAAA, or both (dual-stack), which
+    /// start and stop then change in one atomic batch.
+    package var recordTypes: [RecordType]
+    /// Weighted (the default) or multivalue answer routing.
+    package var routing: RoutingPolicy
+    /// A simple record for this instance alone, written and deleted with its member record.
+    package var instanceName: InstanceNameTemplate?
     /// Seconds clients may cache the record; also the drain time at stop.
     package var ttl: Int
     /// The weighted-routing weight, 0 to 255.
@@ -18,22 +24,39 @@ package struct RecordSettings: Sendable, Equatable {
     /// Creates record settings with the documented defaults.
     package init(
         zone: ZoneSelector, recordName: String, recordType: RecordType = .a, ttl: Int = 60,
-        weight: Int = 10, address: AddressSource? = nil, healthCheckId: String? = nil
+        weight: Int = 10, address: AddressSource? = nil, healthCheckId: String? = nil, routing: RoutingPolicy = .weighted
     ) {
         self.zone = zone
         self.recordName = DNSName.normalized(recordName)
-        self.recordType = recordType
+        self.recordTypes = [recordType]
+        self.routing = routing
         self.ttl = ttl
         self.weight = weight
         self.address = address
         self.healthCheckId = healthCheckId
     }
 
-    /// The address source to use in a zone: the one configured, or public-ipv4 in a public zone,
-    /// local-ipv4 in a private one, ipv6 for AAAA.
+    /// The first type: the one the commands that read one set (members, heartbeat, role, sweep)
+    /// work on. Setting it makes the settings single-type again.
+    package var recordType: RecordType {
+        get { recordTypes.first ?? .a }
+        set { recordTypes = [newValue] }
+    }
+
+    /// Whether start and stop write both an A and an AAAA record.
+    package var isDualStack: Bool { recordTypes.count > 1 }
+
+    /// The address source to use in a zone for the first type.
     package func addressSource(in zone: HostedZone) -> AddressSource {
-        if let address { return address }
-        if recordType == .aaaa { return .ipv6 }
+        addressSource(in: zone, for: recordType)
+    }
+
+    /// The address source for one type: the one configured when it is of the type's family (with
+    /// A,AAAA an address applies to its own family only), else public-ipv4 in a public zone,
+    /// local-ipv4 in a private one, ipv6 for AAAA.
+    package func addressSource(in zone: HostedZone, for type: RecordType) -> AddressSource {
+        if let address, address.family == (type == .a ? .v4 : .v6) { return address }
+        if type == .aaaa { return .ipv6 }
         return zone.isPrivate ? .localIPv4 : .publicIPv4
     }
 }
