@@ -78,8 +78,9 @@ package struct AWSServiceError: Error, Sendable, Equatable, CustomStringConverti
 
     /// The request's signing time was too far from AWS's clock (the machine's clock is wrong).
     package var isClockSkew: Bool {
-        ["RequestExpired", "RequestTimeTooSkewed"].contains(code)
-            || (["SignatureDoesNotMatch", "InvalidSignatureException"].contains(code) && message.contains("Signature expired"))
+        ["RequestExpired", "RequestTimeTooSkewed", "RequestInTheFuture"].contains(code)
+            || (["SignatureDoesNotMatch", "InvalidSignatureException"].contains(code)
+                && (message.contains("Signature expired") || message.contains("Signature not yet current")))
     }
 
     /// The credentials or the permissions were refused.
