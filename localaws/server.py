@@ -20,6 +20,7 @@ from .errors import InvalidChangeBatch, render_error, render_invalid_change_batc
 from .faults import Faults
 from .route53 import BYNAME_RE, CHANGE_RE, RRSET_RE, Route53
 from .stats import Stats
+from .sts import check_assume_role
 
 log = logging.getLogger("localaws")
 
@@ -183,6 +184,8 @@ class LocalAWS:
                     _, principal = authenticate(environ, body, service, now)
                     resource, context = self.resource_of(service, action, environ, body)
                     authorize(service, principal, action, resource, context)
+                    if service == "sts" and action == "AssumeRole":
+                        check_assume_role(principal.arn, body, environ.get("QUERY_STRING", ""))
             if service == "route53":
                 if self.faults.throttled():
                     self.stats.record_throttle()
