@@ -6,7 +6,10 @@
 
 /// Runs credential processes with posix_spawn: standard output into a pipe that is read with
 /// a timeout, standard input and error shared with r53hook (its error messages reach the
-/// journal; an interactive one can prompt for an MFA code), the environment of r53hook.
+/// journal), the environment of r53hook. Each runs in a process group of its own, so that at
+/// the timeout the whole group is killed: a `sleep` left behind by a script would otherwise
+/// hold r53hook's standard error open long after r53hook gave up. (An interactive prompt on a
+/// terminal is therefore not supported: r53hook runs at boot and from hooks.)
 package struct SpawnedCredentialProcess: CredentialProcessRunning {
     /// More than any credential document: a program writing this much is not one.
     static let maximumOutput = 64 * 1024
@@ -37,8 +40,13 @@ package struct SpawnedCredentialProcess: CredentialProcessRunning {
         posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
         var pid = pid_t()
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, &argv, environ)
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, &argv, environ)
         close(writeEnd)
         guard spawned == 0 else { return .notStarted(errno: spawned) }
 
@@ -86,7 +94,7 @@ package struct SpawnedCredentialProcess: CredentialProcessRunning {
                 usleep(5_000)
             }
         }
-        kill(pid, SIGKILL)
+        kill(-pid, SIGKILL)
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         return outcome ?? .timedOut
     }
