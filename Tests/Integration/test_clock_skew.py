@@ -61,3 +61,23 @@ def test_the_local_aws_refuses_a_skewed_request_with_its_date(aws: World):
     assert r.status_code == 403
     assert "<Code>SignatureDoesNotMatch</Code>" in r.text and "Signature expired" in r.text
     assert r.headers["Date"].endswith(" GMT")
+
+
+def test_one_correction_serves_sts_and_route53_alike(aws: World):
+    # An assume-role profile: STS AssumeRole is the first request, refused for its time;
+    # Route 53 is then asked with the corrected time at once.
+    from credkit import role, static_keys, sts_calls, user, write_config
+
+    base = user(aws)
+    arn = role(aws, "dns", trusted=base["arn"])
+    write_config(aws, f"[profile dns]\nrole_arn = {arn}\nsource_profile = base\n", static_keys("base", base))
+    skew(aws, 600)
+    run = aws.run("start", "--no-wait", AWS_PROFILE="dns")
+    got = refusals(aws)
+    assumed = sts_calls(aws)
+    skew(aws, 0)
+    assert run.code == 0, run.describe()
+    assert "STS AssumeRole: AWS refused the request's time" in run.stderr
+    assert [e[1] for e in got] == ["sts"], got
+    assert assumed == [403, 200]
+    assert aws.records() == aws.pair()
