@@ -64,6 +64,20 @@ import Testing
         #expect(skew.offset == 3 * 3600)
     }
 
+    @Test func route53sBareInvalidSignatureExceptionIsReadAndCorrected() async throws {
+        let time = ManualTime()
+        let server = time.wallClock.adding(seconds: 900)
+        let refusal = ScriptedHTTPClient.Answer.status(
+            403, "<?xml version=\"1.0\"?>\n<InvalidSignatureException>\n  <Message>Signature expired: a is now earlier than b</Message>\n</InvalidSignatureException>\n",
+            headers: [HTTPHeader("Date", Self.httpDate(server))])
+        let error = AWSServiceError(status: 403, body: Array("<InvalidSignatureException><Message>m</Message></InvalidSignatureException>".utf8))
+        #expect(error.code == "InvalidSignatureException" && error.message == "m")
+        let http = ScriptedHTTPClient(sequence: [refusal, Self.ok])
+        let skew = ClockSkewCorrection()
+        _ = try await Self.client(http, time: time, skew: skew).send(Self.operation, to: try Self.service())
+        #expect(skew.offset == 900)
+    }
+
     @Test func aWrongSecretIsNotMistakenForSkew() async throws {
         // SignatureDoesNotMatch with AWS's time agreeing with ours: the secret is wrong.
         let time = ManualTime()
