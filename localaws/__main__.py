@@ -59,6 +59,11 @@ def main(argv: list[str] | None = None) -> int:
         # endpoints never do.
         disable_nagle_algorithm = True
 
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            # Every answer's Date header, as AWS's, tells the server's time: clients correct
+            # their clock skew from it.
+            return super().date_time_string(app.now().timestamp() if timestamp is None else timestamp)
+
         def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
             if args.verbose:
                 super().log_request(code, size)

@@ -182,6 +182,18 @@ class Control:
             if method == "DELETE":
                 app.stats.clear()
                 return 200, app.stats.snapshot()
+        if path == "/_localaws/clock":
+            if method == "POST":
+                unknown = set(body) - {"offset_seconds"}
+                if unknown:
+                    raise BadRequest(f"unknown field(s): {', '.join(sorted(unknown))}")
+                if "offset_seconds" in body:
+                    offset = float(body["offset_seconds"])
+                    if not abs(offset) <= 366 * 86400:
+                        raise BadRequest("offset_seconds must be a number of seconds within a year")
+                    app.clock_offset = offset
+            if method in ("GET", "POST"):
+                return 200, {"offset_seconds": app.clock_offset, "now": app.now().strftime("%Y-%m-%dT%H:%M:%SZ")}
         if path == "/_localaws/reset" and method == "POST":
             self.reset()
             return 200, self.describe()
@@ -423,3 +435,4 @@ class Control:
             self.create_admin()
         self.app.faults.clear()
         self.app.stats.clear()
+        self.app.clock_offset = 0.0

@@ -20,6 +20,7 @@ from .errors import InvalidChangeBatch, render_error, render_invalid_change_batc
 from .faults import Faults
 from .route53 import BYNAME_RE, CHANGE_RE, RRSET_RE, Route53
 from .stats import Stats
+from .sts import check_assume_role
 
 log = logging.getLogger("localaws")
 
@@ -65,6 +66,10 @@ class LocalAWS:
         self.faults = Faults(throttle_rps)
         self.stats = Stats()
         self.auth_enabled = auth
+        # Seconds the server's clock is ahead of the machine's (negative: behind): every
+        # timestamp check and every Date header use it, so a test can play a client whose clock
+        # is wrong without touching the client (control API /_localaws/clock).
+        self.clock_offset = 0.0
         self.internal_token = secrets.token_hex(16)
         self.r53_ops = _route53_operations()
         self.endpoint = ""
@@ -177,11 +182,13 @@ class LocalAWS:
     def checked(self, environ: dict[str, Any], body: bytes, service: str, action: str) -> Response:
         try:
             if self.auth_enabled:
-                now = dt.datetime.now(dt.timezone.utc)
+                now = self.now()
                 with self.lock:
                     _, principal = authenticate(environ, body, service, now)
                     resource, context = self.resource_of(service, action, environ, body)
                     authorize(service, principal, action, resource, context)
+                    if service == "sts" and action == "AssumeRole":
+                        check_assume_role(principal.arn, body, environ.get("QUERY_STRING", ""))
             if service == "route53":
                 if self.faults.throttled():
                     self.stats.record_throttle()
@@ -276,6 +283,10 @@ class LocalAWS:
         return 200, [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id())], text.encode()
 
     # ------------------------------------------------------------------ helpers
+    def now(self) -> dt.datetime:
+        """AWS's time as this server plays it: the machine's clock moved by clock_offset."""
+        return dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=self.clock_offset)
+
     def internal_client(self, service: str, region: str = "us-east-1") -> Any:
         """A boto3 client that talks to this server as the admin, bypassing faults and stats."""
         import boto3

@@ -60,9 +60,14 @@ struct HookRuntime {
         let metadata = try tagMetadata ?? makeMetadata()
 
         let deadline = Deadline(budget: try resolver.seconds(.deadline), time: time)
-        let chain = CredentialProviderChain.standard(environment: environment, http: http, metadata: metadata, time: time)
+        // One clock-skew correction for every AWS call of the process, STS's included.
+        let clockSkew = ClockSkewCorrection()
+        let chain = CredentialProviderChain.standard(
+            environment: environment, http: http, metadata: metadata, time: time,
+            profileServices: ProfileCredentialServices(
+                http: http, time: time, metadata: metadata, logger: logger, deadline: deadline, clockSkew: clockSkew))
         let credentials = RefreshingCredentials(provider: chain, time: time, logger: logger)
-        let aws = AWSClient(http: http, credentials: credentials, time: time, deadline: deadline, logger: logger)
+        let aws = AWSClient(http: http, credentials: credentials, time: time, deadline: deadline, logger: logger, clockSkew: clockSkew)
         let route53 = Route53Client(aws: aws, service: try AWSService.route53(environment: environment))
         let runtime = HookRuntime(
             logger: logger, route53: route53,

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+import requests
 from botocore.exceptions import ClientError
 
 from .conftest import LocalAWS, batch, simple, weighted
@@ -227,3 +228,37 @@ def test_admin_keeps_its_keys_across_reset(aws: LocalAWS) -> None:
     info = aws.control("POST", "/reset")
     assert info["admin"] == before
     aws.client("route53").list_hosted_zones_by_name()
+
+
+@pytest.mark.parametrize(("offset", "words"), [(600, "Signature expired"), (-600, "Signature not yet current")])
+def test_a_moved_clock_refuses_requests_signed_on_the_machine_clock_and_says_its_time(
+        aws: LocalAWS, zone: str, offset: int, words: str) -> None:
+    from email.utils import parsedate_to_datetime
+
+    aws.control("POST", "/clock", {"offset_seconds": offset})
+    try:
+        r = aws.signed("GET", f"/2013-04-01/hostedzone/{zone}/rrset", "route53")
+        ec2 = aws.signed("POST", "/", "ec2", b"Action=DescribeInstances&Version=2016-11-15",
+                         headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+        # Signed with AWS's time, the same request passes.
+        shifted = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=offset)
+        ok = aws.signed("GET", f"/2013-04-01/hostedzone/{zone}/rrset", "route53", when=shifted)
+    finally:
+        aws.control("POST", "/clock", {"offset_seconds": 0})
+    assert r.status_code == 403
+    m = ERROR_RESPONSE.fullmatch(r.text)
+    assert m and m["code"] == "SignatureDoesNotMatch" and m["message"].startswith(words), r.text
+    served = parsedate_to_datetime(r.headers["Date"])
+    expected = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=offset)
+    assert abs((served - expected).total_seconds()) < 30, r.headers["Date"]
+    assert ec2.status_code == 400 and "<Code>RequestExpired</Code>" in ec2.text, ec2.text
+    assert ok.status_code == 200, ok.text
+
+
+def test_the_clock_control_reports_and_resets(aws: LocalAWS) -> None:
+    assert aws.control("POST", "/clock", {"offset_seconds": -90})["offset_seconds"] == -90
+    assert aws.control("GET", "/clock")["offset_seconds"] == -90
+    aws.control("POST", "/reset")
+    assert aws.control("GET", "/clock")["offset_seconds"] == 0
+    r = requests.post(aws.control_url + "/clock", json={"offset_seconds": "soon"}, timeout=10)
+    assert r.status_code == 400

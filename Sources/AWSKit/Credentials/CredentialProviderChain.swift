@@ -9,14 +9,15 @@ package actor CredentialProviderChain: CredentialProvider {
         self.providers = providers
     }
 
-    /// The standard chain for an environment.
+    /// The standard chain for an environment; `profileServices` lets a profile assume a role
+    /// or run a credential process (without them such profiles are refused).
     package static func standard(
         environment: ProcessEnvironment, http: any HTTPClient, metadata: any InstanceMetadata,
-        time: any TimeSource, files: any FileReading = LocalFileReader()
+        time: any TimeSource, files: any FileReading = LocalFileReader(), profileServices: ProfileCredentialServices? = nil
     ) -> CredentialProviderChain {
         CredentialProviderChain([
             EnvironmentCredentialProvider(environment: environment),
-            SharedFileCredentialProvider(environment: environment, files: files),
+            SharedFileCredentialProvider(environment: environment, files: files, services: profileServices),
             ContainerCredentialProvider(environment: environment, http: http, time: time, files: files),
             InstanceRoleCredentialProvider(metadata: metadata),
         ])

@@ -14,6 +14,7 @@ package struct AWSClient: Sendable {
     private let time: any TimeSource
     private let retryPolicy: RetryPolicy
     private let logger: Logger
+    private let clockSkew: ClockSkewCorrection
 
     /// The overall limit on every call made through this client.
     package let deadline: Deadline
@@ -21,7 +22,8 @@ package struct AWSClient: Sendable {
     /// Creates a client.
     package init(
         http: any HTTPClient, credentials: RefreshingCredentials, time: any TimeSource,
-        retryPolicy: RetryPolicy = RetryPolicy(), deadline: Deadline, logger: Logger
+        retryPolicy: RetryPolicy = RetryPolicy(), deadline: Deadline, logger: Logger,
+        clockSkew: ClockSkewCorrection = ClockSkewCorrection()
     ) {
         self.http = http
         self.credentials = credentials
@@ -29,6 +31,7 @@ package struct AWSClient: Sendable {
         self.retryPolicy = retryPolicy
         self.deadline = deadline
         self.logger = logger
+        self.clockSkew = clockSkew
     }
 
     /// The same client with another deadline: long-running commands (the lock) bound each call
@@ -36,13 +39,14 @@ package struct AWSClient: Sendable {
     package func with(deadline: Deadline, retryPolicy: RetryPolicy? = nil) -> AWSClient {
         AWSClient(
             http: http, credentials: credentials, time: time, retryPolicy: retryPolicy ?? self.retryPolicy,
-            deadline: deadline, logger: logger)
+            deadline: deadline, logger: logger, clockSkew: clockSkew)
     }
 
     /// Makes the call and returns the parsed XML of a successful answer.
     package func send(_ operation: AWSOperation, to service: AWSService) async throws -> XMLElement {
         var retry = 0
         var renewedExpiredCredentials = false
+        var correctedClock = false
         var lastFailure: Failure?
         while true {
             let remaining = deadline.remaining(time)
@@ -73,6 +77,14 @@ package struct AWSClient: Sendable {
                 if error.isExpiredCredentials && !renewedExpiredCredentials {
                     renewedExpiredCredentials = true
                     await credentials.invalidate()
+                    continue
+                }
+                if !correctedClock,
+                    clockSkew.adjust(
+                        after: error, serverDate: response.header("Date"), machineTime: time.wallClock, logger: logger,
+                        context: "\(service.displayName) \(operation.name)")
+                {
+                    correctedClock = true
                     continue
                 }
                 if error.isAccessDenied {
@@ -134,7 +146,7 @@ package struct AWSClient: Sendable {
             method: operation.method, path: path, query: operation.query,
             headers: headers, body: operation.body)
         let signer = SigV4Signer(service: service.signingName, region: service.region)
-        let date = SigV4Date(secondsSince1970: Int64(time.wallClock.seconds.rounded(.down)))
+        let date = SigV4Date(secondsSince1970: Int64(clockSkew.signingTime(machineTime: time.wallClock).seconds.rounded(.down)))
         headers += signer.signatureHeaders(for: signable, credentials: signingCredentials.signing, date: date)
 
         let url =

@@ -2,8 +2,9 @@ import XMLLite
 
 /// An error answer from an AWS service, decoded from any of the XML shapes AWS uses:
 /// `<ErrorResponse><Error><Code/><Message/></Error><RequestId/></ErrorResponse>` (Route 53, ELB),
-/// `<Response><Errors><Error>…</Error></Errors><RequestID/></Response>` (EC2), and Route 53's
-/// `<InvalidChangeBatch><Messages><Message/>…</Messages></InvalidChangeBatch>`.
+/// `<Response><Errors><Error>…</Error></Errors><RequestID/></Response>` (EC2), Route 53's
+/// `<InvalidChangeBatch><Messages><Message/>…</Messages></InvalidChangeBatch>`, and a bare
+/// `<CodeName><Message/></CodeName>`.
 package struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The HTTP status.
     package let status: Int
@@ -42,8 +43,14 @@ package struct AWSServiceError: Error, Sendable, Equatable, CustomStringConverti
             return
         }
         let error = root.child("Error") ?? root.element(at: "Errors", "Error")
-        let code = error?.childText("Code") ?? ""
-        let message = error?.childText("Message") ?? ""
+        var code = error?.childText("Code") ?? ""
+        var message = error?.childText("Message") ?? ""
+        if error == nil, !["ErrorResponse", "Response", "Error"].contains(root.name), let bare = root.childText("Message") {
+            // Route 53 has also answered `<InvalidSignatureException><Message>…</Message>`: the
+            // element is the code.
+            code = root.name
+            message = bare
+        }
         self.init(
             status: status, code: code.isEmpty ? "HTTP\(status)" : code,
             message: message.isEmpty ? "HTTP \(status)" : message, requestId: requestId)
@@ -78,8 +85,9 @@ package struct AWSServiceError: Error, Sendable, Equatable, CustomStringConverti
 
     /// The request's signing time was too far from AWS's clock (the machine's clock is wrong).
     package var isClockSkew: Bool {
-        ["RequestExpired", "RequestTimeTooSkewed"].contains(code)
-            || (["SignatureDoesNotMatch", "InvalidSignatureException"].contains(code) && message.contains("Signature expired"))
+        ["RequestExpired", "RequestTimeTooSkewed", "RequestInTheFuture"].contains(code)
+            || (["SignatureDoesNotMatch", "InvalidSignatureException"].contains(code)
+                && (message.contains("Signature expired") || message.contains("Signature not yet current")))
     }
 
     /// The credentials or the permissions were refused.
