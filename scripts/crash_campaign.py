@@ -21,6 +21,7 @@ applied, the lock command's log and each process's exit, and reports every viola
              lease ran out since it was last written; a waiter that was there takes an orphaned
              lock over within one lease plus twice the poll interval (and a second of slack)
   quorum     every leave (stop, cycle) keeps at least --min-healthy weighted records of weight > 0
+  role       `role --servers 1`: never two marks of the group claiming bootstrap or server at once
   exit       exit codes from the documented table for what the run did: never 1, 64, 70, 77 or a
              signal we did not send; 69 only with IMDS down; 78 only for heartbeat/role of an
              instance without a mark; no command past its deadline (plus its waits)
@@ -393,6 +394,7 @@ class Checker:
         self.check_lock_overlaps()
         self.check_lock_takeovers()
         self.check_quorum()
+        self.check_roles(states)
         self.check_exits(states)
         return self.out
 
@@ -564,6 +566,20 @@ class Checker:
             if left and after < MIN_HEALTHY and after < before:
                 self.bad("quorum", f"batch {entry['change']} by {entry['caller']} left {after} healthy "
                          f"(was {before}, --min-healthy {MIN_HEALTHY})")
+
+    # ---- role
+    def check_roles(self, states: list[Any]) -> None:
+        """`role --servers 1` under its lock: never two marks claiming the group's one server."""
+        for entry, zone in states:
+            servers = sorted(
+                iid for iid in self.ids
+                if (mark := self.pair(zone, iid)[1]) is not None
+                and _fields(mark["values"][0]).get("role") in ("bootstrap", "server")
+                and _fields(mark["values"][0]).get("group") == "g"
+            )
+            if len(servers) > 1:
+                self.bad("role", f"after batch {entry['change']} {', '.join(servers)} all claim the one server role")
+                return
 
     # ---- exit codes
     def check_exits(self, states: list[Any]) -> None:
