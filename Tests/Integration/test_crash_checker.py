@@ -55,12 +55,13 @@ def proc(i: int, op: str, code: int, start: float, end: float, **kw: Any) -> cc.
     return p
 
 
-def check(history: list[dict[str, Any]], procs: list[cc.Proc] = (), tmp: Path | None = None) -> list[str]:
+def check(history: list[dict[str, Any]], procs: list[cc.Proc] = (), tmp: Path | None = None,
+          faults: list[tuple[float, str]] | None = None) -> list[str]:
     run = SimpleNamespace(
         instances=[{"instance_id": i, "public_ipv4": ADDR[i]} for i in IDS],
         result=SimpleNamespace(procs=list(procs), terminated=None),
         name=NAME, mark_name=MARK, zone_name=ZONE, lock_log=(tmp or Path("/nonexistent")) / "lock.log",
-        imds_down=[], limit=cc.Run.limit,
+        imds_down=[], fault_times=faults or [], limit=cc.Run.limit,
     )
     return cc.Checker(run, [seeded(), *history]).check()  # type: ignore[arg-type]
 
@@ -153,3 +154,18 @@ def test_two_marks_claiming_the_one_server_role_are_a_role_violation() -> None:
     assert kinds(check([batch(101, a_rec, a_mark, n=1), batch(102, b_rec, b_mark, n=2)])) == {"role"}
     b_mark["values"] = [b_mark["values"][0].replace("role=server", "role=agent")]
     assert check([batch(101, a_rec, a_mark, n=1), batch(102, b_rec, b_mark, n=2)]) == []
+
+
+def test_an_orphaned_lock_left_too_long_with_a_waiter_is_a_lock_violation() -> None:
+    history = [
+        batch(101, change("CREATE", LOCK, "TXT", None, lock_value("i-0a")), n=1),
+        batch(112, change("DELETE", LOCK, "TXT", None, lock_value("i-0a")),
+              change("CREATE", LOCK, "TXT", None, lock_value("i-0b")), n=2),
+    ]
+    killed = proc(0, "lock", -9, 100.5, 102, killed=True)
+    waiter = proc(1, "lock", 0, 100.8, 113, label="i1-0")
+    assert kinds(check(history, [killed, waiter])) == {"lock"}
+    # The same delay with a 5xx injected meanwhile: the waiter's try failed, not the lock.
+    assert check(history, [killed, waiter], faults=[(103.0, "5xx")]) == []
+    history[1]["time"] = 101 + cc.LEASE + 1.5
+    assert check(history, [killed, waiter]) == []
