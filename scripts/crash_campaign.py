@@ -14,7 +14,8 @@ applied, the lock command's log and each process's exit, and reports every viola
   pairs      after every batch, each instance's address record has its mark and every mark
              its record, with the same address
   foreign    no batch touched anything but our instances' records and marks and lock records
-             (records without the mark are seeded at the name, under other set identifiers)
+             (records without the mark are seeded at the name, under other set identifiers and,
+             in some runs, under one instance's own set identifier, which it must refuse: 78)
   final      an instance whose last start/cycle succeeded has its record with the configured
              values; one whose last stop succeeded (or that was terminated and then swept) has none
   lock       no two holders' commands overlap in time; a lock is never taken over before its
@@ -65,6 +66,7 @@ LEASE = 3
 MIN_HEALTHY = 2
 DEADLINE = 20
 FOREIGN_ADDRESS = "192.0.2.77"
+SQUAT_ADDRESS = "192.0.2.99"
 
 
 def say(text: str = "") -> None:
@@ -104,6 +106,7 @@ class Schedule:
     ops: list[list[Op]]
     faults: list[Fault]
     terminate: tuple[int, float] | None  # (instance, after its last op + this pause)
+    squatted: int | None = None  # an instance whose set identifier holds a record without the mark
 
 
 def make_schedule(seed: int, instances: int, steps: int, kill_rate: float, fault_rate: float) -> Schedule:
@@ -128,7 +131,8 @@ def make_schedule(seed: int, instances: int, steps: int, kill_rate: float, fault
         faults.append(Fault(round(t, 3), kind, rng.randint(1, 3), rng.randrange(instances),
                             round(rng.uniform(0.3, 1.5), 3)))
     terminate = (rng.randrange(instances), rng.uniform(0.0, 0.5)) if rng.random() < 0.15 else None
-    return Schedule(seed, instances, ops, faults, terminate)
+    squatted = rng.randrange(instances) if rng.random() < 0.1 else None
+    return Schedule(seed, instances, ops, faults, terminate, squatted)
 
 
 # --------------------------------------------------------------------- running one run
@@ -210,6 +214,14 @@ class Run:
             home = self.work / f"home{i}"
             home.mkdir(mode=0o700)
             self.homes.append(home)
+        if self.schedule.squatted is not None:
+            # Someone else's record under this instance's own set identifier, without the mark:
+            # r53hook must refuse it (78), never overwrite or delete it.
+            r53.change_resource_record_sets(HostedZoneId=self.result.zone_id, ChangeBatch={"Changes": [
+                {"Action": "CREATE", "ResourceRecordSet": {
+                    "Name": self.name, "Type": "A", "Weight": 10, "TTL": TTL,
+                    "SetIdentifier": self.instances[self.schedule.squatted]["instance_id"],
+                    "ResourceRecords": [{"Value": SQUAT_ADDRESS}]}}]})
 
     def admin(self, service: str) -> Any:
         import boto3
@@ -386,6 +398,10 @@ class Checker:
         self.address = {inst["instance_id"]: inst["public_ipv4"] for inst in run.instances}
         self.procs = sorted(run.result.procs, key=lambda p: p.mono_start)
         self.out: list[str] = []
+        squatted = run.schedule.squatted
+        self.squatted = self.ids[squatted] if squatted is not None else None
+        # Our instances with records of their own: the squatted one's record is not its own.
+        self.owned = [iid for iid in self.ids if iid != self.squatted]
 
     def bad(self, kind: str, text: str) -> None:
         self.out.append(f"{kind}: {text}")
@@ -407,15 +423,16 @@ class Checker:
         zone: dict[tuple[str, str, str], dict[str, Any]] = {}
         states = []
         lock_suffix = f"._r53hook-lock.{self.run.zone_name}"
-        for n, entry in enumerate(self.history):
+        for entry in self.history:
+            setup = str(entry["caller"]).endswith(":user/localaws-admin")  # the campaign's own batches
             for ch in entry["changes"]:
                 key = (ch["name"], ch["type"], ch["set_id"] or "")
                 ours = (
-                    (ch["name"] == self.run.name and ch["type"] == "A" and ch["set_id"] in self.ids)
-                    or (ch["name"] == self.run.mark_name and ch["type"] == "TXT" and ch["set_id"] in self.ids)
+                    (ch["name"] == self.run.name and ch["type"] == "A" and ch["set_id"] in self.owned)
+                    or (ch["name"] == self.run.mark_name and ch["type"] == "TXT" and ch["set_id"] in self.owned)
                     or (ch["name"].endswith(lock_suffix) and ch["type"] == "TXT" and ch["set_id"] is None)
                 )
-                if n > 0 and not ours:
+                if not setup and not ours:
                     self.bad("foreign", f"batch {entry['change']} by {entry['caller']} did {ch['action']} "
                              f"{ch['name']} {ch['type']} {ch['set_id']}")
                 if ch["action"] == "DELETE":
@@ -438,7 +455,7 @@ class Checker:
 
     def check_pairs(self, states: list[Any]) -> None:
         for entry, zone in states:
-            for iid in self.ids:
+            for iid in self.owned:
                 record, mark = self.pair(zone, iid)
                 if (record is None) != (mark is None):
                     self.bad("pairs", f"after batch {entry['change']} {iid} has "
@@ -451,6 +468,8 @@ class Checker:
 
     def check_final(self, zone: dict[tuple[str, str, str], dict[str, Any]]) -> None:
         for i, iid in enumerate(self.ids):
+            if iid == self.squatted:
+                continue  # its record is someone else's: the foreign check sees that it stayed
             want: str | None = None
             for p in self.procs:
                 if p.instance != i or p.op not in ("start", "stop", "cycle") or p.killed:
@@ -606,6 +625,8 @@ class Checker:
                 continue
             if code == 69 and (imds_down or gone):
                 continue
+            if code == 78 and iid == self.squatted and p.op not in ("lock", "sweep"):
+                continue  # a record without the mark under its own set identifier: refused, as documented
             if code == 78 and p.op in ("heartbeat", "role"):
                 before = self.pair(self.state_at(states, p.wall_start), iid)[1]
                 after = self.pair(self.state_at(states, p.wall_end), iid)[1]

@@ -40,12 +40,16 @@ def lock_value(owner: str, lease: int = cc.LEASE) -> str:
 
 
 def seeded() -> dict[str, Any]:
-    return {"time": 100.0, "change": "C0", "caller": "admin", "changes": [
+    return {"time": 100.0, "change": "C0", "caller": "arn:aws:iam::1:user/localaws-admin", "changes": [
         change("CREATE", NAME, "A", "foreign-by-hand", cc.FOREIGN_ADDRESS, 5)]}
 
 
 def batch(t: float, *changes: dict[str, Any], n: int = 1) -> dict[str, Any]:
     return {"time": t, "change": f"C{n}", "caller": "arn:aws:sts::1:assumed-role/r/i", "changes": list(changes)}
+
+
+def setup(t: float, *changes: dict[str, Any]) -> dict[str, Any]:
+    return {"time": t, "change": "CS", "caller": "arn:aws:iam::1:user/localaws-admin", "changes": list(changes)}
 
 
 def proc(i: int, op: str, code: int, start: float, end: float, **kw: Any) -> cc.Proc:
@@ -56,12 +60,12 @@ def proc(i: int, op: str, code: int, start: float, end: float, **kw: Any) -> cc.
 
 
 def check(history: list[dict[str, Any]], procs: list[cc.Proc] = (), tmp: Path | None = None,
-          faults: list[tuple[float, str]] | None = None) -> list[str]:
+          faults: list[tuple[float, str]] | None = None, squatted: int | None = None) -> list[str]:
     run = SimpleNamespace(
         instances=[{"instance_id": i, "public_ipv4": ADDR[i]} for i in IDS],
         result=SimpleNamespace(procs=list(procs), terminated=None),
         name=NAME, mark_name=MARK, zone_name=ZONE, lock_log=(tmp or Path("/nonexistent")) / "lock.log",
-        imds_down=[], fault_times=faults or [], limit=cc.Run.limit,
+        imds_down=[], fault_times=faults or [], limit=cc.Run.limit, schedule=SimpleNamespace(squatted=squatted),
     )
     return cc.Checker(run, [seeded(), *history]).check()  # type: ignore[arg-type]
 
@@ -169,3 +173,12 @@ def test_an_orphaned_lock_left_too_long_with_a_waiter_is_a_lock_violation() -> N
     assert check(history, [killed, waiter], faults=[(103.0, "5xx")]) == []
     history[1]["time"] = 101 + cc.LEASE + 1.5
     assert check(history, [killed, waiter]) == []
+
+
+def test_a_record_without_the_mark_under_an_instances_own_identifier_must_stay_untouched() -> None:
+    squat = change("CREATE", NAME, "A", "i-0a", cc.SQUAT_ADDRESS, 10)
+    refused = [proc(0, "start", 78, 101, 102), proc(0, "heartbeat", 78, 102, 103)]
+    assert check([setup(100.5, squat)], refused, squatted=0) == []
+    overwritten = record("CREATE", "i-0a")
+    overwritten[0]["action"] = "UPSERT"
+    assert kinds(check([setup(100.5, squat), batch(102, *overwritten)], squatted=0)) == {"foreign"}
