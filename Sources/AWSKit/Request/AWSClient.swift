@@ -86,6 +86,12 @@ package struct AWSClient: Sendable {
                 // not turn "kept throttling" (75) into "could not be reached" (69).
                 if error.reason == .timedOut, remaining < Self.connectTimeout, let lastFailure {
                     failure = lastFailure
+                } else if error.reason == .timedOut, remaining < Self.connectTimeout, deadline.remaining(time) <= .zero {
+                    // The only try, cut short by a deadline spent on waits before it (a lock,
+                    // the quorum): nothing failed, the time ran out (crash campaign, seed 10047).
+                    throw AWSKitError(
+                        .deadlinePassed,
+                        "no time left for \(operation.name) to \(service.displayName): the \(deadline.budget.wholeSecondsText) deadline passed during its only try (\(error.detail))")
                 } else {
                     failure = Failure(text: error.detail, throttled: false)
                 }
