@@ -169,6 +169,7 @@ class RunResult:
     batches: int = 0
     terminated: tuple[str, float] | None = None
     files: str = ""
+    takeovers: list[float] = field(default_factory=list)  # seconds from a killed holder's last write
 
 
 class Run:
@@ -558,6 +559,8 @@ class Checker:
             # poll and looks again: the bound holds for a waiter that nothing got in the way of.
             end = taken[0] if taken else bound
             hindered = [k for t, k in self.run.fault_times if last[-1] - 1.0 <= t <= end + 1.0]
+            if waiters and not hindered and taken:
+                self.run.result.takeovers.append(taken[0] - last[-1])
             if waiters and not hindered and (not taken or taken[0] > bound):
                 when = f"{taken[0] - last[-1]:.2f} s" if taken else "never"
                 self.bad("lock", f"{p.label}'s lock (killed) taken over {when} after its last write, "
@@ -759,12 +762,17 @@ def main() -> int:
         f"{sum(len(r.procs) for r in results)} commands, {sum(r.batches for r in results)} batches")
     say(f"faults injected: {dict(sorted(faults.items()))} (total {sum(faults.values())})")
     say(f"exits: {dict(sorted(codes.items()))}")
+    takeovers = sorted(t for r in results for t in r.takeovers)
+    if takeovers:
+        say(f"lock takeovers after a killed holder (lease {LEASE} s, poll {poll_of(LEASE):g} s): {len(takeovers)}, "
+            f"min {takeovers[0]:.2f} s, median {takeovers[len(takeovers) // 2]:.2f} s, max {takeovers[-1]:.2f} s "
+            "after its last write")
     say(f"runs with violations: {len(bad)}" + (f" (seeds {', '.join(str(r.seed) for r in bad)})" if bad else ""))
     if not bad:
         shutil.rmtree(base, ignore_errors=True)
     if args.json:
         args.json.write_text(json.dumps({
-            "runs": len(results), "seconds": elapsed, "faults": faults, "exits": codes,
+            "runs": len(results), "seconds": elapsed, "faults": faults, "exits": codes, "takeovers": takeovers,
             "violations": {str(r.seed): r.violations for r in bad},
         }, indent=2))
     return 1 if bad else 0

@@ -63,7 +63,7 @@ def check(history: list[dict[str, Any]], procs: list[cc.Proc] = (), tmp: Path | 
           faults: list[tuple[float, str]] | None = None, squatted: int | None = None) -> list[str]:
     run = SimpleNamespace(
         instances=[{"instance_id": i, "public_ipv4": ADDR[i]} for i in IDS],
-        result=SimpleNamespace(procs=list(procs), terminated=None),
+        result=SimpleNamespace(procs=list(procs), terminated=None, takeovers=[]),
         name=NAME, mark_name=MARK, zone_name=ZONE, lock_log=(tmp or Path("/nonexistent")) / "lock.log",
         imds_down=[], fault_times=faults or [], limit=cc.Run.limit, schedule=SimpleNamespace(squatted=squatted),
     )
