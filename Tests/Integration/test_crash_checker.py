@@ -137,6 +137,11 @@ def test_undocumented_or_internal_exit_codes_are_exit_violations(code: int) -> N
     assert kinds(check([], [proc(0, "lock", code, 100, 101)])) == {"exit"}
 
 
+def test_75_is_a_violation_only_for_commands_that_wait_for_nothing_but_route53() -> None:
+    assert kinds(check([], [proc(0, "start", 75, 100, 101)])) == {"exit"}
+    assert check([], [proc(0, "stop", 75, 100, 101), proc(1, "lock", 75, 100, 101)]) == []
+
+
 def test_69_without_imds_down_and_a_hang_are_exit_violations() -> None:
     assert kinds(check([], [proc(0, "sweep", 69, 100, 101)])) == {"exit"}
     assert kinds(check([], [proc(0, "sweep", -9, 100, 160, hung=True)])) == {"exit"}
