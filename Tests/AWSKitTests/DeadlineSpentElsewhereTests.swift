@@ -54,17 +54,20 @@ import Testing
         }
     }
 
-    @Test func anUnreachableIMDSLeavesTheRegionUnknownForNowNotMisconfigured() async {
+    @Test(arguments: [AWSKitError.Code.metadataUnreachable, .metadataRefused, .metadataSessionRefused])
+    func anIMDSFailingForNowLeavesTheRegionUnknownForNowNotMisconfigured(_ code: AWSKitError.Code) async {
         struct DownMetadata: InstanceMetadata {
+            let code: AWSKitError.Code
             func value(at path: String) async throws -> String? {
-                throw AWSKitError(.metadataUnreachable, "IMDS at http://127.0.0.1:1 gave no session token (Couldn't connect to server)")
+                throw AWSKitError(code, "IMDS at http://127.0.0.1:1 gave no session token (Couldn't connect to server)")
             }
         }
-        let resolver = RegionResolver(environment: ProcessEnvironment(["HOME": "/h"]), metadata: DownMetadata(), files: FakeFiles([:]))
+        let resolver = RegionResolver(
+            environment: ProcessEnvironment(["HOME": "/h"]), metadata: DownMetadata(code: code), files: FakeFiles([:]))
         await #expect {
             try await resolver.region()
         } throws: { error in
-            (error as? AWSKitError)?.code == .metadataUnreachable && (error as? AWSKitError)?.message.contains("set AWS_REGION") == true
+            (error as? AWSKitError)?.code == code && (error as? AWSKitError)?.message.contains("set AWS_REGION") == true
         }
     }
 

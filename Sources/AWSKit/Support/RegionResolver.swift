@@ -33,9 +33,9 @@ package struct RegionResolver: Sendable {
         do {
             fromMetadata = try await metadata.value(at: "placement/region")?.trimmingWhitespace
         } catch let error as AWSKitError {
-            // IMDS down for a moment is no configuration problem: keep its code (69, which an
-            // init system retries), not 78, which tells the operator to fix a file.
-            let code: AWSKitError.Code = error.code == .metadataUnreachable ? .metadataUnreachable : .noRegion
+            // IMDS down or failing for a moment is no configuration problem: keep its code (69,
+            // which an init system retries), not 78, which tells the operator to fix a file.
+            let code: AWSKitError.Code = error.code.isTransient ? error.code : .noRegion
             throw AWSKitError(code, "no AWS region: set AWS_REGION (the instance metadata could not tell: \(error.message))", underlying: error)
         }
         guard let fromMetadata, !fromMetadata.isEmpty else {
