@@ -157,6 +157,10 @@ class Control:
                     "insync_delay": app.route53.insync_delay,
                     "invalid_change_batch_shape": app.route53.invalid_change_batch_shape,
                 }
+        m = re.match(r"^/_localaws/route53/history(?:/([^/]+))?$", path)
+        if m and method == "GET":
+            with app.lock:
+                return 200, app.route53.history_of(m.group(1))
         if path == "/_localaws/elb":
             if method == "POST":
                 return 200, app.elb.configure(body)

@@ -43,6 +43,7 @@ class Faults:
             self.slow_ms = 0
             self.drop_connections = 0
             self.route53_down = False
+            self.lost_answers = 0
 
     def update(self, body: dict[str, Any]) -> None:
         with self._lock:
@@ -51,7 +52,7 @@ class Faults:
                 if rps is not None and float(rps) <= 0:
                     raise ValueError("throttle_rps must be > 0 or null")
                 self.bucket = TokenBucket(float(rps)) if rps else None
-            for key in ("prior_request_not_complete", "error_5xx", "slow_ms", "drop_connections"):
+            for key in ("prior_request_not_complete", "error_5xx", "slow_ms", "drop_connections", "lost_answers"):
                 if key in body:
                     value = int(body[key] or 0)
                     if value < 0:
@@ -61,7 +62,7 @@ class Faults:
                 self.route53_down = bool(body["route53_down"])
             unknown = set(body) - {
                 "throttle_rps", "prior_request_not_complete", "error_5xx", "slow_ms",
-                "drop_connections", "route53_down",
+                "drop_connections", "route53_down", "lost_answers",
             }
             if unknown:
                 raise ValueError(f"unknown fault(s): {', '.join(sorted(unknown))}")
@@ -75,12 +76,21 @@ class Faults:
                 "slow_ms": self.slow_ms,
                 "drop_connections": self.drop_connections,
                 "route53_down": self.route53_down,
+                "lost_answers": self.lost_answers,
             }
 
     def take_drop(self) -> bool:
         with self._lock:
             if self.drop_connections > 0:
                 self.drop_connections -= 1
+                return True
+            return False
+
+    def take_lost_answer(self) -> bool:
+        """Route 53 applied a change but its answer never arrives: the next N change batches."""
+        with self._lock:
+            if self.lost_answers > 0:
+                self.lost_answers -= 1
                 return True
             return False
 

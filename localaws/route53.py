@@ -108,6 +108,13 @@ class Record:
         sid = f", set-identifier='{self.set_id}'" if self.set_id is not None else ""
         return f"[name='{self.name}', type='{self.type}'{sid}]"
 
+    def to_json(self) -> dict[str, Any]:
+        """The fields a history reader compares (scripts/crash-campaign)."""
+        return {
+            "name": self.name, "type": self.type, "set_id": self.set_id, "weight": self.weight,
+            "ttl": self.ttl, "values": list(self.values),
+        }
+
     def to_xml(self) -> str:
         out = [f"<ResourceRecordSet><Name>{escape(self.name)}</Name><Type>{self.type}</Type>"]
         if self.set_id is not None:
@@ -199,6 +206,9 @@ class Route53:
         self.invalid_change_batch_shape = "messages"
         self.zones: dict[str, ZoneRecords] = {}
         self.changes: dict[str, Change] = {}
+        # Every batch applied, in order, so a checker can read what happened and not only the
+        # zone it left (scripts/crash-campaign): a crash between two batches shows here only.
+        self.history: list[dict[str, Any]] = []
 
     # ------------------------------------------------------------------ moto access
     @staticmethod
@@ -210,6 +220,7 @@ class Route53:
     def reset(self) -> None:
         self.zones.clear()
         self.changes.clear()
+        self.history.clear()
         self.insync_delay = self.initial_insync_delay
         self.invalid_change_batch_shape = "messages"
 
@@ -439,7 +450,7 @@ class Route53:
         return ctx
 
     # ------------------------------------------------------------------ operations
-    def change_resource_record_sets(self, zone_id: str, body: bytes) -> str:
+    def change_resource_record_sets(self, zone_id: str, body: bytes, caller: str | None = None) -> str:
         zone = self.moto_zone(zone_id)
         changes, comment = self.parse_batch(body)
         zr = self.zone_records(zone)
@@ -496,6 +507,10 @@ class Route53:
         zr.records = work
         self._mirror(zone, zr)
         change = self.new_change(comment)
+        self.history.append({
+            "time": change.submitted, "zone": zone.resource_id, "change": change.id, "caller": caller,
+            "changes": [{"action": action, **rec.to_json()} for action, rec in changes],
+        })
         return (
             f'<?xml version="1.0" encoding="UTF-8"?>\n<ChangeResourceRecordSetsResponse xmlns="{NS}">'
             f"{self.change_info_xml(change)}</ChangeResourceRecordSetsResponse>"
@@ -598,6 +613,13 @@ class Route53:
                 out.append(f"<NextRecordIdentifier>{escape(nxt.set_id)}</NextRecordIdentifier>")
         out.append(f"<MaxItems>{raw_max}</MaxItems></ListResourceRecordSetsResponse>")
         return "".join(out)
+
+    def history_of(self, zone_id: str | None = None) -> list[dict[str, Any]]:
+        """The batches applied, oldest first; of one zone when zone_id is given."""
+        if zone_id is None:
+            return list(self.history)
+        zone_id = zone_id.replace("/hostedzone/", "").strip("/")
+        return [entry for entry in self.history if entry["zone"] == zone_id]
 
     def get_change(self, change_id: str) -> str:
         change_id = change_id.replace("/change/", "").strip("/")

@@ -34,6 +34,7 @@ STATUS_TEXT = {
 }
 
 INTERNAL_HEADER = "X-Localaws-Internal"
+CALLER_KEY = "localaws.caller"  # the authenticated caller's ARN, for the Route 53 history
 
 
 class Dropped(Exception):
@@ -175,7 +176,11 @@ class LocalAWS:
                 err = AWSError(503, "ServiceUnavailable", "Service Unavailable", sender=False)
             resp = render_error(service, err)
         else:
-            resp = self.checked(environ, body, service, action)
+            try:
+                resp = self.checked(environ, body, service, action)
+            except Dropped:
+                self.stats.record(service, action, 0)
+                raise
         self.stats.record(service, action, resp[0])
         return resp
 
@@ -185,6 +190,7 @@ class LocalAWS:
                 now = self.now()
                 with self.lock:
                     _, principal = authenticate(environ, body, service, now)
+                    environ[CALLER_KEY] = principal.arn
                     resource, context = self.resource_of(service, action, environ, body)
                     authorize(service, principal, action, resource, context)
                     if service == "sts" and action == "AssumeRole":
@@ -228,7 +234,11 @@ class LocalAWS:
                 with self.lock:
                     m = RRSET_RE.match(path)
                     if m and method == "POST":
-                        return self._xml(self.route53.change_resource_record_sets(m.group(1), body))
+                        answer = self.route53.change_resource_record_sets(
+                            m.group(1), body, environ.get(CALLER_KEY))
+                        if self.faults.take_lost_answer():
+                            raise Dropped()  # applied, but the client never hears so
+                        return self._xml(answer)
                     if m and method == "GET":
                         return self._xml(self.route53.list_resource_record_sets(m.group(1), query))
                     m = CHANGE_RE.match(path)

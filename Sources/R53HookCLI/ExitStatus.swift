@@ -55,9 +55,12 @@ enum ExitStatus {
         case .noCredentials, .credentialsRefused, .accessDenied:
             return noPermission
         case .metadataUnreachable, .metadataSessionRefused, .metadataRefused, .credentialsUnreachable,
-            .serviceUnreachable, .unexpectedResponse, .deadlinePassed:
+            .serviceUnreachable, .unexpectedResponse:
             return unavailable
-        case .throttled:
+        // No time left before a call was even tried: the deadline went on waits (a lock, the
+        // quorum, INSYNC), not on an AWS that could not be reached. A failed try that used it
+        // up is reported as that failure instead.
+        case .throttled, .deadlinePassed:
             return temporary
         }
     }

@@ -123,7 +123,7 @@ def test_faults_show_and_clear(aws: LocalAWS) -> None:
     assert aws.control("GET", "/faults") == shown
     cleared = aws.control("DELETE", "/faults")
     assert cleared == {"throttle_rps": None, "prior_request_not_complete": 0, "error_5xx": 0,
-                       "slow_ms": 0, "drop_connections": 0, "route53_down": False}
+                       "slow_ms": 0, "drop_connections": 0, "route53_down": False, "lost_answers": 0}
     r = requests.post(aws.control_url + "/faults", json={"nonsense": 1})
     assert r.status_code == 400
 

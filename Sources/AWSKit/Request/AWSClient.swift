@@ -98,6 +98,12 @@ package struct AWSClient: Sendable {
                 // not turn "kept throttling" (75) into "could not be reached" (69).
                 if error.reason == .timedOut, remaining < Self.connectTimeout, let lastFailure {
                     failure = lastFailure
+                } else if error.reason == .timedOut, remaining < Self.connectTimeout, deadline.remaining(time) <= .zero {
+                    // The only try, cut short by a deadline spent on waits before it (a lock,
+                    // the quorum): nothing failed, the time ran out (crash campaign, seed 10047).
+                    throw AWSKitError(
+                        .deadlinePassed,
+                        "no time left for \(operation.name) to \(service.displayName): the \(deadline.budget.wholeSecondsText) deadline passed during its only try (\(error.detail))")
                 } else {
                     failure = Failure(text: error.detail, throttled: false)
                 }
@@ -116,7 +122,7 @@ package struct AWSClient: Sendable {
 
             lastFailure = failure
             if !retryPolicy.allows(retry: retry + 1) {
-                throw exhausted(failure, operation: operation, service: service, attempts: retry + 1)
+                throw exhausted(failure, operation: operation, service: service, attempts: retry + 1, byDeadline: false)
             }
             retry += 1
             // Keep trying until the deadline itself: a long random backoff is cut to the time left.
@@ -200,17 +206,23 @@ package struct AWSClient: Sendable {
             underlying: error)
     }
 
-    private func exhausted(_ failure: Failure, operation: AWSOperation, service: AWSService, attempts: Int) -> AWSKitError {
-        let budget = Int(deadline.budget.seconds)
+    /// `byDeadline` false: the retry policy's limit ended the tries (a caller that polls again
+    /// itself, as the lock does), long before the deadline, which the message must not blame.
+    private func exhausted(
+        _ failure: Failure, operation: AWSOperation, service: AWSService, attempts: Int, byDeadline: Bool = true
+    ) -> AWSKitError {
+        let tries = "\(attempts) \(attempts == 1 ? "try" : "tries")"
+        let limit = byDeadline ? "until the \(Int(deadline.budget.seconds)) s deadline, over \(tries)" : "on \(tries), as many as this call makes"
         if failure.throttled {
             return AWSKitError(
                 .throttled,
-                "\(service.displayName) kept throttling \(operation.name) (\(failure.text)) until the \(budget) s deadline, over \(attempts) \(attempts == 1 ? "try" : "tries"). The account-wide limit is shared by the whole fleet"
+                "\(service.displayName) kept throttling \(operation.name) (\(failure.text)) \(limit). The account-wide limit is shared by the whole fleet"
             )
         }
+        let within = byDeadline ? "within the \(Int(deadline.budget.seconds)) s deadline, over \(tries)" : "on \(tries), as many as this call makes"
         return AWSKitError(
             .serviceUnreachable,
-            "could not complete \(operation.name) with \(service.displayName) at \(service.endpoint) within the \(budget) s deadline, over \(attempts) \(attempts == 1 ? "try" : "tries") (last: \(failure.text)). Check the network, proxy settings and AWS_ENDPOINT_URL*"
+            "could not complete \(operation.name) with \(service.displayName) at \(service.endpoint) \(within) (last: \(failure.text)). Check the network, proxy settings and AWS_ENDPOINT_URL*"
         )
     }
 }

@@ -33,7 +33,10 @@ package struct RegionResolver: Sendable {
         do {
             fromMetadata = try await metadata.value(at: "placement/region")?.trimmingWhitespace
         } catch let error as AWSKitError {
-            throw AWSKitError(.noRegion, "no AWS region: set AWS_REGION (the instance metadata could not tell: \(error.message))", underlying: error)
+            // IMDS down or failing for a moment is no configuration problem: keep its code (69,
+            // which an init system retries), not 78, which tells the operator to fix a file.
+            let code: AWSKitError.Code = error.code.isTransient ? error.code : .noRegion
+            throw AWSKitError(code, "no AWS region: set AWS_REGION (the instance metadata could not tell: \(error.message))", underlying: error)
         }
         guard let fromMetadata, !fromMetadata.isEmpty else {
             throw AWSKitError(.noRegion, "no AWS region: set AWS_REGION or a region in the AWS profile")

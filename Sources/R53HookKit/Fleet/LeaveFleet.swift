@@ -132,8 +132,11 @@ package struct LeaveFleet: Sendable {
         let store = LockStore(route53: context.route53, time: context.time, zone: zone, lockName: Self.quorumLockName(settings.target))
         let owner = try await context.identity.setIdentifier(settings.target)
         let lock = FleetLock(store: store, time: context.time, logger: context.logger)
+        // --deadline bounds every wait of the command: a lock orphaned by a crashed leaver
+        // (30 s lease) must not keep a stop with a shorter deadline waiting past it.
+        let lockWait = min(quorum.timeout + .seconds(60), settings.deadline)
         return try await lock.withLock(
-            owner: owner, lease: .seconds(30), waiting: .upTo(quorum.timeout + .seconds(60)),
+            owner: owner, lease: .seconds(30), waiting: .upTo(lockWait),
             purpose: "checking the quorum and leaving",
             ifLost: { lost in
                 DomainError(.lockLost, "lost the quorum lock while leaving (\(lost.reason)); the fleet may briefly dip below its quorum")
