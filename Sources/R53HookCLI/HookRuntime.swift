@@ -62,7 +62,10 @@ struct HookRuntime {
         let deadline = Deadline(budget: try resolver.seconds(.deadline), time: time)
         let chain = CredentialProviderChain.standard(environment: environment, http: http, metadata: metadata, time: time)
         let credentials = RefreshingCredentials(provider: chain, time: time, logger: logger)
-        let aws = AWSClient(http: http, credentials: credentials, time: time, deadline: deadline, logger: logger)
+        // One rate limiter for every request of the process (AdaptiveRateLimiter).
+        let aws = AWSClient(
+            http: http, credentials: credentials, time: time, deadline: deadline, logger: logger,
+            rateLimiter: AdaptiveRateLimiter(time: time))
         let route53 = Route53Client(aws: aws, service: try AWSService.route53(environment: environment))
         let runtime = HookRuntime(
             logger: logger, route53: route53,

@@ -14,6 +14,8 @@ package struct AWSClient: Sendable {
     private let time: any TimeSource
     private let retryPolicy: RetryPolicy
     private let logger: Logger
+    /// The process's client-side rate limit, shared by every copy; nil: none (unit tests of the retries).
+    private let rateLimiter: AdaptiveRateLimiter?
 
     /// The overall limit on every call made through this client.
     package let deadline: Deadline
@@ -21,7 +23,8 @@ package struct AWSClient: Sendable {
     /// Creates a client.
     package init(
         http: any HTTPClient, credentials: RefreshingCredentials, time: any TimeSource,
-        retryPolicy: RetryPolicy = RetryPolicy(), deadline: Deadline, logger: Logger
+        retryPolicy: RetryPolicy = RetryPolicy(), deadline: Deadline, logger: Logger,
+        rateLimiter: AdaptiveRateLimiter? = nil
     ) {
         self.http = http
         self.credentials = credentials
@@ -29,6 +32,7 @@ package struct AWSClient: Sendable {
         self.retryPolicy = retryPolicy
         self.deadline = deadline
         self.logger = logger
+        self.rateLimiter = rateLimiter
     }
 
     /// The same client with another deadline: long-running commands (the lock) bound each call
@@ -36,7 +40,13 @@ package struct AWSClient: Sendable {
     package func with(deadline: Deadline, retryPolicy: RetryPolicy? = nil) -> AWSClient {
         AWSClient(
             http: http, credentials: credentials, time: time, retryPolicy: retryPolicy ?? self.retryPolicy,
-            deadline: deadline, logger: logger)
+            deadline: deadline, logger: logger, rateLimiter: rateLimiter)
+    }
+
+    /// Whether `service` has throttled this process: the account is busy, so a request that can
+    /// wait (an early poll) is better not sent yet.
+    package func isThrottled(by service: AWSService) async -> Bool {
+        await rateLimiter?.isEngaged(for: service) ?? false
     }
 
     /// Makes the call and returns the parsed XML of a successful answer.
@@ -45,17 +55,24 @@ package struct AWSClient: Sendable {
         var renewedExpiredCredentials = false
         var lastFailure: Failure?
         while true {
-            let remaining = deadline.remaining(time)
+            var remaining = deadline.remaining(time)
             guard remaining > .zero else {
                 if let lastFailure { throw exhausted(lastFailure, operation: operation, service: service, attempts: retry) }
                 throw AWSKitError(
                     .deadlinePassed,
                     "no time left for \(operation.name) to \(service.displayName): the \(deadline.budget.wholeSecondsText) deadline has passed")
             }
+            if let wait = await rateLimiter?.reserve(for: service), wait > .zero, wait < remaining {
+                // Only waits the deadline leaves room for: at the end, one more try beats none.
+                logger.debug("\(service.displayName) \(operation.name): client-side rate limit, sending in \(wait.preciseText)")
+                try await time.sleep(for: wait)
+                remaining = deadline.remaining(time)
+            }
             let failure: Failure
             do {
                 let response = try await attempt(operation, to: service, remaining: remaining)
                 if (200...299).contains(response.status) {
+                    await rateLimiter?.record(throttled: false, from: service)
                     do {
                         return try XMLDocumentParser.parse(
                             response.body.isEmpty ? Array("<Empty/>".utf8) : response.body,
@@ -70,6 +87,7 @@ package struct AWSClient: Sendable {
                 let error = AWSServiceError(
                     status: response.status, body: response.body,
                     requestIdHeader: response.header("x-amzn-RequestId") ?? response.header("x-amz-request-id"))
+                await rateLimiter?.record(throttled: error.isThrottling, from: service)
                 if error.isExpiredCredentials && !renewedExpiredCredentials {
                     renewedExpiredCredentials = true
                     await credentials.invalidate()
