@@ -97,7 +97,7 @@ package struct JoinRecordSet: Sendable {
                 "\(current == nil ? "registered" : current == record ? "marked" : "updated") \(record.summary) in \(zone.name) (change \(change.id), \(change.status.rawValue)); registry mark \(registry.registryName)"
             )
             guard settings.waitsForSync else { return (record, .written(change, waited: nil)) }
-            let waited = try await waiter.waitUntilInSync(change)
+            let waited = try await waiter.waitUntilInSync(change, schedule: .patient)
             return (record, .written(change, waited: waited))
         }
     }
