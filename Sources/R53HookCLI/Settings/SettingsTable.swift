@@ -198,6 +198,13 @@ enum SettingsTable {
             return SettingSpec(
                 flag: "--json", environment: nil, flagOnlyBecause: "a script gets the format it asks for", form: .switchTo("true"), rule: .boolean,
                 summary: "Print JSON instead of text.")
+
+        // Joining at boot.
+        case .createFirst:
+            return SettingSpec(
+                flag: "--create-first", environment: "R53HOOK_CREATE_FIRST", form: .switchTo("true"), rule: .boolean, defaultValue: "false",
+                summary:
+                    "At boot, when the record should not exist yet: CREATE it and its mark without reading first (the change alone, not two reads and the change); if Route 53 refuses, read and proceed as usual.")
         }
     }
 }

@@ -11,6 +11,12 @@ import Logging
 /// Route 53 refuses. The batch is a compare-and-swap ([DELETE exact old, CREATE new] for each
 /// record that exists): when a record changed since it was read, nothing is applied and start
 /// reads again.
+///
+/// With `--create-first` (at boot, when the record should not exist yet) it skips reading the
+/// set and the mark: [CREATE record, CREATE mark] is applied only if neither exists, so nothing
+/// of anyone's is overwritten; any refusal (it exists, a limit, a conflict) changed nothing, and
+/// start then reads and proceeds as above, which explains what is wrong. In a boot storm of 100
+/// that saves 200 of the account's requests; a restart pays one refused request.
 package struct JoinRecordSet: Sendable {
     /// What `start` did.
     package enum Outcome: Sendable, Equatable {
@@ -57,6 +63,15 @@ package struct JoinRecordSet: Sendable {
         let instanceId = await identity.instanceIdForMark()
         let availabilityZone = await identity.availabilityZone()
 
+        if settings.createsFirst, !settings.dryRun {
+            let mark = MemberMark(
+                instanceId: instanceId, address: record.values.first ?? "", availabilityZone: availabilityZone,
+                joinedAt: Int(time.wallClock.seconds))
+            if let created = try await createFirst(record, mark: mark, registry: registry, settings: settings) {
+                return (record, created)
+            }
+        }
+
         return try await CompareAndSwapLoop.run(givingUp: { tries in
             DomainError(.recordKeptChanging, "the record kept changing while starting (\(tries) tries); is another r53hook running for \(setIdentifier)?")
         }) { () async throws -> (record: ResourceRecordSet, outcome: Outcome)? in
@@ -100,6 +115,32 @@ package struct JoinRecordSet: Sendable {
             let waited = try await waiter.waitUntilInSync(change, schedule: .patient)
             return (record, .written(change, waited: waited))
         }
+    }
+
+    /// [CREATE record, CREATE mark] without reading; nil when Route 53 refuses the batch (which
+    /// then changed nothing), so that start reads and explains or swaps exactly.
+    private func createFirst(
+        _ record: ResourceRecordSet, mark: MemberMark, registry: MemberRegistry, settings: JoinSettings
+    ) async throws -> Outcome? {
+        let setIdentifier = record.setIdentifier ?? ""
+        let change: ChangeInfo
+        do {
+            change = try await route53.change(
+                zoneId: registry.zone.id,
+                [RecordChange(.create, record), RecordChange(.create, registry.markRecord(setIdentifier: setIdentifier, mark: mark))],
+                comment: "r53hook start \(setIdentifier)")
+        } catch let error as AWSServiceError where error.code == "InvalidChangeBatch" {
+            logger.info("Route 53 refused to create \(record.summary) and its registry mark before reading (\(error.message)); reading them")
+            return nil
+        } catch let error as AWSServiceError {
+            throw Route53Refusal.explain(error, action: "register \(record.summary)", zone: registry.zone)
+        }
+        warnAboutHealthCheckTTL(record)
+        logger.info(
+            "registered \(record.summary) in \(registry.zone.name) (change \(change.id), \(change.status.rawValue)); registry mark \(registry.registryName)"
+        )
+        guard settings.waitsForSync else { return .written(change, waited: nil) }
+        return .written(change, waited: try await waiter.waitUntilInSync(change, schedule: .patient))
     }
 
     /// Refuses now what `run` would refuse (Route 53's limits, a record without the mark), so
@@ -185,6 +226,10 @@ package struct JoinRecordSet: Sendable {
                 "other records of \(record.name) \(record.type) have TTL \(other.ttl ?? 0), this one \(ttl); Route 53 gives every record of a name and type the last TTL written, so the whole set will change to \(ttl)"
             )
         }
+        warnAboutHealthCheckTTL(record)
+    }
+
+    private func warnAboutHealthCheckTTL(_ record: ResourceRecordSet) {
         if record.healthCheckId != nil, let ttl = record.ttl, ttl > 60 {
             logger.warning("the record has a health check and a TTL of \(ttl) s; AWS recommends 60 s or less so failover takes effect quickly")
         }
