@@ -36,11 +36,16 @@ import Testing
 
     @Test func promptIsNeverMoreThanASecondLate() {
         for inSync in [0.3, 1.0, 2.2, 9.5, 30, 61.7] {
-            let moments = Self.polls(.prompt, inSync: inSync, busy: true)
+            let moments = Self.polls(.prompt, inSync: inSync)
             let last = moments[moments.count - 1]
             #expect(last - inSync <= 1.0, "INSYNC at \(inSync) s seen at \(last) s")
         }
         #expect(Self.polls(.prompt, inSync: 1.0) == [0.5, 1.0])
+    }
+
+    @Test func promptSkipsPollsBeforeTheUsualPropagationWhenTheAccountIsBusy() {
+        #expect(Self.polls(.prompt, inSync: 10, busy: true) == [10])
+        #expect(Self.polls(.prompt, inSync: 12.5, busy: true) == [10, 11, 12, 13])
     }
 
     @Test func startWaitsPatientlyAndStopPromptly() async throws {

@@ -19,10 +19,17 @@ package struct ChangeWaiter: Sendable {
         self.logger = logger
     }
 
+    /// A throttled prompt poll is tried again within 2 s, not after the usual backoff of up to
+    /// 20 s: the drain counts from the INSYNC it sees, and the rate limiter already spaces the
+    /// process's requests when Route 53 is busy. In a scale-in of 50 the long backoff left stops
+    /// up to 56 s behind their INSYNC.
+    static let promptRetries = RetryPolicy(baseDelay: .milliseconds(250), maximumDelay: .seconds(2))
+
     /// Returns once the change is INSYNC; throws a temporary error when the deadline passes first.
     @discardableResult
     package func waitUntilInSync(_ change: ChangeInfo, schedule: InSyncPollSchedule = .prompt) async throws -> Duration {
         let started = time.monotonicNow
+        let poller = schedule == .prompt ? route53.with(deadline: deadline, retryPolicy: Self.promptRetries) : route53
         var status = change.status
         var lastReport = started
         while status != .inSync {
@@ -36,7 +43,7 @@ package struct ChangeWaiter: Sendable {
                     remedies: [.raise(.deadline)]
                 )
             }
-            status = try await route53.change(id: change.id).status
+            status = try await poller.change(id: change.id).status
             if time.monotonicNow - lastReport >= .seconds(10), status != .inSync {
                 lastReport = time.monotonicNow
                 logger.info("waiting for Route 53 to apply change \(change.id) on all name servers (\(status.rawValue), \((time.monotonicNow - started).wholeSecondsText))")

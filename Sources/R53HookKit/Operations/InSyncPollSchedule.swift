@@ -3,8 +3,9 @@
 /// GetChange spends the account's shared 5 requests/s (the whole fleet's), so a poll is only
 /// worth what knowing sooner is worth to the caller:
 /// - `prompt` (stop): the drain counts from the first INSYNC seen, so a late poll lengthens the
-///   stop; polls stay at most a second apart, and the adaptive rate limiter spaces them further
-///   only when the account is busy.
+///   stop; polls stay at most a second apart. When Route 53 has already throttled this process
+///   (a scale-in), polls before the usual propagation are skipped: they would most likely say
+///   PENDING, and each one delays another instance's DELETE or its first INSYNC poll.
 /// - `patient` (start): nothing counts from the moment start returns, so after one early poll
 ///   (a change applied within a second costs one poll) it asks again at about Route 53's usual
 ///   propagation, then backs off so that it is at most half the wait late, and never more than
@@ -29,6 +30,7 @@ package enum InSyncPollSchedule: Sendable, Equatable {
     package func pause(after elapsed: Duration, busy: Bool) -> Duration {
         switch self {
         case .prompt:
+            if busy, elapsed < Self.expectedPropagation { return Self.expectedPropagation - elapsed }
             return elapsed < .seconds(2) ? .milliseconds(500) : .seconds(1)
         case .patient:
             if elapsed < Self.earlyPoll, !busy { return Self.earlyPoll - elapsed }
