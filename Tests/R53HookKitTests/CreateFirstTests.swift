@@ -77,3 +77,42 @@ import Testing
         #expect(harness.fake.operations.contains("ListResourceRecordSets"))
     }
 }
+
+/// With the zone given by id and the address configured, `--create-first` does not read the zone.
+@Suite struct CreateFirstWithoutTheZoneTests {
+    private static func settings(zone: String = "ZPUBLIC", name: String = "app.example.com") -> JoinSettings {
+        var settings = JoinSettings(
+            target: FleetTarget(record: RecordSettings(zone: .id(zone), recordName: name, address: .publicIPv4)),
+            holdFile: "/nonexistent/r53hook-test-hold")
+        settings.createsFirst = true
+        return settings
+    }
+
+    @Test func theChangeIsTheFirstRequest() async throws {
+        let harness = try DomainHarness(pollsUntilInSync: 1)
+        _ = try await harness.join.run(Self.settings())
+        #expect(harness.fake.operations == ["ChangeResourceRecordSets", "GetChange"])
+        #expect(harness.addressRecords() == [DomainHarness.record("i-0123456789abcdef0", "203.0.113.7")])
+    }
+
+    @Test func aNameOutsideTheZoneIsStillExplainedAndNothingChanges() async throws {
+        let harness = try DomainHarness()
+        do {
+            _ = try await harness.join.run(Self.settings(name: "app.example.org"))
+            Issue.record("expected a refusal")
+        } catch let error as DomainError {
+            #expect(error.code == .recordOutsideZone)
+        }
+        #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
+    }
+
+    @Test func anUnknownZoneIsStillExplained() async throws {
+        let harness = try DomainHarness()
+        do {
+            _ = try await harness.join.run(Self.settings(zone: "ZNOSUCHZONE"))
+            Issue.record("expected a refusal")
+        } catch let error as DomainError {
+            #expect(error.code == .hostedZoneNotFound)
+        }
+    }
+}

@@ -45,9 +45,13 @@ package struct JoinRecordSet: Sendable {
 
     /// The record this instance should have in a zone.
     package func desiredRecord(_ target: FleetTarget, in zone: HostedZone) async throws -> ResourceRecordSet {
+        try await desiredRecord(target, addressSource: try target.requireRecord().addressSource(in: zone))
+    }
+
+    private func desiredRecord(_ target: FleetTarget, addressSource: AddressSource) async throws -> ResourceRecordSet {
         let dns = try target.requireRecord()
         let setIdentifier = try await identity.setIdentifier(target)
-        let address = try await identity.address(dns.addressSource(in: zone))
+        let address = try await identity.address(addressSource)
         return ResourceRecordSet(
             name: dns.recordName, type: dns.recordType.rawValue, setIdentifier: setIdentifier,
             weight: dns.weight, ttl: dns.ttl, values: [address.text], healthCheckId: dns.healthCheckId)
@@ -56,21 +60,15 @@ package struct JoinRecordSet: Sendable {
     /// Runs `start`.
     package func run(_ settings: JoinSettings) async throws -> (record: ResourceRecordSet, outcome: Outcome) {
         let dns = try settings.target.requireRecord()
+        if settings.createsFirst, !settings.dryRun, let created = try await createFirst(settings) {
+            return created
+        }
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         let record = try await desiredRecord(settings.target, in: zone)
         let registry = MemberRegistry(route53: route53, zone: zone, recordName: record.name, recordType: record.type)
         let setIdentifier = record.setIdentifier ?? ""
         let instanceId = await identity.instanceIdForMark()
         let availabilityZone = await identity.availabilityZone()
-
-        if settings.createsFirst, !settings.dryRun {
-            let mark = MemberMark(
-                instanceId: instanceId, address: record.values.first ?? "", availabilityZone: availabilityZone,
-                joinedAt: Int(time.wallClock.seconds))
-            if let created = try await createFirst(record, mark: mark, registry: registry, settings: settings) {
-                return (record, created)
-            }
-        }
 
         return try await CompareAndSwapLoop.run(givingUp: { tries in
             DomainError(.recordKeptChanging, "the record kept changing while starting (\(tries) tries); is another r53hook running for \(setIdentifier)?")
@@ -119,28 +117,46 @@ package struct JoinRecordSet: Sendable {
 
     /// [CREATE record, CREATE mark] without reading; nil when Route 53 refuses the batch (which
     /// then changed nothing), so that start reads and explains or swaps exactly.
-    private func createFirst(
-        _ record: ResourceRecordSet, mark: MemberMark, registry: MemberRegistry, settings: JoinSettings
-    ) async throws -> Outcome? {
+    ///
+    /// With the zone given by id and the address source configured, nothing needs the zone's
+    /// name or visibility before the change, so the zone is not read either: Route 53 itself
+    /// refuses a record outside the zone (InvalidChangeBatch) or a zone that does not exist
+    /// (NoSuchHostedZone), and start then resolves the zone as usual, which explains it.
+    private func createFirst(_ settings: JoinSettings) async throws -> (record: ResourceRecordSet, outcome: Outcome)? {
+        let dns = try settings.target.requireRecord()
+        let zone: HostedZone
+        let record: ResourceRecordSet
+        if case .id(let id) = dns.zone, let source = dns.address ?? (dns.recordType == .aaaa ? .ipv6 : nil) {
+            // Only its id is used until Route 53 accepts the change.
+            zone = HostedZone(id: id, name: dns.recordName, isPrivate: false)
+            record = try await desiredRecord(settings.target, addressSource: source)
+        } else {
+            zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
+            record = try await desiredRecord(settings.target, in: zone)
+        }
+        let registry = MemberRegistry(route53: route53, zone: zone, recordName: record.name, recordType: record.type)
         let setIdentifier = record.setIdentifier ?? ""
+        let mark = MemberMark(
+            instanceId: await identity.instanceIdForMark(), address: record.values.first ?? "",
+            availabilityZone: await identity.availabilityZone(), joinedAt: Int(time.wallClock.seconds))
         let change: ChangeInfo
         do {
             change = try await route53.change(
-                zoneId: registry.zone.id,
+                zoneId: zone.id,
                 [RecordChange(.create, record), RecordChange(.create, registry.markRecord(setIdentifier: setIdentifier, mark: mark))],
                 comment: "r53hook start \(setIdentifier)")
-        } catch let error as AWSServiceError where error.code == "InvalidChangeBatch" {
+        } catch let error as AWSServiceError where error.code == "InvalidChangeBatch" || error.code == "NoSuchHostedZone" {
             logger.info("Route 53 refused to create \(record.summary) and its registry mark before reading (\(error.message)); reading them")
             return nil
         } catch let error as AWSServiceError {
-            throw Route53Refusal.explain(error, action: "register \(record.summary)", zone: registry.zone)
+            throw Route53Refusal.explain(error, action: "register \(record.summary)", zone: zone)
         }
         warnAboutHealthCheckTTL(record)
         logger.info(
-            "registered \(record.summary) in \(registry.zone.name) (change \(change.id), \(change.status.rawValue)); registry mark \(registry.registryName)"
+            "registered \(record.summary) in zone \(zone.id) (change \(change.id), \(change.status.rawValue)); registry mark \(registry.registryName)"
         )
-        guard settings.waitsForSync else { return .written(change, waited: nil) }
-        return .written(change, waited: try await waiter.waitUntilInSync(change, schedule: .patient))
+        guard settings.waitsForSync else { return (record, .written(change, waited: nil)) }
+        return (record, .written(change, waited: try await waiter.waitUntilInSync(change, schedule: .patient)))
     }
 
     /// Refuses now what `run` would refuse (Route 53's limits, a record without the mark), so
