@@ -62,8 +62,10 @@ package struct AWSClient: Sendable {
                     .deadlinePassed,
                     "no time left for \(operation.name) to \(service.displayName): the \(deadline.budget.wholeSecondsText) deadline has passed")
             }
-            if let wait = await rateLimiter?.reserve(for: service), wait > .zero, wait < remaining {
-                // Only waits the deadline leaves room for: at the end, one more try beats none.
+            if let wait = await rateLimiter?.reserve(for: service), wait > .zero, wait + Self.connectTimeout < remaining {
+                // Only waits after which a whole try still fits before the deadline: at the end,
+                // one more try beats none, and a try cut short by the deadline would read as
+                // "unreachable" (69) rather than "throttled" (75).
                 logger.debug("\(service.displayName) \(operation.name): client-side rate limit, sending in \(wait.preciseText)")
                 try await time.sleep(for: wait)
                 remaining = deadline.remaining(time)
