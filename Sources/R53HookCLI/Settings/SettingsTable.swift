@@ -204,7 +204,8 @@ enum SettingsTable {
             return SettingSpec(
                 flag: "--create-first", environment: "R53HOOK_CREATE_FIRST", form: .switchTo("true"), rule: .boolean, defaultValue: "false",
                 summary:
-                    "At boot, when the record should not exist yet: CREATE it and its mark without reading first (the change alone, not two reads and the change); if Route 53 refuses, read and proceed as usual.")
+                    "At boot, when the record should not exist yet: CREATE it and its mark without reading first (the change alone, not two reads and the change); if Route 53 refuses, read and proceed as usual."
+            )
         }
     }
 }
