@@ -271,7 +271,7 @@ def main() -> int:
     p.add_argument("--ttl", type=int, default=10)
     p.add_argument("--deadline", type=int, default=600)
     p.add_argument("--binary", default=os.environ.get("R53HOOK_BENCH_BINARY", str(ROOT / ".build/release/r53hook")))
-    p.add_argument("--only", default="storm,no-wait,cli,scale-in,steady")
+    p.add_argument("--only", default="storm,create-first,no-wait,cli,scale-in,steady")
     p.add_argument("--json", type=Path)
     args = p.parse_args()
     if not Path(args.binary).is_file():
@@ -285,6 +285,9 @@ def main() -> int:
         n = args.instances
         if "storm" in only:
             results.append(storm(fleet, "boot storm: r53hook start", lambda k: fleet.r53hook("start", k), 2 * n, True))
+        if "create-first" in only:
+            results.append(storm(fleet, "boot storm: r53hook start --create-first",
+                                 lambda k: fleet.r53hook("start", k, "--create-first"), 2 * n, True))
         if "no-wait" in only:
             results.append(storm(fleet, "boot storm: r53hook start --no-wait",
                                  lambda k: fleet.r53hook("start", k, "--no-wait"), n, False))

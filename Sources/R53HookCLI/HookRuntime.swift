@@ -67,7 +67,10 @@ struct HookRuntime {
             profileServices: ProfileCredentialServices(
                 http: http, time: time, metadata: metadata, logger: logger, deadline: deadline, clockSkew: clockSkew))
         let credentials = RefreshingCredentials(provider: chain, time: time, logger: logger)
-        let aws = AWSClient(http: http, credentials: credentials, time: time, deadline: deadline, logger: logger, clockSkew: clockSkew)
+        // One rate limiter for every request of the process (AdaptiveRateLimiter).
+        let aws = AWSClient(
+            http: http, credentials: credentials, time: time, deadline: deadline, logger: logger,
+            clockSkew: clockSkew, rateLimiter: AdaptiveRateLimiter(time: time))
         let route53 = Route53Client(aws: aws, service: try AWSService.route53(environment: environment))
         let runtime = HookRuntime(
             logger: logger, route53: route53,

@@ -21,7 +21,7 @@ import Testing
     private static let values: Set<SettingKey> = [.ttl, .weight, .address, .healthCheckId, .routing, .instanceName]
     private static let loadBalancer: Set<SettingKey> = [.elb, .targetGroup, .targetPort]
     private static let quorum: Set<SettingKey> = [.minHealthy, .quorum, .quorumInterval, .quorumTimeout, .onNoQuorum, .quorumLock]
-    private static let joining: Set<SettingKey> = [.holdFile, .healthyTimeout, .noWait, .adopt]
+    private static let joining: Set<SettingKey> = [.holdFile, .healthyTimeout, .noWait, .adopt, .createFirst]
 
     /// The flags every command but `lock` shared before the settings table.
     private static let sharedBefore: Set<SettingKey> = common.union(record).union(values).union(loadBalancer).union(quorum)

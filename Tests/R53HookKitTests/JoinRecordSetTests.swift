@@ -28,7 +28,8 @@ import Testing
             return
         }
         #expect(change.status == .pending)
-        #expect(waited == .milliseconds(1500))  // three polls, half a second apart
+        // Three polls on start's patient schedule (InSyncPollSchedule): at 1 s, 10 s and 15 s.
+        #expect(waited == .seconds(15))
         #expect(harness.fake.operations.filter { $0 == "GetChange" }.count == 3)
     }
 

@@ -128,23 +128,6 @@ import Testing
     }
 }
 
-@Suite struct ChangeWaiterTests {
-    @Test func pollsQuicklyFirstThenBacksOff() {
-        #expect(ChangeWaiter.interval(beforePoll: 1) == .milliseconds(500))
-        #expect(ChangeWaiter.interval(beforePoll: 11) == .seconds(1))
-        #expect(ChangeWaiter.interval(beforePoll: 31) == .seconds(2))
-        #expect(ChangeWaiter.interval(beforePoll: 51) == .seconds(5))
-        // A minute of waiting costs 10 + 20 + 17 = 47 polls: under 1 request/s on average.
-        var elapsed = Duration.zero
-        var polls = 0
-        while elapsed < .seconds(60) {
-            polls += 1
-            elapsed += ChangeWaiter.interval(beforePoll: polls)
-        }
-        #expect(polls < 50)
-    }
-}
-
 extension String {
     fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
         guard let range = firstRange(of: target) else { return self }

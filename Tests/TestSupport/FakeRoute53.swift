@@ -162,6 +162,10 @@ package final class FakeRoute53: HTTPClient, Sendable {
         else {
             return error(400, "InvalidInput", "malformed batch")
         }
+        // As Route 53: a change to no zone, or of a name outside the zone, is refused whole.
+        guard let zone = state.zones.first(where: { $0.id == zoneId }) else {
+            return error(404, "NoSuchHostedZone", "No hosted zone found with ID: \(zoneId)")
+        }
         var records = state.records[zoneId] ?? []
         var messages: [String] = []
         for change in changes {
@@ -173,6 +177,10 @@ package final class FakeRoute53: HTTPClient, Sendable {
                 values: set.child("ResourceRecords")?.children(named: "ResourceRecord").compactMap { $0.childText("Value") } ?? [],
                 healthCheckId: set.childText("HealthCheckId"),
                 extraXML: set.childText("MultiValueAnswer").map { "<MultiValueAnswer>\($0)</MultiValueAnswer>" } ?? "")
+            guard record.name == zone.name || record.name.hasSuffix("." + zone.name) else {
+                messages.append("RRSet with DNS name \(record.name) is not permitted in zone \(zone.name)")
+                continue
+            }
             let index = records.firstIndex { $0.name == record.name && $0.type == record.type && $0.setIdentifier == record.setIdentifier }
             let label = "[name='\(record.name)', type='\(record.type)', set-identifier='\(record.setIdentifier ?? "")']"
             switch (action, index) {

@@ -15,6 +15,8 @@ package struct AWSClient: Sendable {
     private let retryPolicy: RetryPolicy
     private let logger: Logger
     private let clockSkew: ClockSkewCorrection
+    /// The process's client-side rate limit, shared by every copy; nil: none (unit tests of the retries).
+    private let rateLimiter: AdaptiveRateLimiter?
 
     /// The overall limit on every call made through this client.
     package let deadline: Deadline
@@ -23,7 +25,7 @@ package struct AWSClient: Sendable {
     package init(
         http: any HTTPClient, credentials: RefreshingCredentials, time: any TimeSource,
         retryPolicy: RetryPolicy = RetryPolicy(), deadline: Deadline, logger: Logger,
-        clockSkew: ClockSkewCorrection = ClockSkewCorrection()
+        clockSkew: ClockSkewCorrection = ClockSkewCorrection(), rateLimiter: AdaptiveRateLimiter? = nil
     ) {
         self.http = http
         self.credentials = credentials
@@ -32,6 +34,7 @@ package struct AWSClient: Sendable {
         self.deadline = deadline
         self.logger = logger
         self.clockSkew = clockSkew
+        self.rateLimiter = rateLimiter
     }
 
     /// The same client with another deadline: long-running commands (the lock) bound each call
@@ -39,7 +42,13 @@ package struct AWSClient: Sendable {
     package func with(deadline: Deadline, retryPolicy: RetryPolicy? = nil) -> AWSClient {
         AWSClient(
             http: http, credentials: credentials, time: time, retryPolicy: retryPolicy ?? self.retryPolicy,
-            deadline: deadline, logger: logger, clockSkew: clockSkew)
+            deadline: deadline, logger: logger, clockSkew: clockSkew, rateLimiter: rateLimiter)
+    }
+
+    /// Whether `service` has throttled this process: the account is busy, so a request that can
+    /// wait (an early poll) is better not sent yet.
+    package func isThrottled(by service: AWSService) async -> Bool {
+        await rateLimiter?.isEngaged(for: service) ?? false
     }
 
     /// Makes the call and returns the parsed XML of a successful answer.
@@ -49,17 +58,26 @@ package struct AWSClient: Sendable {
         var correctedClock = false
         var lastFailure: Failure?
         while true {
-            let remaining = deadline.remaining(time)
+            var remaining = deadline.remaining(time)
             guard remaining > .zero else {
                 if let lastFailure { throw exhausted(lastFailure, operation: operation, service: service, attempts: retry) }
                 throw AWSKitError(
                     .deadlinePassed,
                     "no time left for \(operation.name) to \(service.displayName): the \(deadline.budget.wholeSecondsText) deadline has passed")
             }
+            if let wait = await rateLimiter?.reserve(for: service), wait > .zero, wait + Self.connectTimeout < remaining {
+                // Only waits after which a whole try still fits before the deadline: at the end,
+                // one more try beats none, and a try cut short by the deadline would read as
+                // "unreachable" (69) rather than "throttled" (75).
+                logger.debug("\(service.displayName) \(operation.name): client-side rate limit, sending in \(wait.preciseText)")
+                try await time.sleep(for: wait)
+                remaining = deadline.remaining(time)
+            }
             let failure: Failure
             do {
                 let response = try await attempt(operation, to: service, remaining: remaining)
                 if (200...299).contains(response.status) {
+                    await rateLimiter?.record(throttled: false, from: service)
                     do {
                         return try XMLDocumentParser.parse(
                             response.body.isEmpty ? Array("<Empty/>".utf8) : response.body,
@@ -74,6 +92,7 @@ package struct AWSClient: Sendable {
                 let error = AWSServiceError(
                     status: response.status, body: response.body,
                     requestIdHeader: response.header("x-amzn-RequestId") ?? response.header("x-amz-request-id"))
+                await rateLimiter?.record(throttled: error.isThrottling, from: service)
                 if error.isExpiredCredentials && !renewedExpiredCredentials {
                     renewedExpiredCredentials = true
                     await credentials.invalidate()

@@ -6,4 +6,5 @@ struct JoinOptions: ParsableArguments {
     @Option(setting: .healthyTimeout) var healthyTimeout: String?
     @Flag(setting: .noWait) var noWait = false
     @Flag(setting: .adopt) var adopt = false
+    @Flag(setting: .createFirst) var createFirst = false
 }

@@ -26,6 +26,8 @@ enum SettingKey: String, Sendable, CaseIterable, Hashable {
     case deadline, imdsV1, debug, dryRun, json
     // Record model (issue 13).
     case routing, instanceName
+    // Joining at boot.
+    case createFirst
 
     /// The setting's description.
     var spec: SettingSpec { SettingsTable.spec(for: self) }

@@ -24,7 +24,7 @@ extension SettingsResolver {
         JoinSettings(
             target: try fleetTarget(withValues: true), holdFile: try text(.holdFile) ?? "", healthyTimeout: try seconds(.healthyTimeout),
             waitsForSync: !(try bool(.noWait)), adoptsUnmarkedRecord: try bool(.adopt), dryRun: try bool(.dryRun),
-            deadline: try seconds(.deadline))
+            deadline: try seconds(.deadline), createsFirst: try bool(.createFirst))
     }
 
     /// `stop`.

@@ -214,6 +214,13 @@ enum SettingsTable {
                 discussion:
                     "Placeholders: {instance-id}, {az}, {region}, {local-ipv4-dashed}, {public-ipv4-dashed}, {set-identifier}. A record already at that name that r53hook did not write is refused (exit 78); stop and sweep delete the name with the member."
             )
+        // Joining at boot.
+        case .createFirst:
+            return SettingSpec(
+                flag: "--create-first", environment: "R53HOOK_CREATE_FIRST", form: .switchTo("true"), rule: .boolean, defaultValue: "false",
+                summary:
+                    "At boot, when the record should not exist yet: CREATE it and its mark without reading first (the change alone, not two reads and the change); if Route 53 refuses, read and proceed as usual."
+            )
         }
     }
 }

@@ -12,6 +12,12 @@ import Logging
 /// Route 53 refuses. The batch is a compare-and-swap ([DELETE exact old, CREATE new] for each
 /// record that exists): when a record changed since it was read, nothing is applied and start
 /// reads again.
+///
+/// With `--create-first` (at boot, when the record should not exist yet) it skips reading the
+/// set and the mark: [CREATE record, CREATE mark] is applied only if neither exists, so nothing
+/// of anyone's is overwritten; any refusal (it exists, a limit, a conflict) changed nothing, and
+/// start then reads and proceeds as above, which explains what is wrong. In a boot storm of 100
+/// that saves 200 of the account's requests; a restart pays one refused request.
 package struct JoinRecordSet: Sendable {
     /// What `start` did.
     package enum Outcome: Sendable, Equatable {
@@ -69,6 +75,9 @@ package struct JoinRecordSet: Sendable {
     /// instance on one address family only. Returns the first record.
     package func run(_ settings: JoinSettings) async throws -> (record: ResourceRecordSet, outcome: Outcome) {
         let dns = try settings.target.requireRecord()
+        if settings.createsFirst, !settings.dryRun, let created = try await createFirst(settings) {
+            return created
+        }
         let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
         let records = try await desiredRecords(settings.target, in: zone)
         guard let record = records.first else {
@@ -138,7 +147,7 @@ package struct JoinRecordSet: Sendable {
                 "\(done.joined(separator: "; ")) in \(zone.name) (change \(change.id), \(change.status.rawValue)); registry mark \(registries.map(\.registryName).joined(separator: " and "))"
             )
             guard settings.waitsForSync else { return (record, .written(change, waited: nil)) }
-            let waited = try await waiter.waitUntilInSync(change)
+            let waited = try await waiter.waitUntilInSync(change, schedule: .patient)
             return (record, .written(change, waited: waited))
         }
     }
@@ -196,6 +205,61 @@ package struct JoinRecordSet: Sendable {
             }
         }
         return changes
+    }
+
+    /// [CREATE record, CREATE mark] without reading; nil when Route 53 refuses the batch (which
+    /// then changed nothing), so that start reads and explains or swaps exactly.
+    ///
+    /// With the zone given by id and the address source configured, nothing needs the zone's
+    /// name or visibility before the change, so the zone is not read either: Route 53 itself
+    /// refuses a record outside the zone (InvalidChangeBatch) or a zone that does not exist
+    /// (NoSuchHostedZone), and start then resolves the zone as usual, which explains it.
+    private func createFirst(_ settings: JoinSettings) async throws -> (record: ResourceRecordSet, outcome: Outcome)? {
+        let dns = try settings.target.requireRecord()
+        // A per-instance name needs its collision check (a read) before any change.
+        guard dns.instanceName == nil else { return nil }
+        let zone: HostedZone
+        let records: [ResourceRecordSet]
+        if case .id(let id) = dns.zone, dns.recordTypes.allSatisfy(dns.addressSourceIgnoresZone(for:)) {
+            // Only its id is used until Route 53 accepts the change.
+            zone = HostedZone(id: id, name: dns.recordName, isPrivate: false)
+            records = try await desiredRecords(settings.target, in: zone)
+        } else {
+            zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
+            records = try await desiredRecords(settings.target, in: zone)
+        }
+        guard let record = records.first else {
+            throw DomainError(.internalInconsistency, "the record settings name no record type")
+        }
+        let setIdentifier = record.setIdentifier ?? ""
+        let instanceId = await identity.instanceIdForMark()
+        let availabilityZone = await identity.availabilityZone()
+        let joinedAt = Int(time.wallClock.seconds)
+        var changes: [RecordChange] = []
+        var marks: [String] = []
+        for wanted in records {
+            let registry = MemberRegistry(route53: route53, zone: zone, recordName: wanted.name, recordType: wanted.type)
+            let mark = MemberMark(
+                instanceId: instanceId, address: wanted.values.first ?? "", availabilityZone: availabilityZone, joinedAt: joinedAt)
+            changes += [RecordChange(.create, wanted), RecordChange(.create, registry.markRecord(setIdentifier: setIdentifier, mark: mark))]
+            marks.append(registry.registryName)
+        }
+        let summaries = records.map(\.summary).joined(separator: ", ")
+        let change: ChangeInfo
+        do {
+            change = try await route53.change(zoneId: zone.id, changes, comment: "r53hook start \(setIdentifier)")
+        } catch let error as AWSServiceError where error.code == "InvalidChangeBatch" || error.code == "NoSuchHostedZone" {
+            logger.info("Route 53 refused to create \(summaries) and the registry marks before reading (\(error.message)); reading them")
+            return nil
+        } catch let error as AWSServiceError {
+            throw Route53Refusal.explain(error, action: "register \(summaries)", zone: zone)
+        }
+        records.forEach(warnAboutHealthCheckTTL)
+        logger.info(
+            "registered \(summaries) in zone \(zone.id) (change \(change.id), \(change.status.rawValue)); registry mark \(marks.joined(separator: " and "))"
+        )
+        guard settings.waitsForSync else { return (record, .written(change, waited: nil)) }
+        return (record, .written(change, waited: try await waiter.waitUntilInSync(change, schedule: .patient)))
     }
 
     /// Refuses now what `run` would refuse (Route 53's limits, a record without the mark), so
@@ -301,6 +365,10 @@ package struct JoinRecordSet: Sendable {
                 "other records of \(record.name) \(record.type) have TTL \(other.ttl ?? 0), this one \(ttl); Route 53 gives every record of a name and type the last TTL written, so the whole set will change to \(ttl)"
             )
         }
+        warnAboutHealthCheckTTL(record)
+    }
+
+    private func warnAboutHealthCheckTTL(_ record: ResourceRecordSet) {
         if record.healthCheckId != nil, let ttl = record.ttl, ttl > 60 {
             logger.warning("the record has a health check and a TTL of \(ttl) s; AWS recommends 60 s or less so failover takes effect quickly")
         }

@@ -19,6 +19,11 @@ package struct Route53Client: Sendable {
         Route53Client(aws: aws.with(deadline: deadline, retryPolicy: retryPolicy), service: service)
     }
 
+    /// Whether Route 53 has throttled this process: the account is busy.
+    package func isThrottled() async -> Bool {
+        await aws.isThrottled(by: service)
+    }
+
     /// GetHostedZone.
     package func hostedZone(id: String) async throws -> HostedZone {
         let root = try await send(

@@ -15,12 +15,14 @@ package struct JoinSettings: TargetedSettings, Sendable, Equatable {
     package var dryRun: Bool
     /// The limit on the command's AWS waits, named in the dry-run plan.
     package var deadline: Duration
+    /// Send [CREATE record, CREATE mark] before reading anything (`JoinRecordSet`).
+    package var createsFirst: Bool
 
     /// Creates join settings with the documented defaults.
     package init(
         target: FleetTarget, holdFile: String = "/etc/r53hook/hold", healthyTimeout: Duration = .seconds(300),
         waitsForSync: Bool = true, adoptsUnmarkedRecord: Bool = false, dryRun: Bool = false,
-        deadline: Duration = .seconds(300)
+        deadline: Duration = .seconds(300), createsFirst: Bool = false
     ) {
         self.target = target
         self.holdFile = holdFile
@@ -29,5 +31,6 @@ package struct JoinSettings: TargetedSettings, Sendable, Equatable {
         self.adoptsUnmarkedRecord = adoptsUnmarkedRecord
         self.dryRun = dryRun
         self.deadline = deadline
+        self.createsFirst = createsFirst
     }
 }

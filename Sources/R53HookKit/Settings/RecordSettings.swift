@@ -51,6 +51,12 @@ package struct RecordSettings: Sendable, Equatable {
         addressSource(in: zone, for: recordType)
     }
 
+    /// Whether a type's address source is the same in every zone (an address of its family is
+    /// configured, or it is AAAA): then `start --create-first` need not read the zone first.
+    package func addressSourceIgnoresZone(for type: RecordType) -> Bool {
+        type == .aaaa || address?.family == .v4
+    }
+
     /// The address source for one type: the one configured when it is of the type's family (with
     /// A,AAAA an address applies to its own family only), else public-ipv4 in a public zone,
     /// local-ipv4 in a private one, ipv6 for AAAA.
