@@ -51,3 +51,24 @@ def test_create_first_outside_the_zone_is_refused_with_the_usual_message(aws: Wo
     assert run.code == 78, run.describe()
     assert "www.example.org" in run.stderr and "example.com" in run.stderr
     assert aws.records() == []
+
+
+def test_create_first_dual_stack_writes_both_families_in_one_batch_without_reading(aws: World):
+    inst = aws.create_instance(ipv6=True)
+    aws.clear_stats()
+    run = aws.run(
+        "start", "--create-first", "--type", "A,AAAA", "--address", "public-ipv4", "--ttl", "1", "--no-wait",
+        instance=inst,
+    )
+    assert run.code == 0, run.describe()
+    assert aws.route53_calls() == {"ChangeResourceRecordSets": 1}
+    a = aws.pair(set_id=inst["instance_id"], value=inst["public_ipv4"], ttl=1)
+    aaaa = aws.pair(rtype="AAAA", set_id=inst["instance_id"], value=inst["ipv6"], ttl=1)
+    assert aws.records() == [a[0], aaaa[0], a[1], aaaa[1]]
+
+
+def test_create_first_with_an_instance_name_reads_first(aws: World):
+    run = aws.run("start", "--create-first", "--instance-name", "{instance-id}.hosts.example.com", "--no-wait")
+    assert run.code == 0, run.describe()
+    calls = aws.route53_calls()
+    assert calls.get("ChangeResourceRecordSets") == 1 and calls.get("ListResourceRecordSets", 0) >= 1, calls
