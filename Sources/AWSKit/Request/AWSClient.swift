@@ -56,6 +56,7 @@ package struct AWSClient: Sendable {
         var retry = 0
         var renewedExpiredCredentials = false
         var correctedClock = false
+        var triedLastBeforeDeadline = false
         var lastFailure: Failure?
         while true {
             var remaining = deadline.remaining(time)
@@ -144,9 +145,20 @@ package struct AWSClient: Sendable {
                 throw exhausted(failure, operation: operation, service: service, attempts: retry + 1, byDeadline: false)
             }
             retry += 1
-            // Keep trying until the deadline itself: a long random backoff is cut to the time left.
+            // Keep trying until the deadline itself. A backoff that would reach it is cut, once, to
+            // leave one last try (up to 1 s) before it: waking exactly at the deadline would end
+            // the call without that try (crash campaign, seed 10472). After that, the deadline.
             let left = deadline.remaining(time)
-            let delay = min(retryPolicy.delay(beforeRetry: retry), left)
+            let backoff = retryPolicy.delay(beforeRetry: retry)
+            let delay: Duration
+            if backoff < left {
+                delay = backoff
+            } else if !triedLastBeforeDeadline {
+                triedLastBeforeDeadline = true
+                delay = left - min(.seconds(1), left / 2)
+            } else {
+                delay = left
+            }
             logger.notice("\(service.displayName) \(operation.name): \(failure.text); retrying in \(delay.preciseText) (retry \(retry), \(left.wholeSecondsText) of the deadline left)")
             try await time.sleep(for: delay)
         }
