@@ -1,0 +1,215 @@
+import AWSKit
+import Logging
+
+/// `watch`: the thin driver around `WatchPolicy`. It polls IMDS every `pollInterval`, logs each
+/// change of what IMDS says and each change of verdict (one line each, and a `STATUS=`), and
+/// makes the fleet match the verdict: join as `start`, leave as `stop`, or leave at once with the
+/// drain cut to EC2's time. A failed join or leave is logged and tried again at the next poll
+/// after `retryAfter`. While joined it refreshes the registry mark every `heartbeatEvery`.
+package struct InstanceWatch: Sendable {
+    private let context: FleetContext
+    private let renewed: (@Sendable () async throws -> FleetContext)?
+    private let reader: InstanceSignalReader
+    private let notifier: SystemdNotifier
+    private let heartbeat: (@Sendable () async throws -> Void)?
+    private let settings: WatchSettings
+    private let retryAfter: Duration
+    /// What has been done, read by `shutDown` after a signal ended `run`.
+    package let membership: WatchMembership
+
+    /// Creates the driver; `heartbeat` refreshes the registry mark (nil without a record).
+    /// `renewed` gives the context for each join and leave: a fresh `--deadline` each time, since
+    /// a deadline counted from the process's start would have passed long before.
+    package init(
+        context: FleetContext, renewed: (@Sendable () async throws -> FleetContext)? = nil, reader: InstanceSignalReader, notifier: SystemdNotifier, settings: WatchSettings,
+        heartbeat: (@Sendable () async throws -> Void)?, retryAfter: Duration = .seconds(30), membership: WatchMembership = WatchMembership()
+    ) {
+        self.context = context
+        self.renewed = renewed
+        self.reader = reader
+        self.notifier = notifier
+        self.settings = settings
+        self.heartbeat = heartbeat
+        self.retryAfter = retryAfter
+        self.membership = membership
+    }
+
+    private var logger: Logger { context.logger }
+
+    private func operationContext() async throws -> FleetContext {
+        try await renewed?() ?? context
+    }
+    private var time: any TimeSource { context.time }
+
+    /// Watches until cancelled (a signal). The first poll and the first action happen before
+    /// `READY=1`; their failure ends the run with that error, as `start`'s would.
+    package func run() async throws {
+        let notifier = self.notifier
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let interval = notifier.watchdogInterval {
+                group.addTask {
+                    while !Task.isCancelled {
+                        notifier.watchdog()
+                        try await Task.sleep(for: interval)
+                    }
+                }
+            }
+            group.addTask { try await self.poll() }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func poll() async throws {
+        var signals = try await reader.read()
+        logger.info("watching: IMDS says \(signals.summary)")
+        var verdict = settings.policy.verdict(for: signals, now: time.wallClock, previous: nil)
+        membership.set(verdict)
+        logger.info("decision: \(verdict.summary)")
+        try await keepingSystemdWaiting { [verdict] in try await self.apply(verdict) }
+        notifier.ready(status(verdict))
+        var retryAt: Duration?
+        var readFailing = false
+        var heartbeatAt = time.monotonicNow + settings.heartbeatEvery
+        var holdNoted = false
+        while true {
+            try await time.sleep(for: settings.pollInterval)
+            do {
+                let next = try await reader.read()
+                if readFailing { logger.info("IMDS answers again") }
+                readFailing = false
+                if next != signals { logger.info("IMDS now says \(next.summary)") }
+                signals = next
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                if !readFailing { logger.warning("cannot read IMDS (\(error)); keeping the last verdict and trying again every \(settings.pollInterval.wholeSecondsText)") }
+                readFailing = true
+            }
+            let next = settings.policy.verdict(for: signals, now: time.wallClock, previous: verdict)
+            if next != verdict {
+                logger.notice("decision: \(verdict.summary) -> \(next.summary)")
+                verdict = next
+                membership.set(verdict)
+                notifier.status(status(verdict))
+                retryAt = nil
+            }
+            if !verdict.isOut, let reason = HoldFile(path: settings.join.holdFile).holdReason() {
+                if !holdNoted { logger.notice("not joining: \(reason). Remove the file to let this instance join.") }
+                holdNoted = true
+                continue
+            }
+            holdNoted = false
+            if !matches(verdict), retryAt.map({ time.monotonicNow >= $0 }) ?? true {
+                do {
+                    try await apply(verdict)
+                    notifier.status(status(verdict))
+                    retryAt = nil
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    logger.error("\(error); trying again in \(retryAfter.wholeSecondsText)")
+                    retryAt = time.monotonicNow + retryAfter
+                }
+            }
+            if let heartbeat, case .joined = membership.place, time.monotonicNow >= heartbeatAt {
+                heartbeatAt = time.monotonicNow + settings.heartbeatEvery
+                do {
+                    try await heartbeat()
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    logger.warning("heartbeat failed: \(error)")
+                }
+            }
+        }
+    }
+
+    /// Whether the fleet already matches the verdict.
+    private func matches(_ verdict: WatchVerdict) -> Bool {
+        switch (verdict, membership.place) {
+        case (.serve, .joined(weightZero: false)), (.serveAtWeightZero, .joined(weightZero: true)): return true
+        case (.stayOut, .out), (.leaveUrgently, .out): return true
+        default: return false
+        }
+    }
+
+    /// Makes the fleet match the verdict.
+    private func apply(_ verdict: WatchVerdict) async throws {
+        switch verdict {
+        case .serve, .serveAtWeightZero:
+            var join = settings.join
+            let weightZero = verdict != .serve
+            if weightZero { join.target.record?.weight = 0 }
+            let outcome = try await JoinFleet(context: try await operationContext()).run(join)
+            if outcome.heldBecause != nil {
+                membership.set(.out)
+                return
+            }
+            membership.set(.joined(weightZero: weightZero))
+            logger.info(weightZero ? "joined at weight 0" : "joined")
+        case .stayOut:
+            guard membership.place != .out else { return }
+            _ = try await LeaveFleet(context: try await operationContext()).run(settings.leave, strictQuorum: false)
+            membership.set(.out)
+            logger.info("left; staying out")
+        case .leaveUrgently(_, let goneBy):
+            guard membership.place != .out else { return }
+            let cutAt = goneBy.adding(seconds: -settings.spotMargin.seconds)
+            _ = try await UrgentLeave(context: try await operationContext()).run(settings.leave, cutAt: cutAt)
+            membership.set(.out)
+            logger.info("left before \(goneBy); staying out")
+        }
+    }
+
+    /// After SIGTERM: leave as `stop` does (or, when EC2's time is set, at once with the drain
+    /// cut), telling systemd it is stopping and to wait while the drain lasts.
+    package func shutDown(signalName: String) async throws {
+        let verdict = membership.verdict
+        notifier.stopping("\(signalName): leaving")
+        if membership.place == .out {
+            logger.info("\(signalName): already out of the fleet; exiting")
+            return
+        }
+        logger.notice("\(signalName): leaving the fleet before exiting")
+        try await keepingSystemdWaiting {
+            if case .leaveUrgently(_, let goneBy)? = verdict {
+                _ = try await UrgentLeave(context: try await operationContext()).run(settings.leave, cutAt: goneBy.adding(seconds: -settings.spotMargin.seconds))
+            } else {
+                _ = try await LeaveFleet(context: try await operationContext()).run(settings.leave, strictQuorum: false)
+            }
+        }
+        membership.set(.out)
+    }
+
+    /// Runs `body` while telling systemd every 10 s to wait 30 s more, so a long join or drain
+    /// is not killed by a fixed timeout while it makes progress (the drain's own bounds, the
+    /// deadline and the TTL, still end it).
+    private func keepingSystemdWaiting<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        guard notifier.socketPath != nil else { return try await body() }
+        let notifier = self.notifier
+        return try await withThrowingTaskGroup(of: Value?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                // Every 10 s (or the watchdog's half-interval, when shorter): 30 s more, and
+                // the watchdog's ping, since the polling loop that pings it is not running now.
+                let period = min(.seconds(10), notifier.watchdogInterval ?? .seconds(10))
+                while !Task.isCancelled {
+                    notifier.extendTimeout(by: .seconds(30))
+                    if notifier.watchdogInterval != nil { notifier.watchdog() }
+                    try? await Task.sleep(for: period)
+                }
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let next { return next }
+            }
+            throw CancellationError()
+        }
+    }
+
+    private func status(_ verdict: WatchVerdict) -> String {
+        "\(verdict.summary); polling IMDS every \(settings.pollInterval.wholeSecondsText)"
+    }
+}
