@@ -12,7 +12,8 @@ struct HookRuntime {
     let drainTimer: DrainTimer
     private let aws: AWSClient
     private let environment: ProcessEnvironment
-    private let metadata: IMDSClient
+    /// Instance metadata, which `watch` polls for lifecycle signals.
+    let metadata: IMDSClient
     let time: SystemTimeSource
 
     /// Reads and checks the configuration (flags, environment, config file, and with
@@ -71,6 +72,17 @@ struct HookRuntime {
             drainTimer: DrainTimer(time: time, logger: logger),
             aws: aws, environment: environment, metadata: metadata, time: time)
         return (runtime, settings)
+    }
+
+    /// The same runtime with a fresh --deadline from now: a command's deadline is counted from
+    /// its start, so `watch`, which runs for days, takes one per join, leave and heartbeat.
+    func renewingDeadline() -> HookRuntime {
+        let deadline = Deadline(budget: aws.deadline.budget, time: time)
+        let route53 = self.route53.with(deadline: deadline)
+        return HookRuntime(
+            logger: logger, route53: route53, identity: identity,
+            waiter: ChangeWaiter(route53: route53, time: time, deadline: deadline, logger: logger),
+            drainTimer: drainTimer, aws: aws.with(deadline: deadline), environment: environment, metadata: metadata, time: time)
     }
 
     /// The fleet context; the load balancer client needs the region, which may come from IMDS.

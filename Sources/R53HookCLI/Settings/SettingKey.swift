@@ -24,6 +24,8 @@ enum SettingKey: String, Sendable, CaseIterable, Hashable {
     case owner, lease, lockNoWait, waitTimeout
     // AWS, logging and output.
     case deadline, imdsV1, debug, dryRun, json
+    // Watch.
+    case pollInterval, spotMargin, eventLead, onRebalance
 
     /// The setting's description.
     var spec: SettingSpec { SettingsTable.spec(for: self) }

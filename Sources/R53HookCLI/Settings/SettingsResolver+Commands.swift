@@ -44,6 +44,22 @@ extension SettingsResolver {
         return CycleSettings(leave: leave, join: join, rejoinsOnFailure: try bool(.rejoinOnFailure))
     }
 
+    /// `watch`: joins as `start`, leaves as `stop` (same target), and its own polling and event
+    /// rules. It never runs dry: `--dry-run` means nothing for a process that waits for events.
+    func watch() throws(SettingsError) -> WatchSettings {
+        var join = try join()
+        join.dryRun = false
+        let leave = LeaveSettings(
+            target: join.target, quorum: try quorum(target: join.target), drainExtra: try seconds(.drainExtra), dryRun: false,
+            deadline: join.deadline)
+        guard let onRebalance = RebalanceAction(rawValue: try text(.onRebalance) ?? "") else {
+            throw SettingsError(.internal, "the settings table's choices for --on-rebalance do not match RebalanceAction")
+        }
+        return WatchSettings(
+            join: join, leave: leave, pollInterval: try seconds(.pollInterval), spotMargin: try seconds(.spotMargin),
+            policy: WatchPolicy(eventLead: try seconds(.eventLead), onRebalance: onRebalance), heartbeatEvery: try seconds(.expiry) / 2)
+    }
+
     /// The quorum, when --min-healthy or --quorum is set; its lock lives in the record's zone, or
     /// with a load balancer alone in a zone given without a record name.
     private func quorum(target: FleetTarget) throws(SettingsError) -> QuorumSettings? {

@@ -198,6 +198,25 @@ enum SettingsTable {
             return SettingSpec(
                 flag: "--json", environment: nil, flagOnlyBecause: "a script gets the format it asks for", form: .switchTo("true"), rule: .boolean,
                 summary: "Print JSON instead of text.")
+
+        // Watch.
+        case .pollInterval:
+            return SettingSpec(
+                flag: "--poll-interval", environment: "R53HOOK_POLL_INTERVAL", form: .option(valueName: "seconds"), rule: .integer(1...300),
+                defaultValue: "2", summary: "Seconds between two reads of the instance's lifecycle signals from IMDS (which cost no Route 53 budget).")
+        case .spotMargin:
+            return SettingSpec(
+                flag: "--spot-margin", environment: "R53HOOK_SPOT_MARGIN", form: .option(valueName: "seconds"), rule: .integer(0...110),
+                defaultValue: "10", summary: "After a spot interruption notice, end the drain this long before EC2's time.")
+        case .eventLead:
+            return SettingSpec(
+                flag: "--event-lead", environment: "R53HOOK_EVENT_LEAD", form: .option(valueName: "seconds"), rule: .integer(0...604_800),
+                defaultValue: "600", summary: "Leave this long before an active scheduled event's NotBefore.")
+        case .onRebalance:
+            return SettingSpec(
+                flag: "--on-rebalance", environment: "R53HOOK_ON_REBALANCE", form: .option(valueName: "action"),
+                rule: .choice(RebalanceAction.allCases.map(\.rawValue)), defaultValue: RebalanceAction.log.rawValue,
+                summary: "On a rebalance recommendation (advisory): log, weight-zero (stay at weight 0) or leave, until it is gone.")
         }
     }
 }

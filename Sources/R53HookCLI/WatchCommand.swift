@@ -1,0 +1,87 @@
+import AWSKit
+import ArgumentParser
+import R53HookKit
+
+/// `r53hook watch`.
+struct WatchCommand: HookCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Stay running: join, then leave before AWS takes the instance (spot, Auto Scaling, scheduled events), and leave on SIGTERM.",
+        discussion: """
+            Joins as `start` does (DNS record and/or load balancer), then reads the instance's \
+            lifecycle signals from IMDSv2 every --poll-interval seconds and keeps the instance in \
+            or out of the fleet accordingly; each change of what IMDS says and each decision is \
+            one log line and a systemd STATUS= line:
+              spot/instance-action            leave at once, no quorum wait, the drain cut to \
+            end --spot-margin before EC2's time (the cut is logged); stay out.
+              autoscaling/target-lifecycle-state
+                Terminated                    leave (quorum as configured); stay out.
+                Warmed:*                      never join (a warm pool instance is not serving).
+                Standby, Detached             leave; stay out until InService.
+              events/maintenance/scheduled    leave --event-lead before an active event's \
+            NotBefore; join again when it is canceled or completed.
+              events/recommendations/rebalance  --on-rebalance log|weight-zero|leave.
+            While joined it refreshes the registry mark every --expiry/2 seconds (so the \
+            heartbeat timer is not needed). On SIGTERM, SIGINT or SIGHUP it leaves as `stop` \
+            does (quorum, drain) and exits 0.
+
+            Under systemd (Type=notify, systemd/r53hook-watch.service) it sends READY=1 once \
+            joined (or once it decided to stay out), STATUS= lines, STOPPING=1, \
+            EXTEND_TIMEOUT_USEC every 10 s while a join or a drain lasts, and WATCHDOG=1 when \
+            WatchdogSec= is set. It refuses to run (exit 78) while r53hook.service is running: \
+            both manage this instance's record from the same configuration, and one's leave \
+            would be undone by the other's join (or its ExecStop would delete the record watch \
+            keeps). Use one of the two.
+            """)
+
+    @OptionGroup(title: "Config file and hosted zone") var zone: ZoneOptions
+    @OptionGroup(title: "Record") var record: RecordOptions
+    @OptionGroup(title: "Record values") var values: RecordValueOptions
+    @OptionGroup(title: "Load balancer") var loadBalancer: LoadBalancerOptions
+    @OptionGroup(title: "Joining") var joining: JoinOptions
+    @OptionGroup(title: "Quorum") var quorum: QuorumOptions
+    @OptionGroup(title: "Draining") var draining: DrainOptions
+    @OptionGroup(title: "Watching") var watching: WatchOptions
+    @OptionGroup(title: "AWS and logging") var aws: AWSOptions
+    @OptionGroup(visibility: .private) var ignored0: IgnoredDryRunOptions
+
+    func settings(from resolver: SettingsResolver) throws(SettingsError) -> WatchSettings {
+        try resolver.watch()
+    }
+
+    func run(_ settings: WatchSettings, in runtime: HookRuntime) async throws {
+        if SystemdUnitActivity.isRunning("r53hook.service") {
+            throw SettingsError(
+                .configuration,
+                "r53hook.service is running: it manages this instance's record and load balancer membership from the same configuration (start at boot, stop at shutdown), so a watch beside it would fight it: its ExecStop would delete what watch keeps, and its start (a reload, a restart) would join again after watch left before an interruption. Run one of them: systemctl disable --now r53hook.service r53hook-heartbeat.timer, then systemctl enable --now r53hook-watch.service"
+            )
+        }
+        let context = try await runtime.fleetContext(settings.join.target)
+        var heartbeat: (@Sendable () async throws -> Void)?
+        if settings.join.target.record != nil {
+            // systemd's RuntimeDirectory=r53hook sets RUNTIME_DIRECTORY; elsewhere /run/r53hook.
+            let directory =
+                ProcessEnvironment.current()["RUNTIME_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) }
+                ?? "/run/r53hook"
+            let target = settings.join.target
+            heartbeat = {
+                let fresh = runtime.renewingDeadline()
+                _ = try await MemberHeartbeat(
+                    route53: fresh.route53, identity: fresh.identity,
+                    memo: DirectoryHeartbeatMemo(directory: directory, logger: fresh.logger), time: fresh.time,
+                    logger: fresh.logger
+                ).run(target)
+            }
+        }
+        let target = settings.join.target
+        let watch = InstanceWatch(
+            context: context, renewed: { try await runtime.renewingDeadline().fleetContext(target) }, reader: InstanceSignalReader(metadata: runtime.metadata, logger: runtime.logger),
+            notifier: SystemdNotifier(environment: ProcessEnvironment.current()), settings: settings, heartbeat: heartbeat)
+        switch try await InterruptWatch.run({ try await watch.run() }) {
+        case .finished:
+            return
+        case .interrupted(let signal):
+            try await watch.shutDown(signalName: InterruptWatch.name(of: signal))
+        }
+    }
+}
