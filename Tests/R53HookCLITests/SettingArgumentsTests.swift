@@ -13,7 +13,7 @@ import Testing
     private static let commands: [(name: String, type: any HookCommand.Type)] = [
         ("start", StartCommand.self), ("stop", StopCommand.self), ("cycle", CycleCommand.self), ("status", StatusCommand.self),
         ("members", MembersCommand.self), ("heartbeat", HeartbeatCommand.self), ("role", RoleCommand.self),
-        ("sweep", SweepCommand.self), ("lock", LockCommand.self),
+        ("sweep", SweepCommand.self), ("lock", LockCommand.self), ("watch", WatchCommand.self),
     ]
 
     private static let common: Set<SettingKey> = [.config, .fromTags, .zoneId, .zoneName, .privateZone, .imdsV1, .debug]
@@ -39,6 +39,8 @@ import Testing
         "role": common.union(record).union([.group, .servers, .expiry, .deadline, .json]),
         "sweep": common.union(record).union([.expiry, .maxFraction, .force, .deadline, .dryRun]),
         "lock": common.union([.owner, .lease, .lockNoWait, .waitTimeout, .passAWSCredentials]),
+        "watch": common.union(record).union(values).union(loadBalancer).union(joining).union(quorum)
+            .union([.drainExtra, .deadline, .expiry, .pollInterval, .spotMargin, .eventLead, .onRebalance]),
     ]
 
     private static func arguments(for key: SettingKey) -> (arguments: [String], value: String) {
