@@ -97,6 +97,17 @@ class Member:
     warm_state: str | None = None  # the Warmed:* steady state a warm launch ends in
 
 
+# Calls that move an instance between steady states, and the state each moves it to.
+STEADY_MOVES = {"EnterStandby": "Standby", "ExitStandby": "InService", "DetachInstances": "Detached"}
+
+
+def _members(params: dict[str, str], prefix: str) -> list[str]:
+    out = []
+    while f"{prefix}.member.{len(out) + 1}" in params:
+        out.append(params[f"{prefix}.member.{len(out) + 1}"])
+    return out
+
+
 def _validation(message: str) -> AWSError:
     return AWSError(400, "ValidationError", message)
 
@@ -107,7 +118,7 @@ class AutoScaling:
         self.actions: list[LifecycleAction] = []
         self.members: dict[str, Member] = {}
         self.min_heartbeat_timeout = DEFAULT_MIN_HEARTBEAT_TIMEOUT
-        self.updating: dict[str, tuple[Any, Any, Any]] = {}  # hook key -> (transition, timeout, result)
+        self.updating: dict[str, tuple[Any, ...]] = {}  # hook key -> the fields of the hook being updated
         self.wake = threading.Event()
         self.reaper: threading.Thread | None = None
 
@@ -189,7 +200,7 @@ class AutoScaling:
         if inst is not None:
             inst.events.set_lifecycle_state(target)
             if member is not None:
-                inst.info["autoscaling_group"] = member.group if state != "Terminated" else None
+                inst.info["autoscaling_group"] = member.group if state not in ("Terminated", "Detached") else None
 
     def attach(self, inst: Any, group: str) -> None:
         """Put a new instance into a group as InService (POST /_localaws/instances autoscaling_group)."""
@@ -305,6 +316,10 @@ class AutoScaling:
     def _finish(self, instance_id: str, transition: str) -> None:
         """Move the instance on once no action of this transition is pending."""
         mine = [a for a in self.actions if a.instance_id == instance_id and a.transition == transition]
+        if mine:
+            # Only this round's actions count (a launch from the warm pool follows the warm launch).
+            latest = max(a.started for a in mine)
+            mine = [a for a in mine if a.started == latest]
         if any(a.state == "pending" for a in mine):
             return
         member = self.members.get(instance_id)
@@ -407,24 +422,52 @@ class AutoScaling:
         return None
 
     def after(self, action: str, body: bytes, environ: dict[str, Any]) -> None:
-        """Once moto stored a hook, give it AWS's GlobalTimeout."""
-        if action != "PutLifecycleHook":
-            return
-        params = _params(environ, body)
+        """Bookkeeping once moto accepted a call: hooks, and instances the API moved."""
+        if action in STEADY_MOVES:
+            self._moved(action, _params(environ, body))
+        if action == "PutLifecycleHook":
+            self._stored_hook(_params(environ, body), environ)
+
+    def _moved(self, action: str, params: dict[str, str]) -> None:
+        """EnterStandby, ExitStandby and DetachInstances change the target state IMDS serves."""
+        target = STEADY_MOVES[action]
+        group = params.get("AutoScalingGroupName", "")
+        with self.app.lock:
+            for iid in _members(params, "InstanceIds"):
+                member = self.members.get(iid)
+                if member is None or member.group != group:
+                    continue
+                if action == "ExitStandby":
+                    # Back in service through Pending, so launch hooks run again (instance lifecycle).
+                    started = self._start(group, iid, LAUNCHING, self._hooks(member.region, group, LAUNCHING))
+                    self._set_state(iid, "Pending:Wait" if started else "Pending", "InService")
+                    self._finish(iid, LAUNCHING)
+                    continue
+                self._set_state(iid, target, target)
+                if target == "Detached":
+                    self.members.pop(iid, None)
+
+    def _stored_hook(self, params: dict[str, str], environ: dict[str, Any]) -> None:
+        """Give a stored hook what AWS keeps: its GlobalTimeout, its ARNs, on update its old fields."""
         key = f"{params.get('AutoScalingGroupName')}_{params.get('LifecycleHookName')}"
         with self.app.lock:
             hook = self.backend(_region(environ)).lifecycle_hooks.get(key)
             previous = self.updating.pop(key, None)
-            if hook is not None and previous is not None:
-                transition, timeout, result = previous
-                if "LifecycleTransition" not in params:
-                    hook.lifecycle_transition = transition
-                if "HeartbeatTimeout" not in params:
-                    hook.heartbeat_timeout = timeout
-                if "DefaultResult" not in params:
-                    hook.default_result = result
-            if hook is not None:
-                hook.global_timeout = min(MAX_GLOBAL_TIMEOUT, 100 * int(hook.heartbeat_timeout))
+            if hook is None:
+                return
+            # moto invents a RoleARN and NotificationTargetARN and drops NotificationMetadata.
+            hook.role_arn = params.get("RoleARN")
+            hook.notification_target_arn = params.get("NotificationTargetARN")
+            hook.notification_metadata = params.get("NotificationMetadata")
+            if previous is not None:
+                fields = ("lifecycle_transition", "heartbeat_timeout", "default_result", "role_arn",
+                          "notification_target_arn", "notification_metadata")
+                names = ("LifecycleTransition", "HeartbeatTimeout", "DefaultResult", "RoleARN",
+                         "NotificationTargetARN", "NotificationMetadata")
+                for attr, name, value in zip(fields, names, previous):
+                    if name not in params:
+                        setattr(hook, attr, value)
+            hook.global_timeout = min(MAX_GLOBAL_TIMEOUT, 100 * int(hook.heartbeat_timeout))
 
     def _check_hook(self, region: str, params: dict[str, str]) -> None:
         group = params.get("AutoScalingGroupName", "")
@@ -449,7 +492,9 @@ class AutoScaling:
         if existing is not None:
             # An update keeps what it does not name; moto resets those to its defaults (after() restores).
             key = f"{group}_{params.get('LifecycleHookName', '')}"
-            self.updating[key] = (existing.lifecycle_transition, existing.heartbeat_timeout, existing.default_result)
+            self.updating[key] = (existing.lifecycle_transition, existing.heartbeat_timeout, existing.default_result,
+                                  existing.role_arn, existing.notification_target_arn,
+                                  getattr(existing, "notification_metadata", None))
 
     @staticmethod
     def _empty(action: str) -> tuple[int, list[tuple[str, str]], bytes]:

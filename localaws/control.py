@@ -21,6 +21,15 @@ DEFAULT_ROLE_POLICY = {
     "Statement": [
         {"Effect": "Allow", "Action": ["route53:*", "elasticloadbalancing:*"], "Resource": "*"},
         {"Effect": "Allow", "Action": ["ec2:Describe*"], "Resource": "*"},
+        # What r53hook watch calls for lifecycle hooks (issue 10).
+        {
+            "Effect": "Allow",
+            "Action": [
+                "autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat",
+                "autoscaling:DescribeLifecycleHooks",
+            ],
+            "Resource": "*",
+        },
     ],
 }
 EC2_TRUST = {
@@ -148,6 +157,11 @@ class Control:
                     "insync_delay": app.route53.insync_delay,
                     "invalid_change_batch_shape": app.route53.invalid_change_batch_shape,
                 }
+        if path == "/_localaws/elb":
+            if method == "POST":
+                return 200, app.elb.configure(body)
+            if method == "GET":
+                return 200, app.elb.settings()
         if path == "/_localaws/autoscaling":
             if method == "POST":
                 return 200, app.autoscaling.configure(body)
@@ -162,11 +176,6 @@ class Control:
                 return 200, app.autoscaling.scale_in(group, body)
             if verb == "launch" and method == "POST":
                 return 200, app.autoscaling.launch(group, body)
-        if path == "/_localaws/elb":
-            if method == "POST":
-                return 200, app.elb.configure(body)
-            if method == "GET":
-                return 200, app.elb.settings()
         if path == "/_localaws/stats":
             if method == "GET":
                 return 200, app.stats.snapshot()
