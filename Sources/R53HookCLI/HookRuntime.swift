@@ -107,6 +107,12 @@ struct HookRuntime {
             time: time, logger: logger)
     }
 
+    /// Auto Scaling in this instance's region (for watch's lifecycle hooks).
+    func autoScaling() async throws -> AutoScalingClient {
+        let region = try await RegionResolver(environment: environment, metadata: metadata).region()
+        return AutoScalingClient(aws: aws, service: try AWSService.autoScaling(region: region, environment: environment))
+    }
+
     /// EC2 in this instance's region (for sweep).
     func instanceStates() async throws -> EC2Client {
         let region = try await RegionResolver(environment: environment, metadata: metadata).region()

@@ -74,14 +74,42 @@ struct WatchCommand: HookCommand {
             }
         }
         let target = settings.join.target
+        let lifecycle = try await lifecycleActions(settings, runtime: runtime)
         let watch = InstanceWatch(
             context: context, renewed: { try await runtime.renewingDeadline().fleetContext(target) }, reader: InstanceSignalReader(metadata: runtime.metadata, logger: runtime.logger),
-            notifier: SystemdNotifier(environment: ProcessEnvironment.current()), settings: settings, heartbeat: heartbeat)
+            notifier: SystemdNotifier(environment: ProcessEnvironment.current()), settings: settings, heartbeat: heartbeat,
+            lifecycle: lifecycle)
         switch try await InterruptWatch.run({ try await watch.run() }) {
         case .finished:
             return
         case .interrupted(let signal):
             try await watch.shutDown(signalName: InterruptWatch.name(of: signal))
         }
+    }
+
+    /// The lifecycle hooks to answer, when --lifecycle-hook names some: the group from
+    /// --autoscaling-group, the instance's aws:autoscaling:groupName tag, or (a restart after the
+    /// group detached the instance, and its tag with it) the group the last run found.
+    private func lifecycleActions(_ settings: WatchSettings, runtime: HookRuntime) async throws -> LifecycleActions? {
+        guard !settings.lifecycleHooks.isEmpty else { return nil }
+        let directory =
+            ProcessEnvironment.current()["RUNTIME_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) } ?? "/run/r53hook"
+        let memo = DirectoryHeartbeatMemo(directory: directory, logger: runtime.logger)
+        let groupKey = "watch-autoscaling-group"
+        var group = settings.autoScalingGroup
+        if group == nil {
+            group = try await runtime.metadata.value(at: "tags/instance/aws:autoscaling:groupName")
+            if let group { memo.save(key: groupKey, value: group) }
+        }
+        guard let group = group ?? memo.load(key: groupKey) else {
+            runtime.logger.error(
+                "--lifecycle-hook is set but the Auto Scaling group is unknown: give --autoscaling-group NAME (R53HOOK_AUTOSCALING_GROUP), or allow tags in instance metadata so that watch reads aws:autoscaling:groupName. Watching without answering lifecycle hooks: the group waits for each hook's timeout"
+            )
+            return nil
+        }
+        let instanceId = try await runtime.identity.instanceId()
+        return LifecycleActions(
+            client: { try await runtime.renewingDeadline().autoScaling() }, group: group, hookNames: settings.lifecycleHooks,
+            instanceId: instanceId, ledger: CompletionLedger(memo: memo), time: runtime.time, logger: runtime.logger)
     }
 }

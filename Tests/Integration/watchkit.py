@@ -80,8 +80,9 @@ class Watch:
 
     def kill(self) -> None:
         """Ends a watch a failed test left running; a no-op after `wait`."""
-        if self.proc.poll() is None:
-            self.proc.kill()
+        if self.proc.returncode is None:
+            if self.proc.poll() is None:
+                self.proc.kill()
             _, self.stderr = self.proc.communicate()
         if self.notify.sock.fileno() >= 0:
             self.notify.close()

@@ -7,4 +7,6 @@ struct WatchOptions: ParsableArguments {
     @Option(setting: .eventLead) var eventLead: String?
     @Option(setting: .onRebalance) var onRebalance: String?
     @Option(setting: .expiry) var expiry: String?
+    @Option(setting: .lifecycleHook) var lifecycleHook: String?
+    @Option(setting: .autoScalingGroup) var autoScalingGroup: String?
 }

@@ -25,7 +25,7 @@ enum SettingKey: String, Sendable, CaseIterable, Hashable {
     // AWS, logging and output.
     case deadline, imdsV1, debug, dryRun, json
     // Watch.
-    case pollInterval, spotMargin, eventLead, onRebalance
+    case pollInterval, spotMargin, eventLead, onRebalance, lifecycleHook, autoScalingGroup
 
     /// The setting's description.
     var spec: SettingSpec { SettingsTable.spec(for: self) }

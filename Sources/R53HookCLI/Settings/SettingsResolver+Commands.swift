@@ -55,9 +55,25 @@ extension SettingsResolver {
         guard let onRebalance = RebalanceAction(rawValue: try text(.onRebalance) ?? "") else {
             throw SettingsError(.internal, "the settings table's choices for --on-rebalance do not match RebalanceAction")
         }
-        return WatchSettings(
+        var settings = WatchSettings(
             join: join, leave: leave, pollInterval: try seconds(.pollInterval), spotMargin: try seconds(.spotMargin),
             policy: WatchPolicy(eventLead: try seconds(.eventLead), onRebalance: onRebalance), heartbeatEvery: try seconds(.expiry) / 2)
+        // Auto Scaling names: 1-255 characters, no spaces or control characters.
+        let isName = { (name: Substring) in
+            !name.isEmpty && name.count <= 255 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:".contains($0)) }
+        }
+        if let hooks = try text(.lifecycleHook) {
+            let names = hooks.split(separator: ",", omittingEmptySubsequences: false)
+            guard names.allSatisfy(isName) else {
+                throw invalid(.lifecycleHook, hooks, "give hook names separated by commas: letters, digits and -_./: only")
+            }
+            settings.lifecycleHooks = names.map(String.init)
+        }
+        if let group = try text(.autoScalingGroup) {
+            guard isName(group[...]) else { throw invalid(.autoScalingGroup, group, "an Auto Scaling group name has letters, digits and -_./: only") }
+            settings.autoScalingGroup = group
+        }
+        return settings
     }
 
     /// The quorum, when --min-healthy or --quorum is set; its lock lives in the record's zone, or

@@ -217,6 +217,18 @@ enum SettingsTable {
                 flag: "--on-rebalance", environment: "R53HOOK_ON_REBALANCE", form: .option(valueName: "action"),
                 rule: .choice(RebalanceAction.allCases.map(\.rawValue)), defaultValue: RebalanceAction.log.rawValue,
                 summary: "On a rebalance recommendation (advisory): log, weight-zero (stay at weight 0) or leave, until it is gone.")
+        case .lifecycleHook:
+            return SettingSpec(
+                flag: "--lifecycle-hook", environment: "R53HOOK_LIFECYCLE_HOOK", form: .option(valueName: "names"),
+                summary: "The Auto Scaling lifecycle hooks (comma-separated) whose actions watch completes with CONTINUE: a launching one once joined, a terminating one once left.",
+                discussion:
+                    "By instance id (IMDS gives no token), each exactly once, with RecordLifecycleActionHeartbeat while the leave lasts; needs autoscaling:DescribeLifecycleHooks, CompleteLifecycleAction and RecordLifecycleActionHeartbeat on the group."
+            )
+        case .autoScalingGroup:
+            return SettingSpec(
+                flag: "--autoscaling-group", environment: "R53HOOK_AUTOSCALING_GROUP", form: .option(valueName: "name"),
+                defaultDescription: "the instance's aws:autoscaling:groupName tag, when tags are in IMDS",
+                summary: "The Auto Scaling group of --lifecycle-hook.")
         }
     }
 }

@@ -12,6 +12,11 @@ package struct WatchSettings: Sendable, Equatable {
     package var policy: WatchPolicy
     /// How often the registry mark is refreshed while joined (half the heartbeat expiry).
     package var heartbeatEvery: Duration
+    /// The Auto Scaling lifecycle hooks whose actions `watch` completes (none: it completes none).
+    package var lifecycleHooks: [String] = []
+    /// The Auto Scaling group, when configured; otherwise the instance's
+    /// `aws:autoscaling:groupName` tag from IMDS.
+    package var autoScalingGroup: String?
 
     /// Creates watch settings with the documented defaults.
     package init(

@@ -14,6 +14,7 @@ package struct InstanceWatch: Sendable {
     private let heartbeat: (@Sendable () async throws -> Void)?
     private let settings: WatchSettings
     private let retryAfter: Duration
+    private let lifecycle: LifecycleActions?
     /// What has been done, read by `shutDown` after a signal ended `run`.
     package let membership: WatchMembership
 
@@ -22,8 +23,10 @@ package struct InstanceWatch: Sendable {
     /// a deadline counted from the process's start would have passed long before.
     package init(
         context: FleetContext, renewed: (@Sendable () async throws -> FleetContext)? = nil, reader: InstanceSignalReader, notifier: SystemdNotifier, settings: WatchSettings,
-        heartbeat: (@Sendable () async throws -> Void)?, retryAfter: Duration = .seconds(30), membership: WatchMembership = WatchMembership()
+        heartbeat: (@Sendable () async throws -> Void)?, retryAfter: Duration = .seconds(30), membership: WatchMembership = WatchMembership(),
+        lifecycle: LifecycleActions? = nil
     ) {
+        self.lifecycle = lifecycle
         self.context = context
         self.renewed = renewed
         self.reader = reader
@@ -66,7 +69,7 @@ package struct InstanceWatch: Sendable {
         var verdict = settings.policy.verdict(for: signals, now: time.wallClock, previous: nil)
         membership.set(verdict)
         logger.info("decision: \(verdict.summary)")
-        try await keepingSystemdWaiting { [verdict] in try await self.apply(verdict) }
+        try await keepingSystemdWaiting { [verdict, signals] in try await self.apply(verdict, signals: signals) }
         notifier.ready(status(verdict))
         var retryAt: Duration?
         var readFailing = false
@@ -100,9 +103,9 @@ package struct InstanceWatch: Sendable {
                 continue
             }
             holdNoted = false
-            if !matches(verdict), retryAt.map({ time.monotonicNow >= $0 }) ?? true {
+            if !matches(verdict, signals: signals), retryAt.map({ time.monotonicNow >= $0 }) ?? true {
                 do {
-                    try await apply(verdict)
+                    try await apply(verdict, signals: signals)
                     notifier.status(status(verdict))
                     retryAt = nil
                 } catch is CancellationError {
@@ -125,8 +128,9 @@ package struct InstanceWatch: Sendable {
         }
     }
 
-    /// Whether the fleet already matches the verdict.
-    private func matches(_ verdict: WatchVerdict) -> Bool {
+    /// Whether the fleet already matches the verdict, its lifecycle action answered.
+    private func matches(_ verdict: WatchVerdict, signals: InstanceSignals) -> Bool {
+        if lifecycleActionDue(verdict, signals: signals) && !membership.lifecycleAnswered { return false }
         switch (verdict, membership.place) {
         case (.serve, .joined(weightZero: false)), (.serveAtWeightZero, .joined(weightZero: true)): return true
         case (.stayOut, .out), (.leaveUrgently, .out): return true
@@ -134,25 +138,45 @@ package struct InstanceWatch: Sendable {
         }
     }
 
-    /// Makes the fleet match the verdict.
-    private func apply(_ verdict: WatchVerdict) async throws {
+    /// Whether a lifecycle action goes with the verdict: serving in `InService` (after a launch)
+    /// or leaving for good in `Terminated`, when hooks are configured.
+    private func lifecycleActionDue(_ verdict: WatchVerdict, signals: InstanceSignals) -> Bool {
+        guard lifecycle != nil else { return false }
+        switch verdict {
+        case .serve, .serveAtWeightZero: return signals.lifecycleState == "InService"
+        case .stayOut(_, let final): return final && signals.lifecycleState == "Terminated"
+        case .leaveUrgently: return false
+        }
+    }
+
+    /// Makes the fleet match the verdict, and answers its lifecycle action.
+    private func apply(_ verdict: WatchVerdict, signals: InstanceSignals) async throws {
+        let lifecycleDue = lifecycleActionDue(verdict, signals: signals) && !membership.lifecycleAnswered
         switch verdict {
         case .serve, .serveAtWeightZero:
-            var join = settings.join
             let weightZero = verdict != .serve
-            if weightZero { join.target.record?.weight = 0 }
-            let outcome = try await JoinFleet(context: try await operationContext()).run(join)
-            if outcome.heldBecause != nil {
-                membership.set(.out)
-                return
+            if membership.place != .joined(weightZero: weightZero) {
+                var join = settings.join
+                if weightZero { join.target.record?.weight = 0 }
+                let outcome = try await JoinFleet(context: try await operationContext()).run(join)
+                if outcome.heldBecause != nil {
+                    membership.set(.out)
+                    return
+                }
+                membership.set(.joined(weightZero: weightZero))
+                logger.info(weightZero ? "joined at weight 0" : "joined")
             }
-            membership.set(.joined(weightZero: weightZero))
-            logger.info(weightZero ? "joined at weight 0" : "joined")
+            if lifecycleDue, let lifecycle {
+                try await lifecycle.launched()
+                membership.lifecycleAnswered = true
+            }
         case .stayOut:
-            guard membership.place != .out else { return }
-            _ = try await LeaveFleet(context: try await operationContext()).run(settings.leave, strictQuorum: false)
-            membership.set(.out)
-            logger.info("left; staying out")
+            if lifecycleDue, let lifecycle {
+                try await lifecycle.terminating { try await self.leaveIfIn() }
+                membership.lifecycleAnswered = true
+            } else {
+                try await leaveIfIn()
+            }
         case .leaveUrgently(_, let goneBy):
             guard membership.place != .out else { return }
             let cutAt = goneBy.adding(seconds: -settings.spotMargin.seconds)
@@ -162,11 +186,25 @@ package struct InstanceWatch: Sendable {
         }
     }
 
+    /// Leaves as `stop` does, unless already out.
+    private func leaveIfIn() async throws {
+        guard membership.place != .out else { return }
+        _ = try await LeaveFleet(context: try await operationContext()).run(settings.leave, strictQuorum: false)
+        membership.set(.out)
+        logger.info("left; staying out")
+    }
+
     /// After SIGTERM: leave as `stop` does (or, when EC2's time is set, at once with the drain
     /// cut), telling systemd it is stopping and to wait while the drain lasts.
     package func shutDown(signalName: String) async throws {
         let verdict = membership.verdict
         notifier.stopping("\(signalName): leaving")
+        if let lifecycle, case .stayOut(_, final: true)? = verdict, !membership.lifecycleAnswered {
+            logger.notice("\(signalName) while Auto Scaling terminates this instance: leaving and completing the lifecycle action")
+            try await keepingSystemdWaiting { try await lifecycle.terminating { try await self.leaveIfIn() } }
+            membership.lifecycleAnswered = true
+            return
+        }
         if membership.place == .out {
             logger.info("\(signalName): already out of the fleet; exiting")
             return

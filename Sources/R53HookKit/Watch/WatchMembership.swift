@@ -17,6 +17,7 @@ package final class WatchMembership: Sendable {
     private struct Snapshot: Sendable {
         var place = Place.unknown
         var verdict: WatchVerdict?
+        var lifecycleAnswered = false
     }
 
     private let snapshot = Mutex(Snapshot())
@@ -33,6 +34,18 @@ package final class WatchMembership: Sendable {
     /// Records where the instance is.
     package func set(_ place: Place) { snapshot.withLock { $0.place = place } }
 
-    /// Records the verdict.
-    package func set(_ verdict: WatchVerdict) { snapshot.withLock { $0.verdict = verdict } }
+    /// Records the verdict; a new one has its lifecycle action (if any) still to answer.
+    package func set(_ verdict: WatchVerdict) {
+        snapshot.withLock {
+            if $0.verdict != verdict { $0.lifecycleAnswered = false }
+            $0.verdict = verdict
+        }
+    }
+
+    /// Whether the lifecycle action that goes with the verdict (a launch's or a termination's)
+    /// has been answered.
+    package var lifecycleAnswered: Bool {
+        get { snapshot.withLock { $0.lifecycleAnswered } }
+        set { snapshot.withLock { $0.lifecycleAnswered = newValue } }
+    }
 }
