@@ -9,29 +9,29 @@ struct WatchCommand: HookCommand {
         abstract: "Stay running: join, then leave before AWS takes the instance (spot, Auto Scaling, scheduled events), and leave on SIGTERM.",
         discussion: """
             Joins as `start` does (DNS record and/or load balancer), then reads the instance's \
-            lifecycle signals from IMDSv2 every --poll-interval seconds and keeps the instance in \
-            or out of the fleet accordingly; each change of what IMDS says and each decision is \
-            one log line and a systemd STATUS= line:
-              spot/instance-action            leave at once, no quorum wait, the drain cut to \
-            end --spot-margin before EC2's time (the cut is logged); stay out.
-              autoscaling/target-lifecycle-state
-                Terminated                    leave (quorum as configured); stay out.
-                Warmed:*                      never join (a warm pool instance is not serving).
-                Standby, Detached             leave; stay out until InService.
-              events/maintenance/scheduled    leave --event-lead before an active event's \
-            NotBefore; join again when it is canceled or completed.
-              events/recommendations/rebalance  --on-rebalance log|weight-zero|leave.
-            While joined it refreshes the registry mark every --expiry/2 seconds (so the \
-            heartbeat timer is not needed). On SIGTERM, SIGINT or SIGHUP it leaves as `stop` \
-            does (quorum, drain) and exits 0.
+            lifecycle signals from IMDSv2 every --poll-interval seconds and keeps it in or out \
+            of the fleet accordingly. Each change of what IMDS says and each decision is one \
+            log line and a systemd STATUS= line.
 
-            Under systemd (Type=notify, systemd/r53hook-watch.service) it sends READY=1 once \
-            joined (or once it decided to stay out), STATUS= lines, STOPPING=1, \
-            EXTEND_TIMEOUT_USEC every 10 s while a join or a drain lasts, and WATCHDOG=1 when \
-            WatchdogSec= is set. It refuses to run (exit 78) while r53hook.service is running: \
-            both manage this instance's record from the same configuration, and one's leave \
-            would be undone by the other's join (or its ExecStop would delete the record watch \
-            keeps). Use one of the two.
+            spot/instance-action: leave at once, no quorum wait; the drain is cut to end \
+            --spot-margin seconds before EC2's time (the cut is logged); stay out.
+            autoscaling/target-lifecycle-state: Terminated: leave (quorum as configured) and \
+            stay out; Warmed:*: never join; Standby, Detached: leave until InService again. \
+            With --lifecycle-hook, CONTINUE for the launching hook once joined, and for the \
+            terminating hook once left (heartbeats while the leave lasts), each exactly once.
+            events/maintenance/scheduled: leave --event-lead seconds before an active event's \
+            NotBefore; join again when it is canceled or completed.
+            events/recommendations/rebalance: --on-rebalance log, weight-zero or leave.
+
+            While joined it refreshes the registry mark every --expiry/2 seconds (no heartbeat \
+            timer needed). On SIGTERM, SIGINT or SIGHUP it leaves as `stop` does (quorum, \
+            drain) and exits 0. Each join, leave and heartbeat has its own --deadline.
+
+            Under systemd (Type=notify, r53hook-watch.service) it sends READY=1 once joined \
+            (or once it chose to stay out), STATUS=, STOPPING=1, EXTEND_TIMEOUT_USEC every 10 s \
+            while a join or a drain lasts, and WATCHDOG=1 when WatchdogSec= is set. It refuses \
+            to run (exit 78) while r53hook.service is running: both manage this instance's \
+            record from the same configuration and would undo each other. Use one of them.
             """)
 
     @OptionGroup(title: "Config file and hosted zone") var zone: ZoneOptions
