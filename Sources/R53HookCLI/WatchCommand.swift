@@ -42,6 +42,7 @@ struct WatchCommand: HookCommand {
     @OptionGroup(title: "Quorum") var quorum: QuorumOptions
     @OptionGroup(title: "Draining") var draining: DrainOptions
     @OptionGroup(title: "Watching") var watching: WatchOptions
+    @OptionGroup(title: "Local health check") var healthCheck: HealthCheckOptions
     @OptionGroup(title: "AWS and logging") var aws: AWSOptions
     @OptionGroup(visibility: .private) var ignored0: IgnoredDryRunOptions
 
@@ -78,7 +79,7 @@ struct WatchCommand: HookCommand {
         let watch = InstanceWatch(
             context: context, renewed: { try await runtime.renewingDeadline().fleetContext(target) }, reader: InstanceSignalReader(metadata: runtime.metadata, logger: runtime.logger),
             notifier: SystemdNotifier(environment: ProcessEnvironment.current()), settings: settings, heartbeat: heartbeat,
-            lifecycle: lifecycle)
+            lifecycle: lifecycle, healthProbe: healthProbe(settings, runtime: runtime))
         switch try await InterruptWatch.run({ try await watch.run() }) {
         case .finished:
             return
@@ -111,5 +112,16 @@ struct WatchCommand: HookCommand {
         return LifecycleActions(
             client: { try await runtime.renewingDeadline().autoScaling() }, group: group, hookNames: settings.lifecycleHooks,
             instanceId: instanceId, ledger: CompletionLedger(memo: memo), time: runtime.time, logger: runtime.logger)
+    }
+
+    /// The local health check's probe, when one is configured.
+    private func healthProbe(_ settings: WatchSettings, runtime: HookRuntime) -> (any HealthProbe)? {
+        guard let health = settings.health else { return nil }
+        switch health.check {
+        case .url(let url):
+            return URLHealthProbe(url: url, http: CurlHTTPClient(userAgent: "r53hook/\(R53HookVersion.current) health-check"), timeout: health.interval)
+        case .command(let command):
+            return CommandHealthProbe(command: command, timeout: health.interval, time: runtime.time)
+        }
     }
 }

@@ -40,7 +40,8 @@ import Testing
         "sweep": common.union(record).union([.expiry, .maxFraction, .force, .deadline, .dryRun]),
         "lock": common.union([.owner, .lease, .lockNoWait, .waitTimeout, .passAWSCredentials]),
         "watch": common.union(record).union(values).union(loadBalancer).union(joining).union(quorum)
-            .union([.drainExtra, .deadline, .expiry, .pollInterval, .spotMargin, .eventLead, .onRebalance, .lifecycleHook, .autoScalingGroup]),
+            .union([.drainExtra, .deadline, .expiry, .pollInterval, .spotMargin, .eventLead, .onRebalance, .lifecycleHook, .autoScalingGroup])
+            .union([.checkUrl, .checkCmd, .checkInterval, .rise, .fall, .onUnhealthy]),
     ]
 
     private static func arguments(for key: SettingKey) -> (arguments: [String], value: String) {

@@ -26,6 +26,8 @@ enum SettingKey: String, Sendable, CaseIterable, Hashable {
     case deadline, imdsV1, debug, dryRun, json
     // Watch.
     case pollInterval, spotMargin, eventLead, onRebalance, lifecycleHook, autoScalingGroup
+    // Watch's local health check.
+    case checkUrl, checkCmd, checkInterval, rise, fall, onUnhealthy
 
     /// The setting's description.
     var spec: SettingSpec { SettingsTable.spec(for: self) }

@@ -69,6 +69,26 @@ extension SettingsResolver {
             }
             settings.lifecycleHooks = names.map(String.init)
         }
+        guard let onUnhealthy = UnhealthyAction(rawValue: try text(.onUnhealthy) ?? "") else {
+            throw SettingsError(.internal, "the settings table's choices for --on-unhealthy do not match UnhealthyAction")
+        }
+        settings.policy.onUnhealthy = onUnhealthy
+        switch (try text(.checkUrl), try text(.checkCmd)) {
+        case (nil, nil):
+            break
+        case (let url?, nil):
+            guard url.hasPrefix("http://") || url.hasPrefix("https://"), !url.contains(" ") else {
+                throw invalid(.checkUrl, url, "give an http:// or https:// URL, e.g. http://127.0.0.1:8080/health")
+            }
+            settings.health = HealthCheckSettings(
+                check: .url(url), interval: try seconds(.checkInterval), rise: try requiredInteger(.rise), fall: try requiredInteger(.fall))
+        case (nil, let command?):
+            settings.health = HealthCheckSettings(
+                check: .command(command), interval: try seconds(.checkInterval), rise: try requiredInteger(.rise),
+                fall: try requiredInteger(.fall))
+        case (.some, .some):
+            throw conflict(.checkUrl, .checkCmd, "both a check URL (\(describe(.checkUrl))) and a check command (\(describe(.checkCmd))) are set: keep one")
+        }
         if let group = try text(.autoScalingGroup) {
             guard isName(group[...]) else { throw invalid(.autoScalingGroup, group, "an Auto Scaling group name has letters, digits and -_./: only") }
             settings.autoScalingGroup = group

@@ -229,6 +229,34 @@ enum SettingsTable {
                 flag: "--autoscaling-group", environment: "R53HOOK_AUTOSCALING_GROUP", form: .option(valueName: "name"),
                 defaultDescription: "the instance's aws:autoscaling:groupName tag, when tags are in IMDS",
                 summary: "The Auto Scaling group of --lifecycle-hook.")
+
+        // Watch's local health check.
+        case .checkUrl:
+            return SettingSpec(
+                flag: "--check-url", environment: "R53HOOK_CHECK_URL", form: .option(valueName: "url"),
+                summary: "Local health check: GET this http(s) URL, healthy on 2xx within --check-interval.",
+                discussion: "Route 53 health checkers cannot reach private addresses; this check runs on the instance. Until it first passes, watch does not join.")
+        case .checkCmd:
+            return SettingSpec(
+                flag: "--check-cmd", environment: "R53HOOK_CHECK_CMD", form: .option(valueName: "command"),
+                summary: "Local health check: run this with /bin/sh -c, healthy on exit 0 within --check-interval.")
+        case .checkInterval:
+            return SettingSpec(
+                flag: "--check-interval", environment: "R53HOOK_CHECK_INTERVAL", form: .option(valueName: "seconds"), rule: .integer(1...3600),
+                defaultValue: "5", summary: "Seconds between local health checks, and each check's time limit.")
+        case .rise:
+            return SettingSpec(
+                flag: "--rise", environment: "R53HOOK_RISE", form: .option(valueName: "n"), rule: .integer(1...100), defaultValue: "2",
+                summary: "Passing checks in a row that put a failed instance back.")
+        case .fall:
+            return SettingSpec(
+                flag: "--fall", environment: "R53HOOK_FALL", form: .option(valueName: "n"), rule: .integer(1...100), defaultValue: "3",
+                summary: "Failing checks in a row that take the instance out.")
+        case .onUnhealthy:
+            return SettingSpec(
+                flag: "--on-unhealthy", environment: "R53HOOK_ON_UNHEALTHY", form: .option(valueName: "action"),
+                rule: .choice(UnhealthyAction.allCases.map(\.rawValue)), defaultValue: UnhealthyAction.weightZero.rawValue,
+                summary: "When the local check fails: weight-zero (keep the record at weight 0) or leave.")
         }
     }
 }

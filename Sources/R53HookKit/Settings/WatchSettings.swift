@@ -12,6 +12,8 @@ package struct WatchSettings: Sendable, Equatable {
     package var policy: WatchPolicy
     /// How often the registry mark is refreshed while joined (half the heartbeat expiry).
     package var heartbeatEvery: Duration
+    /// The local health check, when one is configured.
+    package var health: HealthCheckSettings?
     /// The Auto Scaling lifecycle hooks whose actions `watch` completes (none: it completes none).
     package var lifecycleHooks: [String] = []
     /// The Auto Scaling group, when configured; otherwise the instance's

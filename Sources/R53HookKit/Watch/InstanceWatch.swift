@@ -15,6 +15,7 @@ package struct InstanceWatch: Sendable {
     private let settings: WatchSettings
     private let retryAfter: Duration
     private let lifecycle: LifecycleActions?
+    private let healthProbe: (any HealthProbe)?
     /// What has been done, read by `shutDown` after a signal ended `run`.
     package let membership: WatchMembership
 
@@ -24,9 +25,11 @@ package struct InstanceWatch: Sendable {
     package init(
         context: FleetContext, renewed: (@Sendable () async throws -> FleetContext)? = nil, reader: InstanceSignalReader, notifier: SystemdNotifier, settings: WatchSettings,
         heartbeat: (@Sendable () async throws -> Void)?, retryAfter: Duration = .seconds(30), membership: WatchMembership = WatchMembership(),
-        lifecycle: LifecycleActions? = nil
+        lifecycle: LifecycleActions? = nil, healthProbe: (any HealthProbe)? = nil
     ) {
         self.lifecycle = lifecycle
+        self.healthProbe = settings.health == nil ? nil : healthProbe
+        if self.healthProbe != nil { membership.health = .unknown }
         self.context = context
         self.renewed = renewed
         self.reader = reader
@@ -57,6 +60,9 @@ package struct InstanceWatch: Sendable {
                     }
                 }
             }
+            if let probe = healthProbe, let health = settings.health {
+                group.addTask { try await self.checkHealth(probe, health) }
+            }
             group.addTask { try await self.poll() }
             try await group.next()
             group.cancelAll()
@@ -66,7 +72,7 @@ package struct InstanceWatch: Sendable {
     private func poll() async throws {
         var signals = try await reader.read()
         logger.info("watching: IMDS says \(signals.summary)")
-        var verdict = settings.policy.verdict(for: signals, now: time.wallClock, previous: nil)
+        var verdict = settings.policy.verdict(for: signals, now: time.wallClock, previous: nil, health: membership.health)
         membership.set(verdict)
         logger.info("decision: \(verdict.summary)")
         try await keepingSystemdWaiting { [verdict, signals] in try await self.apply(verdict, signals: signals) }
@@ -89,7 +95,7 @@ package struct InstanceWatch: Sendable {
                 if !readFailing { logger.warning("cannot read IMDS (\(error)); keeping the last verdict and trying again every \(settings.pollInterval.wholeSecondsText)") }
                 readFailing = true
             }
-            let next = settings.policy.verdict(for: signals, now: time.wallClock, previous: verdict)
+            let next = settings.policy.verdict(for: signals, now: time.wallClock, previous: verdict, health: membership.health)
             if next != verdict {
                 logger.notice("decision: \(verdict.summary) -> \(next.summary)")
                 verdict = next
@@ -125,6 +131,29 @@ package struct InstanceWatch: Sendable {
                     logger.warning("heartbeat failed: \(error)")
                 }
             }
+        }
+    }
+
+    /// Runs the local health check every interval, damped by rise and fall; each change of state
+    /// is a logged decision (acted on at the next poll), each failure while healthy a warning.
+    private func checkHealth(_ probe: any HealthProbe, _ health: HealthCheckSettings) async throws {
+        var gate = HealthGate(rise: health.rise, fall: health.fall)
+        while true {
+            let passed = await probe.check()
+            try Task.checkCancellation()
+            let change = gate.record(passed: passed)
+            if let change {
+                membership.health = change
+                switch change {
+                case .healthy: logger.notice("local health check passes (\(probe.description)): the instance may serve")
+                case .unhealthy:
+                    logger.warning("local health check failed \(health.fall) times in a row (\(probe.description)): taking the instance out of the answers (\(settings.policy.onUnhealthy.rawValue))")
+                case .unknown: break
+                }
+            } else if !passed, gate.state == .healthy {
+                logger.warning("local health check failed (\(probe.description))")
+            }
+            try await time.sleep(for: health.interval)
         }
     }
 

@@ -18,6 +18,7 @@ package final class WatchMembership: Sendable {
         var place = Place.unknown
         var verdict: WatchVerdict?
         var lifecycleAnswered = false
+        var health = HealthGate.State.healthy
     }
 
     private let snapshot = Mutex(Snapshot())
@@ -40,6 +41,12 @@ package final class WatchMembership: Sendable {
             if $0.verdict != verdict { $0.lifecycleAnswered = false }
             $0.verdict = verdict
         }
+    }
+
+    /// What the local health gate says (`healthy` without one).
+    package var health: HealthGate.State {
+        get { snapshot.withLock { $0.health } }
+        set { snapshot.withLock { $0.health = newValue } }
     }
 
     /// Whether the lifecycle action that goes with the verdict (a launch's or a termination's)

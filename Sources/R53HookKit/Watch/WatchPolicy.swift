@@ -14,16 +14,37 @@ package struct WatchPolicy: Sendable, Equatable {
     package var eventLead: Duration
     /// What a rebalance recommendation does.
     package var onRebalance: RebalanceAction
+    /// What a failing local health check does.
+    package var onUnhealthy: UnhealthyAction
 
     /// Creates a policy.
-    package init(eventLead: Duration = .seconds(600), onRebalance: RebalanceAction = .log) {
+    package init(eventLead: Duration = .seconds(600), onRebalance: RebalanceAction = .log, onUnhealthy: UnhealthyAction = .weightZero) {
         self.eventLead = eventLead
         self.onRebalance = onRebalance
+        self.onUnhealthy = onUnhealthy
     }
 
     /// The verdict for these signals at `now`. A final verdict stays, whatever IMDS says later
     /// (a spot notice that vanished does not make the instance safe to serve).
-    package func verdict(for signals: InstanceSignals, now: UnixTime, previous: WatchVerdict?) -> WatchVerdict {
+    /// `health` is the local health gate's state (`healthy` without a gate): before its first
+    /// pass the instance does not join; failing, `onUnhealthy` applies. AWS's signals come first.
+    package func verdict(
+        for signals: InstanceSignals, now: UnixTime, previous: WatchVerdict?, health: HealthGate.State = .healthy
+    ) -> WatchVerdict {
+        let verdict = awsVerdict(for: signals, now: now, previous: previous)
+        guard !verdict.isOut else { return verdict }
+        switch health {
+        case .healthy: return verdict
+        case .unknown: return .stayOut(reason: "waiting for the first passing local health check", final: false)
+        case .unhealthy:
+            switch onUnhealthy {
+            case .weightZero: return .serveAtWeightZero(reason: "the local health check fails")
+            case .leave: return .stayOut(reason: "the local health check fails", final: false)
+            }
+        }
+    }
+
+    private func awsVerdict(for signals: InstanceSignals, now: UnixTime, previous: WatchVerdict?) -> WatchVerdict {
         if let previous, previous.isFinal { return previous }
         if let spot = signals.spot {
             return .leaveUrgently(reason: "spot interruption notice (\(spot.action) at \(spot.time))", goneBy: spot.time)
