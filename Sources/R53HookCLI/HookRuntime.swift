@@ -33,7 +33,7 @@ struct HookRuntime {
             file = parsed
         }
         var resolver = SettingsResolver(flags: flags, environment: environment, file: file)
-        let logger = bootstrapLogging(debug: resolver.debugRequested())
+        let logger = bootstrapLogging(debug: resolver.debugRequested(), json: (try? resolver.text(.logFormat)) == "json")
 
         let time = SystemTimeSource()
         let http = CurlHTTPClient(userAgent: "r53hook/\(R53HookVersion.current)")
@@ -119,8 +119,10 @@ struct HookRuntime {
         return EC2Client(aws: aws, service: try AWSService.ec2(region: region, environment: environment))
     }
 
-    private static func bootstrapLogging(debug: Bool) -> Logger {
-        LoggingSystem.bootstrap { _ in StderrLogHandler(logLevel: debug ? .debug : .info) }
+    private static func bootstrapLogging(debug: Bool, json: Bool) -> Logger {
+        let style = LogStyle.detect(json: json)
+        LogStyle.use(style)
+        LoggingSystem.bootstrap { _ in StderrLogHandler(logLevel: debug ? .debug : .info, style: style) }
         return Logger(label: "r53hook")
     }
 }

@@ -16,7 +16,7 @@ import Testing
         ("sweep", SweepCommand.self), ("lock", LockCommand.self), ("watch", WatchCommand.self),
     ]
 
-    private static let common: Set<SettingKey> = [.config, .fromTags, .zoneId, .zoneName, .privateZone, .imdsV1, .debug]
+    private static let common: Set<SettingKey> = [.config, .fromTags, .zoneId, .zoneName, .privateZone, .imdsV1, .debug, .logFormat]
     private static let record: Set<SettingKey> = [.name, .type, .setIdentifier]
     private static let values: Set<SettingKey> = [.ttl, .weight, .address, .healthCheckId]
     private static let loadBalancer: Set<SettingKey> = [.elb, .targetGroup, .targetPort]

@@ -18,7 +18,7 @@ enum SettingsTable {
                 flag: "--from-tags", environment: "R53HOOK_TAGS", form: .switchTo("true"), rule: .boolean, defaultValue: "false",
                 summary: "Also read settings from this instance's tags r53hook:KEY (e.g. r53hook:name, r53hook:zone-id), below the config file.",
                 discussion:
-                    "Needs tags in instance metadata (the launch template's InstanceMetadataTags=enabled). The key is the flag without its dashes; every option but --config, --from-tags, --imds-v1 and --debug can come from a tag."
+                    "Needs tags in instance metadata (the launch template's InstanceMetadataTags=enabled). The key is the flag without its dashes; every option but --config, --from-tags, --imds-v1, --debug and --log-format can come from a tag."
             )
         case .zoneId:
             return SettingSpec(flag: "--zone-id", environment: "R53HOOK_ZONE_ID", form: .option(valueName: "id"), summary: "The hosted zone's id.")
@@ -257,6 +257,13 @@ enum SettingsTable {
                 flag: "--on-unhealthy", environment: "R53HOOK_ON_UNHEALTHY", form: .option(valueName: "action"),
                 rule: .choice(UnhealthyAction.allCases.map(\.rawValue)), defaultValue: UnhealthyAction.weightZero.rawValue,
                 summary: "When the local check fails: weight-zero (keep the record at weight 0) or leave.")
+
+        // Logging, for every command.
+        case .logFormat:
+            return SettingSpec(
+                flag: "--log-format", environment: "R53HOOK_LOG_FORMAT", form: .option(valueName: "format"), rule: .choice(["text", "json"]),
+                defaultValue: "text", summary: "text, or json: one object per line (time, level, message) for log shippers.",
+                discussion: "Under systemd (JOURNAL_STREAM names stderr) every line starts with its syslog priority, <3> to <7>, so journalctl -p warning works.")
         }
     }
 }
