@@ -60,10 +60,7 @@ struct WatchCommand: HookCommand {
         let context = try await runtime.fleetContext(settings.join.target)
         var heartbeat: (@Sendable () async throws -> Void)?
         if settings.join.target.record != nil {
-            // systemd's RuntimeDirectory=r53hook sets RUNTIME_DIRECTORY; elsewhere /run/r53hook.
-            let directory =
-                ProcessEnvironment.current()["RUNTIME_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) }
-                ?? "/run/r53hook"
+            let directory = Self.runtimeDirectory
             let target = settings.join.target
             heartbeat = {
                 let fresh = runtime.renewingDeadline()
@@ -75,11 +72,13 @@ struct WatchCommand: HookCommand {
             }
         }
         let target = settings.join.target
+        let statusMemo = DirectoryHeartbeatMemo(directory: Self.runtimeDirectory, logger: runtime.logger)
         let lifecycle = try await lifecycleActions(settings, runtime: runtime)
         let watch = InstanceWatch(
             context: context, renewed: { try await runtime.renewingDeadline().fleetContext(target) }, reader: InstanceSignalReader(metadata: runtime.metadata, logger: runtime.logger),
             notifier: SystemdNotifier(environment: ProcessEnvironment.current()), settings: settings, heartbeat: heartbeat,
-            lifecycle: lifecycle, healthProbe: healthProbe(settings, runtime: runtime))
+            lifecycle: lifecycle, healthProbe: healthProbe(settings, runtime: runtime),
+            report: { report in statusMemo.save(key: WatchReport.memoKey, value: report.text) })
         switch try await InterruptWatch.run({ try await watch.run() }) {
         case .finished:
             return
@@ -94,7 +93,7 @@ struct WatchCommand: HookCommand {
     private func lifecycleActions(_ settings: WatchSettings, runtime: HookRuntime) async throws -> LifecycleActions? {
         guard !settings.lifecycleHooks.isEmpty else { return nil }
         let directory =
-            ProcessEnvironment.current()["RUNTIME_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) } ?? "/run/r53hook"
+            Self.runtimeDirectory
         let memo = DirectoryHeartbeatMemo(directory: directory, logger: runtime.logger)
         let groupKey = "watch-autoscaling-group"
         var group = settings.autoScalingGroup
@@ -123,5 +122,11 @@ struct WatchCommand: HookCommand {
         case .command(let command):
             return CommandHealthProbe(command: command, timeout: health.interval, time: runtime.time)
         }
+    }
+
+    /// systemd's RuntimeDirectory=r53hook sets RUNTIME_DIRECTORY; elsewhere /run/r53hook. The
+    /// heartbeat memo, the lifecycle ledger and the report for `status` live there.
+    static var runtimeDirectory: String {
+        ProcessEnvironment.current()["RUNTIME_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) } ?? "/run/r53hook"
     }
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from harness import World, measure
-from watchkit import Watch
+from watchkit import Watch, wait_until
 
 TTL = 2
 
@@ -44,3 +44,20 @@ def test_watch_polls_imds_without_touching_route53_while_nothing_happens(aws: Wo
     imds = stats["requests"]["imds"]
     assert 4 * 3 <= imds <= 4 * 6 + 1, imds
     measure("watch idle IMDS requests", f"{imds} in 4.5 s at --poll-interval 1 (4 paths a poll, token cached)")
+
+
+def test_status_shows_what_watch_last_saw_and_decided(aws: World):
+    watch = Watch(aws, "--ttl", "1", "--drain-extra", "0")
+    try:
+        assert watch.ready(), watch.notify.messages
+        aws.patch_instance(lifecycle_state="Standby")
+        assert wait_until(lambda: aws.addresses() == [], 10) is not None
+        status = aws.run("status")
+        code = watch.terminate()
+    finally:
+        watch.kill()
+    assert code == 0, watch.stderr
+    assert status.code == 0, status.describe()
+    assert f"watch (pid {watch.proc.pid}," in status.stdout, status.stdout
+    assert "decision: out: target-lifecycle-state Standby; out until InService again" in status.stdout, status.stdout
+    assert "IMDS:     lifecycle Standby" in status.stdout, status.stdout

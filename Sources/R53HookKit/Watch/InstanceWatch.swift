@@ -1,6 +1,10 @@
 import AWSKit
 import Logging
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `watch`: the thin driver around `WatchPolicy`. It polls IMDS every `pollInterval`, logs each
 /// change of what IMDS says and each change of verdict (one line each, and a `STATUS=`), and
 /// makes the fleet match the verdict: join as `start`, leave as `stop`, or leave at once with the
@@ -16,6 +20,7 @@ package struct InstanceWatch: Sendable {
     private let retryAfter: Duration
     private let lifecycle: LifecycleActions?
     private let healthProbe: (any HealthProbe)?
+    private let report: (@Sendable (WatchReport) -> Void)?
     /// What has been done, read by `shutDown` after a signal ended `run`.
     package let membership: WatchMembership
 
@@ -25,8 +30,10 @@ package struct InstanceWatch: Sendable {
     package init(
         context: FleetContext, renewed: (@Sendable () async throws -> FleetContext)? = nil, reader: InstanceSignalReader, notifier: SystemdNotifier, settings: WatchSettings,
         heartbeat: (@Sendable () async throws -> Void)?, retryAfter: Duration = .seconds(30), membership: WatchMembership = WatchMembership(),
-        lifecycle: LifecycleActions? = nil, healthProbe: (any HealthProbe)? = nil
+        lifecycle: LifecycleActions? = nil, healthProbe: (any HealthProbe)? = nil,
+        report: (@Sendable (WatchReport) -> Void)? = nil
     ) {
+        self.report = report
         self.lifecycle = lifecycle
         self.healthProbe = settings.health == nil ? nil : healthProbe
         if self.healthProbe != nil { membership.health = .unknown }
@@ -77,6 +84,7 @@ package struct InstanceWatch: Sendable {
         logger.info("decision: \(verdict.summary)")
         try await keepingSystemdWaiting { [verdict, signals] in try await self.apply(verdict, signals: signals) }
         notifier.ready(status(verdict))
+        write(verdict, signals)
         var retryAt: Duration?
         var readFailing = false
         var heartbeatAt = time.monotonicNow + settings.heartbeatEvery
@@ -87,7 +95,10 @@ package struct InstanceWatch: Sendable {
                 let next = try await reader.read()
                 if readFailing { logger.info("IMDS answers again") }
                 readFailing = false
-                if next != signals { logger.info("IMDS now says \(next.summary)") }
+                if next != signals {
+                    logger.info("IMDS now says \(next.summary)")
+                    write(verdict, next)
+                }
                 signals = next
             } catch is CancellationError {
                 throw CancellationError()
@@ -101,6 +112,7 @@ package struct InstanceWatch: Sendable {
                 verdict = next
                 membership.set(verdict)
                 notifier.status(status(verdict))
+                write(verdict, signals)
                 retryAt = nil
             }
             if !verdict.isOut, let reason = HoldFile(path: settings.join.holdFile).holdReason() {
@@ -274,6 +286,19 @@ package struct InstanceWatch: Sendable {
             }
             throw CancellationError()
         }
+    }
+
+    /// Keeps what was seen and decided for `status`.
+    private func write(_ verdict: WatchVerdict, _ signals: InstanceSignals) {
+        guard let report else { return }
+        let health: String?
+        switch healthProbe == nil ? nil : membership.health {
+        case nil: health = nil
+        case .unknown?: health = "waiting for the first pass"
+        case .healthy?: health = "passing"
+        case .unhealthy?: health = "failing"
+        }
+        report(WatchReport(updated: time.wallClock, pid: Int(getpid()), verdict: verdict.summary, signals: signals.summary, health: health))
     }
 
     private func status(_ verdict: WatchVerdict) -> String {
