@@ -10,6 +10,8 @@
 # Installs:
 #   usr/local/bin/r53hook                        0755  the binary
 #   etc/systemd/system/r53hook.service           0644  the systemd unit
+#   etc/systemd/system/r53hook-watch.service     0644  watch instead of r53hook.service
+#   etc/init.d/r53hook-watch                     0755  the init script's watch mode
 #   etc/systemd/system/r53hook-heartbeat.{service,timer}
 #                                                0644  registry heartbeat, every minute while
 #                                                      joined (systemctl enable r53hook-heartbeat.timer)
@@ -110,6 +112,7 @@ for unit in r53hook-heartbeat.service r53hook-heartbeat.timer r53hook-sweep.serv
     put 0644 "$root/systemd/$unit" "etc/systemd/system/$unit"
 done
 put 0755 "$root/init.d/r53hook" etc/init.d/r53hook
+put 0755 "$root/init.d/r53hook-watch" etc/init.d/r53hook-watch
 install -d -m 0755 "$destdir/etc/r53hook"
 installed+=("0755  /etc/r53hook/")
 put 0644 "$root/etc/r53hook.conf.example" "$confdir/r53hook.example"
