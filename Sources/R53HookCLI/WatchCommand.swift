@@ -79,7 +79,7 @@ struct WatchCommand: HookCommand {
             notifier: SystemdNotifier(environment: ProcessEnvironment.current()), settings: settings, heartbeat: heartbeat,
             lifecycle: lifecycle, healthProbe: healthProbe(settings, runtime: runtime),
             report: { report in statusMemo.save(key: WatchReport.memoKey, value: report.text) })
-        switch try await InterruptWatch.run({ try await watch.run() }) {
+        switch try await InterruptWatch.run(checkEvery: .milliseconds(500), { try await watch.run() }) {
         case .finished:
             return
         case .interrupted(let signal):

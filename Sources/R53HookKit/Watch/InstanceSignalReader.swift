@@ -26,14 +26,22 @@ package struct InstanceSignalReader: Sendable {
         self.logger = logger
     }
 
-    /// One poll.
-    package func read() async throws -> InstanceSignals {
+    /// One poll. Without `slow`, the scheduled events and the rebalance recommendation are
+    /// carried over from `previous` instead of read: they are announced minutes to days ahead,
+    /// while a spot notice gives two minutes and Auto Scaling's state changes at once, so only
+    /// those two are read at every poll (the driver reads all four every 5th poll).
+    package func read(slow: Bool = true, previous: InstanceSignals = InstanceSignals()) async throws -> InstanceSignals {
         var signals = InstanceSignals()
         if let text = try await metadata.value(at: Path.spot) {
             signals.spot = SpotInterruption(json: text)
             if signals.spot == nil { logger.warning("IMDS \(Path.spot) is not a notice r53hook can read; ignored: \(text.prefix(200))") }
         }
         signals.lifecycleState = try await metadata.value(at: Path.lifecycleState)?.trimmingWhitespace
+        guard slow else {
+            signals.rebalanceNotice = previous.rebalanceNotice
+            signals.maintenance = previous.maintenance
+            return signals
+        }
         if let text = try await metadata.value(at: Path.rebalance) {
             if let document = try? JSONParser.parse(text), let time = document["noticeTime"]?.stringValue {
                 signals.rebalanceNotice = time

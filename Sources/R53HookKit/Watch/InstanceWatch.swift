@@ -89,10 +89,14 @@ package struct InstanceWatch: Sendable {
         var readFailing = false
         var heartbeatAt = time.monotonicNow + settings.heartbeatEvery
         var holdNoted = false
+        // Scheduled events and rebalance recommendations: every 5th poll (see InstanceSignalReader).
+        let slowEvery = 5
+        var polls = 0
         while true {
             try await time.sleep(for: settings.pollInterval)
+            polls += 1
             do {
-                let next = try await reader.read()
+                let next = try await reader.read(slow: polls % slowEvery == 0, previous: signals)
                 if readFailing { logger.info("IMDS answers again") }
                 readFailing = false
                 if next != signals {
