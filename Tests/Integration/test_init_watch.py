@@ -43,8 +43,8 @@ def test_watch_mode_runs_the_daemon_and_stop_waits_for_its_leave(aws: World, tmp
     lockdir = tmp_path / "lock"
     log = tmp_path / "watch.log"
     env = {"PATH": str(tools), "HOME": str(aws.home), "RUNTIME_DIRECTORY": str(aws.home),
-           "R53HOOK_BIN": str(aws.binary), "R53HOOK_SYSCONFIG": str(config), "R53HOOK_LOCKDIR": str(lockdir), "R53HOOK_INIT_SCRIPT": str(INIT),
-           "R53HOOK_WATCH_LOG": str(log)}
+           "R53HOOK_BIN": str(aws.binary), "R53HOOK_SYSCONFIG": str(config), "R53HOOK_LOCKDIR": str(lockdir),
+           "R53HOOK_INIT_SCRIPT": str(INIT), "R53HOOK_WATCH_LOG": str(log)}
 
     def init(action: str) -> subprocess.CompletedProcess:
         return subprocess.run(["/bin/sh", str(WATCH_INIT), action], env=env, capture_output=True, text=True,

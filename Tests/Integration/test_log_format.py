@@ -26,8 +26,8 @@ def run_to_file(aws: World, tmp_path: Path, *args: str, **env: str) -> tuple[int
 
 
 def test_under_the_journal_every_line_carries_its_priority(aws: World, tmp_path: Path):
-    code, lines, _ = run_to_file(aws, tmp_path, "start", "--zone-id", aws.zone_id, "--name", "www.example.com", "--ttl", "1",
-                                 "--debug", JOURNAL_STREAM="this")
+    code, lines, _ = run_to_file(aws, tmp_path, "start", "--zone-id", aws.zone_id, "--name", "www.example.com",
+                                 "--ttl", "1", "--debug", JOURNAL_STREAM="this")
     assert code == 0, lines
     assert lines and all(line[:3] in ("<6>", "<7>", "<5>", "<4>") for line in lines), lines
     assert any(line.startswith("<6>r53hook: registered") for line in lines), lines
@@ -39,14 +39,14 @@ def test_under_the_journal_every_line_carries_its_priority(aws: World, tmp_path:
 
 
 def test_journal_stream_naming_another_file_changes_nothing(aws: World, tmp_path: Path):
-    code, lines, _ = run_to_file(aws, tmp_path, "start", "--zone-id", aws.zone_id, "--name", "www.example.com", "--ttl", "1",
-                                 JOURNAL_STREAM="1:2")
+    code, lines, _ = run_to_file(aws, tmp_path, "start", "--zone-id", aws.zone_id, "--name", "www.example.com",
+                                 "--ttl", "1", JOURNAL_STREAM="1:2")
     assert code == 0 and all(line.startswith("r53hook: ") for line in lines), lines
 
 
 def test_log_format_json_writes_one_object_per_line_errors_included(aws: World, tmp_path: Path):
-    code, lines, _ = run_to_file(aws, tmp_path, "start", "--zone-id", aws.zone_id, "--name", "www.example.com", "--ttl", "1",
-                                 "--log-format", "json")
+    code, lines, _ = run_to_file(aws, tmp_path, "start", "--zone-id", aws.zone_id, "--name", "www.example.com",
+                                 "--ttl", "1", "--log-format", "json")
     assert code == 0, lines
     objects = [json.loads(line) for line in lines]
     assert objects and all({"time", "level", "message"} <= set(o) for o in objects), objects

@@ -42,8 +42,9 @@ def test_scale_in_leaves_heartbeats_through_the_drain_and_completes_once(aws: Wo
     completed_at = action["completions"][0]["time"]
     # The record went first, the drain ran, then the action was completed.
     assert gone_at < completed_at and completed_at - gone_at >= 5
-    measure("scale-in to record gone", f"{gone_at - scaled_at:.2f} s (poll 1 s); completed {completed_at - scaled_at:.2f} s "
-                                       f"after, with {len(action['heartbeats'])} heartbeats")
+    measure("scale-in to record gone",
+            f"{gone_at - scaled_at:.2f} s (poll 1 s); completed {completed_at - scaled_at:.2f} s "
+            f"after, with {len(action['heartbeats'])} heartbeats")
 
 
 def test_a_watch_started_while_terminating_acts_at_once_and_a_restart_does_not_complete_again(aws: World):

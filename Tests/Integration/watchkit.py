@@ -100,4 +100,5 @@ def wait_until(condition: Any, timeout: float, step: float = 0.1) -> float | Non
 
 def deleted_at(world: World) -> list[float]:
     """When Route 53 accepted each ChangeResourceRecordSets since the stats were cleared."""
-    return [e[0] for e in world.stats()["timeline"] if e[1:3] == ["route53", "ChangeResourceRecordSets"] and e[3] == 200]
+    return [e[0] for e in world.stats()["timeline"]
+            if e[1:3] == ["route53", "ChangeResourceRecordSets"] and e[3] == 200]

@@ -29,9 +29,10 @@ import Testing
             {"Code": "instance-stop", "State": "active"}]
             """
         let events = MaintenanceEvent.list(json: text)
-        #expect(events == [
-            MaintenanceEvent(code: "system-reboot", eventId: "instance-event-0d59937288b749b32", notBefore: UnixTime(seconds: 1_548_061_243), state: "active")
-        ])
+        #expect(
+            events == [
+                MaintenanceEvent(code: "system-reboot", eventId: "instance-event-0d59937288b749b32", notBefore: UnixTime(seconds: 1_548_061_243), state: "active")
+            ])
         #expect(MaintenanceEvent.list(json: "[]") == [])
         #expect(MaintenanceEvent.list(json: "{}") == nil)
     }

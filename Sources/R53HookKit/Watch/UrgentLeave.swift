@@ -53,7 +53,7 @@ package struct UrgentLeave: Sendable {
                 group.addTask {
                     do {
                         _ = try await context.leaveRecordSet.finish(deletion, settings: settings)
-                    } catch where !(error is CancellationError) {
+                    } catch  where !(error is CancellationError) {
                         logger.warning("waiting for the deletion failed: \(error); the record is deleted")
                     } catch {}
                     return true
@@ -64,7 +64,7 @@ package struct UrgentLeave: Sendable {
                     do {
                         _ = try await context.loadBalancerWaiter.waitDrained(
                             deregistered.membership, instanceId: deregistered.instanceId, bound: deregistered.drainTime + .seconds(15))
-                    } catch where !(error is CancellationError) {
+                    } catch  where !(error is CancellationError) {
                         logger.warning("waiting for the load balancer to drain failed: \(error); the instance is deregistered")
                     } catch {}
                     return true
@@ -87,7 +87,8 @@ package struct UrgentLeave: Sendable {
         let drained = context.time.monotonicNow - started
         if !finishedInTime {
             context.logger.warning(
-                "drain cut after \(drained.wholeSecondsText): the instance must be out before \(cutAt) (EC2's notice time minus the margin); resolvers that still hold the address may reach it until it goes")
+                "drain cut after \(drained.wholeSecondsText): the instance must be out before \(cutAt) (EC2's notice time minus the margin); resolvers that still hold the address may reach it until it goes"
+            )
         }
         return Outcome(drained: drained, wasCut: !finishedInTime)
     }
