@@ -7,9 +7,10 @@ and GlobalTimeout is always 172800. This module keeps the lifecycle actions itse
 
 - ``POST /_localaws/autoscaling/{group}/scale-in`` ``{"instance_id"}`` moves an InService
   instance to Terminating:Wait (target-lifecycle-state ``Terminated``) with one pending action
-  per EC2_INSTANCE_TERMINATING hook; ``.../launch`` ``{"instance_id", "warm": false}`` moves an
-  instance into the group (or into its warm pool) through Pending:Wait with one action per
-  EC2_INSTANCE_LAUNCHING hook (target ``InService``, or ``Warmed:<PoolState>``).
+  per EC2_INSTANCE_TERMINATING hook; ``POST /_localaws/autoscaling/{group}/launch``
+  ``{"instance_id", "warm": false}`` moves an instance into the group (or into its warm
+  pool) through Pending:Wait with one action per EC2_INSTANCE_LAUNCHING hook (target
+  ``InService``, or ``Warmed:<PoolState>``).
 - A pending action ends exactly once: by CompleteLifecycleAction (by instance id or token),
   or when its heartbeat timeout (extended by each RecordLifecycleActionHeartbeat) or the
   hook's global timeout (the lesser of 48 h and 100 x HeartbeatTimeout) passes, when the
