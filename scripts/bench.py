@@ -33,6 +33,9 @@ from localaws.launcher import LaunchError, LocalAWSProcess  # noqa: E402
 
 WALL_RATIO_TARGET = 0.10
 RSS_TARGET_MIB = 20.0
+# `r53hook watch` polling IMDS with nothing to do (issue 10): a daemon on every instance.
+WATCH_RSS_TARGET_MIB = 20.0
+WATCH_CPU_TARGET_PERCENT = 0.1
 ZONE = "bench.example."
 NAME = "www.bench.example."
 TTL = 60
@@ -196,9 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=15, help="measured runs of each tool (default 15)")
     p.add_argument("--warmup", type=int, default=1, help="unmeasured runs of each tool first (default 1)")
     p.add_argument("--json", metavar="FILE", help="also write the figures to FILE as JSON")
+    p.add_argument("--watch-seconds", type=int, default=60,
+                   help="measure `r53hook watch` at rest for this long (default 60; 0 skips it)")
     args = p.parse_args(argv)
-    if args.runs < 1 or args.warmup < 0:
-        p.error("--runs must be >= 1 and --warmup >= 0")
+    if args.runs < 1 or args.warmup < 0 or args.watch_seconds < 0:
+        p.error("--runs must be >= 1, --warmup and --watch-seconds >= 0")
     if args.runs + args.warmup > 240:
         p.error("--runs + --warmup must be <= 240 (each run needs a different weight, 1-255)")
 
@@ -363,6 +368,7 @@ def run(args: argparse.Namespace, local: LocalAWSProcess, binary: Path, aws: str
         f"(ratio {wall_ratio:.3f}) -> {'PASS' if wall_pass else 'FAIL'}")
     say(f"target peak RSS:  r53hook max peak RSS <= {RSS_TARGET_MIB:.0f} MiB: {hook['max_rss_mib']:.1f} MiB "
         f"-> {'PASS' if rss_pass else 'FAIL'}")
+    watch = measure_watch(local, binary, zone_id, hook_env, args.watch_seconds) if args.watch_seconds else None
     load_end = os.getloadavg()
     say(f"load average at the end: {load_end[0]:.2f} (other work on the machine inflates both tools' times)")
 
@@ -375,11 +381,82 @@ def run(args: argparse.Namespace, local: LocalAWSProcess, binary: Path, aws: str
             "r53hook": hook, "aws": cli, "r53hook_version_floor": floor,
             "wall_ratio": wall_ratio, "rss_ratio": rss_ratio,
             "wall_target_pass": wall_pass, "rss_target_pass": rss_pass,
-            "r53hook_requests_per_run": hook_counts, "invalid": invalid,
+            "r53hook_requests_per_run": hook_counts, "invalid": invalid, "watch": watch,
             "raw": {"wall_s": walls, "rss_kib": rss},
         }, indent=2) + "\n")
         say(f"figures written to {args.json}")
     return 1 if invalid else 0
+
+
+def proc_cpu_ticks(pid: int) -> int:
+    """utime + stime of the process, in clock ticks (/proc/PID/stat fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def proc_rss_kib(pid: int) -> tuple[int, int, int]:
+    """(VmRSS, VmHWM, RssAnon) in KiB: the resident set now, its peak, and its private anonymous
+    part (heap and stacks: what the process costs beyond the binary's pages, which are file-backed
+    and shared with every other r53hook process)."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM", "RssAnon"):
+            values[key] = int(rest.split()[0])
+    return values["VmRSS"], values["VmHWM"], values["RssAnon"]
+
+
+def measure_watch(local: LocalAWSProcess, binary: Path, zone_id: str, env: dict[str, str],
+                  seconds: int) -> dict[str, Any]:
+    """`r53hook watch` at rest: joined, polling IMDS every 2 s (the default), nothing happening.
+    CPU from /proc/PID/stat over `seconds` after a settle of 5 s; RSS sampled every second."""
+    say()
+    say(f"r53hook watch at rest: --poll-interval 2 (the default), {seconds} s measured after joining")
+    with tempfile.TemporaryDirectory(prefix="bench-watch-") as runtime:
+        proc = subprocess.Popen([str(binary), "watch", "--zone-id", zone_id, "--name", NAME, "--ttl", str(TTL)],
+                                env=dict(env, RUNTIME_DIRECTORY=runtime), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(5)  # join and settle
+            if proc.poll() is not None:
+                raise BenchError(f"r53hook watch exited {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}")
+            local.control("DELETE", "/stats")
+            clock = os.sysconf("SC_CLK_TCK")
+            ticks0, t0 = proc_cpu_ticks(proc.pid), time.monotonic()
+            rss_samples, anon_samples = [], []
+            while time.monotonic() - t0 < seconds:
+                time.sleep(1)
+                rss_now, _, anon_now = proc_rss_kib(proc.pid)
+                rss_samples.append(rss_now)
+                anon_samples.append(anon_now)
+            ticks1, t1 = proc_cpu_ticks(proc.pid), time.monotonic()
+            _, peak, _ = proc_rss_kib(proc.pid)
+            stats = local.control("GET", "/stats")
+        finally:
+            # SIGKILL, not SIGTERM: a SIGTERM would leave with the 60 s TTL drain, which measures
+            # nothing here; the local AWS and its records go with the bench.
+            proc.kill()
+            proc.wait(timeout=30)
+    cpu_percent = (ticks1 - ticks0) / clock / (t1 - t0) * 100
+    rss_mib = statistics.median(rss_samples) / 1024
+    anon_mib = max(anon_samples) / 1024
+    peak_mib = peak / 1024
+    route53 = sum(stats["requests"].get("route53", {}).values())
+    imds = stats["requests"].get("imds", 0)
+    say(f"  CPU: {(ticks1 - ticks0) / clock * 1000:.0f} ms over {t1 - t0:.0f} s = {cpu_percent:.3f} % of one core")
+    say(f"  RSS: median {rss_mib:.1f} MiB, peak (VmHWM, the join included) {peak_mib:.1f} MiB, of which private")
+    say(f"  anonymous memory (RssAnon, max): {anon_mib:.1f} MiB; the rest is the binary's and libraries' file pages")
+    say(f"  requests while at rest: {imds} IMDS, {route53} Route 53")
+    cpu_pass = cpu_percent < WATCH_CPU_TARGET_PERCENT
+    rss_pass = peak_mib <= WATCH_RSS_TARGET_MIB
+    say(f"target watch CPU: < {WATCH_CPU_TARGET_PERCENT} % of a core: {cpu_percent:.3f} % "
+        f"-> {'PASS' if cpu_pass else 'FAIL'}")
+    say(f"target watch RSS: <= {WATCH_RSS_TARGET_MIB:.0f} MiB peak: {peak_mib:.1f} MiB "
+        f"-> {'PASS' if rss_pass else 'FAIL'}")
+    return {"seconds": t1 - t0, "cpu_percent": cpu_percent, "rss_median_mib": rss_mib, "rss_peak_mib": peak_mib,
+            "rss_anon_max_mib": anon_mib,
+            "imds_requests": imds, "route53_requests": route53, "cpu_target_pass": cpu_pass,
+            "rss_target_pass": rss_pass}
 
 
 if __name__ == "__main__":

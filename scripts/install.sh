@@ -10,6 +10,8 @@
 # Installs:
 #   usr/local/bin/r53hook                        0755  the binary
 #   etc/systemd/system/r53hook.service           0644  the systemd unit
+#   etc/systemd/system/r53hook-watch.service     0644  watch instead of r53hook.service
+#   etc/init.d/r53hook-watch                     0755  the init script's watch mode
 #   etc/systemd/system/r53hook-heartbeat.{service,timer}
 #                                                0644  registry heartbeat, every minute while
 #                                                      joined (systemctl enable r53hook-heartbeat.timer)
@@ -26,6 +28,7 @@
 #   usr/local/share/r53hook/iam-policy.json      0644  least-privilege IAM policy (with
 #                                                      ec2:DescribeInstances, for sweep)
 #   usr/local/share/r53hook/iam-policy-elb.json  0644  what ELB mode and the quorum add
+#   usr/local/share/r53hook/iam-policy-autoscaling.json  0644  what watch --lifecycle-hook adds
 #   usr/local/share/r53hook/systemd-examples/    0644  app drop-in examples
 #
 # Environment:
@@ -105,15 +108,17 @@ if [ "${R53HOOK_NO_STRIP:-0}" != 1 ] && command -v strip >/dev/null 2>&1 &&
     strip --strip-unneeded "$destdir/usr/local/bin/r53hook"
 fi
 put 0644 "$root/systemd/r53hook.service" etc/systemd/system/r53hook.service
-for unit in r53hook-heartbeat.service r53hook-heartbeat.timer r53hook-sweep.service r53hook-sweep.timer; do
+for unit in r53hook-heartbeat.service r53hook-heartbeat.timer r53hook-sweep.service r53hook-sweep.timer r53hook-watch.service; do
     put 0644 "$root/systemd/$unit" "etc/systemd/system/$unit"
 done
 put 0755 "$root/init.d/r53hook" etc/init.d/r53hook
+put 0755 "$root/init.d/r53hook-watch" etc/init.d/r53hook-watch
 install -d -m 0755 "$destdir/etc/r53hook"
 installed+=("0755  /etc/r53hook/")
 put 0644 "$root/etc/r53hook.conf.example" "$confdir/r53hook.example"
 put 0644 "$root/etc/iam-policy.json" usr/local/share/r53hook/iam-policy.json
 put 0644 "$root/etc/iam-policy-elb.json" usr/local/share/r53hook/iam-policy-elb.json
+put 0644 "$root/etc/iam-policy-autoscaling.json" usr/local/share/r53hook/iam-policy-autoscaling.json
 while IFS= read -r f; do
     put 0644 "$root/systemd/examples/$f" "usr/local/share/r53hook/systemd-examples/$f"
 done < <(cd "$root/systemd/examples" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)

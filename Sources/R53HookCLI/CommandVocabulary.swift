@@ -56,6 +56,7 @@ struct CommandVocabulary: Sendable {
         ("start", StartCommand.self, []), ("stop", StopCommand.self, []), ("cycle", CycleCommand.self, ["--", "true"]),
         ("status", StatusCommand.self, []), ("heartbeat", HeartbeatCommand.self, []), ("members", MembersCommand.self, []),
         ("role", RoleCommand.self, []), ("sweep", SweepCommand.self, []), ("lock", LockCommand.self, ["lock", "--", "true"]),
+        ("watch", WatchCommand.self, []),
     ]
 
     /// The setting that turns a knob in a command (whether the command takes it is checked
@@ -68,7 +69,7 @@ struct CommandVocabulary: Sendable {
         case .lockWait:
             switch command {
             case "lock": return .waitTimeout
-            case "stop", "cycle": return .quorumTimeout
+            case "stop", "cycle", "watch": return .quorumTimeout
             case "role", "sweep": return .deadline
             default: return nil
             }

@@ -47,9 +47,10 @@ enum CommandErrors {
             throw error
         } catch {
             let rendering = ErrorRenderer.render(error, in: vocabulary, debug: debugIsOn)
-            StandardError.line("r53hook: error: " + PrintableText.escaping(rendering.message))
+            let style = LogStyle.current
+            StandardError.line(style.line(level: .error, message: rendering.message))
             for line in rendering.debugLines {
-                StandardError.line("r53hook: debug: " + PrintableText.escaping(line))
+                StandardError.line(style.line(level: .debug, message: line))
             }
             throw ExitCode(ExitStatus.code(for: error))
         }

@@ -12,7 +12,8 @@ struct HookRuntime {
     let drainTimer: DrainTimer
     private let aws: AWSClient
     private let environment: ProcessEnvironment
-    private let metadata: IMDSClient
+    /// Instance metadata, which `watch` polls for lifecycle signals.
+    let metadata: IMDSClient
     let time: SystemTimeSource
 
     /// Reads and checks the configuration (flags, environment, config file, and with
@@ -32,7 +33,7 @@ struct HookRuntime {
             file = parsed
         }
         var resolver = SettingsResolver(flags: flags, environment: environment, file: file)
-        let logger = bootstrapLogging(debug: resolver.debugRequested())
+        let logger = bootstrapLogging(debug: resolver.debugRequested(), json: (try? resolver.text(.logFormat)) == "json")
 
         let time = SystemTimeSource()
         let http = CurlHTTPClient(userAgent: "r53hook/\(R53HookVersion.current)")
@@ -81,6 +82,17 @@ struct HookRuntime {
         return (runtime, settings)
     }
 
+    /// The same runtime with a fresh --deadline from now: a command's deadline is counted from
+    /// its start, so `watch`, which runs for days, takes one per join, leave and heartbeat.
+    func renewingDeadline() -> HookRuntime {
+        let deadline = Deadline(budget: aws.deadline.budget, time: time)
+        let route53 = self.route53.with(deadline: deadline)
+        return HookRuntime(
+            logger: logger, route53: route53, identity: identity,
+            waiter: ChangeWaiter(route53: route53, time: time, deadline: deadline, logger: logger),
+            drainTimer: drainTimer, aws: aws.with(deadline: deadline), environment: environment, metadata: metadata, time: time)
+    }
+
     /// The fleet context; the load balancer client needs the region, which may come from IMDS.
     func fleetContext(_ target: FleetTarget) async throws -> FleetContext {
         var loadBalancer: (any LoadBalancerMembership)?
@@ -103,14 +115,22 @@ struct HookRuntime {
             time: time, logger: logger)
     }
 
+    /// Auto Scaling in this instance's region (for watch's lifecycle hooks).
+    func autoScaling() async throws -> AutoScalingClient {
+        let region = try await RegionResolver(environment: environment, metadata: metadata).region()
+        return AutoScalingClient(aws: aws, service: try AWSService.autoScaling(region: region, environment: environment))
+    }
+
     /// EC2 in this instance's region (for sweep).
     func instanceStates() async throws -> EC2Client {
         let region = try await RegionResolver(environment: environment, metadata: metadata).region()
         return EC2Client(aws: aws, service: try AWSService.ec2(region: region, environment: environment))
     }
 
-    private static func bootstrapLogging(debug: Bool) -> Logger {
-        LoggingSystem.bootstrap { _ in StderrLogHandler(logLevel: debug ? .debug : .info) }
+    private static func bootstrapLogging(debug: Bool, json: Bool) -> Logger {
+        let style = LogStyle.detect(json: json)
+        LogStyle.use(style)
+        LoggingSystem.bootstrap { _ in StderrLogHandler(logLevel: debug ? .debug : .info, style: style) }
         return Logger(label: "r53hook")
     }
 }

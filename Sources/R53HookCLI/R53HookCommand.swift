@@ -37,7 +37,7 @@ package struct R53HookCommand: AsyncParsableCommand {
         version: BuildVersion.text,
         subcommands: [
             StartCommand.self, StopCommand.self, StatusCommand.self, CycleCommand.self, LockCommand.self,
-            HeartbeatCommand.self, MembersCommand.self, RoleCommand.self, SweepCommand.self,
+            HeartbeatCommand.self, MembersCommand.self, RoleCommand.self, SweepCommand.self, WatchCommand.self,
         ])
 
     package init() {}

@@ -36,6 +36,13 @@ struct StatusCommand: HookCommand {
             sections.append(StatusFormatter.text(loadBalancer: "\(loadBalancer)", instanceId: instanceId, members: members))
             json.append(("loadBalancer", StatusFormatter.jsonNode(loadBalancer: "\(loadBalancer)", instanceId: instanceId, members: members)))
         }
+        // What a `watch` on this machine last saw and decided, when one has run.
+        if let text = DirectoryHeartbeatMemo(directory: WatchCommand.runtimeDirectory, logger: runtime.logger).load(key: WatchReport.memoKey),
+            let watch = WatchReport(text: text)
+        {
+            sections.append(WatchReportFormatter.text(watch))
+            json.append(("watch", WatchReportFormatter.jsonNode(watch)))
+        }
         print(output.json ? JSONWriter.write(.object(json)) : sections.joined(separator: "\n\n"))
     }
 }

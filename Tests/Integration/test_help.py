@@ -19,7 +19,7 @@ import pytest
 from harness import BINARY
 
 SNAPSHOTS = Path(__file__).resolve().parent / "help"
-COMMANDS = ["r53hook", "start", "stop", "status", "cycle", "lock", "heartbeat", "members", "role", "sweep"]
+COMMANDS = ["r53hook", "start", "stop", "status", "cycle", "lock", "heartbeat", "members", "role", "sweep", "watch"]
 UPDATE = os.environ.get("R53HOOK_UPDATE_HELP") == "1"
 
 

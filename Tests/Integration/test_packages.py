@@ -27,7 +27,7 @@ UNSHARE = shutil.which("unshare") or "/usr/bin/unshare"
 CHROOT = shutil.which("chroot", path="/usr/sbin:/sbin:/usr/bin:/bin") or "/usr/sbin/chroot"
 PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 UNITS = ["r53hook.service", "r53hook-heartbeat.service", "r53hook-heartbeat.timer",
-         "r53hook-sweep.service", "r53hook-sweep.timer"]
+         "r53hook-sweep.service", "r53hook-sweep.timer", "r53hook-watch.service"]
 
 pytestmark = pytest.mark.skipif(
     not RELEASE, reason="needs R53HOOK_RELEASE_BINARY (scripts/test sets it in its release step)")

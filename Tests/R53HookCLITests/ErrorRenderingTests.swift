@@ -103,7 +103,7 @@ struct ErrorRenderingTests {
         let commands: [String: any ParsableCommand.Type] = [
             "start": StartCommand.self, "stop": StopCommand.self, "status": StatusCommand.self, "cycle": CycleCommand.self,
             "lock": LockCommand.self, "heartbeat": HeartbeatCommand.self, "members": MembersCommand.self,
-            "role": RoleCommand.self, "sweep": SweepCommand.self,
+            "role": RoleCommand.self, "sweep": SweepCommand.self, "watch": WatchCommand.self,
         ]
         #expect(Set(commands.keys) == Set(CommandVocabulary.all.map(\.command)))
         for vocabulary in CommandVocabulary.all {

@@ -13,10 +13,10 @@ import Testing
     private static let commands: [(name: String, type: any HookCommand.Type)] = [
         ("start", StartCommand.self), ("stop", StopCommand.self), ("cycle", CycleCommand.self), ("status", StatusCommand.self),
         ("members", MembersCommand.self), ("heartbeat", HeartbeatCommand.self), ("role", RoleCommand.self),
-        ("sweep", SweepCommand.self), ("lock", LockCommand.self),
+        ("sweep", SweepCommand.self), ("lock", LockCommand.self), ("watch", WatchCommand.self),
     ]
 
-    private static let common: Set<SettingKey> = [.config, .fromTags, .zoneId, .zoneName, .privateZone, .imdsV1, .debug]
+    private static let common: Set<SettingKey> = [.config, .fromTags, .zoneId, .zoneName, .privateZone, .imdsV1, .debug, .logFormat]
     private static let record: Set<SettingKey> = [.name, .type, .setIdentifier]
     private static let values: Set<SettingKey> = [.ttl, .weight, .address, .healthCheckId, .routing, .instanceName]
     private static let loadBalancer: Set<SettingKey> = [.elb, .targetGroup, .targetPort]
@@ -39,6 +39,9 @@ import Testing
         "role": common.union(record).union([.group, .servers, .expiry, .deadline, .json]),
         "sweep": common.union(record).union([.expiry, .maxFraction, .force, .deadline, .dryRun]),
         "lock": common.union([.owner, .lease, .lockNoWait, .waitTimeout, .passAWSCredentials]),
+        "watch": common.union(record).union(values).union(loadBalancer).union(joining).union(quorum)
+            .union([.drainExtra, .deadline, .expiry, .pollInterval, .spotMargin, .eventLead, .onRebalance, .lifecycleHook, .autoScalingGroup])
+            .union([.checkUrl, .checkCmd, .checkInterval, .rise, .fall, .onUnhealthy]),
     ]
 
     private static func arguments(for key: SettingKey) -> (arguments: [String], value: String) {

@@ -4,4 +4,5 @@ import ArgumentParser
 struct LoggingOptions: ParsableArguments {
     @Flag(setting: .imdsV1) var imdsV1 = false
     @Flag(setting: .debug) var debug = false
+    @Option(setting: .logFormat) var logFormat: String?
 }

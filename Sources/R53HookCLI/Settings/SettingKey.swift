@@ -28,6 +28,12 @@ enum SettingKey: String, Sendable, CaseIterable, Hashable {
     case routing, instanceName
     // Joining at boot.
     case createFirst
+    // Watch.
+    case pollInterval, spotMargin, eventLead, onRebalance, lifecycleHook, autoScalingGroup
+    // Watch's local health check.
+    case checkUrl, checkCmd, checkInterval, rise, fall, onUnhealthy
+    // Logging, for every command.
+    case logFormat
 
     /// The setting's description.
     var spec: SettingSpec { SettingsTable.spec(for: self) }

@@ -96,7 +96,7 @@ struct SettingSpec: Sendable {
     /// the tags are read (the config file, whether to read tags, IMDS's protocol, logging) and
     /// for flag-only settings.
     var tagKey: String? {
-        guard environment != nil, !["--config", "--from-tags", "--imds-v1", "--debug"].contains(flag) else { return nil }
+        guard environment != nil, !["--config", "--from-tags", "--imds-v1", "--debug", "--log-format"].contains(flag) else { return nil }
         if flag == "--private-zone/--public-zone" { return "r53hook:private-zone" }
         return "r53hook:" + longName
     }

@@ -44,6 +44,68 @@ extension SettingsResolver {
         return CycleSettings(leave: leave, join: join, rejoinsOnFailure: try bool(.rejoinOnFailure))
     }
 
+    /// `watch`: joins as `start`, leaves as `stop` (same target), and its own polling and event
+    /// rules. It never runs dry: `--dry-run` means nothing for a process that waits for events.
+    func watch() throws(SettingsError) -> WatchSettings {
+        var join = try join()
+        join.dryRun = false
+        let leave = LeaveSettings(
+            target: join.target, quorum: try quorum(target: join.target), drainExtra: try seconds(.drainExtra), dryRun: false,
+            deadline: join.deadline)
+        guard let onRebalance = RebalanceAction(rawValue: try text(.onRebalance) ?? "") else {
+            throw SettingsError(.internal, "the settings table's choices for --on-rebalance do not match RebalanceAction")
+        }
+        var settings = WatchSettings(
+            join: join, leave: leave, pollInterval: try seconds(.pollInterval), spotMargin: try seconds(.spotMargin),
+            policy: WatchPolicy(eventLead: try seconds(.eventLead), onRebalance: onRebalance), heartbeatEvery: try seconds(.expiry) / 2)
+        // Auto Scaling names: 1-255 characters, no spaces or control characters.
+        let isName = { (name: Substring) in
+            !name.isEmpty && name.count <= 255 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:".contains($0)) }
+        }
+        if let hooks = try text(.lifecycleHook) {
+            let names = hooks.split(separator: ",", omittingEmptySubsequences: false)
+            guard names.allSatisfy(isName) else {
+                throw invalid(.lifecycleHook, hooks, "give hook names separated by commas: letters, digits and -_./: only")
+            }
+            settings.lifecycleHooks = names.map(String.init)
+        }
+        guard let onUnhealthy = UnhealthyAction(rawValue: try text(.onUnhealthy) ?? "") else {
+            throw SettingsError(.internal, "the settings table's choices for --on-unhealthy do not match UnhealthyAction")
+        }
+        settings.policy.onUnhealthy = onUnhealthy
+        switch (try text(.checkUrl), try text(.checkCmd)) {
+        case (nil, nil):
+            break
+        case (let url?, nil):
+            guard url.hasPrefix("http://") || url.hasPrefix("https://"), !url.contains(" ") else {
+                throw invalid(.checkUrl, url, "give an http:// or https:// URL, e.g. http://127.0.0.1:8080/health")
+            }
+            settings.health = HealthCheckSettings(
+                check: .url(url), interval: try seconds(.checkInterval), rise: try requiredInteger(.rise), fall: try requiredInteger(.fall))
+        case (nil, let command?):
+            settings.health = HealthCheckSettings(
+                check: .command(command), interval: try seconds(.checkInterval), rise: try requiredInteger(.rise),
+                fall: try requiredInteger(.fall))
+        case (.some, .some):
+            throw conflict(.checkUrl, .checkCmd, "both a check URL (\(describe(.checkUrl))) and a check command (\(describe(.checkCmd))) are set: keep one")
+        }
+        // A multivalue record has no weight: "weight 0" would leave it in every answer.
+        if join.target.record?.routing == .multivalue {
+            var weightZero: [SettingKey] = onRebalance == .weightZero ? [.onRebalance] : []
+            if settings.health != nil, onUnhealthy == .weightZero { weightZero.append(.onUnhealthy) }
+            if let key = weightZero.first {
+                throw conflict(
+                    key, .routing,
+                    "\(key.spec.flag) weight-zero cannot take a multivalue record out of the answers (it has no weight): use \(key.spec.flag) leave, or --routing weighted")
+            }
+        }
+        if let group = try text(.autoScalingGroup) {
+            guard isName(group[...]) else { throw invalid(.autoScalingGroup, group, "an Auto Scaling group name has letters, digits and -_./: only") }
+            settings.autoScalingGroup = group
+        }
+        return settings
+    }
+
     /// The quorum, when --min-healthy or --quorum is set; its lock lives in the record's zone, or
     /// with a load balancer alone in a zone given without a record name.
     private func quorum(target: FleetTarget) throws(SettingsError) -> QuorumSettings? {

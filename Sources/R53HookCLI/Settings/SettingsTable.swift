@@ -18,7 +18,7 @@ enum SettingsTable {
                 flag: "--from-tags", environment: "R53HOOK_TAGS", form: .switchTo("true"), rule: .boolean, defaultValue: "false",
                 summary: "Also read settings from this instance's tags r53hook:KEY (e.g. r53hook:name, r53hook:zone-id), below the config file.",
                 discussion:
-                    "Needs tags in instance metadata (the launch template's InstanceMetadataTags=enabled). The key is the flag without its dashes; every option but --config, --from-tags, --imds-v1 and --debug can come from a tag."
+                    "Needs tags in instance metadata (the launch template's InstanceMetadataTags=enabled). The key is the flag without its dashes; every option but --config, --from-tags, --imds-v1, --debug and --log-format can come from a tag."
             )
         case .zoneId:
             return SettingSpec(flag: "--zone-id", environment: "R53HOOK_ZONE_ID", form: .option(valueName: "id"), summary: "The hosted zone's id.")
@@ -221,6 +221,71 @@ enum SettingsTable {
                 summary:
                     "At boot, when the record should not exist yet: CREATE it and its mark without reading first (the change alone, not two reads and the change); if Route 53 refuses, read and proceed as usual."
             )
+        // Watch.
+        case .pollInterval:
+            return SettingSpec(
+                flag: "--poll-interval", environment: "R53HOOK_POLL_INTERVAL", form: .option(valueName: "seconds"), rule: .integer(1...300),
+                defaultValue: "2", summary: "Seconds between two reads of the instance's lifecycle signals from IMDS (which cost no Route 53 budget).")
+        case .spotMargin:
+            return SettingSpec(
+                flag: "--spot-margin", environment: "R53HOOK_SPOT_MARGIN", form: .option(valueName: "seconds"), rule: .integer(0...110),
+                defaultValue: "10", summary: "After a spot interruption notice, end the drain this long before EC2's time.")
+        case .eventLead:
+            return SettingSpec(
+                flag: "--event-lead", environment: "R53HOOK_EVENT_LEAD", form: .option(valueName: "seconds"), rule: .integer(0...604_800),
+                defaultValue: "600", summary: "Leave this long before an active scheduled event's NotBefore.")
+        case .onRebalance:
+            return SettingSpec(
+                flag: "--on-rebalance", environment: "R53HOOK_ON_REBALANCE", form: .option(valueName: "action"),
+                rule: .choice(RebalanceAction.allCases.map(\.rawValue)), defaultValue: RebalanceAction.log.rawValue,
+                summary: "On a rebalance recommendation (advisory): log, weight-zero (stay at weight 0) or leave, until it is gone.")
+        case .lifecycleHook:
+            return SettingSpec(
+                flag: "--lifecycle-hook", environment: "R53HOOK_LIFECYCLE_HOOK", form: .option(valueName: "names"),
+                summary: "The Auto Scaling lifecycle hooks (comma-separated) whose actions watch completes with CONTINUE: a launching one once joined, a terminating one once left.",
+                discussion:
+                    "By instance id (IMDS gives no token), each exactly once, with RecordLifecycleActionHeartbeat while the leave lasts; needs autoscaling:DescribeLifecycleHooks, CompleteLifecycleAction and RecordLifecycleActionHeartbeat on the group."
+            )
+        case .autoScalingGroup:
+            return SettingSpec(
+                flag: "--autoscaling-group", environment: "R53HOOK_AUTOSCALING_GROUP", form: .option(valueName: "name"),
+                defaultDescription: "the instance's aws:autoscaling:groupName tag, when tags are in IMDS",
+                summary: "The Auto Scaling group of --lifecycle-hook.")
+
+        // Watch's local health check.
+        case .checkUrl:
+            return SettingSpec(
+                flag: "--check-url", environment: "R53HOOK_CHECK_URL", form: .option(valueName: "url"),
+                summary: "Local health check: GET this http(s) URL, healthy on 2xx within --check-interval.",
+                discussion: "Route 53 health checkers cannot reach private addresses; this check runs on the instance. Until it first passes, watch does not join.")
+        case .checkCmd:
+            return SettingSpec(
+                flag: "--check-cmd", environment: "R53HOOK_CHECK_CMD", form: .option(valueName: "command"),
+                summary: "Local health check: run this with /bin/sh -c, healthy on exit 0 within --check-interval.")
+        case .checkInterval:
+            return SettingSpec(
+                flag: "--check-interval", environment: "R53HOOK_CHECK_INTERVAL", form: .option(valueName: "seconds"), rule: .integer(1...3600),
+                defaultValue: "5", summary: "Seconds between local health checks, and each check's time limit.")
+        case .rise:
+            return SettingSpec(
+                flag: "--rise", environment: "R53HOOK_RISE", form: .option(valueName: "n"), rule: .integer(1...100), defaultValue: "2",
+                summary: "Passing checks in a row that put a failed instance back.")
+        case .fall:
+            return SettingSpec(
+                flag: "--fall", environment: "R53HOOK_FALL", form: .option(valueName: "n"), rule: .integer(1...100), defaultValue: "3",
+                summary: "Failing checks in a row that take the instance out.")
+        case .onUnhealthy:
+            return SettingSpec(
+                flag: "--on-unhealthy", environment: "R53HOOK_ON_UNHEALTHY", form: .option(valueName: "action"),
+                rule: .choice(UnhealthyAction.allCases.map(\.rawValue)), defaultValue: UnhealthyAction.weightZero.rawValue,
+                summary: "When the local check fails: weight-zero (keep the record at weight 0) or leave.")
+
+        // Logging, for every command.
+        case .logFormat:
+            return SettingSpec(
+                flag: "--log-format", environment: "R53HOOK_LOG_FORMAT", form: .option(valueName: "format"), rule: .choice(["text", "json"]),
+                defaultValue: "text", summary: "text, or json: one object per line (time, level, message) for log shippers.",
+                discussion: "Under systemd (JOURNAL_STREAM names stderr) every line starts with its syslog priority, <3> to <7>, so journalctl -p warning works.")
         }
     }
 }

@@ -32,8 +32,12 @@ package enum InterruptWatch {
     /// The signals that interrupt.
     package static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
-    /// Runs `body`; its own errors are rethrown unless a signal came first.
-    package static func run<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) async throws -> Outcome<Value> {
+    /// Runs `body`; its own errors are rethrown unless a signal came first. `checkEvery` is how
+    /// often the watcher wakes to look: 50 ms suits a command that runs for seconds; `watch`,
+    /// which runs for days, looks every 500 ms, since each wake-up costs CPU on an idle instance.
+    package static func run<Value: Sendable>(
+        checkEvery: Duration = .milliseconds(50), _ body: @escaping @Sendable () async throws -> Value
+    ) async throws -> Outcome<Value> {
         interruption.store(0, ordering: .releasing)
         let previous = signals.map { SignalForwarder.setHandler(noteInterruption, for: $0) }
         defer {
@@ -48,7 +52,7 @@ package enum InterruptWatch {
                 while !Task.isCancelled {
                     let number = interruption.load(ordering: .acquiring)
                     if number != 0 { return .interrupted(signal: number) }
-                    try? await Task.sleep(for: .milliseconds(50))
+                    try? await Task.sleep(for: checkEvery)
                 }
                 return nil
             }

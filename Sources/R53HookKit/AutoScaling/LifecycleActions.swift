@@ -1,0 +1,115 @@
+import AWSKit
+import Logging
+
+/// The lifecycle actions of this instance's Auto Scaling group that `watch` answers: after a
+/// join that follows a launch, CONTINUE for each launching hook; around the leave when the group
+/// terminates the instance, heartbeats while the leave lasts (one at its start, then every half
+/// heartbeat timeout), then CONTINUE for each terminating
+/// hook, exactly once, even when the leave failed (a stranded action would hold the group until
+/// its timeout, and a failed leave is logged, not hidden).
+package struct LifecycleActions: Sendable {
+    private let client: @Sendable () async throws -> AutoScalingClient
+    private let group: String
+    private let hookNames: [String]
+    private let instanceId: String
+    private let ledger: CompletionLedger
+    private let time: any TimeSource
+    private let logger: Logger
+
+    /// Creates the use case; `client` gives a client with a fresh deadline for each use.
+    package init(
+        client: @escaping @Sendable () async throws -> AutoScalingClient, group: String, hookNames: [String], instanceId: String,
+        ledger: CompletionLedger, time: any TimeSource, logger: Logger
+    ) {
+        self.client = client
+        self.group = group
+        self.hookNames = hookNames
+        self.instanceId = instanceId
+        self.ledger = ledger
+        self.time = time
+        self.logger = logger
+    }
+
+    /// After a join in `InService`: CONTINUE for each launching hook not yet answered.
+    package func launched() async throws {
+        for hook in try await pending(LifecycleHook.launching) {
+            try await complete(hook)
+        }
+    }
+
+    /// Runs `leave`, sending a heartbeat at once and every half heartbeat timeout while it lasts, then
+    /// completes each terminating hook with CONTINUE; rethrows the leave's error after that.
+    package func terminating(_ leave: @escaping @Sendable () async throws -> Void) async throws {
+        let hooks: [LifecycleHook]
+        do {
+            hooks = try await pending(LifecycleHook.terminating)
+        } catch {
+            logger.error("cannot read the lifecycle hooks of \(group) (\(error)); leaving, and completing the action later")
+            try await leave()
+            throw error
+        }
+        guard !hooks.isEmpty else { return try await leave() }
+        let beatEvery = (hooks.map(\.heartbeatTimeout).min() ?? .seconds(3600)) / 2
+        logger.info(
+            "leaving for lifecycle hook \(hooks.map(\.name).joined(separator: ", ")) of \(group): a heartbeat every \(beatEvery.wholeSecondsText) while the leave lasts, then CONTINUE")
+        let client = self.client
+        let (group, instanceId, logger, time) = (self.group, self.instanceId, self.logger, self.time)
+        let leaveError: (any Error)? = await withTaskGroup(of: (any Error)?.self) { tasks in
+            tasks.addTask {
+                do {
+                    try await leave()
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            tasks.addTask {
+                // The first at once: the action's timeout has run since the group decided, and
+                // this watch may have seen it up to a poll later.
+                var first = true
+                while true {
+                    if !first {
+                        do {
+                            try await time.sleep(for: beatEvery)
+                        } catch {
+                            return nil
+                        }
+                    }
+                    first = false
+                    for hook in hooks {
+                        do {
+                            _ = try await client().recordHeartbeat(group: group, hook: hook.name, instanceId: instanceId)
+                            logger.info("lifecycle heartbeat sent for \(hook.name) while leaving")
+                        } catch {
+                            logger.warning("lifecycle heartbeat for \(hook.name) failed: \(error)")
+                        }
+                    }
+                }
+            }
+            let first = await tasks.next() ?? nil
+            tasks.cancelAll()
+            return first
+        }
+        if let leaveError {
+            logger.error("leaving failed (\(leaveError)); completing the lifecycle action all the same, so the group is not held until the hook times out")
+        }
+        for hook in hooks { try await complete(hook) }
+        if let leaveError { throw leaveError }
+    }
+
+    private func pending(_ transition: String) async throws -> [LifecycleHook] {
+        let remaining = hookNames.filter { !ledger.isDone(group: group, hook: $0, instanceId: instanceId) }
+        guard !remaining.isEmpty else { return [] }
+        return try await client().lifecycleHooks(group: group, names: remaining).filter { $0.transition == transition }
+    }
+
+    private func complete(_ hook: LifecycleHook) async throws {
+        switch try await client().completeLifecycleAction(group: group, hook: hook.name, instanceId: instanceId, result: "CONTINUE") {
+        case .completed:
+            logger.notice("lifecycle action \(hook.name) of \(group) completed: CONTINUE")
+        case .noActiveAction(let message):
+            logger.info("lifecycle hook \(hook.name) of \(group) has no action pending for \(instanceId) (\(message)); nothing to complete")
+        }
+        ledger.markDone(group: group, hook: hook.name, instanceId: instanceId)
+    }
+}

@@ -1,0 +1,311 @@
+import AWSKit
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `watch`: the thin driver around `WatchPolicy`. It polls IMDS every `pollInterval`, logs each
+/// change of what IMDS says and each change of verdict (one line each, and a `STATUS=`), and
+/// makes the fleet match the verdict: join as `start`, leave as `stop`, or leave at once with the
+/// drain cut to EC2's time. A failed join or leave is logged and tried again at the next poll
+/// after `retryAfter`. While joined it refreshes the registry mark every `heartbeatEvery`.
+package struct InstanceWatch: Sendable {
+    private let context: FleetContext
+    private let renewed: (@Sendable () async throws -> FleetContext)?
+    private let reader: InstanceSignalReader
+    private let notifier: SystemdNotifier
+    private let heartbeat: (@Sendable () async throws -> Void)?
+    private let settings: WatchSettings
+    private let retryAfter: Duration
+    private let lifecycle: LifecycleActions?
+    private let healthProbe: (any HealthProbe)?
+    private let report: (@Sendable (WatchReport) -> Void)?
+    /// What has been done, read by `shutDown` after a signal ended `run`.
+    package let membership: WatchMembership
+
+    /// Creates the driver; `heartbeat` refreshes the registry mark (nil without a record).
+    /// `renewed` gives the context for each join and leave: a fresh `--deadline` each time, since
+    /// a deadline counted from the process's start would have passed long before.
+    package init(
+        context: FleetContext, renewed: (@Sendable () async throws -> FleetContext)? = nil, reader: InstanceSignalReader, notifier: SystemdNotifier, settings: WatchSettings,
+        heartbeat: (@Sendable () async throws -> Void)?, retryAfter: Duration = .seconds(30), membership: WatchMembership = WatchMembership(),
+        lifecycle: LifecycleActions? = nil, healthProbe: (any HealthProbe)? = nil,
+        report: (@Sendable (WatchReport) -> Void)? = nil
+    ) {
+        self.report = report
+        self.lifecycle = lifecycle
+        self.healthProbe = settings.health == nil ? nil : healthProbe
+        if self.healthProbe != nil { membership.health = .unknown }
+        self.context = context
+        self.renewed = renewed
+        self.reader = reader
+        self.notifier = notifier
+        self.settings = settings
+        self.heartbeat = heartbeat
+        self.retryAfter = retryAfter
+        self.membership = membership
+    }
+
+    private var logger: Logger { context.logger }
+
+    private func operationContext() async throws -> FleetContext {
+        try await renewed?() ?? context
+    }
+    private var time: any TimeSource { context.time }
+
+    /// Watches until cancelled (a signal). The first poll and the first action happen before
+    /// `READY=1`; their failure ends the run with that error, as `start`'s would.
+    package func run() async throws {
+        let notifier = self.notifier
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let interval = notifier.watchdogInterval {
+                group.addTask {
+                    while !Task.isCancelled {
+                        notifier.watchdog()
+                        try await Task.sleep(for: interval)
+                    }
+                }
+            }
+            if let probe = healthProbe, let health = settings.health {
+                group.addTask { try await self.checkHealth(probe, health) }
+            }
+            group.addTask { try await self.poll() }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func poll() async throws {
+        var signals = try await reader.read()
+        logger.info("watching: IMDS says \(signals.summary)")
+        var verdict = settings.policy.verdict(for: signals, now: time.wallClock, previous: nil, health: membership.health)
+        membership.set(verdict)
+        logger.info("decision: \(verdict.summary)")
+        try await keepingSystemdWaiting { [verdict, signals] in try await self.apply(verdict, signals: signals) }
+        notifier.ready(status(verdict))
+        write(verdict, signals)
+        var retryAt: Duration?
+        var readFailing = false
+        var heartbeatAt = time.monotonicNow + settings.heartbeatEvery
+        var holdNoted = false
+        // Scheduled events and rebalance recommendations: every 5th poll (see InstanceSignalReader).
+        let slowEvery = 5
+        var polls = 0
+        while true {
+            try await time.sleep(for: settings.pollInterval)
+            polls += 1
+            do {
+                let next = try await reader.read(slow: polls % slowEvery == 0, previous: signals)
+                if readFailing { logger.info("IMDS answers again") }
+                readFailing = false
+                if next != signals {
+                    logger.info("IMDS now says \(next.summary)")
+                    write(verdict, next)
+                }
+                signals = next
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                if !readFailing { logger.warning("cannot read IMDS (\(error)); keeping the last verdict and trying again every \(settings.pollInterval.wholeSecondsText)") }
+                readFailing = true
+            }
+            let next = settings.policy.verdict(for: signals, now: time.wallClock, previous: verdict, health: membership.health)
+            if next != verdict {
+                logger.notice("decision: \(verdict.summary) -> \(next.summary)")
+                verdict = next
+                membership.set(verdict)
+                notifier.status(status(verdict))
+                write(verdict, signals)
+                retryAt = nil
+            }
+            if !verdict.isOut, let reason = HoldFile(path: settings.join.holdFile).holdReason() {
+                if !holdNoted { logger.notice("not joining: \(reason). Remove the file to let this instance join.") }
+                holdNoted = true
+                continue
+            }
+            holdNoted = false
+            if !matches(verdict, signals: signals), retryAt.map({ time.monotonicNow >= $0 }) ?? true {
+                do {
+                    try await apply(verdict, signals: signals)
+                    notifier.status(status(verdict))
+                    retryAt = nil
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    logger.error("\(error); trying again in \(retryAfter.wholeSecondsText)")
+                    retryAt = time.monotonicNow + retryAfter
+                }
+            }
+            if let heartbeat, case .joined = membership.place, time.monotonicNow >= heartbeatAt {
+                heartbeatAt = time.monotonicNow + settings.heartbeatEvery
+                do {
+                    try await heartbeat()
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    logger.warning("heartbeat failed: \(error)")
+                }
+            }
+        }
+    }
+
+    /// Runs the local health check every interval, damped by rise and fall; each change of state
+    /// is a logged decision (acted on at the next poll), each failure while healthy a warning.
+    private func checkHealth(_ probe: any HealthProbe, _ health: HealthCheckSettings) async throws {
+        var gate = HealthGate(rise: health.rise, fall: health.fall)
+        while true {
+            let passed = await probe.check()
+            try Task.checkCancellation()
+            let change = gate.record(passed: passed)
+            if let change {
+                membership.health = change
+                switch change {
+                case .healthy: logger.notice("local health check passes (\(probe.description)): the instance may serve")
+                case .unhealthy:
+                    logger.warning("local health check failed \(health.fall) times in a row (\(probe.description)): taking the instance out of the answers (\(settings.policy.onUnhealthy.rawValue))")
+                case .unknown: break
+                }
+            } else if !passed, gate.state == .healthy {
+                logger.warning("local health check failed (\(probe.description))")
+            }
+            try await time.sleep(for: health.interval)
+        }
+    }
+
+    /// Whether the fleet already matches the verdict, its lifecycle action answered.
+    private func matches(_ verdict: WatchVerdict, signals: InstanceSignals) -> Bool {
+        if lifecycleActionDue(verdict, signals: signals) && !membership.lifecycleAnswered { return false }
+        switch (verdict, membership.place) {
+        case (.serve, .joined(weightZero: false)), (.serveAtWeightZero, .joined(weightZero: true)): return true
+        case (.stayOut, .out), (.leaveUrgently, .out): return true
+        default: return false
+        }
+    }
+
+    /// Whether a lifecycle action goes with the verdict: serving in `InService` (after a launch)
+    /// or leaving for good in `Terminated`, when hooks are configured.
+    private func lifecycleActionDue(_ verdict: WatchVerdict, signals: InstanceSignals) -> Bool {
+        guard lifecycle != nil else { return false }
+        switch verdict {
+        case .serve, .serveAtWeightZero: return signals.lifecycleState == "InService"
+        case .stayOut(_, let final): return final && signals.lifecycleState == "Terminated"
+        case .leaveUrgently: return false
+        }
+    }
+
+    /// Makes the fleet match the verdict, and answers its lifecycle action.
+    private func apply(_ verdict: WatchVerdict, signals: InstanceSignals) async throws {
+        let lifecycleDue = lifecycleActionDue(verdict, signals: signals) && !membership.lifecycleAnswered
+        switch verdict {
+        case .serve, .serveAtWeightZero:
+            let weightZero = verdict != .serve
+            if membership.place != .joined(weightZero: weightZero) {
+                var join = settings.join
+                if weightZero { join.target.record?.weight = 0 }
+                let outcome = try await JoinFleet(context: try await operationContext()).run(join)
+                if outcome.heldBecause != nil {
+                    membership.set(.out)
+                    return
+                }
+                membership.set(.joined(weightZero: weightZero))
+                logger.info(weightZero ? "joined at weight 0" : "joined")
+            }
+            if lifecycleDue, let lifecycle {
+                try await lifecycle.launched()
+                membership.lifecycleAnswered = true
+            }
+        case .stayOut:
+            if lifecycleDue, let lifecycle {
+                try await lifecycle.terminating { try await self.leaveIfIn() }
+                membership.lifecycleAnswered = true
+            } else {
+                try await leaveIfIn()
+            }
+        case .leaveUrgently(_, let goneBy):
+            guard membership.place != .out else { return }
+            let cutAt = goneBy.adding(seconds: -settings.spotMargin.seconds)
+            _ = try await UrgentLeave(context: try await operationContext()).run(settings.leave, cutAt: cutAt)
+            membership.set(.out)
+            logger.info("left before \(goneBy); staying out")
+        }
+    }
+
+    /// Leaves as `stop` does, unless already out.
+    private func leaveIfIn() async throws {
+        guard membership.place != .out else { return }
+        _ = try await LeaveFleet(context: try await operationContext()).run(settings.leave, strictQuorum: false)
+        membership.set(.out)
+        logger.info("left; staying out")
+    }
+
+    /// After SIGTERM: leave as `stop` does (or, when EC2's time is set, at once with the drain
+    /// cut), telling systemd it is stopping and to wait while the drain lasts.
+    package func shutDown(signalName: String) async throws {
+        let verdict = membership.verdict
+        notifier.stopping("\(signalName): leaving")
+        if let lifecycle, case .stayOut(_, final: true)? = verdict, !membership.lifecycleAnswered {
+            logger.notice("\(signalName) while Auto Scaling terminates this instance: leaving and completing the lifecycle action")
+            try await keepingSystemdWaiting { try await lifecycle.terminating { try await self.leaveIfIn() } }
+            membership.lifecycleAnswered = true
+            return
+        }
+        if membership.place == .out {
+            logger.info("\(signalName): already out of the fleet; exiting")
+            return
+        }
+        logger.notice("\(signalName): leaving the fleet before exiting")
+        try await keepingSystemdWaiting {
+            if case .leaveUrgently(_, let goneBy)? = verdict {
+                _ = try await UrgentLeave(context: try await operationContext()).run(settings.leave, cutAt: goneBy.adding(seconds: -settings.spotMargin.seconds))
+            } else {
+                _ = try await LeaveFleet(context: try await operationContext()).run(settings.leave, strictQuorum: false)
+            }
+        }
+        membership.set(.out)
+    }
+
+    /// Runs `body` while telling systemd every 10 s to wait 30 s more, so a long join or drain
+    /// is not killed by a fixed timeout while it makes progress (the drain's own bounds, the
+    /// deadline and the TTL, still end it).
+    private func keepingSystemdWaiting<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        guard notifier.socketPath != nil else { return try await body() }
+        let notifier = self.notifier
+        return try await withThrowingTaskGroup(of: Value?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                // Every 10 s (or the watchdog's half-interval, when shorter): 30 s more, and
+                // the watchdog's ping, since the polling loop that pings it is not running now.
+                let period = min(.seconds(10), notifier.watchdogInterval ?? .seconds(10))
+                while !Task.isCancelled {
+                    notifier.extendTimeout(by: .seconds(30))
+                    if notifier.watchdogInterval != nil { notifier.watchdog() }
+                    try? await Task.sleep(for: period)
+                }
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let next { return next }
+            }
+            throw CancellationError()
+        }
+    }
+
+    /// Keeps what was seen and decided for `status`.
+    private func write(_ verdict: WatchVerdict, _ signals: InstanceSignals) {
+        guard let report else { return }
+        let health: String?
+        switch healthProbe == nil ? nil : membership.health {
+        case nil: health = nil
+        case .unknown?: health = "waiting for the first pass"
+        case .healthy?: health = "passing"
+        case .unhealthy?: health = "failing"
+        }
+        report(WatchReport(updated: time.wallClock, pid: Int(getpid()), verdict: verdict.summary, signals: signals.summary, health: health))
+    }
+
+    private func status(_ verdict: WatchVerdict) -> String {
+        "\(verdict.summary); polling IMDS every \(settings.pollInterval.wholeSecondsText)"
+    }
+}

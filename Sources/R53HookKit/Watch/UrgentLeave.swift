@@ -1,0 +1,95 @@
+import AWSKit
+import Logging
+
+/// Leaving when EC2 has set the time (a spot interruption): no quorum wait, the DELETE and the
+/// deregistration at once, and the drains cut at `cutAt` so they end before the instance does.
+/// The calls themselves are never cut: a record left behind would outlive the machine, so the
+/// cut applies only to the waits after them (INSYNC, the TTL drain, the load balancer's
+/// draining), and is logged.
+package struct UrgentLeave: Sendable {
+    /// What the urgent leave did.
+    package struct Outcome: Sendable, Equatable {
+        /// How long the waits lasted, from the end of the calls.
+        package var drained: Duration
+        /// Whether the waits were cut at `cutAt`.
+        package var wasCut: Bool
+    }
+
+    private let context: FleetContext
+
+    /// Creates the use case.
+    package init(context: FleetContext) {
+        self.context = context
+    }
+
+    /// Leaves; `cutAt` is on the wall clock (EC2's time minus the margin).
+    package func run(_ settings: LeaveSettings, cutAt: UnixTime) async throws -> Outcome {
+        var withoutQuorum = settings
+        withoutQuorum.quorum = nil
+        let settings = withoutQuorum
+        let context = self.context
+        let deletion: LeaveRecordSet.Deletion? = settings.record == nil ? nil : try await context.leaveRecordSet.delete(settings)
+        var deregistration: (membership: any LoadBalancerMembership, instanceId: String, drainTime: Duration)?
+        if let loadBalancer = context.loadBalancer {
+            let instanceId = try await context.identity.instanceId()
+            let drainTime = try await loadBalancer.drainTimeout()
+            if try await loadBalancer.member(instanceId: instanceId) != nil {
+                try await loadBalancer.deregister(instanceId: instanceId)
+                context.logger.info("deregistered \(instanceId) from \(loadBalancer)")
+                deregistration = (loadBalancer, instanceId, drainTime)
+            } else {
+                context.logger.info("\(instanceId) is not registered with \(loadBalancer); nothing to deregister")
+            }
+        }
+        let deregistered = deregistration
+        let started = context.time.monotonicNow
+        let budget = Duration.milliseconds(Int64((cutAt.seconds - context.time.wallClock.seconds) * 1000))
+        let drains = (deletion == nil ? 0 : 1) + (deregistered == nil ? 0 : 1)
+        let logger = context.logger
+        // Each drain child answers true when done (a failed wait is logged: the record or
+        // registration is gone either way); the cut answers false.
+        let finishedInTime = await withTaskGroup(of: Bool.self) { group in
+            if let deletion {
+                group.addTask {
+                    do {
+                        _ = try await context.leaveRecordSet.finish(deletion, settings: settings)
+                    } catch  where !(error is CancellationError) {
+                        logger.warning("waiting for the deletion failed: \(error); the record is deleted")
+                    } catch {}
+                    return true
+                }
+            }
+            if let deregistered {
+                group.addTask {
+                    do {
+                        _ = try await context.loadBalancerWaiter.waitDrained(
+                            deregistered.membership, instanceId: deregistered.instanceId, bound: deregistered.drainTime + .seconds(15))
+                    } catch  where !(error is CancellationError) {
+                        logger.warning("waiting for the load balancer to drain failed: \(error); the instance is deregistered")
+                    } catch {}
+                    return true
+                }
+            }
+            guard drains > 0 else { return true }
+            group.addTask {
+                if budget > .zero { try? await context.time.sleep(for: budget) }
+                return false
+            }
+            var done = 0
+            while let drainEnded = await group.next() {
+                guard drainEnded else { break }
+                done += 1
+                if done == drains { break }
+            }
+            group.cancelAll()
+            return done == drains
+        }
+        let drained = context.time.monotonicNow - started
+        if !finishedInTime {
+            context.logger.warning(
+                "drain cut after \(drained.wholeSecondsText): the instance must be out before \(cutAt) (EC2's notice time minus the margin); resolvers that still hold the address may reach it until it goes"
+            )
+        }
+        return Outcome(drained: drained, wasCut: !finishedInTime)
+    }
+}

@@ -1,0 +1,58 @@
+import Synchronization
+
+/// What `watch` has done about the fleet so far, shared between its polling loop and its
+/// shutdown (which runs after a signal cancelled the loop, and must know whether to leave and
+/// how urgently).
+package final class WatchMembership: Sendable {
+    /// Where the instance is, as far as this process has made it so.
+    package enum Place: Sendable, Equatable {
+        /// Not known: nothing done yet (a record from a crashed run may exist).
+        case unknown
+        /// Joined, at weight 0 or at the configured weight.
+        case joined(weightZero: Bool)
+        /// Left, or never joined.
+        case out
+    }
+
+    private struct Snapshot: Sendable {
+        var place = Place.unknown
+        var verdict: WatchVerdict?
+        var lifecycleAnswered = false
+        var health = HealthGate.State.healthy
+    }
+
+    private let snapshot = Mutex(Snapshot())
+
+    /// Creates an empty record.
+    package init() {}
+
+    /// Where the instance is.
+    package var place: Place { snapshot.withLock { $0.place } }
+
+    /// The last verdict.
+    package var verdict: WatchVerdict? { snapshot.withLock { $0.verdict } }
+
+    /// Records where the instance is.
+    package func set(_ place: Place) { snapshot.withLock { $0.place = place } }
+
+    /// Records the verdict; a new one has its lifecycle action (if any) still to answer.
+    package func set(_ verdict: WatchVerdict) {
+        snapshot.withLock {
+            if $0.verdict != verdict { $0.lifecycleAnswered = false }
+            $0.verdict = verdict
+        }
+    }
+
+    /// What the local health gate says (`healthy` without one).
+    package var health: HealthGate.State {
+        get { snapshot.withLock { $0.health } }
+        set { snapshot.withLock { $0.health = newValue } }
+    }
+
+    /// Whether the lifecycle action that goes with the verdict (a launch's or a termination's)
+    /// has been answered.
+    package var lifecycleAnswered: Bool {
+        get { snapshot.withLock { $0.lifecycleAnswered } }
+        set { snapshot.withLock { $0.lifecycleAnswered = newValue } }
+    }
+}
