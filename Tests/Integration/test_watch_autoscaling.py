@@ -96,3 +96,29 @@ def test_a_launch_hook_is_completed_once_the_instance_has_joined(aws: World):
     # Joined (the record written) before the action was completed.
     assert joined_at and joined_at[0] < action["completions"][0]["time"]
     assert group.lifecycle_state(iid) == "InService"
+
+
+def test_a_warm_pool_launch_is_completed_without_joining_and_the_launch_from_the_pool_after_joining(aws: World):
+    group = Group(aws)
+    group.member()
+    group.hook("warmup", transition=LAUNCHING, heartbeat_timeout=30)
+    newcomer = aws.create_instance(metadata_tags=True)
+    iid = newcomer["instance_id"]
+    group.launch(iid, warm=True)
+    watch = Watch(aws, "--ttl", "1", "--drain-extra", "0", "--lifecycle-hook", "warmup", instance=newcomer)
+    try:
+        assert watch.ready(), watch.notify.messages
+        into_pool = group.wait_ended(iid, hook="warmup", timeout=15)
+        assert Group.completed_once(into_pool), into_pool
+        assert aws.records() == [], "a warm instance never joins"
+        group.launch(iid)  # from the warm pool into service: a second launch action
+        into_service = group.wait_ended(iid, hook="warmup", timeout=15)
+        records = aws.records()
+        code = watch.terminate()
+    finally:
+        watch.kill()
+    assert code == 0, watch.stderr
+    assert Group.completed_once(into_service), into_service
+    assert into_service["started"] > into_pool["started"]
+    assert records == aws.pair(set_id=iid, value=newcomer["public_ipv4"], ttl=1)
+    assert group.lifecycle_state(iid) == "InService"

@@ -15,21 +15,23 @@ package final class CompletionLedger: Sendable {
         entries = Mutex(Set(text.split(separator: "\n").map(String.init)))
     }
 
-    /// Whether the action of `hook` for `instanceId` in `group` is done.
-    package func isDone(group: String, hook: String, instanceId: String) -> Bool {
-        entries.withLock { $0.contains(Self.entry(group, hook, instanceId)) }
+    /// Whether the action of `hook` for `instanceId` in `group` is done for `round`: the target
+    /// lifecycle state it led to (`Warmed:Running`, then `InService`, are two launches of one
+    /// instance with a warm pool, each with its own action).
+    package func isDone(group: String, hook: String, instanceId: String, round: String) -> Bool {
+        entries.withLock { $0.contains(Self.entry(group, hook, instanceId, round)) }
     }
 
     /// Records the action as done, on disk before returning.
-    package func markDone(group: String, hook: String, instanceId: String) {
+    package func markDone(group: String, hook: String, instanceId: String, round: String) {
         let text = entries.withLock { entries in
-            entries.insert(Self.entry(group, hook, instanceId))
+            entries.insert(Self.entry(group, hook, instanceId, round))
             return entries.sorted().joined(separator: "\n")
         }
         memo?.save(key: Self.key, value: text)
     }
 
-    private static func entry(_ group: String, _ hook: String, _ instanceId: String) -> String {
-        "\(group) \(hook) \(instanceId)"
+    private static func entry(_ group: String, _ hook: String, _ instanceId: String, _ round: String) -> String {
+        "\(group) \(hook) \(instanceId) \(round)"
     }
 }

@@ -30,10 +30,11 @@ package struct LifecycleActions: Sendable {
         self.logger = logger
     }
 
-    /// After a join in `InService`: CONTINUE for each launching hook not yet answered.
-    package func launched() async throws {
-        for hook in try await pending(LifecycleHook.launching) {
-            try await complete(hook)
+    /// After a join in `InService`, or on entering the warm pool (`Warmed:*`, without joining):
+    /// CONTINUE for each launching hook not yet answered for that target state.
+    package func launched(into targetState: String) async throws {
+        for hook in try await pending(LifecycleHook.launching, round: targetState) {
+            try await complete(hook, round: targetState)
         }
     }
 
@@ -42,7 +43,7 @@ package struct LifecycleActions: Sendable {
     package func terminating(_ leave: @escaping @Sendable () async throws -> Void) async throws {
         let hooks: [LifecycleHook]
         do {
-            hooks = try await pending(LifecycleHook.terminating)
+            hooks = try await pending(LifecycleHook.terminating, round: Self.terminated)
         } catch {
             logger.error("cannot read the lifecycle hooks of \(group) (\(error)); leaving, and completing the action later")
             try await leave()
@@ -93,23 +94,26 @@ package struct LifecycleActions: Sendable {
         if let leaveError {
             logger.error("leaving failed (\(leaveError)); completing the lifecycle action all the same, so the group is not held until the hook times out")
         }
-        for hook in hooks { try await complete(hook) }
+        for hook in hooks { try await complete(hook, round: Self.terminated) }
         if let leaveError { throw leaveError }
     }
 
-    private func pending(_ transition: String) async throws -> [LifecycleHook] {
-        let remaining = hookNames.filter { !ledger.isDone(group: group, hook: $0, instanceId: instanceId) }
+    /// The target lifecycle state of a termination: its actions' round in the ledger.
+    private static let terminated = "Terminated"
+
+    private func pending(_ transition: String, round: String) async throws -> [LifecycleHook] {
+        let remaining = hookNames.filter { !ledger.isDone(group: group, hook: $0, instanceId: instanceId, round: round) }
         guard !remaining.isEmpty else { return [] }
         return try await client().lifecycleHooks(group: group, names: remaining).filter { $0.transition == transition }
     }
 
-    private func complete(_ hook: LifecycleHook) async throws {
+    private func complete(_ hook: LifecycleHook, round: String) async throws {
         switch try await client().completeLifecycleAction(group: group, hook: hook.name, instanceId: instanceId, result: "CONTINUE") {
         case .completed:
             logger.notice("lifecycle action \(hook.name) of \(group) completed: CONTINUE")
         case .noActiveAction(let message):
             logger.info("lifecycle hook \(hook.name) of \(group) has no action pending for \(instanceId) (\(message)); nothing to complete")
         }
-        ledger.markDone(group: group, hook: hook.name, instanceId: instanceId)
+        ledger.markDone(group: group, hook: hook.name, instanceId: instanceId, round: round)
     }
 }

@@ -183,13 +183,16 @@ package struct InstanceWatch: Sendable {
         }
     }
 
-    /// Whether a lifecycle action goes with the verdict: serving in `InService` (after a launch)
-    /// or leaving for good in `Terminated`, when hooks are configured.
+    /// Whether a lifecycle action goes with the verdict: serving in `InService` (after a launch),
+    /// staying out in the warm pool (`Warmed:*`: the launch into the pool waits for it too) or
+    /// leaving for good in `Terminated`, when hooks are configured.
     private func lifecycleActionDue(_ verdict: WatchVerdict, signals: InstanceSignals) -> Bool {
         guard lifecycle != nil else { return false }
         switch verdict {
         case .serve, .serveAtWeightZero: return signals.lifecycleState == "InService"
-        case .stayOut(_, let final): return final && signals.lifecycleState == "Terminated"
+        case .stayOut(_, let final):
+            if final { return signals.lifecycleState == "Terminated" }
+            return signals.lifecycleState?.hasPrefix("Warmed:") == true
         case .leaveUrgently: return false
         }
     }
@@ -212,11 +215,15 @@ package struct InstanceWatch: Sendable {
                 logger.info(weightZero ? "joined at weight 0" : "joined")
             }
             if lifecycleDue, let lifecycle {
-                try await lifecycle.launched()
+                try await lifecycle.launched(into: "InService")
                 membership.lifecycleAnswered = true
             }
         case .stayOut:
-            if lifecycleDue, let lifecycle {
+            if lifecycleDue, let lifecycle, let state = signals.lifecycleState, state.hasPrefix("Warmed:") {
+                try await leaveIfIn()
+                try await lifecycle.launched(into: state)
+                membership.lifecycleAnswered = true
+            } else if lifecycleDue, let lifecycle {
                 try await lifecycle.terminating { try await self.leaveIfIn() }
                 membership.lifecycleAnswered = true
             } else {
