@@ -40,6 +40,7 @@ RECORDED_VARS = (
     "R53HOOK_TTL",
     "AWS_REGION",
     "AWS_ENDPOINT_URL_ROUTE_53",
+    "R53HOOK_CREATE_FIRST",
 )
 
 STUB = """#!/bin/sh
@@ -171,6 +172,18 @@ def test_start_runs_binary_with_start_and_exported_config(env: Env):
     assert call["AWS_REGION"] == "eu-west-1"
     assert "AWS_ENDPOINT_URL_ROUTE_53" not in call
     assert env.lockfile.exists()
+
+
+def test_start_creates_first_at_boot_unless_the_file_says_otherwise(env: Env):
+    # A boot's record should not exist yet: one CREATE instead of two reads and the change.
+    assert env.run("start").code == 0
+    assert env.run("stop").code == 0
+    env.config.write_text(CONFIG + "R53HOOK_CREATE_FIRST=false\n")
+    assert env.run("start").code == 0
+    first, stop, second = env.calls()
+    assert first["R53HOOK_CREATE_FIRST"] == "true"
+    assert "R53HOOK_CREATE_FIRST" not in stop, stop  # only start creates
+    assert second["R53HOOK_CREATE_FIRST"] == "false"
 
 
 def test_lock_is_taken_before_the_binary_runs(env: Env):

@@ -67,6 +67,14 @@ def seconds(value: str) -> float:
 # --------------------------------------------------------------------- the unit files
 
 
+@pytest.mark.parametrize("name", ["r53hook.service", "r53hook-watch.service"])
+def test_the_joining_units_create_first_at_boot_and_the_files_may_say_otherwise(name: str):
+    # systemd.exec: variables from EnvironmentFile= override those set with Environment=.
+    service = unit(name)["Service"]
+    assert service["Environment"] == ["R53HOOK_CREATE_FIRST=true"]
+    assert service["EnvironmentFile"] == ["-/etc/sysconfig/r53hook", "-/etc/default/r53hook"]
+
+
 def test_heartbeat_service_beats_only_while_r53hook_service_is_active():
     u = unit("r53hook-heartbeat.service")
     assert u["Service"]["Type"] == ["oneshot"]
