@@ -46,7 +46,11 @@ package struct FleetLock: Sendable {
         let holder = LockHolder(store: store, time: time, logger: logger)
         switch try await holder.holding(held, value: mine, body: body) {
         case .finished(let result, let last):
-            await release(last, token: mine.token)
+            // Released even when the caller was cancelled (watch cancels a leave's quorum wait
+            // for a spot notice): a cancelled task's calls fail at once, and the record left
+            // behind would make every other leaver wait out its lease. A new task is not cancelled.
+            let releasing = Task { await self.release(last, token: mine.token) }
+            await releasing.value
             return try result.get()
         case .lost(let reason, let ended):
             throw LockLost(reason: reason, ended: ended.map { result in result.map { "\($0)" } })

@@ -26,6 +26,13 @@ package struct InstanceSignalReader: Sendable {
         self.logger = logger
     }
 
+    /// The spot notice alone: one GET, read while a join or a leave runs (the notice gives two
+    /// minutes, too few to wait for either to end). A notice that does not parse is absent.
+    package func readSpot() async throws -> SpotInterruption? {
+        guard let text = try await metadata.value(at: Path.spot) else { return nil }
+        return SpotInterruption(json: text)
+    }
+
     /// One poll. Without `slow`, the scheduled events and the rebalance recommendation are
     /// carried over from `previous` instead of read: they are announced minutes to days ahead,
     /// while a spot notice gives two minutes and Auto Scaling's state changes at once, so only

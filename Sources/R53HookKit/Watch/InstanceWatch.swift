@@ -206,7 +206,10 @@ package struct InstanceWatch: Sendable {
             if membership.place != .joined(weightZero: weightZero) {
                 var join = settings.join
                 if weightZero { join.target.record?.weight = 0 }
-                let outcome = try await JoinFleet(context: try await operationContext()).run(join)
+                let joinContext = try await operationContext()
+                let joining = join
+                guard case .done(let outcome) = try await watchingSpot("joining", leaving: false, { try await JoinFleet(context: joinContext).run(joining) })
+                else { return }
                 if outcome.heldBecause != nil {
                     membership.set(.out)
                     return
@@ -241,9 +244,90 @@ package struct InstanceWatch: Sendable {
     /// Leaves as `stop` does, unless already out.
     private func leaveIfIn() async throws {
         guard membership.place != .out else { return }
-        _ = try await LeaveFleet(context: try await operationContext()).run(settings.leave, strictQuorum: false)
+        guard try await leaveWatchingSpot() else { return }
         membership.set(.out)
         logger.info("left; staying out")
+    }
+
+    /// Leaves as `stop` does while reading the spot notice; false when a notice cut it short
+    /// (the instance then left urgently and is out).
+    private func leaveWatchingSpot() async throws -> Bool {
+        let leaveContext = try await operationContext()
+        let leave = settings.leave
+        let race = try await watchingSpot("leaving", leaving: true) { _ = try await LeaveFleet(context: leaveContext).run(leave, strictQuorum: false) }
+        if case .done = race { return true }
+        return false
+    }
+
+    /// How a join or leave raced against the spot notice.
+    private enum SpotRace<Value: Sendable>: Sendable {
+        /// The operation ended first, with its value.
+        case done(Value)
+        /// A notice came first: the operation was cancelled and the instance left urgently.
+        case interrupted
+    }
+
+    /// Runs a join or a normal leave while reading the spot notice every poll interval (one
+    /// GET, as the polling loop that would otherwise read it is waiting for the operation: a
+    /// quorum wait, INSYNC, a drain can outlast the notice's two minutes). A notice that comes
+    /// first cancels the operation (a join is abandoned; a leave's quorum wait and drain end
+    /// there) and the instance leaves as for a spot notice: no quorum, the drain cut to end
+    /// `--spot-margin` before EC2's time.
+    private func watchingSpot<Value: Sendable>(
+        _ what: String, leaving: Bool, _ operation: @escaping @Sendable () async throws -> Value
+    ) async throws -> SpotRace<Value> {
+        if case .leaveUrgently? = membership.verdict { return .done(try await operation()) }
+        let reader = self.reader
+        let time = self.time
+        let interval = settings.pollInterval
+        let first: SpotRace<Value>? = try await withThrowingTaskGroup(of: (Value?, SpotInterruption?).self) { group in
+            group.addTask { (try await operation(), nil) }
+            group.addTask {
+                while true {
+                    try await time.sleep(for: interval)
+                    if let notice = try? await reader.readSpot() { return (nil, notice) }
+                }
+            }
+            defer { group.cancelAll() }
+            guard let (value, notice) = try await group.next() else { return nil }
+            if let value { return .done(value) }
+            if let notice {
+                group.cancelAll()
+                // The operation must have stopped before the urgent leave starts.
+                while (try? await group.next()) != nil {}
+                try await leaveUrgently(interrupting: what, notice: notice, leaving: leaving)
+                return .interrupted
+            }
+            return nil
+        }
+        guard let first else { throw CancellationError() }
+        return first
+    }
+
+    /// Leaves at once for a spot notice that interrupted a join or a leave. When the leave had
+    /// already deleted the record, the urgent leave finds nothing to wait for: the rest of that
+    /// drain is waited here, cut at the same time.
+    private func leaveUrgently(interrupting what: String, notice: SpotInterruption, leaving: Bool) async throws {
+        var signals = InstanceSignals()
+        signals.spot = notice
+        membership.set(settings.policy.verdict(for: signals, now: time.wallClock, previous: membership.verdict))
+        let cutAt = notice.time.adding(seconds: -settings.spotMargin.seconds)
+        logger.warning(
+            "spot interruption notice (\(notice.action) at \(notice.time)) while \(what): \(leaving ? "skipping the rest of the leave's waits" : "abandoning the join"); leaving at once, out before \(cutAt)"
+        )
+        let outcome = try await UrgentLeave(context: try await operationContext()).run(settings.leave, cutAt: cutAt)
+        membership.set(.out)
+        if leaving, outcome.foundNothing, let ttl = settings.leave.record?.ttl {
+            let started = time.monotonicNow
+            let rest = InterruptedDrain(fullDrain: .seconds(ttl) + settings.leave.drainExtra, now: time.wallClock, cutAt: cutAt)
+            try await time.sleep(for: rest.wait)
+            if rest.isCut {
+                logger.warning(
+                    "drain cut after \((time.monotonicNow - started).wholeSecondsText) more: the instance must be out before \(cutAt) (EC2's notice time minus the margin); resolvers that still hold the address may reach it until it goes"
+                )
+            }
+        }
+        logger.info("left before \(notice.time); staying out")
     }
 
     /// After SIGTERM: leave as `stop` does (or, when EC2's time is set, at once with the drain
@@ -266,7 +350,7 @@ package struct InstanceWatch: Sendable {
             if case .leaveUrgently(_, let goneBy)? = verdict {
                 _ = try await UrgentLeave(context: try await operationContext()).run(settings.leave, cutAt: goneBy.adding(seconds: -settings.spotMargin.seconds))
             } else {
-                _ = try await LeaveFleet(context: try await operationContext()).run(settings.leave, strictQuorum: false)
+                _ = try await self.leaveWatchingSpot()
             }
         }
         membership.set(.out)

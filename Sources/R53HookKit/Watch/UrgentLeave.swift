@@ -13,6 +13,9 @@ package struct UrgentLeave: Sendable {
         package var drained: Duration
         /// Whether the waits were cut at `cutAt`.
         package var wasCut: Bool
+        /// Whether there was neither a record to delete nor a registration to end (a leave
+        /// interrupted by the notice may have done both already, its drain unfinished).
+        package var foundNothing = false
     }
 
     private let context: FleetContext
@@ -90,6 +93,12 @@ package struct UrgentLeave: Sendable {
                 "drain cut after \(drained.wholeSecondsText): the instance must be out before \(cutAt) (EC2's notice time minus the margin); resolvers that still hold the address may reach it until it goes"
             )
         }
-        return Outcome(drained: drained, wasCut: !finishedInTime)
+        var outcome = Outcome(drained: drained, wasCut: !finishedInTime)
+        if case .deleted? = deletion {
+            outcome.foundNothing = false
+        } else {
+            outcome.foundNothing = deregistered == nil
+        }
+        return outcome
     }
 }
