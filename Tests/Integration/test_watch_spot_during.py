@@ -59,7 +59,8 @@ def test_a_notice_during_an_unmet_quorum_wait_skips_it_and_cuts_the_drain(aws: W
     assert not [r for r in aws.records() if "_r53hook-lock" in r["Name"]], aws.records()
     measure("spot notice during a quorum wait to record gone",
             f"{gone_at - notice_at:.2f} s (poll 1 s); drain cut after {cut_after(watch.stderr)} s of 90")
-    assert gone_at - notice_at < 3.0
+    # What the notice demands: out of DNS well before EC2's time (the figure above is ~1 s).
+    assert gone_at - notice_at < NOTICE / 2
 
 
 def test_a_notice_during_a_normal_drain_cuts_it_before_the_notice_time(aws: World):
@@ -113,4 +114,5 @@ def test_a_notice_during_a_join_abandons_it_and_leaves_at_once(aws: World):
     assert stopped_at < notice_at + NOTICE
     assert served(aws) == []
     measure("spot notice during a join to record gone", f"{gone_at - notice_at:.2f} s (poll 1 s)")
-    assert gone_at - notice_at < 3.0
+    # What the notice demands: out of DNS well before EC2's time (the figure above is ~1 s).
+    assert gone_at - notice_at < NOTICE / 2
