@@ -65,7 +65,7 @@ def test_deb_declares_its_libraries_and_conffiles(debs: tuple[Path, Path]):
     for wanted in ("libc6 (>= 2.34)", "libcurl4 (>= 7.62) | libcurl4t64", "libxml2 (>= 2.9)"):
         assert wanted in depends, depends
     conffiles = run(["dpkg-deb", "--info", str(deb), "conffiles"]).stdout.split()
-    assert conffiles == ["/etc/default/r53hook", "/etc/init.d/r53hook"], conffiles
+    assert conffiles == ["/etc/default/r53hook", "/etc/init.d/r53hook", "/etc/init.d/r53hook-watch"], conffiles
     listing = run(["dpkg-deb", "--contents", str(deb)]).stdout
     files = {line.split()[-1].lstrip("."): line.split()[0] for line in listing.splitlines()}
     assert files["/usr/bin/r53hook"] == "-rwxr-xr-x"
