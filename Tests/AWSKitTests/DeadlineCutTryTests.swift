@@ -14,9 +14,7 @@ import Testing
     private func send(_ http: ScriptedHTTPClient, deadline: Duration) async -> AWSKitError? {
         let time = ManualTime()
         let logs = LogCapture()
-        let credentials = RefreshingCredentials(
-            provider: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "s", source: "test")),
-            time: time, logger: logs.logger())
+        let credentials = RefreshingCredentials.example(time: time, logger: logs.logger())
         let client = AWSClient(
             http: http, credentials: credentials, time: time, retryPolicy: RetryPolicy(random: { 0.5 }),
             deadline: Deadline(budget: deadline, time: time), logger: logs.logger())

@@ -13,9 +13,7 @@ import Testing
     @Test func theOnlyTryCutByASpentDeadlineIsTheDeadlinePassing() async {
         let time = ManualTime()
         let logs = LogCapture()
-        let credentials = RefreshingCredentials(
-            provider: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "s", source: "test")),
-            time: time, logger: logs.logger())
+        let credentials = RefreshingCredentials.example(time: time, logger: logs.logger())
         let deadline = Deadline(budget: .seconds(20), time: time)
         // The try gets the 99 ms left and spends them: the clock passes the deadline during it.
         let http = ScriptedHTTPClient { _, _ in
@@ -38,9 +36,7 @@ import Testing
     @Test func aTimeoutWithTimeLeftIsStillUnreachable() async {
         let time = ManualTime()
         let logs = LogCapture()
-        let credentials = RefreshingCredentials(
-            provider: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "s", source: "test")),
-            time: time, logger: logs.logger())
+        let credentials = RefreshingCredentials.example(time: time, logger: logs.logger())
         let client = AWSClient(
             http: ScriptedHTTPClient { _, _ in Self.timedOut }, credentials: credentials, time: time,
             retryPolicy: RetryPolicy(maximumRetries: 0, random: { 0.5 }), deadline: Deadline(budget: .seconds(20), time: time),

@@ -13,9 +13,7 @@ import Testing
 
     private func send(_ http: ScriptedHTTPClient, time: ManualTime) async -> Result<String, AWSKitError> {
         let logs = LogCapture()
-        let credentials = RefreshingCredentials(
-            provider: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "s", source: "test")),
-            time: time, logger: logs.logger())
+        let credentials = RefreshingCredentials.example(time: time, logger: logs.logger())
         let client = AWSClient(
             http: http, credentials: credentials, time: time,
             retryPolicy: .withoutJitter(baseDelay: .seconds(30), maximumDelay: .seconds(30), maximumRetries: 10),

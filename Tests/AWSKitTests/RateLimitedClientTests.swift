@@ -18,9 +18,7 @@ import Testing
 
     private static func client(_ http: ScriptedHTTPClient, time: ManualTime, deadline: Duration = .seconds(300)) -> AWSClient {
         let logs = LogCapture()
-        let credentials = RefreshingCredentials(
-            provider: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "s", source: "test")),
-            time: time, logger: logs.logger())
+        let credentials = RefreshingCredentials.example(time: time, logger: logs.logger())
         return AWSClient(
             http: http, credentials: credentials, time: time, retryPolicy: RetryPolicy(random: { 0.5 }),
             deadline: Deadline(budget: deadline, time: time), logger: logs.logger(),

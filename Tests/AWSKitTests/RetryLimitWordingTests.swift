@@ -10,9 +10,7 @@ import Testing
     private func send(_ answer: ScriptedHTTPClient.Answer) async -> AWSKitError? {
         let time = ManualTime()
         let logs = LogCapture()
-        let credentials = RefreshingCredentials(
-            provider: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "s", source: "test")),
-            time: time, logger: logs.logger())
+        let credentials = RefreshingCredentials.example(time: time, logger: logs.logger())
         let client = AWSClient(
             http: ScriptedHTTPClient { _, _ in answer }, credentials: credentials, time: time,
             retryPolicy: RetryPolicy(maximumRetries: 0, random: { 0.5 }),
