@@ -47,7 +47,13 @@ private final class LoopbackServer: Sendable {
         DispatchQueue(label: "loopback-server").async {
             while true {
                 let client = accept(listener, nil, nil)
-                if client < 0 { return }
+                if client < 0 {
+                    // Only this thread closes the listener, once accept has failed on it: were
+                    // deinit to close it, the number could go to the next test's listener while
+                    // this loop still accepts on it, and answer that test with this behaviour.
+                    close(listener)
+                    return
+                }
                 var buffer = [UInt8](repeating: 0, count: 65_536)
                 let count = read(client, &buffer, buffer.count)
                 log.lines.withLock { $0.append(String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)) }
@@ -67,9 +73,9 @@ private final class LoopbackServer: Sendable {
     var requests: [String] { log.lines.withLock { $0 } }
     var url: String { "http://127.0.0.1:\(port)/path?q=1" }
 
+    /// Shutting the listener down makes the pending or next accept fail; the loop then closes it.
     deinit {
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 }
 
