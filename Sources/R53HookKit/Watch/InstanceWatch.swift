@@ -188,7 +188,8 @@ package struct InstanceWatch: Sendable {
     /// Whether a lifecycle action goes with the verdict: serving in `InService` (after a launch),
     /// staying out in the warm pool (`Warmed:*`: the launch into the pool waits for it too),
     /// leaving for good in `Terminated`, or leaving for a spot notice during a launch (into
-    /// service or the pool: abandoned), when hooks are configured.
+    /// service or the pool: abandoned) or a termination (the group terminating the instance it
+    /// was told EC2 takes: CONTINUE), when hooks are configured.
     private func lifecycleActionDue(_ verdict: WatchVerdict, signals: InstanceSignals) -> Bool {
         guard lifecycle != nil else { return false }
         switch verdict {
@@ -196,7 +197,7 @@ package struct InstanceWatch: Sendable {
         case .stayOut(_, let final):
             if final { return signals.lifecycleState == "Terminated" }
             return signals.lifecycleState?.hasPrefix("Warmed:") == true
-        case .leaveUrgently: return Self.isLaunchTarget(signals.lifecycleState)
+        case .leaveUrgently: return Self.isLaunchTarget(signals.lifecycleState) || signals.lifecycleState == "Terminated"
         }
     }
 
@@ -249,8 +250,20 @@ package struct InstanceWatch: Sendable {
                 membership.set(.out)
                 logger.info("left before \(goneBy); staying out")
             }
-            if lifecycleDue { try await abandonInterruptedLaunch("came before the launch's action was answered") }
+            if lifecycleDue { try await answerAfterUrgentLeave("came before the launch's action was answered") }
         }
+    }
+
+    /// After an urgent leave, the lifecycle action the spot notice left unanswered: the group
+    /// terminating the instance (`Terminated`: CONTINUE at once, since AWS asks that the action
+    /// of a terminating spot instance still be completed and the leave is over), or a launch
+    /// (ABANDON, below).
+    private func answerAfterUrgentLeave(_ when: String) async throws {
+        guard let lifecycle, !membership.lifecycleAnswered, membership.lifecycleState == "Terminated" else {
+            return try await abandonInterruptedLaunch(when)
+        }
+        try await lifecycle.terminating {}
+        membership.lifecycleAnswered = true
     }
 
     /// After the urgent leave for a spot notice that came while a launch action was pending
@@ -267,15 +280,21 @@ package struct InstanceWatch: Sendable {
         membership.lifecycleAnswered = true
     }
 
-    /// `abandonInterruptedLaunch` where a failure cannot be retried by the polling loop's next
+    /// `answerAfterUrgentLeave` where a failure cannot be retried by the polling loop's next
     /// try (after an interrupted join, at shutdown): logged, and the hook's timeout decides.
-    private func abandonInterruptedLaunchLogging(_ when: String) async throws {
+    /// `launchOnly` when a termination's leave was what the notice interrupted: that leave's
+    /// own `LifecycleActions.terminating` completes the termination, once.
+    private func answerAfterUrgentLeaveLogging(_ when: String, launchOnly: Bool = false) async throws {
         do {
-            try await abandonInterruptedLaunch(when)
+            if launchOnly {
+                try await abandonInterruptedLaunch(when)
+            } else {
+                try await answerAfterUrgentLeave(when)
+            }
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            logger.error("cannot abandon the interrupted launch's lifecycle action (\(error)); the hook's default result applies when its timeout ends")
+            logger.error("cannot answer the lifecycle action after the spot notice (\(error)); the hook's default result applies when its timeout ends")
         }
     }
 
@@ -366,7 +385,7 @@ package struct InstanceWatch: Sendable {
             }
         }
         logger.info("left before \(notice.time); staying out")
-        try await abandonInterruptedLaunchLogging("came while \(what)")
+        try await answerAfterUrgentLeaveLogging("came while \(what)", launchOnly: true)
     }
 
     /// After SIGTERM: leave as `stop` does (or, when EC2's time is set, at once with the drain
@@ -396,7 +415,7 @@ package struct InstanceWatch: Sendable {
             }
         }
         if membership.place == .out {
-            if case .leaveUrgently? = verdict { try await abandonInterruptedLaunchLogging("came before the launch's action was answered") }
+            if case .leaveUrgently? = verdict { try await answerAfterUrgentLeaveLogging("came before the launch's action was answered") }
             logger.info("\(signalName): already out of the fleet; exiting")
             return
         }
@@ -404,7 +423,7 @@ package struct InstanceWatch: Sendable {
         try await keepingSystemdWaiting {
             if case .leaveUrgently(_, let goneBy)? = verdict {
                 _ = try await UrgentLeave(context: try await operationContext()).run(settings.leave, cutAt: goneBy.adding(seconds: -settings.spotMargin.seconds))
-                try await self.abandonInterruptedLaunchLogging("came before the launch's action was answered")
+                try await self.answerAfterUrgentLeaveLogging("came before the launch's action was answered")
             } else {
                 _ = try await self.leaveWatchingSpot()
             }

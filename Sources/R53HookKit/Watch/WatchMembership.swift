@@ -54,7 +54,14 @@ package final class WatchMembership: Sendable {
     /// interrupts the launch into that state, whose action the interruption must answer.
     package var lifecycleState: String? {
         get { snapshot.withLock { $0.lifecycleState } }
-        set { snapshot.withLock { $0.lifecycleState = newValue } }
+        set {
+            snapshot.withLock {
+                // Another state is another action (a spot-interrupted instance that the group
+                // then terminates has a termination to answer after its abandoned launch).
+                if $0.lifecycleState != newValue { $0.lifecycleAnswered = false }
+                $0.lifecycleState = newValue
+            }
+        }
     }
 
     /// Whether the lifecycle action that goes with the verdict (a launch's or a termination's)
