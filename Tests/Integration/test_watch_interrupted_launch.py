@@ -14,7 +14,7 @@ from harness import World, measure
 from lifecyclekit import LAUNCHING, Group, Notices
 from watchkit import Watch, wait_until
 
-NOTICE = 8  # seconds from the notice to EC2's time
+NOTICE = 6  # seconds from the notice to EC2's time
 MARGIN = 2
 
 
