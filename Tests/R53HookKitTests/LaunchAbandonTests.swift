@@ -1,5 +1,4 @@
 import AWSKit
-import Synchronization
 import TestSupport
 import Testing
 
@@ -9,13 +8,6 @@ import Testing
 /// once: the ledger keeps it under the launch's target state, so neither a second abandon nor a
 /// later CONTINUE (a restarted watch that joins) sends another completion.
 @Suite struct LaunchAbandonTests {
-    /// The memo a restarted watch finds again in its runtime directory.
-    private final class MemoryMemo: HeartbeatMemo, Sendable {
-        private let values = Mutex<[String: String]>([:])
-        func load(key: String) -> String? { values.withLock { $0[key] } }
-        func save(key: String, value: String) { values.withLock { $0[key] = value } }
-    }
-
     private static let hooks = """
         <DescribeLifecycleHooksResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/">
         <DescribeLifecycleHooksResult><LifecycleHooks><member><LifecycleHookName>warmup</LifecycleHookName>
