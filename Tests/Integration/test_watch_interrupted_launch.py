@@ -4,7 +4,7 @@ once its drain is cut, ABANDONs the launch action exactly once, so the group rep
 instead of waiting out the hook (AWS: a hook does not stop a spot interruption, and the action
 must still be completed). SIGTERM: the action stays pending, said in the log, for the next watch
 to join and complete with CONTINUE (ABANDON would have the group terminate an instance that is
-only restarting its watch)."""
+only restarting its watch); out of Standby, the next launch's action is answered as well."""
 
 from __future__ import annotations
 
@@ -85,9 +85,17 @@ def test_sigterm_during_the_join_after_a_launch_leaves_its_action_for_the_next_w
     try:
         assert again.ready(), again.notify.messages
         action = group.wait_ended(iid, hook="warmup", timeout=10)
+        # Out of Standby the instance launches again: a new action of the same hook, answered too.
+        group.client.enter_standby(InstanceIds=[iid], AutoScalingGroupName=group.name,
+                                   ShouldDecrementDesiredCapacity=True)
+        assert wait_until(lambda: served(aws) == [], 10) is not None
+        group.client.exit_standby(InstanceIds=[iid], AutoScalingGroupName=group.name)
+        relaunch = group.wait_ended(iid, hook="warmup", timeout=10)
         code = again.terminate()
     finally:
         again.kill()
     assert code == 0, again.stderr
     assert Group.completed_once(action, "CONTINUE"), action
+    assert relaunch["started"] > action["started"]
+    assert Group.completed_once(relaunch, "CONTINUE"), (relaunch, again.stderr)
     assert group.lifecycle_state(iid) == "InService"

@@ -44,6 +44,15 @@ package struct LifecycleActions: Sendable {
         hookNames.allSatisfy { ledger.isDone(group: group, hook: $0, instanceId: instanceId, round: targetState) }
     }
 
+    /// The instance's target lifecycle state is now `state`: launches into any other state are
+    /// forgotten by the ledger, so that the next launch into one of them (InService again after
+    /// Standby, the warm pool again after service) is answered like the first.
+    package func entered(_ state: String) {
+        ledger.forget(group: group, instanceId: instanceId) { round in
+            round != state && round != Self.terminated
+        }
+    }
+
     /// When a spot notice interrupted the launch (the join, or the wait in the warm pool) into
     /// `targetState`: ABANDON for each launching hook not yet answered for that target state, so
     /// that Auto Scaling replaces the instance now instead of after the hook's timeout. AWS: a

@@ -104,6 +104,7 @@ package struct InstanceWatch: Sendable {
                     logger.info("IMDS now says \(next.summary)")
                     write(verdict, next)
                 }
+                if let state = next.lifecycleState, state != signals.lifecycleState { lifecycle?.entered(state) }
                 signals = next
                 membership.lifecycleState = next.lifecycleState
             } catch is CancellationError {
