@@ -82,9 +82,10 @@ enum ExitStatus {
           64  usage: a flag is missing or invalid
           69  IMDS or AWS could not be reached before the deadline
           70  internal error (a bug: please report it)
-          75  temporary: throttled past the deadline, the change never became
-              INSYNC, the load balancer never reported healthy, no quorum, a lock
-              held or lost, or sweep refused a mass deletion
+          75  temporary: throttled past the deadline, the deadline spent on waits
+              (a lock, the quorum, INSYNC) before a call could be made, the change
+              never became INSYNC, the load balancer never reported healthy, no
+              quorum, a lock held or lost, or sweep refused a mass deletion
           77  AWS denied access, or no credentials were found
           78  configuration: a bad value in the environment or config file, or one
               that does not match the account (unknown zone, name outside the zone),

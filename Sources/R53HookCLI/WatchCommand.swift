@@ -18,7 +18,10 @@ struct WatchCommand: HookCommand {
             autoscaling/target-lifecycle-state: Terminated: leave (quorum as configured) and \
             stay out; Warmed:*: never join; Standby, Detached: leave until InService again. \
             With --lifecycle-hook, CONTINUE for the launching hook once joined, and for the \
-            terminating hook once left (heartbeats while the leave lasts), each exactly once.
+            terminating hook once left (heartbeats while the leave lasts), each exactly once; \
+            a spot notice before the launch's CONTINUE leaves at once, then ABANDONs the launch \
+            (the group replaces the instance now); SIGTERM before it leaves the launch pending \
+            for the next watch, and says so.
             events/maintenance/scheduled: leave --event-lead seconds before an active event's \
             NotBefore; join again when it is canceled or completed.
             events/recommendations/rebalance: --on-rebalance log, weight-zero or leave.

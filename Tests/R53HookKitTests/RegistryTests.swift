@@ -1,5 +1,4 @@
 import AWSKit
-import Synchronization
 import TestSupport
 import Testing
 
@@ -109,13 +108,6 @@ private let now = 1_795_000_000
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
         #expect(harness.time.sleeps.isEmpty)
     }
-}
-
-/// Memos in memory.
-private final class MemoryMemo: HeartbeatMemo, Sendable {
-    private let memos = Mutex<[String: String]>([:])
-    func load(key: String) -> String? { memos.withLock { $0[key] } }
-    func save(key: String, value: String) { memos.withLock { $0[key] = value } }
 }
 
 @Suite struct MemberHeartbeatTests {

@@ -31,6 +31,25 @@ package final class CompletionLedger: Sendable {
         memo?.save(key: Self.key, value: text)
     }
 
+    /// Forgets the actions of `instanceId` in `group` whose round `isForgotten` picks: a
+    /// launch into a state that the instance has left, since coming back to it (out of
+    /// Standby, or to the warm pool again) is a new launch with a new action.
+    package func forget(group: String, instanceId: String, where isForgotten: (String) -> Bool) {
+        let prefix = "\(group) "
+        let text: String? = entries.withLock { entries in
+            let gone = entries.filter { entry in
+                // "GROUP HOOK INSTANCE ROUND": the group's name may hold spaces, the rest not.
+                guard entry.hasPrefix(prefix) else { return false }
+                let fields = entry.dropFirst(prefix.count).split(separator: " ").map(String.init)
+                return fields.count == 3 && fields[1] == instanceId && isForgotten(fields[2])
+            }
+            guard !gone.isEmpty else { return nil }
+            entries.subtract(gone)
+            return entries.sorted().joined(separator: "\n")
+        }
+        if let text { memo?.save(key: Self.key, value: text) }
+    }
+
     private static func entry(_ group: String, _ hook: String, _ instanceId: String, _ round: String) -> String {
         "\(group) \(hook) \(instanceId) \(round)"
     }

@@ -38,6 +38,34 @@ package struct LifecycleActions: Sendable {
         }
     }
 
+    /// Whether the ledger has every hook's launch into `targetState` answered (no AWS call): a
+    /// watch restarted after an earlier one completed it must not say it is still pending.
+    package func hasAnsweredLaunch(into targetState: String) -> Bool {
+        hookNames.allSatisfy { ledger.isDone(group: group, hook: $0, instanceId: instanceId, round: targetState) }
+    }
+
+    /// The instance's target lifecycle state is now `state`: launches into any other state are
+    /// forgotten by the ledger, so that the next launch into one of them (InService again after
+    /// Standby, the warm pool again after service) is answered like the first.
+    package func entered(_ state: String) {
+        ledger.forget(group: group, instanceId: instanceId) { round in
+            round != state && round != Self.terminated
+        }
+    }
+
+    /// When a spot notice interrupted the launch (the join, or the wait in the warm pool) into
+    /// `targetState`: ABANDON for each launching hook not yet answered for that target state, so
+    /// that Auto Scaling replaces the instance now instead of after the hook's timeout. AWS: a
+    /// lifecycle hook does not stop a spot interruption, and the action must still be completed;
+    /// ABANDON says the custom action failed and lets the group terminate and replace the
+    /// instance, where CONTINUE would put into service one that is out of the fleet and about to
+    /// go. Call it once the urgent leave is over: the termination it starts may come at once.
+    package func abandonLaunch(into targetState: String, because reason: String) async throws {
+        for hook in try await pending(LifecycleHook.launching, round: targetState) {
+            try await complete(hook, round: targetState, result: "ABANDON", because: reason)
+        }
+    }
+
     /// Runs `leave`, sending a heartbeat at once and every half heartbeat timeout while it lasts, then
     /// completes each terminating hook with CONTINUE; rethrows the leave's error after that.
     package func terminating(_ leave: @escaping @Sendable () async throws -> Void) async throws {
@@ -107,10 +135,10 @@ package struct LifecycleActions: Sendable {
         return try await client().lifecycleHooks(group: group, names: remaining).filter { $0.transition == transition }
     }
 
-    private func complete(_ hook: LifecycleHook, round: String) async throws {
-        switch try await client().completeLifecycleAction(group: group, hook: hook.name, instanceId: instanceId, result: "CONTINUE") {
+    private func complete(_ hook: LifecycleHook, round: String, result: String = "CONTINUE", because reason: String? = nil) async throws {
+        switch try await client().completeLifecycleAction(group: group, hook: hook.name, instanceId: instanceId, result: result) {
         case .completed:
-            logger.notice("lifecycle action \(hook.name) of \(group) completed: CONTINUE")
+            logger.notice("lifecycle action \(hook.name) of \(group) completed: \(result)\(reason.map { " (\($0))" } ?? "")")
         case .noActiveAction(let message):
             logger.info("lifecycle hook \(hook.name) of \(group) has no action pending for \(instanceId) (\(message)); nothing to complete")
         }

@@ -165,9 +165,15 @@ package struct LeaveFleet: Sendable {
         context: FleetContext
     ) async throws -> Duration? {
         let drainTime = try await loadBalancer.drainTimeout()
-        guard try await loadBalancer.member(instanceId: instanceId) != nil else {
+        guard let member = try await loadBalancer.member(instanceId: instanceId) else {
             context.logger.info("\(instanceId) is not registered with \(loadBalancer); nothing to deregister")
             return nil
+        }
+        if member.health == .draining {
+            // An earlier leave (interrupted, or a stop run twice) deregistered it: the load
+            // balancer may refuse a second deregistration, and only the rest of the drain is left.
+            context.logger.info("\(instanceId) is already draining from \(loadBalancer); waiting for the rest of it (at most \(drainTime.wholeSecondsText))")
+            return drainTime
         }
         try await loadBalancer.deregister(instanceId: instanceId)
         context.logger.info("deregistered \(instanceId) from \(loadBalancer); it drains for up to \(drainTime.wholeSecondsText)")

@@ -78,6 +78,7 @@ package struct InstanceWatch: Sendable {
 
     private func poll() async throws {
         var signals = try await reader.read()
+        membership.lifecycleState = signals.lifecycleState
         logger.info("watching: IMDS says \(signals.summary)")
         var verdict = settings.policy.verdict(for: signals, now: time.wallClock, previous: nil, health: membership.health)
         membership.set(verdict)
@@ -103,7 +104,9 @@ package struct InstanceWatch: Sendable {
                     logger.info("IMDS now says \(next.summary)")
                     write(verdict, next)
                 }
+                if let state = next.lifecycleState, state != signals.lifecycleState { lifecycle?.entered(state) }
                 signals = next
+                membership.lifecycleState = next.lifecycleState
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
@@ -184,8 +187,10 @@ package struct InstanceWatch: Sendable {
     }
 
     /// Whether a lifecycle action goes with the verdict: serving in `InService` (after a launch),
-    /// staying out in the warm pool (`Warmed:*`: the launch into the pool waits for it too) or
-    /// leaving for good in `Terminated`, when hooks are configured.
+    /// staying out in the warm pool (`Warmed:*`: the launch into the pool waits for it too),
+    /// leaving for good in `Terminated`, or leaving for a spot notice during a launch (into
+    /// service or the pool: abandoned) or a termination (the group terminating the instance it
+    /// was told EC2 takes: CONTINUE), when hooks are configured.
     private func lifecycleActionDue(_ verdict: WatchVerdict, signals: InstanceSignals) -> Bool {
         guard lifecycle != nil else { return false }
         switch verdict {
@@ -193,8 +198,15 @@ package struct InstanceWatch: Sendable {
         case .stayOut(_, let final):
             if final { return signals.lifecycleState == "Terminated" }
             return signals.lifecycleState?.hasPrefix("Warmed:") == true
-        case .leaveUrgently: return false
+        case .leaveUrgently: return Self.isLaunchTarget(signals.lifecycleState) || signals.lifecycleState == "Terminated"
         }
+    }
+
+    /// Whether `state` is where a launch leads (`InService`, `Warmed:*`), so that a launch
+    /// action may be pending while IMDS says it.
+    private static func isLaunchTarget(_ state: String?) -> Bool {
+        guard let state else { return false }
+        return state == "InService" || state.hasPrefix("Warmed:")
     }
 
     /// Makes the fleet match the verdict, and answers its lifecycle action.
@@ -233,11 +245,57 @@ package struct InstanceWatch: Sendable {
                 try await leaveIfIn()
             }
         case .leaveUrgently(_, let goneBy):
-            guard membership.place != .out else { return }
-            let cutAt = goneBy.adding(seconds: -settings.spotMargin.seconds)
-            _ = try await UrgentLeave(context: try await operationContext()).run(settings.leave, cutAt: cutAt)
-            membership.set(.out)
-            logger.info("left before \(goneBy); staying out")
+            if membership.place != .out {
+                let cutAt = goneBy.adding(seconds: -settings.spotMargin.seconds)
+                _ = try await UrgentLeave(context: try await operationContext()).run(settings.leave, cutAt: cutAt)
+                membership.set(.out)
+                logger.info("left before \(goneBy); staying out")
+            }
+            if lifecycleDue { try await answerAfterUrgentLeave("came before the launch's action was answered") }
+        }
+    }
+
+    /// After an urgent leave, the lifecycle action the spot notice left unanswered: the group
+    /// terminating the instance (`Terminated`: CONTINUE at once, since AWS asks that the action
+    /// of a terminating spot instance still be completed and the leave is over), or a launch
+    /// (ABANDON, below).
+    private func answerAfterUrgentLeave(_ when: String) async throws {
+        guard let lifecycle, !membership.lifecycleAnswered, membership.lifecycleState == "Terminated" else {
+            return try await abandonInterruptedLaunch(when)
+        }
+        try await lifecycle.terminating {}
+        membership.lifecycleAnswered = true
+    }
+
+    /// After the urgent leave for a spot notice that came while a launch action was pending
+    /// (`InService` not yet joined and answered, or `Warmed:*`): ABANDON it, once (the ledger
+    /// keeps it, under the same target state as a CONTINUE, so never both). AWS's lifecycle
+    /// hook guide: a hook does not keep EC2 from taking a spot instance, the action must still
+    /// be completed, and ABANDON lets the group terminate and replace the instance at once
+    /// (CONTINUE would put into service an instance that is out of the fleet and about to go;
+    /// waiting leaves the group short until the hook's timeout, an hour by default).
+    private func abandonInterruptedLaunch(_ when: String) async throws {
+        guard let lifecycle, !membership.lifecycleAnswered, let state = membership.lifecycleState, Self.isLaunchTarget(state) else { return }
+        try await lifecycle.abandonLaunch(
+            into: state, because: "a spot interruption notice \(when): EC2 takes the instance whatever the hook says, so the group may replace it now")
+        membership.lifecycleAnswered = true
+    }
+
+    /// `answerAfterUrgentLeave` where a failure cannot be retried by the polling loop's next
+    /// try (after an interrupted join, at shutdown): logged, and the hook's timeout decides.
+    /// `launchOnly` when a termination's leave was what the notice interrupted: that leave's
+    /// own `LifecycleActions.terminating` completes the termination, once.
+    private func answerAfterUrgentLeaveLogging(_ when: String, launchOnly: Bool = false) async throws {
+        do {
+            if launchOnly {
+                try await abandonInterruptedLaunch(when)
+            } else {
+                try await answerAfterUrgentLeave(when)
+            }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            logger.error("cannot answer the lifecycle action after the spot notice (\(error)); the hook's default result applies when its timeout ends")
         }
     }
 
@@ -328,6 +386,7 @@ package struct InstanceWatch: Sendable {
             }
         }
         logger.info("left before \(notice.time); staying out")
+        try await answerAfterUrgentLeaveLogging("came while \(what)", launchOnly: true)
     }
 
     /// After SIGTERM: leave as `stop` does (or, when EC2's time is set, at once with the drain
@@ -341,7 +400,23 @@ package struct InstanceWatch: Sendable {
             membership.lifecycleAnswered = true
             return
         }
+        var lastSignals = InstanceSignals()
+        lastSignals.lifecycleState = membership.lifecycleState
+        if let verdict, lifecycle != nil, !membership.lifecycleAnswered, lifecycleActionDue(verdict, signals: lastSignals) {
+            if case .leaveUrgently = verdict {
+                // Answered below, once the urgent leave is over.
+            } else if let notice = try? await reader.readSpot() {
+                logger.notice("\(signalName) before the launch's lifecycle action was answered, and EC2 has sent a spot interruption notice")
+                try await keepingSystemdWaiting { try await self.leaveUrgently(interrupting: "stopping on \(signalName)", notice: notice, leaving: false) }
+                return
+            } else if let lifecycle, let state = membership.lifecycleState, Self.isLaunchTarget(state), !lifecycle.hasAnsweredLaunch(into: state) {
+                logger.notice(
+                    "\(signalName) before the launch's lifecycle action (hook \(settings.lifecycleHooks.joined(separator: ", "))) was answered: leaving it pending. CONTINUE would tell Auto Scaling that this instance is ready to serve while it leaves the fleet; ABANDON would make the group terminate and replace it, which a restart of this service or a reboot must not do. A watch started again joins and completes it; otherwise the group applies the hook's default result when its heartbeat timeout ends"
+                )
+            }
+        }
         if membership.place == .out {
+            if case .leaveUrgently? = verdict { try await answerAfterUrgentLeaveLogging("came before the launch's action was answered") }
             logger.info("\(signalName): already out of the fleet; exiting")
             return
         }
@@ -349,6 +424,7 @@ package struct InstanceWatch: Sendable {
         try await keepingSystemdWaiting {
             if case .leaveUrgently(_, let goneBy)? = verdict {
                 _ = try await UrgentLeave(context: try await operationContext()).run(settings.leave, cutAt: goneBy.adding(seconds: -settings.spotMargin.seconds))
+                try await self.answerAfterUrgentLeaveLogging("came before the launch's action was answered")
             } else {
                 _ = try await self.leaveWatchingSpot()
             }

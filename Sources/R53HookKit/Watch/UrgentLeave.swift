@@ -36,9 +36,16 @@ package struct UrgentLeave: Sendable {
         if let loadBalancer = context.loadBalancer {
             let instanceId = try await context.identity.instanceId()
             let drainTime = try await loadBalancer.drainTimeout()
-            if try await loadBalancer.member(instanceId: instanceId) != nil {
-                try await loadBalancer.deregister(instanceId: instanceId)
-                context.logger.info("deregistered \(instanceId) from \(loadBalancer)")
+            if let member = try await loadBalancer.member(instanceId: instanceId) {
+                if member.health == .draining {
+                    // A leave that the notice interrupted deregistered it already (the load
+                    // balancer may refuse a second deregistration): only the rest of its drain
+                    // is left, waited and cut like the rest.
+                    context.logger.info("\(instanceId) is already draining from \(loadBalancer); waiting for the rest of it")
+                } else {
+                    try await loadBalancer.deregister(instanceId: instanceId)
+                    context.logger.info("deregistered \(instanceId) from \(loadBalancer)")
+                }
                 deregistration = (loadBalancer, instanceId, drainTime)
             } else {
                 context.logger.info("\(instanceId) is not registered with \(loadBalancer); nothing to deregister")

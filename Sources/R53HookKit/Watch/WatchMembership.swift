@@ -19,6 +19,7 @@ package final class WatchMembership: Sendable {
         var verdict: WatchVerdict?
         var lifecycleAnswered = false
         var health = HealthGate.State.healthy
+        var lifecycleState: String?
     }
 
     private let snapshot = Mutex(Snapshot())
@@ -47,6 +48,20 @@ package final class WatchMembership: Sendable {
     package var health: HealthGate.State {
         get { snapshot.withLock { $0.health } }
         set { snapshot.withLock { $0.health = newValue } }
+    }
+
+    /// The last `autoscaling/target-lifecycle-state` read (nil outside a group): a spot notice
+    /// interrupts the launch into that state, whose action the interruption must answer.
+    package var lifecycleState: String? {
+        get { snapshot.withLock { $0.lifecycleState } }
+        set {
+            snapshot.withLock {
+                // Another state is another action (a spot-interrupted instance that the group
+                // then terminates has a termination to answer after its abandoned launch).
+                if $0.lifecycleState != newValue { $0.lifecycleAnswered = false }
+                $0.lifecycleState = newValue
+            }
+        }
     }
 
     /// Whether the lifecycle action that goes with the verdict (a launch's or a termination's)
