@@ -65,6 +65,7 @@ TTL = 1
 LEASE = 3
 MIN_HEALTHY = 2
 DEADLINE = 20
+RELEASE = 5
 FOREIGN_ADDRESS = "192.0.2.77"
 SQUAT_ADDRESS = "192.0.2.99"
 
@@ -267,11 +268,15 @@ class Run:
     @staticmethod
     def limit(op: str) -> float:
         """How long an op may take before it counts as hung: --deadline bounds every AWS retry
-        and wait, so only what comes after is added (the drain, the command) and 5 s of slack.
+        and wait, so only what comes after is added (the drain, the command, a lock's bounded
+        release) and 5 s of slack.
         `lock` waits up to --wait-timeout (= the deadline) and then renews on its own clock;
         cycle leaves and rejoins, each phase with its own deadline."""
         after = {"lock": LEASE + 1, "stop": TTL + 1, "cycle": DEADLINE + 2 * TTL + 2}
-        return DEADLINE + after.get(op, 0) + 5
+        # A fleet lock still held at the deadline is released after it, within RELEASE seconds
+        # (FleetLock.releaseBudget): lock, sweep and role hold one, stop and cycle the quorum's.
+        released = RELEASE * (2 if op == "cycle" else 1) if op in ("lock", "sweep", "role", "stop", "cycle") else 0
+        return DEADLINE + after.get(op, 0) + released + 5
 
     def execute(self, i: int, op: str, label: str, kill_after: float | None, restart_of: str | None) -> Proc:
         argv = self.argv(op, label)

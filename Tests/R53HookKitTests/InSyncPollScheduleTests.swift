@@ -59,4 +59,19 @@ import Testing
         _ = try await stop.leave.run(DomainHarness.leave())
         #expect(Array(stop.time.sleeps.prefix(3)) == [.milliseconds(500), .milliseconds(500), .milliseconds(500)])
     }
+
+    @Test func aPauseThatWouldEndPastTheDeadlineLeavesTimeForOneLastPoll() async throws {
+        // 5 s deadline: the 1 s poll says PENDING; the usual 9 s pause is cut to end a second
+        // before the deadline, and that poll sees INSYNC (the fake's second GetChange).
+        let start = try DomainHarness(pollsUntilInSync: 2, deadline: .seconds(5))
+        _ = try await start.join.run(DomainHarness.join())
+        #expect(start.time.sleeps == [.seconds(1), .seconds(3)])
+    }
+
+    @Test func theLastPollComesASecondBeforeTheDeadlineAndThenItGivesUp() async throws {
+        let start = try DomainHarness(pollsUntilInSync: 100, deadline: .seconds(20))
+        await #expect(throws: DomainError.self) { _ = try await start.join.run(DomainHarness.join()) }
+        // Polls at 1, 10 and 15 s; the next, due at 22.5 s, comes at 19 s; then it gives up.
+        #expect(start.time.sleeps == [.seconds(1), .seconds(9), .seconds(5), .seconds(4)])
+    }
 }

@@ -118,25 +118,34 @@ package struct FleetLock: Sendable {
         }
     }
 
+    /// How long a release may take, counted from the end of the body and past the command's
+    /// deadline too: one exact DELETE, retried on short backoffs. Left to each call's 20 s
+    /// budget, a release after a deadline spent waiting for the lock kept `stop --deadline 20`
+    /// running 7 s past its drain (the crash campaign's seeds 20073, 20084, 20087, 20114); a
+    /// record not released in time expires after its lease, which the warning says.
+    static let releaseBudget = Duration.seconds(5)
+
     private func release(_ last: ResourceRecordSet, token: String) async {
+        let ends = time.monotonicNow + Self.releaseBudget
+        let left = { max(.milliseconds(1), ends - self.time.monotonicNow) }
         do {
             // Releasing retries (short backoffs): a record left behind blocks everyone for a lease.
-            if try await store.delete(last, urgent: true) {
+            if try await store.delete(last, budget: left(), urgent: true) {
                 logger.info("released lock \(store.recordName)")
                 return
             }
             // A renewal cancelled in flight may have been applied all the same: the record then
             // holds a newer value of ours. Delete exactly that one, never another holder's.
-            if let current = try await store.current(urgent: true),
+            if let current = try await store.current(budget: left(), urgent: true),
                 current.values.first.flatMap(LockRecord.init(txtValue:))?.token == token,
-                try await store.delete(current, urgent: true)
+                try await store.delete(current, budget: left(), urgent: true)
             {
                 logger.info("released lock \(store.recordName)")
             } else {
                 logger.warning("lock \(store.recordName) was no longer ours to release")
             }
         } catch {
-            logger.warning("could not release lock \(store.recordName) (\(error)); it expires after its lease")
+            logger.warning("could not release lock \(store.recordName) within \(Self.releaseBudget.wholeSecondsText) (\(error)); it expires after its lease")
         }
     }
 }

@@ -25,6 +25,10 @@ package struct ChangeWaiter: Sendable {
     /// up to 56 s behind their INSYNC.
     static let promptRetries = RetryPolicy(baseDelay: .milliseconds(250), maximumDelay: .seconds(2))
 
+    /// How long before the deadline the last poll is sent: time for one answer (the client's own
+    /// last try also starts a second before the deadline).
+    static let lastPollLead = Duration.seconds(1)
+
     /// Returns once the change is INSYNC; throws a temporary error when the deadline passes first.
     @discardableResult
     package func waitUntilInSync(_ change: ChangeInfo, schedule: InSyncPollSchedule = .prompt) async throws -> Duration {
@@ -32,17 +36,23 @@ package struct ChangeWaiter: Sendable {
         let poller = schedule == .prompt ? route53.with(deadline: deadline, retryPolicy: Self.promptRetries) : route53
         var status = change.status
         var lastReport = started
+        var polled = false
         while status != .inSync {
-            // The last pause is cut to the deadline, and a poll needs time left to be sent.
-            let pause = schedule.pause(after: time.monotonicNow - started, busy: await route53.isThrottled())
-            try await time.sleep(for: min(pause, deadline.remaining(time)))
-            guard deadline.remaining(time) > .zero else {
+            // A pause that would end past the deadline is cut so that one last poll is sent
+            // `lastPollLead` before it: cut to the deadline itself, a start whose change was
+            // accepted with 9 s left slept them all after its 1 s poll and exited 75 without
+            // asking again (the crash campaign's seeds 20079, 20096, 20109).
+            let left = deadline.remaining(time)
+            guard left > .zero, !polled || left > Self.lastPollLead else {
                 throw DomainError(
                     .changeNotInSync,
                     "change \(change.id) is still \(status.rawValue) after \((time.monotonicNow - started).wholeSecondsText) and the \(deadline.budget.wholeSecondsText) deadline is up; Route 53 normally applies changes within 60 s",
                     remedies: [.raise(.deadline)]
                 )
             }
+            let pause = schedule.pause(after: time.monotonicNow - started, busy: await route53.isThrottled())
+            try await time.sleep(for: max(.zero, min(pause, left - Self.lastPollLead)))
+            polled = true
             status = try await poller.change(id: change.id).status
             if time.monotonicNow - lastReport >= .seconds(10), status != .inSync {
                 lastReport = time.monotonicNow
