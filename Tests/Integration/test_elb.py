@@ -207,9 +207,10 @@ def test_dns_and_elb_together_join_and_leave_both(aws: World):
     assert aws.records() == []
     assert aws.fleet.elb_states(elb) == {}
     # Both leave at the same time: DNS (INSYNC 1 s + TTL 2 s) and the ELB drain (3 s) overlap,
-    # so stop takes about 3 s, not 6.
+    # so stop takes about 3 s; one after the other would take at least 6 (the bound leaves room
+    # for a loaded machine: 5 s was crossed once at 5.22 s with other builds running).
     assert run.elapsed >= 3.0, run.describe()
-    assert run.elapsed < 5.0, f"DNS and ELB drained one after the other?\n{run.describe()}"
+    assert run.elapsed < 6.0, f"DNS and ELB drained one after the other?\n{run.describe()}"
     timeline = aws.stats()["timeline"]
     [deleted] = [t for t, svc, action, _ in timeline if action == "ChangeResourceRecordSets"]
     [deregistered] = [t for t, svc, action, _ in timeline if action == "DeregisterInstancesFromLoadBalancer"]
