@@ -93,19 +93,19 @@ def find_swift() -> str:
 
 
 def build_release() -> Path:
-    swift = find_swift()
-    cmd = [swift, "build", "-c", "release", "--static-swift-stdlib"]
-    say(f"Building the release binary as shipped: {' '.join(['swift'] + cmd[1:])}")
-    say("  (a first release build takes about 3 minutes on 2 cores; later ones only rebuild what changed)")
+    """The binary as the packages ship it: scripts/build-release --strip (its link order and
+    options change how much of the binary a running watch keeps resident)."""
+    find_swift()
+    cmd = [str(ROOT / "scripts" / "build-release"), "--strip"]
+    say("Building the release binary as shipped: scripts/build-release --strip")
+    say("  (a first release build takes about 4-7 minutes on 2 cores; later ones only rebuild what changed)")
     started = time.monotonic()
-    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if proc.returncode != 0:
-        sys.stdout.write(proc.stdout[-6000:])
+        sys.stdout.write(proc.stderr[-6000:])
         raise BenchError(f"the release build failed (exit {proc.returncode})")
     say(f"  built in {time.monotonic() - started:.1f} s")
-    bin_path = subprocess.run(cmd + ["--show-bin-path"], cwd=ROOT, check=True, stdout=subprocess.PIPE,
-                              text=True).stdout.strip()
-    return Path(bin_path) / "r53hook"
+    return Path(proc.stdout.strip().splitlines()[-1])
 
 
 def find_aws() -> str:
@@ -406,6 +406,26 @@ def proc_rss_kib(pid: int) -> tuple[int, int, int]:
     return values["VmRSS"], values["VmHWM"], values["RssAnon"]
 
 
+def smaps_by_object(pid: int) -> list[dict[str, Any]]:
+    """/proc/PID/smaps summed per mapped object (the binary, each library, [anon], [heap], [stack]):
+    KiB of Rss, Pss, Anonymous (private memory: heap, stacks, pages written by relocation) and file
+    (Rss less Anonymous: clean pages of the binary and libraries, which the page cache holds and
+    every process mapping the same file shares), largest Rss first."""
+    totals: dict[str, dict[str, Any]] = {}
+    current: dict[str, Any] | None = None
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        fields = line.split()
+        if not fields:
+            continue
+        if not fields[0].endswith(":"):  # a mapping's header: address perms offset dev inode [path]
+            name = os.path.basename(fields[5]) if len(fields) > 5 else "[anon]"
+            current = totals.setdefault(name, {"object": name, "rss": 0, "pss": 0, "anon": 0})
+        elif current is not None and fields[0] in ("Rss:", "Pss:", "Anonymous:"):
+            current[{"Rss:": "rss", "Pss:": "pss", "Anonymous:": "anon"}[fields[0]]] += int(fields[1])
+    rows = [dict(row, file=row["rss"] - row["anon"]) for row in totals.values() if row["rss"]]
+    return sorted(rows, key=lambda row: -row["rss"])
+
+
 def measure_watch(local: LocalAWSProcess, binary: Path, zone_id: str, env: dict[str, str],
                   seconds: int) -> dict[str, Any]:
     """`r53hook watch` at rest: joined, polling IMDS every 2 s (the default), nothing happening.
@@ -431,6 +451,7 @@ def measure_watch(local: LocalAWSProcess, binary: Path, zone_id: str, env: dict[
                 anon_samples.append(anon_now)
             ticks1, t1 = proc_cpu_ticks(proc.pid), time.monotonic()
             _, peak, _ = proc_rss_kib(proc.pid)
+            objects = smaps_by_object(proc.pid)
             stats = local.control("GET", "/stats")
         finally:
             # SIGKILL, not SIGTERM: a SIGTERM would leave with the 60 s TTL drain, which measures
@@ -447,6 +468,17 @@ def measure_watch(local: LocalAWSProcess, binary: Path, zone_id: str, env: dict[
     say(f"  RSS: median {rss_mib:.1f} MiB, peak (VmHWM, the join included) {peak_mib:.1f} MiB, of which private")
     say(f"  anonymous memory (RssAnon, max): {anon_mib:.1f} MiB; the rest is the binary's and libraries' file pages")
     say(f"  requests while at rest: {imds} IMDS, {route53} Route 53")
+    anon_kib = sum(row["anon"] for row in objects)
+    file_kib = sum(row["file"] for row in objects)
+    binary_kib = sum(row["rss"] for row in objects if row["object"] == binary.name)
+    libraries = [row for row in objects if ".so" in row["object"]]
+    say(f"  at the end, from /proc/PID/smaps: {(anon_kib + file_kib) / 1024:.1f} MiB = anonymous "
+        f"{anon_kib / 1024:.1f} MiB + file {file_kib / 1024:.1f} MiB; by object: this binary "
+        f"{binary_kib / 1024:.1f} MiB, {len(libraries)} shared libraries "
+        f"{sum(row['rss'] for row in libraries) / 1024:.1f} MiB")
+    say(f"  {'top 10 mappings by object':<28} {'Rss KiB':>8} {'Pss KiB':>8} {'anon KiB':>9} {'file KiB':>9}")
+    for row in objects[:10]:
+        say(f"  {row['object'][:28]:<28} {row['rss']:>8} {row['pss']:>8} {row['anon']:>9} {row['file']:>9}")
     cpu_pass = cpu_percent < WATCH_CPU_TARGET_PERCENT
     rss_pass = peak_mib <= WATCH_RSS_TARGET_MIB
     say(f"target watch CPU: < {WATCH_CPU_TARGET_PERCENT} % of a core: {cpu_percent:.3f} % "
@@ -454,7 +486,8 @@ def measure_watch(local: LocalAWSProcess, binary: Path, zone_id: str, env: dict[
     say(f"target watch RSS: <= {WATCH_RSS_TARGET_MIB:.0f} MiB peak: {peak_mib:.1f} MiB "
         f"-> {'PASS' if rss_pass else 'FAIL'}")
     return {"seconds": t1 - t0, "cpu_percent": cpu_percent, "rss_median_mib": rss_mib, "rss_peak_mib": peak_mib,
-            "rss_anon_max_mib": anon_mib,
+            "rss_anon_max_mib": anon_mib, "rss_target_mib": WATCH_RSS_TARGET_MIB,
+            "smaps_anon_kib": anon_kib, "smaps_file_kib": file_kib, "smaps_by_object": objects,
             "imds_requests": imds, "route53_requests": route53, "cpu_target_pass": cpu_pass,
             "rss_target_pass": rss_pass}
 
