@@ -353,7 +353,9 @@ package struct InstanceWatch: Sendable {
                 group.cancelAll()
                 // The operation must have stopped before the urgent leave starts.
                 while (try? await group.next()) != nil {}
-                try await leaveUrgently(interrupting: what, notice: notice, leaving: leaving)
+                try await leaveUrgently(
+                    interrupting: what, cutting: leaving ? "skipping the rest of the leave's waits" : "abandoning the join",
+                    notice: notice, leaving: leaving)
                 return .interrupted
             }
             return nil
@@ -365,13 +367,14 @@ package struct InstanceWatch: Sendable {
     /// Leaves at once for a spot notice that interrupted a join or a leave. When the leave had
     /// already deleted the record, the urgent leave finds nothing to wait for: the rest of that
     /// drain is waited here, cut at the same time.
-    private func leaveUrgently(interrupting what: String, notice: SpotInterruption, leaving: Bool) async throws {
+    /// `cutting` says what the notice cuts short, for the log line.
+    private func leaveUrgently(interrupting what: String, cutting: String, notice: SpotInterruption, leaving: Bool) async throws {
         var signals = InstanceSignals()
         signals.spot = notice
         membership.set(settings.policy.verdict(for: signals, now: time.wallClock, previous: membership.verdict))
         let cutAt = notice.time.adding(seconds: -settings.spotMargin.seconds)
         logger.warning(
-            "spot interruption notice (\(notice.action) at \(notice.time)) while \(what): \(leaving ? "skipping the rest of the leave's waits" : "abandoning the join"); leaving at once, out before \(cutAt)"
+            "spot interruption notice (\(notice.action) at \(notice.time)) while \(what): \(cutting); leaving at once, out before \(cutAt)"
         )
         let outcome = try await UrgentLeave(context: try await operationContext()).run(settings.leave, cutAt: cutAt)
         membership.set(.out)
@@ -407,7 +410,10 @@ package struct InstanceWatch: Sendable {
                 // Answered below, once the urgent leave is over.
             } else if let notice = try? await reader.readSpot() {
                 logger.notice("\(signalName) before the launch's lifecycle action was answered, and EC2 has sent a spot interruption notice")
-                try await keepingSystemdWaiting { try await self.leaveUrgently(interrupting: "stopping on \(signalName)", notice: notice, leaving: false) }
+                try await keepingSystemdWaiting {
+                    try await self.leaveUrgently(
+                        interrupting: "stopping on \(signalName)", cutting: "no quorum wait", notice: notice, leaving: false)
+                }
                 return
             } else if let lifecycle, let state = membership.lifecycleState, Self.isLaunchTarget(state), !lifecycle.hasAnsweredLaunch(into: state) {
                 logger.notice(
