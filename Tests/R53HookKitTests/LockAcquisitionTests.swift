@@ -33,6 +33,7 @@ import Testing
         case .acquired(let record): return record == ownRecord ? "acquired" : "acquired \(record.values.first ?? "")"
         case .wait(let pause): return "wait \(pause.seconds)"
         case .takeOver: return "take over"
+        case .reclaim(let record): return "reclaim \(record.values.first ?? "")"
         case .giveUp(let error): return "give up \(error.code): \(error.message)" + error.remedies.map { "; " + describe($0) }.joined()
         }
     }
@@ -51,11 +52,14 @@ import Testing
         #expect(run(.noWait, [(0, .created)]) == ["acquired"])
     }
 
-    @Test func anEarlierCreateOfOursThatWentThroughIsOurs() {
-        // Our token with another count: what reads back is ours, and is returned as it is.
-        let later = LockRecord(owner: "i-me", token: "mytoken", leaseSeconds: 30, sequence: 3)
-        let ours = ResourceRecordSet(name: Self.name, type: "TXT", ttl: 1, values: [later.txtValue])
-        #expect(run(.noWait, [(0, .held(ours))]) == ["acquired \(later.txtValue)"])
+    @Test func anEarlierCreateOfOursThatWentThroughIsOursOnlyOnceRenewed() {
+        // Our token: the record is renewed before it is trusted (it may have stood unrenewed for
+        // a lease, and a waiter may be taking it over); the renewal's record is what is held.
+        let ours = ResourceRecordSet(name: Self.name, type: "TXT", ttl: 1, values: [Self.mine.txtValue])
+        let renewed = ResourceRecordSet(name: Self.name, type: "TXT", ttl: 1, values: [Self.mine.renewed().txtValue])
+        #expect(run(.noWait, [(0, .held(ours)), (1, .reclaimed(renewed))]) == ["reclaim \(Self.mine.txtValue)", "acquired \(Self.mine.renewed().txtValue)"])
+        // A waiter took it over first: ours no more, and waited for like any holder's.
+        #expect(run(.upTo(nil), [(0, .held(ours)), (1, .takeOverRefused)]).last?.hasPrefix("wait") == true)
     }
 
     @Test func noWaitGivesUpWhenHeld() {

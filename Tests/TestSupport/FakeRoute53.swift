@@ -53,6 +53,8 @@ package final class FakeRoute53: HTTPClient, Sendable {
         var injected: [String: [HTTPResponse]] = [:]
         /// Health checks Route 53 reports failing.
         var failingHealthChecks: Set<String> = []
+        /// Changes to apply whose answers are then lost (the connection drops).
+        var lostAnswers = 0
     }
 
     private let state = Mutex(State())
@@ -86,6 +88,12 @@ package final class FakeRoute53: HTTPClient, Sendable {
         }
     }
 
+    /// Makes the next `count` change batches apply and then lose their answer, as a connection
+    /// that drops after Route 53 applied the change.
+    package func loseAnswers(_ count: Int) {
+        state.withLock { $0.lostAnswers += count }
+    }
+
     /// Makes the next calls of an operation answer these responses first.
     package func inject(_ operation: String, _ responses: [HTTPResponse]) {
         state.withLock { $0.injected[operation, default: []] += responses }
@@ -104,55 +112,66 @@ package final class FakeRoute53: HTTPClient, Sendable {
         case ("POST", 4): operation = "ChangeResourceRecordSets"
         default: return Self.error(400, "InvalidInput", "unknown call \(request.method) \(path)")
         }
-        return state.withLock { state in
-            state.operations.append(operation)
-            if var queue = state.injected[operation], !queue.isEmpty {
-                let response = queue.removeFirst()
-                state.injected[operation] = queue
-                return response
+        let (response, lost) = state.withLock { state -> (HTTPResponse, Bool) in
+            let response = self.answer(operation, parts: parts, query: query, body: request.body, state: &state)
+            guard operation == "ChangeResourceRecordSets", response.status == 200, state.lostAnswers > 0 else { return (response, false) }
+            state.lostAnswers -= 1
+            return (response, true)
+        }
+        if lost { throw HTTPTransportError(.connectionLost, "Empty reply from server") }
+        return response
+    }
+
+    private func answer(
+        _ operation: String, parts: [String], query: [String: String], body: [UInt8], state: inout State
+    ) -> HTTPResponse {
+        state.operations.append(operation)
+        if var queue = state.injected[operation], !queue.isEmpty {
+            let response = queue.removeFirst()
+            state.injected[operation] = queue
+            return response
+        }
+        switch operation {
+        case "ListHostedZonesByName":
+            let name = query["dnsname"] ?? ""
+            let zones = state.zones.filter { $0.name == name }.map(Self.zoneXML).joined()
+            return Self.ok("<ListHostedZonesByNameResponse><HostedZones>\(zones)</HostedZones><IsTruncated>false</IsTruncated></ListHostedZonesByNameResponse>")
+        case "GetHostedZone":
+            guard let zone = state.zones.first(where: { $0.id == parts[2] }) else {
+                return Self.error(404, "NoSuchHostedZone", "No hosted zone found with ID: \(parts[2])")
             }
-            switch operation {
-            case "ListHostedZonesByName":
-                let name = query["dnsname"] ?? ""
-                let zones = state.zones.filter { $0.name == name }.map(Self.zoneXML).joined()
-                return Self.ok("<ListHostedZonesByNameResponse><HostedZones>\(zones)</HostedZones><IsTruncated>false</IsTruncated></ListHostedZonesByNameResponse>")
-            case "GetHostedZone":
-                guard let zone = state.zones.first(where: { $0.id == parts[2] }) else {
-                    return Self.error(404, "NoSuchHostedZone", "No hosted zone found with ID: \(parts[2])")
-                }
-                return Self.ok("<GetHostedZoneResponse>\(Self.zoneXML(zone))</GetHostedZoneResponse>")
-            case "GetHealthCheckStatus":
-                let failing = state.failingHealthChecks.contains(parts[2])
-                let observation = { (status: String) in
-                    "<HealthCheckObservation><Region>us-east-1</Region><StatusReport><Status>\(status)</Status></StatusReport></HealthCheckObservation>"
-                }
-                let statuses = (0..<8).map { index in
-                    failing || index >= 2 ? "Failure: Connection timed out." : "Success: HTTP Status Code 200, OK"
-                }
-                return Self.ok("<GetHealthCheckStatusResponse><HealthCheckObservations>\(statuses.map(observation).joined())</HealthCheckObservations></GetHealthCheckStatusResponse>")
-            case "GetChange":
-                guard let polls = state.changes[parts[2]] else { return Self.error(404, "NoSuchChange", "no change") }
-                state.changes[parts[2]] = polls + 1
-                return Self.ok(Self.changeXML(parts[2], insync: polls + 1 >= pollsUntilInSync, root: "GetChangeResponse"))
-            case "ListResourceRecordSets":
-                let all = (state.records[parts[2]] ?? []).sorted { ($0.name, $0.type, $0.setIdentifier ?? "") < ($1.name, $1.type, $1.setIdentifier ?? "") }
-                let start = all.firstIndex { ($0.name, $0.type, $0.setIdentifier ?? "") >= (query["name"] ?? "", query["type"] ?? "", query["identifier"] ?? "") } ?? all.count
-                let limit = Int(query["maxitems"] ?? "300") ?? 300
-                let page = all[start...].prefix(limit)
-                let truncated = start + page.count < all.count
-                var next = ""
-                if truncated {
-                    let record = all[start + page.count]
-                    next =
-                        "<NextRecordName>\(record.name)</NextRecordName><NextRecordType>\(record.type)</NextRecordType>"
-                        + (record.setIdentifier.map { "<NextRecordIdentifier>\($0)</NextRecordIdentifier>" } ?? "")
-                }
-                return Self.ok(
-                    "<ListResourceRecordSetsResponse><ResourceRecordSets>\(page.map(Self.recordXML).joined())</ResourceRecordSets><IsTruncated>\(truncated)</IsTruncated>\(next)<MaxItems>\(limit)</MaxItems></ListResourceRecordSetsResponse>"
-                )
-            default:
-                return Self.apply(request.body, zoneId: parts[2], state: &state)
+            return Self.ok("<GetHostedZoneResponse>\(Self.zoneXML(zone))</GetHostedZoneResponse>")
+        case "GetHealthCheckStatus":
+            let failing = state.failingHealthChecks.contains(parts[2])
+            let observation = { (status: String) in
+                "<HealthCheckObservation><Region>us-east-1</Region><StatusReport><Status>\(status)</Status></StatusReport></HealthCheckObservation>"
             }
+            let statuses = (0..<8).map { index in
+                failing || index >= 2 ? "Failure: Connection timed out." : "Success: HTTP Status Code 200, OK"
+            }
+            return Self.ok("<GetHealthCheckStatusResponse><HealthCheckObservations>\(statuses.map(observation).joined())</HealthCheckObservations></GetHealthCheckStatusResponse>")
+        case "GetChange":
+            guard let polls = state.changes[parts[2]] else { return Self.error(404, "NoSuchChange", "no change") }
+            state.changes[parts[2]] = polls + 1
+            return Self.ok(Self.changeXML(parts[2], insync: polls + 1 >= pollsUntilInSync, root: "GetChangeResponse"))
+        case "ListResourceRecordSets":
+            let all = (state.records[parts[2]] ?? []).sorted { ($0.name, $0.type, $0.setIdentifier ?? "") < ($1.name, $1.type, $1.setIdentifier ?? "") }
+            let start = all.firstIndex { ($0.name, $0.type, $0.setIdentifier ?? "") >= (query["name"] ?? "", query["type"] ?? "", query["identifier"] ?? "") } ?? all.count
+            let limit = Int(query["maxitems"] ?? "300") ?? 300
+            let page = all[start...].prefix(limit)
+            let truncated = start + page.count < all.count
+            var next = ""
+            if truncated {
+                let record = all[start + page.count]
+                next =
+                    "<NextRecordName>\(record.name)</NextRecordName><NextRecordType>\(record.type)</NextRecordType>"
+                    + (record.setIdentifier.map { "<NextRecordIdentifier>\($0)</NextRecordIdentifier>" } ?? "")
+            }
+            return Self.ok(
+                "<ListResourceRecordSetsResponse><ResourceRecordSets>\(page.map(Self.recordXML).joined())</ResourceRecordSets><IsTruncated>\(truncated)</IsTruncated>\(next)<MaxItems>\(limit)</MaxItems></ListResourceRecordSetsResponse>"
+            )
+        default:
+            return Self.apply(body, zoneId: parts[2], state: &state)
         }
     }
 

@@ -44,7 +44,9 @@ package struct FleetLock: Sendable {
         let held = try await acquire(mine, waiting: waiting)
         logger.info("acquired lock \(store.recordName) as \(owner); \(purpose)")
         let holder = LockHolder(store: store, time: time, logger: logger)
-        switch try await holder.holding(held, value: mine, body: body) {
+        // A reclaimed record holds a renewal of `mine`: renewals go on from its count.
+        let value = held.values.first.flatMap(LockRecord.init(txtValue:)) ?? mine
+        switch try await holder.holding(held, value: value, body: body) {
         case .finished(let result, let last):
             // Released even when the caller was cancelled (watch cancels a leave's quorum wait
             // for a spot notice): a cancelled task's calls fail at once, and the record left
@@ -101,6 +103,13 @@ package struct FleetLock: Sendable {
             case .takeOver(let stale):
                 do {
                     observation = try await store.replace(stale, with: mine) ? .tookOver : .takeOverRefused
+                } catch let error where error.isTransientFailure {
+                    observation = .takeOverFailed(error)
+                }
+            case .reclaim(let ours):
+                let renewed = (ours.values.first.flatMap(LockRecord.init(txtValue:)) ?? mine).renewed()
+                do {
+                    observation = try await store.replace(ours, with: renewed) ? .reclaimed(store.record(renewed)) : .takeOverRefused
                 } catch let error where error.isTransientFailure {
                     observation = .takeOverFailed(error)
                 }

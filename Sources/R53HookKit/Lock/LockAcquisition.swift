@@ -24,6 +24,8 @@ struct LockAcquisition: Sendable {
         case failed(any Error)
         /// The take-over the machine asked for went through.
         case tookOver
+        /// The renewal of our own earlier record went through; this is the record as written.
+        case reclaimed(ResourceRecordSet)
         /// The take-over lost a race: another waiter replaced the stale value first.
         case takeOverRefused
         /// The take-over failed: throttled or unreachable.
@@ -38,6 +40,9 @@ struct LockAcquisition: Sendable {
         case wait(Duration)
         /// Replace this stale record with ours in one atomic batch, then report how it went.
         case takeOver(ResourceRecordSet)
+        /// This record is ours (an earlier CREATE whose answer was lost): renew it, [DELETE it,
+        /// CREATE its next value], before trusting it, then report how it went.
+        case reclaim(ResourceRecordSet)
         /// Stop waiting and throw this.
         case giveUp(DomainError)
     }
@@ -75,6 +80,8 @@ struct LockAcquisition: Sendable {
         switch observation {
         case .created, .tookOver:
             return (.acquired(ownRecord), [])
+        case .reclaimed(let record):
+            return (.acquired(record), [])
         case .failed(let error):
             return failed(error, now: now, jitter: jitter)
         case .vanished:
@@ -152,7 +159,17 @@ struct LockAcquisition: Sendable {
     private mutating func held(_ current: ResourceRecordSet, now: Duration, jitter: Double) -> (decision: Decision, notes: [Note]) {
         vanished = 0
         let holder = current.values.first.flatMap(LockRecord.init(txtValue:))
-        if holder?.token == mine.token { return (.acquired(current), []) }  // an earlier CREATE of ours went through
+        if holder?.token == mine.token {
+            // An earlier CREATE of ours went through although its answer was lost. It may have
+            // stood unrenewed for a lease already, so a waiter may be taking it over right now:
+            // it is ours only once a renewal, which changes the value every waiter watches,
+            // goes through (the crash campaign's seed 20281 ran two holders' commands at once).
+            takingOver = ("our own earlier CREATE", .seconds(mine.leaseSeconds), now)
+            let note = Note(
+                level: .notice,
+                message: "lock \(recordName): our earlier CREATE went through although its answer was lost; renewing it before trusting it")
+            return (.reclaim(current), [note])
+        }
         let who = holder.map { "\($0.owner) (renewal \($0.sequence))" } ?? "an unknown value \(current.values.first ?? "")"
         if waiting == .noWait {
             return (.giveUp(DomainError(.lockHeld, "lock \(recordName) is held by \(who)", remedies: [Self.waitForIt])), [])
