@@ -1,13 +1,21 @@
 import AWSKit
+import Synchronization
 
 /// Who this instance is for Route 53: the set identifier and, for start, the address. Read from
 /// IMDS only when the settings do not give them, so off EC2 nothing asks IMDS.
 package struct InstanceIdentity: Sendable {
     private let metadata: any InstanceMetadata
+    /// The instance id once IMDS gave it: it does not change while the process runs, and
+    /// knowing it tells that this is an EC2 instance whose IMDS answers.
+    private let knownInstanceId = KnownValue()
 
     /// Creates a resolver over IMDS.
     package init(metadata: any InstanceMetadata) {
         self.metadata = metadata
+    }
+
+    private final class KnownValue: Sendable {
+        let value = Mutex<String?>(nil)
     }
 
     /// The configured set identifier, or the instance id.
@@ -18,6 +26,7 @@ package struct InstanceIdentity: Sendable {
 
     /// The instance id from IMDS.
     package func instanceId() async throws -> String {
+        if let known = knownInstanceId.value.withLock({ $0 }) { return known }
         guard let id = try await metadata.value(at: "instance-id")?.trimmingWhitespace, !id.isEmpty else {
             throw DomainError(.instanceIdUnavailable, "IMDS has no instance-id", remedies: [.giveExplicitly([.memberIdentifier])])
         }
@@ -30,23 +39,33 @@ package struct InstanceIdentity: Sendable {
                 remedies: [.giveExplicitly([.memberIdentifier])]
             )
         }
+        knownInstanceId.value.withLock { $0 = id }
         return id
     }
 
     /// The instance id for a registry mark: `-` when there is none (off EC2, with an explicit
-    /// set identifier), so that a sweep never judges such a member by EC2.
+    /// set identifier), so that a sweep never judges such a member by EC2. When the set
+    /// identifier is the instance id, this is the id already read: the crash campaign's seed
+    /// 20316 saw a start whose second read met an IMDS outage write its mark with `-`, which a
+    /// sweep then cannot judge by EC2.
     package func instanceIdForMark() async -> String {
         (try? await instanceId()) ?? "-"
     }
 
     /// The availability zone from IMDS, or `-` when IMDS does not tell (or answers something
-    /// that is not a zone name, which would make the mark invalid).
-    package func availabilityZone() async -> String {
-        guard let zone = try? await metadata.value(at: "placement/availability-zone")?.trimmingWhitespace,
-            EC2Identifiers.isAvailabilityZone(zone)
-        else {
+    /// that is not a zone name, which would make the mark invalid). A temporary failure is
+    /// thrown on an instance whose IMDS already answered, as for `instanceIdForMark`: a mark
+    /// without its zone is not judged by EC2 either.
+    package func availabilityZone() async throws -> String {
+        let zone: String?
+        do {
+            zone = try await metadata.value(at: "placement/availability-zone")?.trimmingWhitespace
+        } catch let error where error.isTransientFailure && knownInstanceId.value.withLock({ $0 != nil }) {
+            throw error
+        } catch {
             return "-"
         }
+        guard let zone, EC2Identifiers.isAvailabilityZone(zone) else { return "-" }
         return zone
     }
 
@@ -60,7 +79,7 @@ package struct InstanceIdentity: Sendable {
             case .instanceId: values[placeholder] = try await instanceId()
             case .setIdentifier: values[placeholder] = setIdentifier
             case .availabilityZone:
-                let zone = await availabilityZone()
+                let zone = try await availabilityZone()
                 guard zone != "-" else {
                     throw DomainError(.metadataInvalid, "IMDS has no placement/availability-zone for the per-instance name's {az}")
                 }

@@ -86,7 +86,7 @@ package struct JoinRecordSet: Sendable {
         let registries = records.map { MemberRegistry(route53: route53, zone: zone, recordName: $0.name, recordType: $0.type) }
         let setIdentifier = record.setIdentifier ?? ""
         let instanceId = await identity.instanceIdForMark()
-        let availabilityZone = await identity.availabilityZone()
+        let availabilityZone = try await identity.availabilityZone()
         let instanceName = try await self.instanceName(dns, zone: zone, setIdentifier: setIdentifier)
         let summaries = records.map(\.summary).joined(separator: " and ")
 
@@ -233,7 +233,7 @@ package struct JoinRecordSet: Sendable {
         }
         let setIdentifier = record.setIdentifier ?? ""
         let instanceId = await identity.instanceIdForMark()
-        let availabilityZone = await identity.availabilityZone()
+        let availabilityZone = try await identity.availabilityZone()
         let joinedAt = Int(time.wallClock.seconds)
         var changes: [RecordChange] = []
         var marks: [String] = []
