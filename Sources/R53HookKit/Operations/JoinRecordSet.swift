@@ -78,12 +78,15 @@ package struct JoinRecordSet: Sendable {
         if settings.createsFirst, !settings.dryRun, let created = try await createFirst(settings) {
             return created
         }
-        let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
-        let records = try await desiredRecords(settings.target, in: zone)
+        let (zone, records, prefetched) = try await zoneAndRecords(settings)
         guard let record = records.first else {
             throw DomainError(.internalInconsistency, "the record settings name no record type")
         }
         let registries = records.map { MemberRegistry(route53: route53, zone: zone, recordName: $0.name, recordType: $0.type) }
+        // The zone as messages name it: "zone Z123" when only its id was needed.
+        let zoneWasRead = prefetched?.zoneWasRead ?? true
+        let zoneName = zoneWasRead ? zone.name : "zone \(zone.id)"
+        var firstListing = prefetched?.listing
         let setIdentifier = record.setIdentifier ?? ""
         let instanceId = await identity.instanceIdForMark()
         let availabilityZone = await identity.availabilityZone()
@@ -97,7 +100,11 @@ package struct JoinRecordSet: Sendable {
             var done: [String] = []
             let joinedAt = Int(time.wallClock.seconds)
             for (wanted, registry) in zip(records, registries) {
-                let (current, currentMark, oldMark) = try await readAndCheck(wanted, registry: registry, settings: settings)
+                // The first round's first type was read already, to find out whether the zone must be.
+                let listing = firstListing
+                firstListing = nil
+                let (current, currentMark, oldMark) = try await readAndCheck(
+                    wanted, registry: registry, settings: settings, listing: listing, zoneName: zoneName)
                 var mark = MemberMark(
                     instanceId: instanceId, address: wanted.values.first ?? "", availabilityZone: availabilityZone,
                     joinedAt: joinedAt, role: oldMark?.role, group: oldMark?.group, instanceName: instanceName)
@@ -126,7 +133,7 @@ package struct JoinRecordSet: Sendable {
             }
             if changes.isEmpty {
                 logger.info(
-                    "\(summaries) \(records.count > 1 ? "are" : "is") already in \(zone.name) (\(zone.id)), with \(records.count > 1 ? "their registry marks" : "its registry mark"); nothing to change"
+                    "\(summaries) \(records.count > 1 ? "are" : "is") already in \(zoneWasRead ? "\(zone.name) (\(zone.id))" : zoneName), with \(records.count > 1 ? "their registry marks" : "its registry mark"); nothing to change"
                 )
                 return (record, settings.dryRun ? .planned(WeightedRecordPlan(zone: zone, changes: [], waits: [])) : .unchanged)
             }
@@ -144,12 +151,46 @@ package struct JoinRecordSet: Sendable {
                 return nil
             }
             logger.info(
-                "\(done.joined(separator: "; ")) in \(zone.name) (change \(change.id), \(change.status.rawValue)); registry mark \(registries.map(\.registryName).joined(separator: " and "))"
+                "\(done.joined(separator: "; ")) in \(zoneName) (change \(change.id), \(change.status.rawValue)); registry mark \(registries.map(\.registryName).joined(separator: " and "))"
             )
             guard settings.waitsForSync else { return (record, .written(change, waited: nil)) }
             let waited = try await waiter.waitUntilInSync(change, schedule: .patient)
             return (record, .written(change, waited: waited))
         }
+    }
+
+    /// The zone and the records to write; with `--zone-id` and configured addresses, also the
+    /// first type's listing, read before the zone: when it shows a record at the record's own
+    /// name, the name is in the zone (Route 53 holds only names at or below a zone's apex), so
+    /// the zone is not read (GetHostedZone), as a restart or a join into a running fleet needs
+    /// nothing else from it. Otherwise (the first member, a name outside the zone) the zone is
+    /// read and checked as before any change, as always.
+    private func zoneAndRecords(_ settings: JoinSettings) async throws
+        -> (zone: HostedZone, records: [ResourceRecordSet], prefetched: (listing: MemberListing, zoneWasRead: Bool)?)
+    {
+        let dns = try settings.target.requireRecord()
+        guard case .id(let id) = dns.zone, !settings.dryRun, dns.instanceName == nil,
+            dns.recordTypes.allSatisfy(dns.addressSourceIgnoresZone(for:))
+        else {
+            let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
+            return (zone, try await desiredRecords(settings.target, in: zone), nil)
+        }
+        // Only its id is used unless the listing below leaves the name unproven.
+        let byId = HostedZone(id: id, name: dns.recordName, isPrivate: false)
+        let records = try await desiredRecords(settings.target, in: byId)
+        guard let first = records.first else { return (byId, records, nil) }
+        let listing: MemberListing
+        do {
+            listing = try await MemberListing.read(
+                route53: route53, zoneId: id, recordName: first.name, recordType: first.type, setIdentifier: first.setIdentifier ?? "")
+        } catch let error as AWSServiceError where error.code == "InvalidInput" || error.code == "NoSuchHostedZone" {
+            // Explained in the zone's terms (no such zone, a name outside it) where it can be.
+            _ = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
+            throw error
+        }
+        if !listing.siblings.isEmpty { return (byId, records, (listing, false)) }
+        let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
+        return (zone, records, (listing, true))
     }
 
     /// The per-instance name on this instance, checked to lie in the zone and not to be the
@@ -280,13 +321,25 @@ package struct JoinRecordSet: Sendable {
     }
 
     /// Reads the set and this instance's mark; refuses what r53hook must not write.
-    private func readAndCheck(_ record: ResourceRecordSet, registry: MemberRegistry, settings: JoinSettings) async throws
+    private func readAndCheck(
+        _ record: ResourceRecordSet, registry: MemberRegistry, settings: JoinSettings, listing prefetched: MemberListing? = nil,
+        zoneName: String? = nil
+    ) async throws
         -> (current: ResourceRecordSet?, markRecord: ResourceRecordSet?, mark: MemberMark?)
     {
-        let siblings = try await route53.recordSets(zoneId: registry.zone.id, name: record.name, type: record.type)
+        // The set and the mark in one read where Route 53's listing shows both.
+        let listing: MemberListing
+        if let prefetched {
+            listing = prefetched
+        } else {
+            listing = try await MemberListing.read(
+                route53: route53, zoneId: registry.zone.id, recordName: record.name, recordType: record.type,
+                setIdentifier: record.setIdentifier ?? "")
+        }
+        let siblings = listing.siblings
         let current = siblings.first { $0.hasSameKey(as: record) }
-        let markRecord = try await registry.currentMarkRecord(setIdentifier: record.setIdentifier ?? "")
-        try checkLimits(record: record, current: current, siblings: siblings, zone: registry.zone)
+        let markRecord = listing.markRecord
+        try checkLimits(record: record, current: current, siblings: siblings, zoneName: zoneName ?? registry.zone.name)
         let mark = try checkOwnership(current: current, markRecord: markRecord, registry: registry, settings: settings)
         return (current, markRecord, mark)
     }
@@ -324,7 +377,7 @@ package struct JoinRecordSet: Sendable {
 
     private func checkLimits(
         record: ResourceRecordSet, current: ResourceRecordSet?, siblings: [ResourceRecordSet],
-        zone: HostedZone
+        zoneName: String
     ) throws(DomainError) {
         let policy = record.routing ?? .weighted
         if let current, !current.isPlainMember {
@@ -336,7 +389,7 @@ package struct JoinRecordSet: Sendable {
         if let simple = siblings.first(where: { $0.setIdentifier == nil }) {
             throw DomainError(
                 .conflictingRecord,
-                "\(simple.name) \(simple.type) is a simple (non-weighted) record in \(zone.name); Route 53 cannot hold \(policy.rawValue) records beside it",
+                "\(simple.name) \(simple.type) is a simple (non-weighted) record in \(zoneName); Route 53 cannot hold \(policy.rawValue) records beside it",
                 remedies: [.advice("delete it"), .useAnother(.recordName)])
         }
         // Route 53 allows one routing policy per name and type; say so before it refuses the batch.
