@@ -87,6 +87,20 @@ import Testing
         #expect(harness.fake.operations == ["ListResourceRecordSets", "ListResourceRecordSets"])
     }
 
+    /// A page larger than r53hook accepts (huge records of other names on it) is not an error:
+    /// the set and the mark are read on their own, in pages that fit.
+    @Test func aPageTooLargeToAcceptIsReadTheOldWay() async throws {
+        let harness = try DomainHarness()
+        harness.insertOwned(DomainHarness.record("i-2", "10.0.0.2"))
+        let huge = "<ListResourceRecordSetsResponse>" + String(repeating: "<a/>", count: 40_000) + "</ListResourceRecordSetsResponse>"
+        harness.fake.inject("ListResourceRecordSets", [HTTPResponse(status: 200, body: Array(huge.utf8))])
+        let listing = try await MemberListing.read(
+            route53: harness.route53, zoneId: "ZPUBLIC", recordName: "app.example.com", recordType: "A", setIdentifier: "i-2")
+        #expect(listing.siblings.map(\.setIdentifier) == ["i-2"])
+        #expect(listing.markRecord?.setIdentifier == "i-2")
+        #expect(harness.fake.operations == ["ListResourceRecordSets", "ListResourceRecordSets", "ListResourceRecordSets"])
+    }
+
     static func leaveByZoneId() -> LeaveSettings {
         LeaveSettings(target: FleetTarget(record: RecordSettings(zone: .id("ZPUBLIC"), recordName: "app.example.com")))
     }

@@ -102,9 +102,9 @@ import Testing
 
     @Test func anAnswerWithMoreElementsThanRoute53SendsIsRefused() async throws {
         let harness = try DomainHarness()
-        // 70,000 empty elements: 280 KB, far below the size cap, but more elements than any
-        // Route 53 answer has (a page of 200 record sets: about 45,000).
-        let body = "<ListResourceRecordSetsResponse>" + String(repeating: "<a/>", count: 70_000) + "</ListResourceRecordSetsResponse>"
+        // 40,000 empty elements: 160 KB, far below the size cap, but more elements than any
+        // Route 53 answer has.
+        let body = "<ListResourceRecordSetsResponse>" + String(repeating: "<a/>", count: 40_000) + "</ListResourceRecordSetsResponse>"
         harness.fake.inject("ListResourceRecordSets", [HTTPResponse(status: 200, body: Array(body.utf8))])
         let error = await listingError(harness)
         #expect(error?.isUnexpectedResponse == true)

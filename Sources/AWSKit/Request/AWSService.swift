@@ -30,13 +30,13 @@ package struct AWSService: Sendable {
         self.responseLimits = responseLimits
     }
 
-    /// Route 53's largest answer to r53hook is a ListResourceRecordSets page of 200 record sets
-    /// (the most r53hook asks for: a whole weighted set of at most 100 and the registry marks
-    /// listed after it, in one read). A record set holds at most 100 values of at most 32,000
-    /// characters in all (one change batch carries at most 32,000), so a page is at most
-    /// 200 × (32,000 + 100 × 48 bytes of `<ResourceRecord><Value>` markup + ~2 KB of other
-    /// fields) ≈ 7.8 MB and about 45,000 elements. Every other Route 53 answer is far smaller.
-    package static let route53ResponseLimits = XMLDocumentParser.Limits(maximumBytes: 8 * 1024 * 1024, maximumElements: 60_000)
+    /// Route 53's largest answer to r53hook is a ListResourceRecordSets page of 100 record sets
+    /// (the page size r53hook asks for: a whole weighted set, at most 100 per name and type). A
+    /// record set holds at most 100 values of at most 32,000 characters in all (one change batch
+    /// carries at most 32,000), so a page is at most 100 × (32,000 + 100 × 48 bytes of
+    /// `<ResourceRecord><Value>` markup + ~2 KB of other fields) ≈ 3.9 MB and about 22,500
+    /// elements. Every other Route 53 answer is far smaller.
+    package static let route53ResponseLimits = XMLDocumentParser.Limits(maximumBytes: 4 * 1024 * 1024, maximumElements: 30_000)
 
     /// Route 53: a global service signed for us-east-1, at `AWS_ENDPOINT_URL_ROUTE_53`, else
     /// `AWS_ENDPOINT_URL`, else `https://route53.amazonaws.com` (the SDKs' endpoint convention).

@@ -1,3 +1,5 @@
+import AWSKit
+
 /// A member's weighted (or multivalue) set and its own registry mark, read with one
 /// ListResourceRecordSets where one page shows both, instead of one read each.
 ///
@@ -22,9 +24,15 @@ package struct MemberListing: Sendable, Equatable {
         route53: Route53Client, zoneId: String, recordName: String, recordType: String, setIdentifier: String
     ) async throws -> MemberListing {
         let registryName = MemberRegistry.registryName(recordName: recordName, recordType: recordType)
-        let page = try await route53.recordSetPage(
-            zoneId: zoneId, name: recordName, type: recordType, maxItems: Route53Client.largestRecordSetPage)
-        let seen = Self.interpret(page, recordName: recordName, recordType: recordType, registryName: registryName, setIdentifier: setIdentifier)
+        var seen: (siblings: [ResourceRecordSet]?, markRecord: ResourceRecordSet??) = (nil, nil)
+        do {
+            let page = try await route53.recordSetPage(
+                zoneId: zoneId, name: recordName, type: recordType, maxItems: Route53Client.largestRecordSetPage)
+            seen = Self.interpret(page, recordName: recordName, recordType: recordType, registryName: registryName, setIdentifier: setIdentifier)
+        } catch let error as AWSKitError where error.code == .unexpectedResponse {
+            // Larger than r53hook accepts (records of the other names on the page are huge):
+            // read the set and the mark on their own, in pages that fit.
+        }
         let siblings: [ResourceRecordSet]
         if let complete = seen.siblings {
             siblings = complete

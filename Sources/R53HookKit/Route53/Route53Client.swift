@@ -19,6 +19,12 @@ package struct Route53Client: Sendable {
         Route53Client(aws: aws.with(deadline: deadline, retryPolicy: retryPolicy), service: service)
     }
 
+    /// The same client whose requests do not wait for the process's rate limit
+    /// (`AWSClient.withoutWaitingForRateLimit`).
+    package func withoutWaitingForRateLimit() -> Route53Client {
+        Route53Client(aws: aws.withoutWaitingForRateLimit(), service: service)
+    }
+
     /// Whether Route 53 has throttled this process: the account is busy.
     package func isThrottled() async -> Bool {
         await aws.isThrottled(by: service)
@@ -41,7 +47,9 @@ package struct Route53Client: Sendable {
     /// within `AWSService.route53ResponseLimits` (300 a page could not).
     static let recordSetPageSize = 100
     /// The largest page r53hook asks for (`recordSetPage`): a whole weighted set and the
-    /// registry marks after it, still within `AWSService.route53ResponseLimits`.
+    /// registry marks after it. Record sets of the usual size (a weighted record or a mark, well
+    /// under 1 KB) keep it far within `AWSService.route53ResponseLimits`; a page of huge ones
+    /// that is not is refused, and `MemberListing` then reads as it did before.
     package static let largestRecordSetPage = 200
     /// Most ListResourceRecordSets pages read for one name and type: ten (1,000 record sets)
     /// leave room for any other routing policy (geolocation, the largest, has a few hundred
