@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// A plain `start` with `--zone-id` and a configured address (issue 11): the set and the mark in
-/// one read, and the zone read only when that read does not prove the name is in it.
+/// one read, and the zone read only to explain a refusal.
 @Suite struct JoinByZoneIdTests {
     private static func settings(name: String = "app.example.com") -> JoinSettings {
         JoinSettings(
@@ -26,11 +26,13 @@ import Testing
         #expect(harness.logs.messages.contains { $0.contains("in zone ZPUBLIC (change") })
     }
 
-    /// The first member sees nothing at the name: the zone is read, as before any change.
-    @Test func theFirstMemberReadsTheZoneToo() async throws {
+    /// The first member sees nothing at the name: [CREATE record, CREATE mark] right away, which
+    /// Route 53 applies only inside the zone, so the zone is not read either.
+    @Test func theFirstMemberDoesNotReadTheZone() async throws {
         let harness = try DomainHarness(pollsUntilInSync: 1)
         _ = try await harness.join.run(Self.settings())
-        #expect(harness.fake.operations == ["ListResourceRecordSets", "GetHostedZone", "ChangeResourceRecordSets", "GetChange"])
+        #expect(harness.fake.operations == ["ListResourceRecordSets", "ChangeResourceRecordSets", "GetChange"])
+        #expect(harness.fake.records(in: "ZPUBLIC").count == 2)
     }
 
     /// A restart over its own record: one read, no change, no zone.
@@ -42,17 +44,18 @@ import Testing
         #expect(harness.fake.operations == ["ListResourceRecordSets"])
     }
 
-    /// A name outside the zone is refused (78) before any change: nothing at the name proves it
-    /// is in the zone, so the zone is read and checked.
-    @Test func aNameOutsideTheZoneIsRefusedBeforeAnyChange() async throws {
+    /// A name outside the zone is refused (78) with nothing changed: Route 53 refuses the batch,
+    /// and the zone, read then, says why in its own terms.
+    @Test func aNameOutsideTheZoneIsRefusedWithNothingChanged() async throws {
         let harness = try DomainHarness()
         do {
             _ = try await harness.join.run(Self.settings(name: "www.example.org"))
             Issue.record("expected a refusal")
         } catch let error as DomainError {
             #expect(error.code == .recordOutsideZone)
+            #expect(error.message.contains("www.example.org") && error.message.contains("example.com"))
         }
-        #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
+        #expect(harness.fake.operations == ["ListResourceRecordSets", "ChangeResourceRecordSets", "GetHostedZone"])
         #expect(harness.fake.records(in: "ZPUBLIC").isEmpty)
     }
 }

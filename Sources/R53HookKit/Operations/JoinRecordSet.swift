@@ -142,11 +142,16 @@ package struct JoinRecordSet: Sendable {
                 return (record, .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits)))
             }
 
-            guard
-                let change = try await registries[0].apply(
-                    changes, comment: "r53hook start \(setIdentifier)",
-                    action: "register \(summaries)")
-            else {
+            let applied: ChangeInfo?
+            do {
+                applied = try await registries[0].apply(changes, comment: "r53hook start \(setIdentifier)", action: "register \(summaries)")
+            } catch let error as DomainError where !zoneWasRead {
+                // Route 53 refused the batch, which changed nothing: a name outside the zone, or
+                // no such zone, is explained in the zone's terms (78), as a read zone would have.
+                _ = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
+                throw error
+            }
+            guard let change = applied else {
                 logger.notice("the record or its mark changed while starting; reading them again")
                 return nil
             }
@@ -159,12 +164,14 @@ package struct JoinRecordSet: Sendable {
         }
     }
 
-    /// The zone and the records to write; with `--zone-id` and configured addresses, also the
-    /// first type's listing, read before the zone: when it shows a record at the record's own
-    /// name, the name is in the zone (Route 53 holds only names at or below a zone's apex), so
-    /// the zone is not read (GetHostedZone), as a restart or a join into a running fleet needs
-    /// nothing else from it. Otherwise (the first member, a name outside the zone) the zone is
-    /// read and checked as before any change, as always.
+    /// The zone and the records to write; with `--zone-id` and configured addresses the zone
+    /// is not read (GetHostedZone) at all, since nothing but its id is needed to write, and the
+    /// first type's listing comes back with it for the first round. When that listing shows a
+    /// record at the record's own name, the name is in the zone (Route 53 holds only names at or
+    /// below a zone's apex). When it shows none (the first member, or a name outside the zone)
+    /// the batch is [CREATE record, CREATE mark], which Route 53 applies only inside the zone
+    /// and only if neither exists, as `--create-first`'s: a refusal changed nothing, and `run`
+    /// then reads the zone to explain it (a name outside it exits 78 as before).
     private func zoneAndRecords(_ settings: JoinSettings) async throws
         -> (zone: HostedZone, records: [ResourceRecordSet], prefetched: (listing: MemberListing, zoneWasRead: Bool)?)
     {
@@ -175,7 +182,7 @@ package struct JoinRecordSet: Sendable {
             let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
             return (zone, try await desiredRecords(settings.target, in: zone), nil)
         }
-        // Only its id is used unless the listing below leaves the name unproven.
+        // Only its id is used: see above.
         let byId = HostedZone(id: id, name: dns.recordName, isPrivate: false)
         let records = try await desiredRecords(settings.target, in: byId)
         guard let first = records.first else { return (byId, records, nil) }
@@ -188,9 +195,7 @@ package struct JoinRecordSet: Sendable {
             _ = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
             throw error
         }
-        if !listing.siblings.isEmpty { return (byId, records, (listing, false)) }
-        let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
-        return (zone, records, (listing, true))
+        return (byId, records, (listing, false))
     }
 
     /// The per-instance name on this instance, checked to lie in the zone and not to be the
