@@ -236,7 +236,8 @@ def trace_worst_stop(procs: list[Proc], beyond: list[float], propagation: float)
     worst = max(zip(beyond, stopped, strict=True), key=lambda pair: pair[0])[1]
     accepted = worst.stamp_of("and its registry mark from")
     assert accepted is not None
-    say(f"  trace of the worst stop ({worst.popen.args[6]}), seconds from its change's acceptance "
+    argv = list(worst.popen.args)
+    say(f"  trace of the worst stop ({argv[argv.index('--set-identifier') + 1]}), seconds from its change's acceptance "
         f"(INSYNC at {propagation:g}):")
     for t, line in worst.lines:
         if any(w in line for w in ("-> ", "<- ", "rate limit", "INSYNC", "deleted", "throttl", "Throttl", "drain")):
