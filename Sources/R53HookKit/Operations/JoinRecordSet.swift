@@ -78,15 +78,15 @@ package struct JoinRecordSet: Sendable {
         if settings.createsFirst, !settings.dryRun, let created = try await createFirst(settings) {
             return created
         }
-        let (zone, records, prefetched) = try await zoneAndRecords(settings)
+        let (zone, records, firstRead) = try await zoneAndRecords(settings)
         guard let record = records.first else {
             throw DomainError(.internalInconsistency, "the record settings name no record type")
         }
         let registries = records.map { MemberRegistry(route53: route53, zone: zone, recordName: $0.name, recordType: $0.type) }
         // The zone as messages name it: "zone Z123" when only its id was needed.
-        let zoneWasRead = prefetched?.zoneWasRead ?? true
+        let zoneWasRead = firstRead == nil
         let zoneName = zoneWasRead ? zone.name : "zone \(zone.id)"
-        var firstListing = prefetched?.listing
+        var firstListing = firstRead
         let setIdentifier = record.setIdentifier ?? ""
         let instanceId = await identity.instanceIdForMark()
         let availabilityZone = await identity.availabilityZone()
@@ -100,7 +100,7 @@ package struct JoinRecordSet: Sendable {
             var done: [String] = []
             let joinedAt = Int(time.wallClock.seconds)
             for (wanted, registry) in zip(records, registries) {
-                // The first round's first type was read already, to find out whether the zone must be.
+                // The first round's first type was read already, by `zoneAndRecords`.
                 let listing = firstListing
                 firstListing = nil
                 let (current, currentMark, oldMark) = try await readAndCheck(
@@ -164,16 +164,16 @@ package struct JoinRecordSet: Sendable {
         }
     }
 
-    /// The zone and the records to write; with `--zone-id` and configured addresses the zone
-    /// is not read (GetHostedZone) at all, since nothing but its id is needed to write, and the
-    /// first type's listing comes back with it for the first round. When that listing shows a
-    /// record at the record's own name, the name is in the zone (Route 53 holds only names at or
-    /// below a zone's apex). When it shows none (the first member, or a name outside the zone)
-    /// the batch is [CREATE record, CREATE mark], which Route 53 applies only inside the zone
-    /// and only if neither exists, as `--create-first`'s: a refusal changed nothing, and `run`
-    /// then reads the zone to explain it (a name outside it exits 78 as before).
+    /// The zone and the records to write. With `--zone-id` and configured addresses the zone is
+    /// not read (GetHostedZone): nothing but its id is needed to write, and the first type's
+    /// listing, read here, is returned for the first round (nil when the zone was read). Route 53
+    /// holds only names at or below a zone's apex, so a listing with records at the name proves
+    /// the name is in the zone; one without (the first member, or a name outside the zone) leads
+    /// to the batch [CREATE record, CREATE mark], which Route 53 applies only inside the zone and
+    /// only if neither exists, as `--create-first`'s: a refusal changed nothing, and `run` then
+    /// reads the zone to explain it (a name outside it exits 78 as before).
     private func zoneAndRecords(_ settings: JoinSettings) async throws
-        -> (zone: HostedZone, records: [ResourceRecordSet], prefetched: (listing: MemberListing, zoneWasRead: Bool)?)
+        -> (zone: HostedZone, records: [ResourceRecordSet], firstRead: MemberListing?)
     {
         let dns = try settings.target.requireRecord()
         guard case .id(let id) = dns.zone, !settings.dryRun, dns.instanceName == nil,
@@ -195,7 +195,7 @@ package struct JoinRecordSet: Sendable {
             _ = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
             throw error
         }
-        return (byId, records, (listing, false))
+        return (byId, records, listing)
     }
 
     /// The per-instance name on this instance, checked to lie in the zone and not to be the
