@@ -215,6 +215,8 @@ def scale_in(fleet: Fleet) -> dict[str, Any]:
             beyond.append(p.ended - (accepted + fleet.args.propagation + fleet.args.ttl))
     every = last_change(timeline, t0)
     say(f"  every record gone after {every:.1f} s; failures {sum(1 for c in codes if c)}")
+    if fleet.args.trace and beyond:
+        trace_worst_stop(procs, beyond, fleet.args.propagation)
     if beyond:
         say(f"  each stop's end beyond its change's INSYNC + TTL: median {statistics.median(beyond):.2f} s, "
             f"max {max(beyond):.2f} s")
@@ -225,6 +227,21 @@ def scale_in(fleet: Fleet) -> dict[str, Any]:
     return {"label": "scale-in", "stops": m, "every_record_gone_s": every, "beyond_median_s":
             statistics.median(beyond) if beyond else None, "beyond_max_s": max(beyond) if beyond else None,
             "last_return_s": max(returned), **figures}
+
+
+def trace_worst_stop(procs: list[Proc], beyond: list[float], propagation: float) -> None:
+    """The worst stop's requests and waits, stamped relative to its change's acceptance: when it
+    polled, which polls were throttled, how long the client-side rate limit held it."""
+    stopped = [p for p in procs if p.stamp_of("and its registry mark from") is not None and p.ended is not None]
+    worst = max(zip(beyond, stopped, strict=True), key=lambda pair: pair[0])[1]
+    accepted = worst.stamp_of("and its registry mark from")
+    assert accepted is not None
+    argv = list(worst.popen.args)
+    say(f"  trace of the worst stop ({argv[argv.index('--set-identifier') + 1]}), seconds from its change's acceptance "
+        f"(INSYNC at {propagation:g}):")
+    for t, line in worst.lines:
+        if any(w in line for w in ("-> ", "<- ", "rate limit", "INSYNC", "deleted", "throttl", "Throttl", "drain")):
+            say(f"    {t - accepted:+8.2f}  {line[-150:]}")
 
 
 def steady(fleet: Fleet) -> dict[str, Any]:
@@ -273,6 +290,7 @@ def main() -> int:
     p.add_argument("--binary", default=os.environ.get("R53HOOK_BENCH_BINARY", str(ROOT / ".build/release/r53hook")))
     p.add_argument("--only", default="storm,create-first,no-wait,cli,scale-in,steady")
     p.add_argument("--json", type=Path)
+    p.add_argument("--trace", action="store_true")
     args = p.parse_args()
     if not Path(args.binary).is_file():
         p.error(f"no binary at {args.binary}: build it (swift build -c release) or give --binary")

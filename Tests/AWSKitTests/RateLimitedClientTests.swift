@@ -35,6 +35,20 @@ import Testing
         #expect(await client.isThrottled(by: try Self.service()))
     }
 
+    /// A stop's INSYNC poll: its retries follow the backoff alone, not the 2 s tokens of a rate
+    /// limit that other requests slowed down; the throttles still engage the limit.
+    @Test func aClientThatDoesNotWaitForTheRateLimitRetriesOnTheBackoffAlone() async throws {
+        let time = ManualTime()
+        let client = Self.client(ScriptedHTTPClient(sequence: [Self.throttled, Self.throttled, Self.ok]), time: time)
+        _ = try await client.withoutWaitingForRateLimit().send(Self.operation, to: try Self.service())
+        #expect(time.sleeps == [.milliseconds(125), .milliseconds(250)])
+        #expect(await client.isThrottled(by: try Self.service()))
+        // The client it came from still waits.
+        let sleeps = time.sleeps.count
+        _ = try await client.send(Self.operation, to: try Self.service())
+        #expect(time.sleeps.count > sleeps)
+    }
+
     @Test func nothingWaitsBeforeTheFirstThrottleNorForAnotherService() async throws {
         let time = ManualTime()
         let client = Self.client(ScriptedHTTPClient(sequence: [Self.throttled, Self.ok, Self.ok, Self.ok]), time: time)

@@ -43,9 +43,10 @@ import Testing
         #expect(Self.polls(.prompt, inSync: 1.0) == [0.5, 1.0])
     }
 
-    @Test func promptSkipsPollsBeforeTheUsualPropagationWhenTheAccountIsBusy() {
-        #expect(Self.polls(.prompt, inSync: 10, busy: true) == [10])
-        #expect(Self.polls(.prompt, inSync: 12.5, busy: true) == [10, 11, 12, 13])
+    @Test func promptPollsAtHalfAndAtTheUsualPropagationWhenTheAccountIsBusy() {
+        #expect(Self.polls(.prompt, inSync: 4, busy: true) == [5])
+        #expect(Self.polls(.prompt, inSync: 10, busy: true) == [5, 10])
+        #expect(Self.polls(.prompt, inSync: 12.5, busy: true) == [5, 10, 11, 12, 13])
     }
 
     @Test func startWaitsPatientlyAndStopPromptly() async throws {

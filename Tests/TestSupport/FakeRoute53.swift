@@ -155,8 +155,12 @@ package final class FakeRoute53: HTTPClient, Sendable {
             state.changes[parts[2]] = polls + 1
             return Self.ok(Self.changeXML(parts[2], insync: polls + 1 >= pollsUntilInSync, root: "GetChangeResponse"))
         case "ListResourceRecordSets":
-            let all = (state.records[parts[2]] ?? []).sorted { ($0.name, $0.type, $0.setIdentifier ?? "") < ($1.name, $1.type, $1.setIdentifier ?? "") }
-            let start = all.firstIndex { ($0.name, $0.type, $0.setIdentifier ?? "") >= (query["name"] ?? "", query["type"] ?? "", query["identifier"] ?? "") } ?? all.count
+            // Route 53's documented order: names with their labels reversed, then types.
+            let all = (state.records[parts[2]] ?? []).sorted {
+                (Self.listingKey($0.name), $0.type, $0.setIdentifier ?? "") < (Self.listingKey($1.name), $1.type, $1.setIdentifier ?? "")
+            }
+            let from = (Self.listingKey(query["name"] ?? ""), query["type"] ?? "", query["identifier"] ?? "")
+            let start = all.firstIndex { (Self.listingKey($0.name), $0.type, $0.setIdentifier ?? "") >= from } ?? all.count
             let limit = Int(query["maxitems"] ?? "300") ?? 300
             let page = all[start...].prefix(limit)
             let truncated = start + page.count < all.count
@@ -173,6 +177,11 @@ package final class FakeRoute53: HTTPClient, Sendable {
         default:
             return Self.apply(body, zoneId: parts[2], state: &state)
         }
+    }
+
+    /// A name as ListResourceRecordSets sorts it: `www.example.com.` as `com.example.www.`.
+    static func listingKey(_ name: String) -> String {
+        name.isEmpty ? "" : name.split(separator: ".").reversed().joined(separator: ".") + "."
     }
 
     private static func apply(_ body: [UInt8], zoneId: String, state: inout State) -> HTTPResponse {

@@ -17,6 +17,8 @@ package struct AWSClient: Sendable {
     private let clockSkew: ClockSkewCorrection
     /// The process's client-side rate limit, shared by every copy; nil: none (unit tests of the retries).
     private let rateLimiter: AdaptiveRateLimiter?
+    /// Whether a request waits for the rate limit's token; answers are recorded either way.
+    private var waitsForRateLimit = true
 
     /// The overall limit on every call made through this client.
     package let deadline: Deadline
@@ -45,6 +47,19 @@ package struct AWSClient: Sendable {
             deadline: deadline, logger: logger, clockSkew: clockSkew, rateLimiter: rateLimiter)
     }
 
+    /// The same client whose requests do not wait for the process's rate limit (their answers
+    /// still teach it). For a stop's INSYNC polls: the limit was slowed down by the reads and the
+    /// change that came before, while a poll now is the one request whose delay lengthens the
+    /// stop (its drain counts from the INSYNC it sees); its own retries pace it
+    /// (`ChangeWaiter.promptRetries`). In a scale-in of 50 the limit held the worst stop's
+    /// throttled poll about 2 s per try, and it lost the account's 5/s to other stops' reads
+    /// for 14 s after its INSYNC.
+    package func withoutWaitingForRateLimit() -> AWSClient {
+        var client = self
+        client.waitsForRateLimit = false
+        return client
+    }
+
     /// Whether `service` has throttled this process: the account is busy, so a request that can
     /// wait (an early poll) is better not sent yet.
     package func isThrottled(by service: AWSService) async -> Bool {
@@ -66,7 +81,7 @@ package struct AWSClient: Sendable {
                     .deadlinePassed,
                     "no time left for \(operation.name) to \(service.displayName): the \(deadline.budget.wholeSecondsText) deadline has passed")
             }
-            if let wait = await rateLimiter?.reserve(for: service), wait > .zero, wait + Self.connectTimeout < remaining {
+            if waitsForRateLimit, let wait = await rateLimiter?.reserve(for: service), wait > .zero, wait + Self.connectTimeout < remaining {
                 // Only waits after which a whole try still fits before the deadline: at the end,
                 // one more try beats none, and a try cut short by the deadline would read as
                 // "unreachable" (69) rather than "throttled" (75).

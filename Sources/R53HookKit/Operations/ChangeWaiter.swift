@@ -33,7 +33,10 @@ package struct ChangeWaiter: Sendable {
     @discardableResult
     package func waitUntilInSync(_ change: ChangeInfo, schedule: InSyncPollSchedule = .prompt) async throws -> Duration {
         let started = time.monotonicNow
-        let poller = schedule == .prompt ? route53.with(deadline: deadline, retryPolicy: Self.promptRetries) : route53
+        // A prompt poll does not queue behind the rate limit that earlier reads slowed down.
+        let poller =
+            schedule == .prompt
+            ? route53.with(deadline: deadline, retryPolicy: Self.promptRetries).withoutWaitingForRateLimit() : route53
         var status = change.status
         var lastReport = started
         var polled = false

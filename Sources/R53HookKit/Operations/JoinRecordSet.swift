@@ -78,12 +78,15 @@ package struct JoinRecordSet: Sendable {
         if settings.createsFirst, !settings.dryRun, let created = try await createFirst(settings) {
             return created
         }
-        let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
-        let records = try await desiredRecords(settings.target, in: zone)
+        let (zone, records, firstRead) = try await zoneAndRecords(settings)
         guard let record = records.first else {
             throw DomainError(.internalInconsistency, "the record settings name no record type")
         }
         let registries = records.map { MemberRegistry(route53: route53, zone: zone, recordName: $0.name, recordType: $0.type) }
+        // The zone as messages name it: "zone Z123" when only its id was needed.
+        let zoneWasRead = firstRead == nil
+        let zoneName = zoneWasRead ? zone.name : "zone \(zone.id)"
+        var firstListing = firstRead
         let setIdentifier = record.setIdentifier ?? ""
         let instanceId = await identity.instanceIdForMark()
         let availabilityZone = try await identity.availabilityZone()
@@ -97,7 +100,11 @@ package struct JoinRecordSet: Sendable {
             var done: [String] = []
             let joinedAt = Int(time.wallClock.seconds)
             for (wanted, registry) in zip(records, registries) {
-                let (current, currentMark, oldMark) = try await readAndCheck(wanted, registry: registry, settings: settings)
+                // The first round's first type was read already, by `zoneAndRecords`.
+                let listing = firstListing
+                firstListing = nil
+                let (current, currentMark, oldMark) = try await readAndCheck(
+                    wanted, registry: registry, settings: settings, listing: listing, zoneName: zoneName)
                 var mark = MemberMark(
                     instanceId: instanceId, address: wanted.values.first ?? "", availabilityZone: availabilityZone,
                     joinedAt: joinedAt, role: oldMark?.role, group: oldMark?.group, instanceName: instanceName)
@@ -126,7 +133,7 @@ package struct JoinRecordSet: Sendable {
             }
             if changes.isEmpty {
                 logger.info(
-                    "\(summaries) \(records.count > 1 ? "are" : "is") already in \(zone.name) (\(zone.id)), with \(records.count > 1 ? "their registry marks" : "its registry mark"); nothing to change"
+                    "\(summaries) \(records.count > 1 ? "are" : "is") already in \(zoneWasRead ? "\(zone.name) (\(zone.id))" : zoneName), with \(records.count > 1 ? "their registry marks" : "its registry mark"); nothing to change"
                 )
                 return (record, settings.dryRun ? .planned(WeightedRecordPlan(zone: zone, changes: [], waits: [])) : .unchanged)
             }
@@ -135,21 +142,60 @@ package struct JoinRecordSet: Sendable {
                 return (record, .planned(WeightedRecordPlan(zone: zone, changes: changes, waits: waits)))
             }
 
-            guard
-                let change = try await registries[0].apply(
-                    changes, comment: "r53hook start \(setIdentifier)",
-                    action: "register \(summaries)")
-            else {
+            let applied: ChangeInfo?
+            do {
+                applied = try await registries[0].apply(changes, comment: "r53hook start \(setIdentifier)", action: "register \(summaries)")
+            } catch let error as DomainError where !zoneWasRead {
+                // Route 53 refused the batch, which changed nothing: a name outside the zone, or
+                // no such zone, is explained in the zone's terms (78), as a read zone would have.
+                _ = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
+                throw error
+            }
+            guard let change = applied else {
                 logger.notice("the record or its mark changed while starting; reading them again")
                 return nil
             }
             logger.info(
-                "\(done.joined(separator: "; ")) in \(zone.name) (change \(change.id), \(change.status.rawValue)); registry mark \(registries.map(\.registryName).joined(separator: " and "))"
+                "\(done.joined(separator: "; ")) in \(zoneName) (change \(change.id), \(change.status.rawValue)); registry mark \(registries.map(\.registryName).joined(separator: " and "))"
             )
             guard settings.waitsForSync else { return (record, .written(change, waited: nil)) }
             let waited = try await waiter.waitUntilInSync(change, schedule: .patient)
             return (record, .written(change, waited: waited))
         }
+    }
+
+    /// The zone and the records to write. With `--zone-id` and configured addresses the zone is
+    /// not read (GetHostedZone): nothing but its id is needed to write, and the first type's
+    /// listing, read here, is returned for the first round (nil when the zone was read). Route 53
+    /// holds only names at or below a zone's apex, so a listing with records at the name proves
+    /// the name is in the zone; one without (the first member, or a name outside the zone) leads
+    /// to the batch [CREATE record, CREATE mark], which Route 53 applies only inside the zone and
+    /// only if neither exists, as `--create-first`'s: a refusal changed nothing, and `run` then
+    /// reads the zone to explain it (a name outside it exits 78 as before).
+    private func zoneAndRecords(_ settings: JoinSettings) async throws
+        -> (zone: HostedZone, records: [ResourceRecordSet], firstRead: MemberListing?)
+    {
+        let dns = try settings.target.requireRecord()
+        guard case .id(let id) = dns.zone, !settings.dryRun, dns.instanceName == nil,
+            dns.recordTypes.allSatisfy(dns.addressSourceIgnoresZone(for:))
+        else {
+            let zone = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
+            return (zone, try await desiredRecords(settings.target, in: zone), nil)
+        }
+        // Only its id is used: see above.
+        let byId = HostedZone(id: id, name: dns.recordName, isPrivate: false)
+        let records = try await desiredRecords(settings.target, in: byId)
+        guard let first = records.first else { return (byId, records, nil) }
+        let listing: MemberListing
+        do {
+            listing = try await MemberListing.read(
+                route53: route53, zoneId: id, recordName: first.name, recordType: first.type, setIdentifier: first.setIdentifier ?? "")
+        } catch let error as AWSServiceError where error.code == "InvalidInput" || error.code == "NoSuchHostedZone" {
+            // Explained in the zone's terms (no such zone, a name outside it) where it can be.
+            _ = try await ZoneResolver(route53: route53).resolve(dns.zone, recordName: dns.recordName)
+            throw error
+        }
+        return (byId, records, listing)
     }
 
     /// The per-instance name on this instance, checked to lie in the zone and not to be the
@@ -280,13 +326,25 @@ package struct JoinRecordSet: Sendable {
     }
 
     /// Reads the set and this instance's mark; refuses what r53hook must not write.
-    private func readAndCheck(_ record: ResourceRecordSet, registry: MemberRegistry, settings: JoinSettings) async throws
+    private func readAndCheck(
+        _ record: ResourceRecordSet, registry: MemberRegistry, settings: JoinSettings, listing prefetched: MemberListing? = nil,
+        zoneName: String? = nil
+    ) async throws
         -> (current: ResourceRecordSet?, markRecord: ResourceRecordSet?, mark: MemberMark?)
     {
-        let siblings = try await route53.recordSets(zoneId: registry.zone.id, name: record.name, type: record.type)
+        // The set and the mark in one read where Route 53's listing shows both.
+        let listing: MemberListing
+        if let prefetched {
+            listing = prefetched
+        } else {
+            listing = try await MemberListing.read(
+                route53: route53, zoneId: registry.zone.id, recordName: record.name, recordType: record.type,
+                setIdentifier: record.setIdentifier ?? "")
+        }
+        let siblings = listing.siblings
         let current = siblings.first { $0.hasSameKey(as: record) }
-        let markRecord = try await registry.currentMarkRecord(setIdentifier: record.setIdentifier ?? "")
-        try checkLimits(record: record, current: current, siblings: siblings, zone: registry.zone)
+        let markRecord = listing.markRecord
+        try checkLimits(record: record, current: current, siblings: siblings, zoneName: zoneName ?? registry.zone.name)
         let mark = try checkOwnership(current: current, markRecord: markRecord, registry: registry, settings: settings)
         return (current, markRecord, mark)
     }
@@ -324,7 +382,7 @@ package struct JoinRecordSet: Sendable {
 
     private func checkLimits(
         record: ResourceRecordSet, current: ResourceRecordSet?, siblings: [ResourceRecordSet],
-        zone: HostedZone
+        zoneName: String
     ) throws(DomainError) {
         let policy = record.routing ?? .weighted
         if let current, !current.isPlainMember {
@@ -336,7 +394,7 @@ package struct JoinRecordSet: Sendable {
         if let simple = siblings.first(where: { $0.setIdentifier == nil }) {
             throw DomainError(
                 .conflictingRecord,
-                "\(simple.name) \(simple.type) is a simple (non-weighted) record in \(zone.name); Route 53 cannot hold \(policy.rawValue) records beside it",
+                "\(simple.name) \(simple.type) is a simple (non-weighted) record in \(zoneName); Route 53 cannot hold \(policy.rawValue) records beside it",
                 remedies: [.advice("delete it"), .useAnother(.recordName)])
         }
         // Route 53 allows one routing policy per name and type; say so before it refuses the batch.

@@ -19,6 +19,12 @@ package struct Route53Client: Sendable {
         Route53Client(aws: aws.with(deadline: deadline, retryPolicy: retryPolicy), service: service)
     }
 
+    /// The same client whose requests do not wait for the process's rate limit
+    /// (`AWSClient.withoutWaitingForRateLimit`).
+    package func withoutWaitingForRateLimit() -> Route53Client {
+        Route53Client(aws: aws.withoutWaitingForRateLimit(), service: service)
+    }
+
     /// Whether Route 53 has throttled this process: the account is busy.
     package func isThrottled() async -> Bool {
         await aws.isThrottled(by: service)
@@ -40,6 +46,11 @@ package struct Route53Client: Sendable {
     /// sets per name and type, so one page holds a whole weighted set, and the answer stays
     /// within `AWSService.route53ResponseLimits` (300 a page could not).
     static let recordSetPageSize = 100
+    /// The largest page r53hook asks for (`recordSetPage`): a whole weighted set and the
+    /// registry marks after it. Record sets of the usual size (a weighted record or a mark, well
+    /// under 1 KB) keep it far within `AWSService.route53ResponseLimits`; a page of huge ones
+    /// that is not is refused, and `MemberListing` then reads as it did before.
+    package static let largestRecordSetPage = 200
     /// Most ListResourceRecordSets pages read for one name and type: ten (1,000 record sets)
     /// leave room for any other routing policy (geolocation, the largest, has a few hundred
     /// locations); more is not Route 53, and must not loop for ever.
@@ -134,6 +145,20 @@ package struct Route53Client: Sendable {
             .unexpectedResponse,
             "Route 53 answered \(operation) for \(listing) with \(what); Route 53 never does, so r53hook stopped reading. Check AWS_ENDPOINT_URL_ROUTE_53 / AWS_ENDPOINT_URL: is that endpoint really Route 53?"
         )
+    }
+
+    /// One ListResourceRecordSets page of up to `maxItems` record sets, in Route 53's order
+    /// (names with their labels reversed, then types), from the first at or after `name` and
+    /// `type`: whatever names and types follow, so a caller can see several of them in one read.
+    package func recordSetPage(zoneId: String, name: String, type: String, maxItems: Int) async throws -> RecordSetPage {
+        let query = [
+            SigV4QueryItem(name: "name", value: DNSName.normalized(name)), SigV4QueryItem(name: "type", value: type),
+            SigV4QueryItem(name: "maxitems", value: String(min(maxItems, Self.largestRecordSetPage))),
+        ]
+        let root = try await listRecordSets(zoneId: zoneId, query: query)
+        let records = try (root.child("ResourceRecordSets")?.children(named: "ResourceRecordSet") ?? [])
+            .map { element throws(DomainError) in try Route53XML.recordSet(from: element) }
+        return RecordSetPage(records: records, isTruncated: root.childText("IsTruncated") == "true")
     }
 
     /// The one record set with this name, type and set identifier, or nil.
