@@ -49,10 +49,7 @@ package struct LockStore: Sendable {
 
     /// The record as it is now (exactly, for a later DELETE), or nil when nobody holds the lock.
     package func current(budget: Duration? = nil, urgent: Bool = false) async throws -> ResourceRecordSet? {
-        let client = route53.with(
-            deadline: Deadline(budget: budget ?? callBudget, time: time),
-            retryPolicy: urgent ? Self.urgentRetryPolicy : Self.pollingRetryPolicy)
-        return try await client.recordSets(zoneId: zone.id, name: recordName, type: RecordSetType.txt.rawValue).first
+        return try await client(budget: budget, urgent: urgent).recordSets(zoneId: zone.id, name: recordName, type: RecordSetType.txt.rawValue).first
     }
 
     /// CREATE: true when this call created the record, false when it already existed. Any other
@@ -73,6 +70,18 @@ package struct LockStore: Sendable {
         try await apply([RecordChange(.delete, old)], budget: budget, urgent: urgent, action: "delete")
     }
 
+    /// The client for one call. An urgent call (a holder's renewal before its fence, a release)
+    /// does not queue behind the process's rate limit: the limit counts every request the
+    /// process sent, its lock polls included, and in the crash campaign a release waited
+    /// seconds behind them while every other waiter waited for the record to go. Its answers
+    /// still teach the limit, and its own short backoff paces it.
+    private func client(budget: Duration?, urgent: Bool) -> Route53Client {
+        let client = route53.with(
+            deadline: Deadline(budget: budget ?? callBudget, time: time),
+            retryPolicy: urgent ? Self.urgentRetryPolicy : Self.pollingRetryPolicy)
+        return urgent ? client.withoutWaitingForRateLimit() : client
+    }
+
     /// The record set holding a value.
     package func record(_ value: LockRecord) -> ResourceRecordSet {
         ResourceRecordSet(name: recordName, type: RecordSetType.txt.rawValue, ttl: 1, values: [value.txtValue])
@@ -82,11 +91,8 @@ package struct LockStore: Sendable {
     /// was read (`Route53Refusal.isStale`: the compare-and-swap lost). Every other refusal is
     /// explained, never taken for a lost race: retrying it cannot help.
     private func apply(_ changes: [RecordChange], budget: Duration?, urgent: Bool, action: String) async throws -> Bool {
-        let client = route53.with(
-            deadline: Deadline(budget: budget ?? callBudget, time: time),
-            retryPolicy: urgent ? Self.urgentRetryPolicy : Self.pollingRetryPolicy)
         do {
-            _ = try await client.change(zoneId: zone.id, changes, comment: "r53hook lock")
+            _ = try await client(budget: budget, urgent: urgent).change(zoneId: zone.id, changes, comment: "r53hook lock")
             return true
         } catch let error as AWSServiceError where Route53Refusal.isStale(error) {
             return false
