@@ -8,12 +8,9 @@ import Testing
 /// with our token is renewed before the body runs (seed 20281 of the crash campaign ran two
 /// holders' commands at once when it was trusted as it stood).
 @Suite struct LockReclaimTests {
-    private static let zone = HostedZone(id: "ZPUBLIC", name: "example.com", isPrivate: false)
-
     @Test func aCreateWhoseAnswerWasLostIsRenewedBeforeTheBodyRuns() async throws {
         let harness = try DomainHarness()
-        let store = LockStore(route53: harness.route53, time: harness.time, zone: Self.zone, lockName: "jobs")
-        let lock = FleetLock(store: store, time: harness.time, logger: harness.logs.logger(), random: { 0.5 })
+        let lock = harness.fleetLock()
         harness.fake.loseAnswers(1)
         let fake = harness.fake
         let during = try await lock.withLock(owner: "i-me", lease: .seconds(30), waiting: .upTo(.seconds(60)), purpose: "test") {

@@ -8,12 +8,9 @@ import Testing
 /// already spent, and a release that kept retrying for each call's 20 s budget kept `stop` and
 /// `sweep` running past their deadline in the crash campaign.
 @Suite struct LockReleaseBudgetTests {
-    private static let zone = HostedZone(id: "ZPUBLIC", name: "example.com", isPrivate: false)
-
     @Test func aReleaseThatRoute53KeepsRefusingGivesUpWithinItsBudget() async throws {
         let harness = try DomainHarness()
-        let store = LockStore(route53: harness.route53, time: harness.time, zone: Self.zone, lockName: "jobs")
-        let lock = FleetLock(store: store, time: harness.time, logger: harness.logs.logger(), random: { 0.5 })
+        let lock = harness.fleetLock()
         let fake = harness.fake
         try await lock.withLock(owner: "i-me", lease: .seconds(30), waiting: .noWait, purpose: "test") {
             // From now on every change is refused as a temporary failure: the release's DELETE too.
@@ -30,8 +27,7 @@ import Testing
 
     @Test func aReleaseThatSucceedsLeavesNoRecord() async throws {
         let harness = try DomainHarness()
-        let store = LockStore(route53: harness.route53, time: harness.time, zone: Self.zone, lockName: "jobs")
-        let lock = FleetLock(store: store, time: harness.time, logger: harness.logs.logger(), random: { 0.5 })
+        let lock = harness.fleetLock()
         let fake = harness.fake
         try await lock.withLock(owner: "i-me", lease: .seconds(30), waiting: .noWait, purpose: "test") {
             fake.inject("ChangeResourceRecordSets", [FakeRoute53.error(503, "ServiceUnavailable", "busy")])
