@@ -18,7 +18,7 @@ Usage: scripts/boot-test systemd|sysv [--heartbeat] [--accel auto|kvm|tcg] [--de
 
 What happens:
   1. A Debian 13 root file system (debootstrap minbase: the init system, udev, ifupdown, socat,
-     linux-image-amd64, libcurl and libxml2) is built once per init system and cached in
+     linux-image-amd64, OpenSSL and libxml2) is built once per init system and cached in
      /var/cache/r53hook-test/boot-systemd or boot-sysv (about 600 MB, 3 minutes).
   2. Per run, in an overlay of it (its own mount namespace; the cache is never changed): the .deb
      is installed with dpkg, /etc/default/r53hook points at the local AWS, the unit or init
@@ -86,7 +86,7 @@ SUITE = "trixie"
 # each script's output until the script ends). rsyslog's init script is in
 # orphan-sysvinit-scripts since Debian 13.
 INIT_PACKAGES = {"systemd": ["systemd-sysv"], "sysv": ["sysvinit-core", "rsyslog", "orphan-sysvinit-scripts"]}
-PACKAGES = ["udev", "kmod", "ifupdown", "socat", "linux-image-amd64", "libcurl4t64", "libxml2"]
+PACKAGES = ["udev", "kmod", "ifupdown", "socat", "linux-image-amd64", "libssl3t64", "libxml2"]
 # What the host has the guest run to shut down: the issue names poweroff for systemd and halt for
 # SysV init. Both run the same stop jobs (runlevel 0); halt ends in "reboot: System halted" with
 # the machine stopped but not off, which the host then takes as the end.

@@ -74,7 +74,7 @@ elif [ "${R53HOOK_SKIP_BUILD:-0}" = 1 ]; then
 else
     command -v swift >/dev/null 2>&1 || [ -x /opt/swift/usr/bin/swift ] ||
         die "swift is not installed (https://www.swift.org/install/); or build elsewhere and set R53HOOK_BINARY"
-    echo "Building the release binary (scripts/build-release: static Swift runtime, glibc 2.34+, any libcurl.so.4)..."
+    echo "Building the release binary (scripts/build-release: static Swift runtime and libcurl, glibc 2.34+, OpenSSL 3)..."
     binary=$("$root/scripts/build-release") || die "the release build failed (above)"
 fi
 if [ ! -f "$binary" ] || [ ! -x "$binary" ]; then

@@ -1,5 +1,6 @@
 import AWSKit
 import CRuntime
+import Dispatch
 import R53HookCLI
 
 /// The process entry. Its first act makes the process undumpable, before any key is read: no
@@ -8,13 +9,27 @@ import R53HookCLI
 /// turn `r53hook stop ...` into a silent `r53hook` that prints the help and exits 0. (Without
 /// /proc nothing gets this far: CRuntime's proc_required.c exits 78 first, as the thread pool
 /// needs /proc.)
+///
+/// The entry is synchronous on purpose: the command runs as a task on the global executor while
+/// the main thread waits for it. An `async` entry ends the main thread with `dispatch_main`, whose
+/// `pthread_exit` unwinds that thread's stack at start, and the unwinder reads and sorts every
+/// frame description of the binary (about 1.6 MiB of `.eh_frame` and its index) that stay
+/// resident for the life of the process, which for `watch` is the life of the instance. Nothing
+/// in r53hook runs on the main actor, so nothing waits for the blocked main thread; signals
+/// reach the handlers of whichever thread takes them (`InterruptWatch`, `SignalForwarder`).
 @main
 enum ProgramEntry {
-    static func main() async {
+    static func main() {
         if !ProcessDumpability.disable() {
             StandardError.line("r53hook: warning: could not turn off core dumps (prctl PR_SET_DUMPABLE); a crash may write AWS keys to a core file")
         }
-        await R53HookCommand.main(commandLineArguments())
+        let arguments = commandLineArguments()
+        let finished = DispatchSemaphore(value: 0)
+        Task.detached {
+            await R53HookCommand.main(arguments)
+            finished.signal()
+        }
+        finished.wait()
     }
 
     /// The arguments after the program name: glibc's argv when the constructor saw it, else

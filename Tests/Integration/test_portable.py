@@ -1,5 +1,5 @@
 """The release binary as shipped, run on another Debian release: Debian 13 (trixie), with glibc
-2.41, libcurl 8 and its own libxml2, in a chroot that scripts/make-chroot builds once.
+2.41, OpenSSL 3.5 and its own libxml2, in a chroot that scripts/make-chroot builds once.
 
 scripts/test runs this file in its release step, with R53HOOK_RELEASE_BINARY set to the
 stripped binary scripts/build-release made (the integration step leaves it out). Run alone:
@@ -58,7 +58,8 @@ def test_the_chroot_is_another_release_with_newer_libraries(chroot: Path):
     ldd = in_chroot(chroot, ["ldd", IN_CHROOT], {"PATH": "/usr/bin:/bin"})
     assert ldd.returncode == 0, ldd.stderr
     assert "not found" not in ldd.stdout, ldd.stdout
-    assert "libcurl.so.4 => /lib/x86_64-linux-gnu/libcurl.so.4" in ldd.stdout.replace("/usr/lib/", "/lib/"), ldd.stdout
+    assert "libssl.so.3 => /lib/x86_64-linux-gnu/libssl.so.3" in ldd.stdout.replace("/usr/lib/", "/lib/"), ldd.stdout
+    assert "libcurl" not in ldd.stdout, ldd.stdout  # linked in (scripts/build-curl)
     glibc = in_chroot(chroot, ["ldd", "--version"], {"PATH": "/usr/bin:/bin"}).stdout.splitlines()[0]
     assert tuple(int(part) for part in glibc.split()[-1].split(".")) >= (2, 41), glibc
 
@@ -75,7 +76,7 @@ def test_start_status_and_stop_work_on_debian_13(aws: World, chroot: Path):
     stopped = r53hook(aws, chroot, "stop", "--drain-extra", "0")
     assert stopped.returncode == 0, stopped.stderr
     assert aws.records() == []
-    # Neither glibc nor libcurl 8 complains about symbol versions.
+    # Neither glibc nor OpenSSL 3.5 complains about symbol versions.
     for run in (started, status, stopped):
         assert "version information" not in run.stderr, run.stderr
 
