@@ -25,8 +25,11 @@ package struct UrgentLeave: Sendable {
         self.context = context
     }
 
-    /// Leaves; `cutAt` is on the wall clock (EC2's time minus the margin).
-    package func run(_ settings: LeaveSettings, cutAt: UnixTime) async throws -> Outcome {
+    /// Leaves; `cutAt` is on the wall clock (EC2's time minus the margin). `interrupted` is the
+    /// DELETE of a leave that the notice cancelled: when this leave finds the record gone, the
+    /// rest of that drain (INSYNC, then the TTL and the extra, counted from it) is waited beside
+    /// the load balancer's rest, the longer of the two deciding, both cut at `cutAt`.
+    package func run(_ settings: LeaveSettings, cutAt: UnixTime, interrupted: LeaveProgress.RecordDeletion? = nil) async throws -> Outcome {
         var withoutQuorum = settings
         withoutQuorum.quorum = nil
         let settings = withoutQuorum
@@ -52,9 +55,15 @@ package struct UrgentLeave: Sendable {
             }
         }
         let deregistered = deregistration
+        // The record already gone, by the leave the notice cut short: its drain is not over.
+        let earlier: LeaveProgress.RecordDeletion?
+        switch deletion {
+        case .deleted?: earlier = nil
+        default: earlier = interrupted
+        }
         let started = context.time.monotonicNow
         let budget = Duration.milliseconds(Int64((cutAt.seconds - context.time.wallClock.seconds) * 1000))
-        let drains = (deletion == nil ? 0 : 1) + (deregistered == nil ? 0 : 1)
+        let drains = (deletion == nil ? 0 : 1) + (deregistered == nil ? 0 : 1) + (earlier == nil ? 0 : 1)
         let logger = context.logger
         // Each drain child answers true when done (a failed wait is logged: the record or
         // registration is gone either way); the cut answers false.
@@ -76,6 +85,16 @@ package struct UrgentLeave: Sendable {
                             deregistered.membership, instanceId: deregistered.instanceId, bound: deregistered.drainTime + .seconds(15))
                     } catch  where !(error is CancellationError) {
                         logger.warning("waiting for the load balancer to drain failed: \(error); the instance is deregistered")
+                    } catch {}
+                    return true
+                }
+            }
+            if let earlier {
+                group.addTask {
+                    do {
+                        try await Self.waitRest(of: earlier, settings: settings, context: context)
+                    } catch  where !(error is CancellationError) {
+                        logger.warning("waiting for the rest of the DNS drain failed: \(error); the record is deleted")
                     } catch {}
                     return true
                 }
@@ -104,8 +123,30 @@ package struct UrgentLeave: Sendable {
         if case .deleted? = deletion {
             outcome.foundNothing = false
         } else {
-            outcome.foundNothing = deregistered == nil
+            outcome.foundNothing = deregistered == nil && earlier == nil
         }
         return outcome
+    }
+
+    /// Waits for the rest of an interrupted leave's DNS drain: its INSYNC when it had not come
+    /// yet, then what is left of the TTL and the extra after it. Logged once.
+    private static func waitRest(of earlier: LeaveProgress.RecordDeletion, settings: LeaveSettings, context: FleetContext) async throws {
+        var deletion = earlier
+        if deletion.inSyncAt == nil {
+            if let change = deletion.change {
+                do {
+                    try await context.changeWaiter.waitUntilInSync(change)
+                } catch let error where error.isTransientFailure {
+                    context.logger.warning("\(error); draining anyway")
+                }
+            }
+            deletion.inSyncAt = context.time.monotonicNow
+        }
+        let now = context.time.monotonicNow
+        let rest = deletion.rest(extra: settings.drainExtra, now: now) ?? .zero
+        context.logger.info(
+            "the record was deleted \((now - deletion.deletedAt).wholeSecondsText) ago by the leave the notice interrupted; waiting for the rest of its drain: \(rest.wholeSecondsText) (TTL \(deletion.ttl.wholeSecondsText) + \(settings.drainExtra.wholeSecondsText) extra after INSYNC)"
+        )
+        if rest > .zero { try await context.time.sleep(for: rest) }
     }
 }
