@@ -80,6 +80,17 @@ package struct InstanceWatch: Sendable {
         var signals = try await reader.read()
         membership.lifecycleState = signals.lifecycleState
         logger.info("watching: IMDS says \(signals.summary)")
+        if let lifecycle, let state = signals.lifecycleState {
+            do {
+                try await lifecycle.findNewLaunchAfterRestart(into: state)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                logger.warning(
+                    "cannot ask Auto Scaling whether a new launch action waits (\(error)); trusting this watch's record that the launch was completed. If the instance went to Standby and back while no watch ran, its new launch action ends at the hook's timeout, with its default result"
+                )
+            }
+        }
         var verdict = settings.policy.verdict(for: signals, now: time.wallClock, previous: nil, health: membership.health)
         membership.set(verdict)
         logger.info("decision: \(verdict.summary)")
