@@ -25,6 +25,27 @@ import Testing
         #expect(deletion.rest(extra: .seconds(5), now: harness.time.monotonicNow) == .zero)
     }
 
+    @Test func aSecondLeaveThatFindsTheRecordGoneWaitsWhatIsLeftOfTheFirstOnesDrain() async throws {
+        let harness = try DomainHarness()
+        let settings = DomainHarness.leave { $0.drainExtra = .seconds(5) }
+        // A first leave deleted the record (TTL 30) 10 s ago, INSYNC at once, then was cancelled.
+        let progress = LeaveProgress()
+        let record = ResourceRecordSet(name: "app.example.com.", type: "A", setIdentifier: "i-0123456789abcdef0", weight: 10, ttl: 30)
+        progress.deleted(.deleted([record], change: nil), at: harness.time.monotonicNow - .seconds(10))
+        let started = harness.time.monotonicNow
+        let outcome = try await LeaveFleet(context: harness.fleet(nil)).run(settings, strictQuorum: false, progress: progress)
+        #expect(outcome.record == .notFound)
+        // 30 + 5 - 10: the rest, not a whole drain, nor nothing.
+        #expect(harness.time.monotonicNow - started == .seconds(25))
+        #expect(harness.logs.messages.contains { $0.contains("deleted 10 s ago by an earlier leave of this process; waiting for the rest of its drain: 25 s") })
+        #expect(!harness.fake.operations.contains("ChangeResourceRecordSets"))
+        // Without a record of the first leave (stop, or after a join reset it): nothing to wait.
+        progress.reset()
+        let again = harness.time.monotonicNow
+        _ = try await LeaveFleet(context: harness.fleet(nil)).run(settings, strictQuorum: false, progress: progress)
+        #expect(harness.time.monotonicNow == again)
+    }
+
     @Test func theRestCountsFromTheInSyncNotFromNow() throws {
         let progress = LeaveProgress()
         let record = ResourceRecordSet(name: "app.example.com.", type: "A", setIdentifier: "i-1", weight: 10, ttl: 60)

@@ -31,7 +31,9 @@ package struct LeaveFleet: Sendable {
     /// before it already gone. The drains run after the lock is released.
     ///
     /// `progress` learns when the record was deleted and when the deletion was INSYNC, for a
-    /// caller (`watch`) that may cancel the leave and must still wait out the rest of its drain.
+    /// caller (`watch`) that may cancel the leave and must still wait out the rest of its drain:
+    /// a leave that finds the record gone, deleted by an earlier leave in `progress`, waits the
+    /// rest of that drain (a SIGTERM during Standby's drain leaves again on the way out).
     package func run(_ settings: LeaveSettings, strictQuorum: Bool, progress: LeaveProgress? = nil) async throws -> Outcome {
         var outcome = Outcome()
         let loadBalancer = context.loadBalancer
@@ -60,7 +62,21 @@ package struct LeaveFleet: Sendable {
             onInSync = { progress.inSync(at: time.monotonicNow) }
         }
         let markInSync = onInSync
+        // The record already gone: an earlier leave of this process deleted it, drain unfinished.
+        var earlier: LeaveProgress.RecordDeletion?
+        if case .notFound? = calls.deletion { earlier = progress?.recordDeletion }
+        let unfinished = earlier
+        let extra = settings.drainExtra
         let results = await withTaskGroup(of: LeaveResult.self) { group in
+            if let unfinished {
+                group.addTask {
+                    .record(
+                        await Result {
+                            try await context.waitRestOfDrain(unfinished, extra: extra, deletedBy: "an earlier leave of this process")
+                            return .notFound
+                        })
+                }
+            }
             if let deletion = calls.deletion {
                 group.addTask { .record(await Result { try await context.leaveRecordSet.finish(deletion, settings: settings, onInSync: markInSync) }) }
             }

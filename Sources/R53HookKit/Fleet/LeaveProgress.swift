@@ -42,6 +42,11 @@ package final class LeaveProgress: Sendable {
         deletion.withLock { $0 = RecordDeletion(records: records, change: change, deletedAt: time, inSyncAt: change == nil ? time : nil) }
     }
 
+    /// Forgets the deletion: the instance joined again, and a later leave drains on its own.
+    package func reset() {
+        deletion.withLock { $0 = nil }
+    }
+
     /// Records that the deletion is INSYNC at `time` (the first time counts).
     package func inSync(at time: Duration) {
         deletion.withLock { deletion in

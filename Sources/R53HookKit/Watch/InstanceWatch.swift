@@ -238,6 +238,7 @@ package struct InstanceWatch: Sendable {
                     return
                 }
                 membership.set(.joined(weightZero: weightZero))
+                membership.leaveProgress.reset()
                 logger.info(weightZero ? "joined at weight 0" : "joined")
             }
             if lifecycleDue, let lifecycle {
@@ -323,7 +324,7 @@ package struct InstanceWatch: Sendable {
     private func leaveWatchingSpot() async throws -> Bool {
         let leaveContext = try await operationContext()
         let leave = settings.leave
-        let progress = LeaveProgress()
+        let progress = membership.leaveProgress
         let race = try await watchingSpot("leaving", leaving: true, progress: progress) {
             _ = try await LeaveFleet(context: leaveContext).run(leave, strictQuorum: false, progress: progress)
         }

@@ -92,7 +92,7 @@ package struct UrgentLeave: Sendable {
             if let earlier {
                 group.addTask {
                     do {
-                        try await Self.waitRest(of: earlier, settings: settings, context: context)
+                        try await context.waitRestOfDrain(earlier, extra: settings.drainExtra, deletedBy: "the leave the notice interrupted")
                     } catch  where !(error is CancellationError) {
                         logger.warning("waiting for the rest of the DNS drain failed: \(error); the record is deleted")
                     } catch {}
@@ -126,27 +126,5 @@ package struct UrgentLeave: Sendable {
             outcome.foundNothing = deregistered == nil && earlier == nil
         }
         return outcome
-    }
-
-    /// Waits for the rest of an interrupted leave's DNS drain: its INSYNC when it had not come
-    /// yet, then what is left of the TTL and the extra after it. Logged once.
-    private static func waitRest(of earlier: LeaveProgress.RecordDeletion, settings: LeaveSettings, context: FleetContext) async throws {
-        var deletion = earlier
-        if deletion.inSyncAt == nil {
-            if let change = deletion.change {
-                do {
-                    try await context.changeWaiter.waitUntilInSync(change)
-                } catch let error where error.isTransientFailure {
-                    context.logger.warning("\(error); draining anyway")
-                }
-            }
-            deletion.inSyncAt = context.time.monotonicNow
-        }
-        let now = context.time.monotonicNow
-        let rest = deletion.rest(extra: settings.drainExtra, now: now) ?? .zero
-        context.logger.info(
-            "the record was deleted \((now - deletion.deletedAt).wholeSecondsText) ago by the leave the notice interrupted; waiting for the rest of its drain: \(rest.wholeSecondsText) (TTL \(deletion.ttl.wholeSecondsText) + \(settings.drainExtra.wholeSecondsText) extra after INSYNC)"
-        )
-        if rest > .zero { try await context.time.sleep(for: rest) }
     }
 }
