@@ -12,10 +12,10 @@ import time
 from harness import World, measure
 from watchkit import Watch, wait_until
 
-NOTICE = 10  # seconds from the notice to EC2's time
+NOTICE = 8  # seconds from the notice to EC2's time
 MARGIN = 2
-DELAY = 6  # the target group's deregistration delay: far shorter than the DNS drain
-SINCE = 2.5  # seconds from the DELETE to the notice, so the rest is visibly shorter than a TTL
+DELAY = 4  # the target group's deregistration delay: far shorter than the DNS drain
+SINCE = 2  # seconds from the DELETE to the notice, so the rest is visibly shorter than a TTL
 TTL = 60
 
 

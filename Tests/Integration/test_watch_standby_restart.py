@@ -7,8 +7,6 @@ terminate a healthy instance)."""
 
 from __future__ import annotations
 
-import time
-
 from harness import World
 from lifecyclekit import LAUNCHING, Group
 from watchkit import Watch
@@ -41,7 +39,6 @@ def test_a_standby_round_trip_while_watch_is_down_gets_its_new_launch_action_com
     try:
         assert again.ready(), again.notify.messages
         second = group.wait_ended(iid, hook="warmup", timeout=15)
-        time.sleep(1.5)  # a few more polls: nothing more may be completed
         code = again.terminate()
     finally:
         again.kill()
