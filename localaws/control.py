@@ -26,7 +26,7 @@ DEFAULT_ROLE_POLICY = {
             "Effect": "Allow",
             "Action": [
                 "autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat",
-                "autoscaling:DescribeLifecycleHooks",
+                "autoscaling:DescribeLifecycleHooks", "autoscaling:DescribeAutoScalingInstances",
             ],
             "Resource": "*",
         },

@@ -183,13 +183,15 @@ class Group:
 
 def watch_policy(group_arn: str = "*") -> dict[str, Any]:
     """An instance role policy for watch: Route 53, load balancers, EC2 reads, and the Auto
-    Scaling lifecycle calls on `group_arn` (DescribeLifecycleHooks takes no resource: "*")."""
+    Scaling lifecycle calls on `group_arn` (DescribeLifecycleHooks and DescribeAutoScalingInstances
+    take no resource: "*")."""
     return {
         "Version": "2012-10-17",
         "Statement": [
             {"Effect": "Allow", "Action": ["route53:*", "elasticloadbalancing:*", "ec2:Describe*"], "Resource": "*"},
             {"Effect": "Allow", "Action": ["autoscaling:CompleteLifecycleAction",
                                            "autoscaling:RecordLifecycleActionHeartbeat"], "Resource": group_arn},
-            {"Effect": "Allow", "Action": "autoscaling:DescribeLifecycleHooks", "Resource": "*"},
+            {"Effect": "Allow", "Action": ["autoscaling:DescribeLifecycleHooks",
+                                           "autoscaling:DescribeAutoScalingInstances"], "Resource": "*"},
         ],
     }

@@ -272,3 +272,41 @@ def test_standby_and_detach_through_the_api_move_the_target_state(fast: LocalAWS
                             ShouldDecrementDesiredCapacity=True)
     assert target_state(other) == "Detached" and group_state(aws, other["instance_id"]) is None
     assert ec2_state(aws, other["instance_id"]) == "running"
+
+
+def test_describe_auto_scaling_instances_shows_a_launch_out_of_standby_waiting_and_takes_no_resource(
+        fast: LocalAWS) -> None:
+    # What a restarted `watch` asks to tell a new launch action from the one it completed:
+    # IMDS says InService throughout, Auto Scaling says Pending:Wait until the hook is answered.
+    aws = fast
+    inst = member(aws)
+    iid = inst["instance_id"]
+    hook(aws, name="join", transition=LAUNCHING, timeout=30)
+    admin = aws.client("autoscaling")
+    reader = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "autoscaling:DescribeAutoScalingInstances", "Resource": "*"}]}
+    user = aws.control("POST", "/users", {"policy": reader})
+    client = aws.client("autoscaling", key=user["access_key_id"], secret=user["secret_access_key"])
+
+    def state() -> str:
+        (described,) = client.describe_auto_scaling_instances(InstanceIds=[iid])["AutoScalingInstances"]
+        assert described["InstanceId"] == iid and described["AutoScalingGroupName"] == GROUP
+        return str(described["LifecycleState"])
+
+    assert state() == "InService"
+    admin.enter_standby(AutoScalingGroupName=GROUP, InstanceIds=[iid], ShouldDecrementDesiredCapacity=True)
+    assert state() == "Standby"
+    admin.exit_standby(AutoScalingGroupName=GROUP, InstanceIds=[iid])
+    assert target_state(inst) == "InService" and state() == "Pending:Wait"
+    admin.complete_lifecycle_action(AutoScalingGroupName=GROUP, LifecycleHookName="join", InstanceId=iid,
+                                    LifecycleActionResult="CONTINUE")
+    assert state() == "InService"
+    # An unknown id is ignored, no error (the API reference).
+    assert client.describe_auto_scaling_instances(InstanceIds=["i-0000000000000000f"])["AutoScalingInstances"] == []
+    # No resource-level permissions: a statement scoped to the group's ARN does not allow it.
+    reader["Statement"][0]["Resource"] = f"arn:aws:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/{GROUP}"
+    scoped = aws.control("POST", "/users", {"policy": reader})
+    denied = aws.client("autoscaling", key=scoped["access_key_id"], secret=scoped["secret_access_key"])
+    with pytest.raises(ClientError) as err:
+        denied.describe_auto_scaling_instances(InstanceIds=[iid])
+    assert err.value.response["Error"]["Code"] == "AccessDenied"

@@ -39,6 +39,15 @@ package struct AutoScalingClient: Sendable {
         }
     }
 
+    /// DescribeAutoScalingInstances for this instance: its lifecycle state in its group
+    /// (`Pending:Wait` while a launch action waits for its answer), nil when Auto Scaling does
+    /// not list it (not in a group, or gone).
+    package func lifecycleState(instanceId: String) async throws -> String? {
+        let root = try await call("DescribeAutoScalingInstances", [("InstanceIds.member.1", instanceId)])
+        let members = root.element(at: "DescribeAutoScalingInstancesResult", "AutoScalingInstances")?.children(named: "member") ?? []
+        return members.first { $0.childText("InstanceId") == instanceId }?.childText("LifecycleState")
+    }
+
     /// CompleteLifecycleAction with CONTINUE or ABANDON.
     package func completeLifecycleAction(group: String, hook: String, instanceId: String, result: String) async throws -> Completion {
         do {

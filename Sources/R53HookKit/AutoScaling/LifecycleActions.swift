@@ -44,6 +44,29 @@ package struct LifecycleActions: Sendable {
         hookNames.allSatisfy { ledger.isDone(group: group, hook: $0, instanceId: instanceId, round: targetState) }
     }
 
+    /// For a `watch` (re)started while IMDS says `InService` and the ledger says that launch was
+    /// answered: whether Auto Scaling holds a new launch action that the ledger hides. The
+    /// instance may have gone to Standby and back while no watch ran; IMDS says `InService`
+    /// throughout the new launch (its target state), and the ledger cannot tell the rounds
+    /// apart. Auto Scaling's own state can: an instance whose launch hook waits is in
+    /// `Pending:Wait` (`Pending` just before), and in `InService` or `Pending:Proceed` once
+    /// answered. One DescribeAutoScalingInstances, only in that case; a new action found makes
+    /// the ledger forget the old answer, so the join that follows completes the new one, once.
+    @discardableResult
+    package func findNewLaunchAfterRestart(into targetState: String) async throws -> Bool {
+        guard targetState == "InService", hasAnsweredLaunch(into: targetState) else { return false }
+        let state = try await client().lifecycleState(instanceId: instanceId)
+        guard let state, Self.launchWaiting.contains(state) else { return false }
+        ledger.forget(group: group, instanceId: instanceId) { $0 == targetState }
+        logger.notice(
+            "Auto Scaling says \(instanceId) is \(state) in \(group): a new launch into service (out of Standby while no watch ran) waits for lifecycle hook \(hookNames.joined(separator: ", ")); the one this watch completed before was another. Completing the new one after the join"
+        )
+        return true
+    }
+
+    /// The Auto Scaling lifecycle states of a launch whose lifecycle action is not answered yet.
+    private static let launchWaiting: Set<String> = ["Pending", "Pending:Wait"]
+
     /// The instance's target lifecycle state is now `state`: launches into any other state are
     /// forgotten by the ledger, so that the next launch into one of them (InService again after
     /// Standby, the warm pool again after service) is answered like the first.

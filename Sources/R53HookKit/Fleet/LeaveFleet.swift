@@ -29,7 +29,12 @@ package struct LeaveFleet: Sendable {
     /// With a quorum, the check and the leave itself (DELETE, deregister) run under a lock named
     /// after the record or load balancer, so concurrent leavers take turns: each sees the ones
     /// before it already gone. The drains run after the lock is released.
-    package func run(_ settings: LeaveSettings, strictQuorum: Bool) async throws -> Outcome {
+    ///
+    /// `progress` learns when the record was deleted and when the deletion was INSYNC, for a
+    /// caller (`watch`) that may cancel the leave and must still wait out the rest of its drain:
+    /// a leave that finds the record gone, deleted by an earlier leave in `progress`, waits the
+    /// rest of that drain (a SIGTERM during Standby's drain leaves again on the way out).
+    package func run(_ settings: LeaveSettings, strictQuorum: Bool, progress: LeaveProgress? = nil) async throws -> Outcome {
         var outcome = Outcome()
         let loadBalancer = context.loadBalancer
         let instanceId = loadBalancer == nil ? nil : try await context.identity.instanceId()
@@ -45,15 +50,35 @@ package struct LeaveFleet: Sendable {
             return outcome
         }
 
-        let calls = try await leaveUnderQuorum(settings, strictQuorum: strictQuorum, instanceId: instanceId)
+        let calls = try await leaveUnderQuorum(settings, strictQuorum: strictQuorum, instanceId: instanceId, progress: progress)
         outcome.leftWithoutQuorum = calls.leftWithoutQuorum
 
         // Both drains run at once; each finishes even when the other fails, and the first
         // failure is reported after both.
         let context = self.context
+        var onInSync: (@Sendable () -> Void)?
+        if let progress {
+            let time = context.time
+            onInSync = { progress.inSync(at: time.monotonicNow) }
+        }
+        let markInSync = onInSync
+        // The record already gone: an earlier leave of this process deleted it, drain unfinished.
+        var earlier: LeaveProgress.RecordDeletion?
+        if case .notFound? = calls.deletion { earlier = progress?.recordDeletion }
+        let unfinished = earlier
+        let extra = settings.drainExtra
         let results = await withTaskGroup(of: LeaveResult.self) { group in
+            if let unfinished {
+                group.addTask {
+                    .record(
+                        await Result {
+                            try await context.waitRestOfDrain(unfinished, extra: extra, deletedBy: "an earlier leave of this process")
+                            return .notFound
+                        })
+                }
+            }
             if let deletion = calls.deletion {
-                group.addTask { .record(await Result { try await context.leaveRecordSet.finish(deletion, settings: settings) }) }
+                group.addTask { .record(await Result { try await context.leaveRecordSet.finish(deletion, settings: settings, onInSync: markInSync) }) }
             }
             if let loadBalancer, let instanceId, let drainTime = calls.loadBalancerDrainTime {
                 group.addTask {
@@ -91,7 +116,7 @@ package struct LeaveFleet: Sendable {
         var leftWithoutQuorum = false
     }
 
-    private func leaveUnderQuorum(_ settings: LeaveSettings, strictQuorum: Bool, instanceId: String?) async throws -> LeaveCalls {
+    private func leaveUnderQuorum(_ settings: LeaveSettings, strictQuorum: Bool, instanceId: String?, progress: LeaveProgress?) async throws -> LeaveCalls {
         let context = self.context
         let checkAndLeave: @Sendable () async throws -> LeaveCalls = {
             var calls = LeaveCalls()
@@ -111,7 +136,9 @@ package struct LeaveFleet: Sendable {
                 }
             }
             if settings.record != nil {
-                calls.deletion = try await context.leaveRecordSet.delete(settings)
+                let deletion = try await context.leaveRecordSet.delete(settings)
+                progress?.deleted(deletion, at: context.time.monotonicNow)
+                calls.deletion = deletion
             }
             if let loadBalancer = context.loadBalancer, let instanceId {
                 calls.loadBalancerDrainTime = try await Self.deregister(loadBalancer, instanceId: instanceId, context: context)

@@ -201,7 +201,9 @@ package struct LeaveRecordSet: Sendable {
     }
 
     /// Waits until the deletion is INSYNC, then drains the deleted record's TTL plus the margin.
-    package func finish(_ deletion: Deletion, settings: LeaveSettings) async throws -> Outcome {
+    /// `onInSync` learns when the deletion is INSYNC (before the TTL drain), for a caller that
+    /// may cancel the drain and must know how much of it is left (`LeaveProgress`).
+    package func finish(_ deletion: Deletion, settings: LeaveSettings, onInSync: (@Sendable () -> Void)? = nil) async throws -> Outcome {
         switch deletion {
         case .notFound:
             return .notFound
@@ -221,6 +223,7 @@ package struct LeaveRecordSet: Sendable {
                     syncFailure = error
                 }
             }
+            onInSync?()
             try await drainTimer.drain(ttl: ttl, extra: settings.drainExtra)
             if let syncFailure { throw syncFailure }
             return .deleted(record, change: change, drained: ttl + settings.drainExtra)

@@ -80,6 +80,17 @@ package struct InstanceWatch: Sendable {
         var signals = try await reader.read()
         membership.lifecycleState = signals.lifecycleState
         logger.info("watching: IMDS says \(signals.summary)")
+        if let lifecycle, let state = signals.lifecycleState {
+            do {
+                try await lifecycle.findNewLaunchAfterRestart(into: state)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                logger.warning(
+                    "cannot ask Auto Scaling whether a new launch action waits (\(error)); trusting this watch's record that the launch was completed. If the instance went to Standby and back while no watch ran, its new launch action ends at the hook's timeout, with its default result"
+                )
+            }
+        }
         var verdict = settings.policy.verdict(for: signals, now: time.wallClock, previous: nil, health: membership.health)
         membership.set(verdict)
         logger.info("decision: \(verdict.summary)")
@@ -227,6 +238,7 @@ package struct InstanceWatch: Sendable {
                     return
                 }
                 membership.set(.joined(weightZero: weightZero))
+                membership.leaveProgress.reset()
                 logger.info(weightZero ? "joined at weight 0" : "joined")
             }
             if lifecycleDue, let lifecycle {
@@ -312,7 +324,10 @@ package struct InstanceWatch: Sendable {
     private func leaveWatchingSpot() async throws -> Bool {
         let leaveContext = try await operationContext()
         let leave = settings.leave
-        let race = try await watchingSpot("leaving", leaving: true) { _ = try await LeaveFleet(context: leaveContext).run(leave, strictQuorum: false) }
+        let progress = membership.leaveProgress
+        let race = try await watchingSpot("leaving", leaving: true, progress: progress) {
+            _ = try await LeaveFleet(context: leaveContext).run(leave, strictQuorum: false, progress: progress)
+        }
         if case .done = race { return true }
         return false
     }
@@ -330,9 +345,10 @@ package struct InstanceWatch: Sendable {
     /// quorum wait, INSYNC, a drain can outlast the notice's two minutes). A notice that comes
     /// first cancels the operation (a join is abandoned; a leave's quorum wait and drain end
     /// there) and the instance leaves as for a spot notice: no quorum, the drain cut to end
-    /// `--spot-margin` before EC2's time.
+    /// `--spot-margin` before EC2's time. `progress` is the leave's, so that the urgent leave
+    /// waits out the rest of a DNS drain the leave had started.
     private func watchingSpot<Value: Sendable>(
-        _ what: String, leaving: Bool, _ operation: @escaping @Sendable () async throws -> Value
+        _ what: String, leaving: Bool, progress: LeaveProgress? = nil, _ operation: @escaping @Sendable () async throws -> Value
     ) async throws -> SpotRace<Value> {
         if case .leaveUrgently? = membership.verdict { return .done(try await operation()) }
         let reader = self.reader
@@ -355,7 +371,7 @@ package struct InstanceWatch: Sendable {
                 while (try? await group.next()) != nil {}
                 try await leaveUrgently(
                     interrupting: what, cutting: leaving ? "skipping the rest of the leave's waits" : "abandoning the join",
-                    notice: notice, leaving: leaving)
+                    notice: notice, leaving: leaving, interrupted: progress?.recordDeletion)
                 return .interrupted
             }
             return nil
@@ -365,10 +381,13 @@ package struct InstanceWatch: Sendable {
     }
 
     /// Leaves at once for a spot notice that interrupted a join or a leave. When the leave had
-    /// already deleted the record, the urgent leave finds nothing to wait for: the rest of that
-    /// drain is waited here, cut at the same time.
-    /// `cutting` says what the notice cuts short, for the log line.
-    private func leaveUrgently(interrupting what: String, cutting: String, notice: SpotInterruption, leaving: Bool) async throws {
+    /// already deleted the record (`interrupted`), the urgent leave waits for the rest of that
+    /// drain beside the load balancer's, cut at the same time; when that deletion is not known
+    /// (its answer never came) and nothing was left to remove, a whole drain from now is waited
+    /// here, cut likewise. `cutting` says what the notice cuts short, for the log line.
+    private func leaveUrgently(
+        interrupting what: String, cutting: String, notice: SpotInterruption, leaving: Bool, interrupted: LeaveProgress.RecordDeletion? = nil
+    ) async throws {
         var signals = InstanceSignals()
         signals.spot = notice
         membership.set(settings.policy.verdict(for: signals, now: time.wallClock, previous: membership.verdict))
@@ -376,7 +395,7 @@ package struct InstanceWatch: Sendable {
         logger.warning(
             "spot interruption notice (\(notice.action) at \(notice.time)) while \(what): \(cutting); leaving at once, out before \(cutAt)"
         )
-        let outcome = try await UrgentLeave(context: try await operationContext()).run(settings.leave, cutAt: cutAt)
+        let outcome = try await UrgentLeave(context: try await operationContext()).run(settings.leave, cutAt: cutAt, interrupted: interrupted)
         membership.set(.out)
         if leaving, outcome.foundNothing, let ttl = settings.leave.record?.ttl {
             let started = time.monotonicNow

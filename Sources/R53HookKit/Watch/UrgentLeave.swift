@@ -25,8 +25,11 @@ package struct UrgentLeave: Sendable {
         self.context = context
     }
 
-    /// Leaves; `cutAt` is on the wall clock (EC2's time minus the margin).
-    package func run(_ settings: LeaveSettings, cutAt: UnixTime) async throws -> Outcome {
+    /// Leaves; `cutAt` is on the wall clock (EC2's time minus the margin). `interrupted` is the
+    /// DELETE of a leave that the notice cancelled: when this leave finds the record gone, the
+    /// rest of that drain (INSYNC, then the TTL and the extra, counted from it) is waited beside
+    /// the load balancer's rest, the longer of the two deciding, both cut at `cutAt`.
+    package func run(_ settings: LeaveSettings, cutAt: UnixTime, interrupted: LeaveProgress.RecordDeletion? = nil) async throws -> Outcome {
         var withoutQuorum = settings
         withoutQuorum.quorum = nil
         let settings = withoutQuorum
@@ -52,9 +55,15 @@ package struct UrgentLeave: Sendable {
             }
         }
         let deregistered = deregistration
+        // The record already gone, by the leave the notice cut short: its drain is not over.
+        let earlier: LeaveProgress.RecordDeletion?
+        switch deletion {
+        case .deleted?: earlier = nil
+        default: earlier = interrupted
+        }
         let started = context.time.monotonicNow
         let budget = Duration.milliseconds(Int64((cutAt.seconds - context.time.wallClock.seconds) * 1000))
-        let drains = (deletion == nil ? 0 : 1) + (deregistered == nil ? 0 : 1)
+        let drains = (deletion == nil ? 0 : 1) + (deregistered == nil ? 0 : 1) + (earlier == nil ? 0 : 1)
         let logger = context.logger
         // Each drain child answers true when done (a failed wait is logged: the record or
         // registration is gone either way); the cut answers false.
@@ -76,6 +85,16 @@ package struct UrgentLeave: Sendable {
                             deregistered.membership, instanceId: deregistered.instanceId, bound: deregistered.drainTime + .seconds(15))
                     } catch  where !(error is CancellationError) {
                         logger.warning("waiting for the load balancer to drain failed: \(error); the instance is deregistered")
+                    } catch {}
+                    return true
+                }
+            }
+            if let earlier {
+                group.addTask {
+                    do {
+                        try await context.waitRestOfDrain(earlier, extra: settings.drainExtra, deletedBy: "the leave the notice interrupted")
+                    } catch  where !(error is CancellationError) {
+                        logger.warning("waiting for the rest of the DNS drain failed: \(error); the record is deleted")
                     } catch {}
                     return true
                 }
@@ -104,7 +123,7 @@ package struct UrgentLeave: Sendable {
         if case .deleted? = deletion {
             outcome.foundNothing = false
         } else {
-            outcome.foundNothing = deregistered == nil
+            outcome.foundNothing = deregistered == nil && earlier == nil
         }
         return outcome
     }

@@ -24,6 +24,10 @@ package final class WatchMembership: Sendable {
 
     private let snapshot = Mutex(Snapshot())
 
+    /// The DNS deletion of the last leave, kept across a cancelled leave and the one after it
+    /// (the shutdown's), so that the second waits what is left of the first one's drain.
+    package let leaveProgress = LeaveProgress()
+
     /// Creates an empty record.
     package init() {}
 
