@@ -9,14 +9,6 @@ import Testing
 /// new launch action. One DescribeAutoScalingInstances at start tells them apart (`Pending:Wait`
 /// means an action waits); the new action is then completed once, and an old one never twice.
 @Suite struct RestartedLaunchTests {
-    private static let hooks = """
-        <DescribeLifecycleHooksResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/">
-        <DescribeLifecycleHooksResult><LifecycleHooks><member><LifecycleHookName>warmup</LifecycleHookName>
-        <LifecycleTransition>autoscaling:EC2_INSTANCE_LAUNCHING</LifecycleTransition><HeartbeatTimeout>60</HeartbeatTimeout>
-        <DefaultResult>ABANDON</DefaultResult></member></LifecycleHooks></DescribeLifecycleHooksResult>
-        </DescribeLifecycleHooksResponse>
-        """
-
     private static func instances(_ state: String) -> String {
         """
         <DescribeAutoScalingInstancesResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/">
@@ -27,33 +19,18 @@ import Testing
         """
     }
 
-    private static func body(_ request: HTTPRequest) -> String { String(decoding: request.body, as: UTF8.self) }
-
     /// A transport answering DescribeAutoScalingInstances with `state`, the rest with success.
     private static func autoScaling(state: String) -> ScriptedHTTPClient {
         ScriptedHTTPClient { request, _ in
-            let body = Self.body(request)
-            if body.contains("Action=DescribeLifecycleHooks") { return .status(200, Self.hooks) }
+            let body = LifecycleActionsFixture.body(request)
+            if body.contains("Action=DescribeLifecycleHooks") { return .status(200, LifecycleActionsFixture.hooks(defaultResult: "ABANDON")) }
             if body.contains("Action=DescribeAutoScalingInstances") { return .status(200, Self.instances(state)) }
-            return .status(200, "<CompleteLifecycleActionResponse><CompleteLifecycleActionResult/></CompleteLifecycleActionResponse>")
+            return .status(200, LifecycleActionsFixture.completed)
         }
     }
 
-    private func actions(_ http: ScriptedHTTPClient, memo: MemoryMemo, logs: LogCapture) throws -> LifecycleActions {
-        let time = ManualTime()
-        let credentials = RefreshingCredentials(
-            provider: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "s", source: "test")),
-            time: time, logger: logs.logger())
-        let aws = AWSClient(
-            http: http, credentials: credentials, time: time, deadline: Deadline(budget: .seconds(30), time: time), logger: logs.logger())
-        let client = AutoScalingClient(aws: aws, service: try AWSService.autoScaling(region: "eu-west-1", environment: ProcessEnvironment([:])))
-        return LifecycleActions(
-            client: { client }, group: "web", hookNames: ["warmup"], instanceId: "i-0123456789abcdef0",
-            ledger: CompletionLedger(memo: memo), time: time, logger: logs.logger())
-    }
-
     private static func calls(_ http: ScriptedHTTPClient, _ action: String) -> [String] {
-        http.requests.map(body).filter { $0.contains("Action=\(action)&") || $0.hasSuffix("Action=\(action)") }
+        http.requests.map(LifecycleActionsFixture.body).filter { $0.contains("Action=\(action)&") || $0.hasSuffix("Action=\(action)") }
     }
 
     @Test func aNewLaunchWaitingInPendingWaitIsCompletedOnceAfterARestart() async throws {
@@ -61,11 +38,11 @@ import Testing
         let logs = LogCapture()
         // The first watch completed the first launch.
         let first = Self.autoScaling(state: "InService")
-        try await actions(first, memo: memo, logs: logs).launched(into: "InService")
+        try await LifecycleActionsFixture.actions(first, memo: memo, logs: logs).launched(into: "InService")
         #expect(Self.calls(first, "CompleteLifecycleAction").count == 1)
         // Standby and back while no watch ran: Auto Scaling holds a new action.
         let second = Self.autoScaling(state: "Pending:Wait")
-        let restarted = try actions(second, memo: memo, logs: logs)
+        let restarted = try LifecycleActionsFixture.actions(second, memo: memo, logs: logs)
         #expect(try await restarted.findNewLaunchAfterRestart(into: "InService"))
         try await restarted.launched(into: "InService")
         try await restarted.launched(into: "InService")
@@ -77,7 +54,7 @@ import Testing
         #expect(logs.messages.contains { $0.contains("Auto Scaling says i-0123456789abcdef0 is Pending:Wait in web") })
         // Restarted once more, the answer recorded: Auto Scaling says InService, nothing is sent.
         let third = Self.autoScaling(state: "InService")
-        let again = try actions(third, memo: memo, logs: logs)
+        let again = try LifecycleActionsFixture.actions(third, memo: memo, logs: logs)
         #expect(try await !again.findNewLaunchAfterRestart(into: "InService"))
         try await again.launched(into: "InService")
         #expect(Self.calls(third, "CompleteLifecycleAction").isEmpty)
@@ -87,10 +64,10 @@ import Testing
     @Test func anAnsweredLaunchStillProceedingIsNotCompletedAgain() async throws {
         let memo = MemoryMemo()
         let logs = LogCapture()
-        try await actions(Self.autoScaling(state: "InService"), memo: memo, logs: logs).launched(into: "InService")
+        try await LifecycleActionsFixture.actions(Self.autoScaling(state: "InService"), memo: memo, logs: logs).launched(into: "InService")
         // Restarted right after the completion: Auto Scaling is still moving it on.
         let http = Self.autoScaling(state: "Pending:Proceed")
-        let restarted = try actions(http, memo: memo, logs: logs)
+        let restarted = try LifecycleActionsFixture.actions(http, memo: memo, logs: logs)
         #expect(try await !restarted.findNewLaunchAfterRestart(into: "InService"))
         try await restarted.launched(into: "InService")
         #expect(Self.calls(http, "CompleteLifecycleAction").isEmpty)
@@ -98,7 +75,7 @@ import Testing
 
     @Test func noRequestWithoutAnAnsweredLaunchOrOutOfService() async throws {
         let http = Self.autoScaling(state: "Pending:Wait")
-        let actions = try actions(http, memo: MemoryMemo(), logs: LogCapture())
+        let actions = try LifecycleActionsFixture.actions(http, memo: MemoryMemo(), logs: LogCapture())
         // A first start (nothing answered yet) and a state that is no launch's: no request.
         #expect(try await !actions.findNewLaunchAfterRestart(into: "InService"))
         #expect(try await !actions.findNewLaunchAfterRestart(into: "Standby"))
