@@ -36,9 +36,7 @@ def test_a_notice_while_the_load_balancer_drains_waits_the_rest_of_the_dns_drain
         aws.patch_instance(spot_action={"action": "terminate", "in_seconds": NOTICE})
         # The target group lets the instance go within DELAY s; the DNS drain goes on to the cut.
         assert wait_until(lambda: aws.fleet.target_states(arn) == {}, DELAY) is not None
-        time.sleep(max(0.0, notice_at + NOTICE - MARGIN + 0.5 - time.time()))
-        code = watch.terminate(timeout=5)
-        stopped_at = time.time()
+        code, stopped_at = watch.terminate_at(notice_at + NOTICE - MARGIN + 0.5)
     finally:
         watch.kill()
     assert code == 0, watch.stderr

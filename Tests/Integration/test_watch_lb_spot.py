@@ -66,9 +66,7 @@ def test_a_leave_waits_the_whole_deregistration_delay_unless_a_notice_cuts_it(aw
         notice_at = time.time()
         aws.patch_instance(spot_action={"action": "terminate", "in_seconds": NOTICE})
         # Out and idle once the cut has passed: SIGTERM then exits at once.
-        time.sleep(max(0.0, notice_at + NOTICE - MARGIN + 0.5 - time.time()))
-        code = watch.terminate(timeout=5)
-        stopped_at = time.time()
+        code, stopped_at = watch.terminate_at(notice_at + NOTICE - MARGIN + 0.5)
     finally:
         watch.kill()
     assert code == 0, watch.stderr

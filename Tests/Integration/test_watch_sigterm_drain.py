@@ -6,7 +6,6 @@ while resolvers still held the address."""
 from __future__ import annotations
 
 import re
-import time
 
 from harness import World, measure
 from watchkit import Watch, deleted_at, wait_until
@@ -23,9 +22,7 @@ def test_sigterm_during_a_leaves_drain_waits_the_rest_of_it_before_exiting(aws: 
         aws.patch_instance(lifecycle_state="Standby")
         assert wait_until(lambda: not [r for r in aws.addresses() if r["Type"] == "A"], 5) is not None
         [gone_at] = deleted_at(aws)
-        time.sleep(max(0.0, gone_at + SINCE - time.time()))
-        code = watch.terminate(timeout=TTL + 5)
-        stopped_at = time.time()
+        code, stopped_at = watch.terminate_at(gone_at + SINCE, timeout=TTL + 5)
     finally:
         watch.kill()
     assert code == 0, watch.stderr

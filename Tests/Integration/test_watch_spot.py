@@ -29,9 +29,7 @@ def test_spot_notice_takes_the_record_out_before_its_time_and_cuts_the_drain(aws
         [gone_at] = deleted_at(aws)
         # The drain (60 + 5 s) is cut: the watch logs it, about MARGIN s before EC2's time.
         assert wait_until(lambda: any("out at once" in m for m in watch.notify.drain()), 5) is not None
-        time.sleep(NOTICE - (time.time() - notice_at) - MARGIN + 1.5)
-        code = watch.terminate(timeout=10)
-        stopped_at = time.time()
+        code, stopped_at = watch.terminate_at(notice_at + NOTICE - MARGIN + 1.5, timeout=10)
     finally:
         watch.kill()
     assert code == 0, watch.stderr

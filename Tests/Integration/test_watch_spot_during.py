@@ -43,9 +43,7 @@ def test_a_notice_during_an_unmet_quorum_wait_skips_it_and_cuts_the_drain(aws: W
         # The lock's release comes first; the record's DELETE is the last change.
         gone_at = deleted_at(aws)[-1]
         # After the cut (EC2's time minus the margin) the watch is out and idle: SIGTERM exits at once.
-        time.sleep(max(0.0, notice_at + NOTICE - MARGIN + 1.0 - time.time()))
-        code = watch.terminate(timeout=5)
-        stopped_at = time.time()
+        code, stopped_at = watch.terminate_at(notice_at + NOTICE - MARGIN + 1.0)
     finally:
         watch.kill()
     assert code == 0, watch.stderr
@@ -73,9 +71,7 @@ def test_a_notice_during_a_normal_drain_cuts_it_before_the_notice_time(aws: Worl
         time.sleep(2)
         notice_at = time.time()
         aws.patch_instance(spot_action={"action": "terminate", "in_seconds": NOTICE})
-        time.sleep(max(0.0, notice_at + NOTICE - MARGIN + 1.0 - time.time()))
-        code = watch.terminate(timeout=5)
-        stopped_at = time.time()
+        code, stopped_at = watch.terminate_at(notice_at + NOTICE - MARGIN + 1.0)
     finally:
         watch.kill()
     assert code == 0, watch.stderr

@@ -67,6 +67,13 @@ class Watch:
         self.proc.send_signal(signal.SIGTERM)
         return self.wait(timeout)
 
+    def terminate_at(self, moment: float, timeout: float = 5) -> tuple[int, float]:
+        """Waits until `moment` (a time.time() value), then SIGTERM: the exit code, and when it
+        came (for deadlines the exit must meet)."""
+        time.sleep(max(0.0, moment - time.time()))
+        code = self.terminate(timeout)
+        return code, time.time()
+
     def wait(self, timeout: float = 60) -> int:
         try:
             _, self.stderr = self.proc.communicate(timeout=timeout)
