@@ -56,16 +56,12 @@ package struct LeaveFleet: Sendable {
         // Both drains run at once; each finishes even when the other fails, and the first
         // failure is reported after both.
         let context = self.context
-        var onInSync: (@Sendable () -> Void)?
-        if let progress {
-            let time = context.time
-            onInSync = { progress.inSync(at: time.monotonicNow) }
-        }
-        let markInSync = onInSync
+        let time = context.time
+        let markInSync: (@Sendable () -> Void)?
+        if let progress { markInSync = { progress.inSync(at: time.monotonicNow) } } else { markInSync = nil }
         // The record already gone: an earlier leave of this process deleted it, drain unfinished.
-        var earlier: LeaveProgress.RecordDeletion?
-        if case .notFound? = calls.deletion { earlier = progress?.recordDeletion }
-        let unfinished = earlier
+        let unfinished: LeaveProgress.RecordDeletion? =
+            if case .notFound? = calls.deletion { progress?.recordDeletion } else { nil }
         let extra = settings.drainExtra
         let results = await withTaskGroup(of: LeaveResult.self) { group in
             if let unfinished {
